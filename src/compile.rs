@@ -1,0 +1,195 @@
+//! The pipeline end to end: load → render → resolve → emit, as `build`, `check` and `serve` use it.
+
+use crate::emit::{self, OutputFile};
+use crate::error::{Error, Result};
+use crate::markdown::{self, liquid, Rendered};
+use crate::resolve::{self, Graph, Severity};
+use crate::site::{self, LoadOptions, Site};
+use crate::theme::{ShortcodeRenderer, Theme, ThemeSource, Urls};
+use rayon::prelude::*;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    pub root: PathBuf,
+    pub baseurl: Option<String>,
+    /// A theme folder; None uses `theme:` from `_config.yml`, else the embedded theme.
+    pub theme: Option<PathBuf>,
+    pub drafts: bool,
+    /// Serve mode: editorial notes shown in place.
+    pub preview: bool,
+    /// Folders inside the root not to read (the output folder).
+    pub skip: Vec<PathBuf>,
+}
+
+pub struct Compiled {
+    pub site: Site,
+    pub theme: Theme,
+    pub rendered: Vec<Rendered>,
+    pub graph: Graph,
+}
+
+pub fn theme_source(options: &Options, site: &Site) -> ThemeSource {
+    match (&options.theme, &site.config.theme) {
+        (Some(dir), _) => ThemeSource::Dir(dir.clone()),
+        (None, Some(name)) if site.root.join(name).is_dir() => ThemeSource::Dir(site.root.join(name)),
+        _ => ThemeSource::Embedded,
+    }
+}
+
+/// Collection groups for the steps shortcode: group → documents ordered by `order`.
+fn steps_by_group(site: &Site) -> BTreeMap<String, Vec<Value>> {
+    let mut groups: BTreeMap<String, Vec<(f64, Value)>> = BTreeMap::new();
+    for docs in site.collections.values() {
+        for doc in docs {
+            let order = doc.source.front.get("order").and_then(Value::as_f64).unwrap_or(0.0);
+            let mut value = doc.source.front.clone();
+            value.insert(
+                "url".into(),
+                doc.source.front.get("title_url").cloned().unwrap_or(Value::String(String::new())),
+            );
+            value.insert("content".into(), Value::String(markdown::markdownify(&doc.source.body)));
+            value.entry("order").or_insert(Value::from(order));
+            groups.entry(doc.group.clone()).or_default().push((order, Value::Object(value)));
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(group, mut docs)| {
+            docs.sort_by(|a, b| a.0.total_cmp(&b.0));
+            (group, docs.into_iter().map(|(_, v)| v).collect())
+        })
+        .collect()
+}
+
+/// Load, render and resolve: everything but writing.
+pub fn compile(options: &Options) -> Result<Compiled> {
+    let site = site::load(&LoadOptions {
+        root: options.root.clone(),
+        baseurl: options.baseurl.clone(),
+        drafts: options.drafts,
+        skip: options.skip.clone(),
+    })?;
+    let theme = Theme::load(
+        &theme_source(options, &site),
+        &Urls {
+            baseurl: site.config.baseurl.clone(),
+            site_url: site.config.url.clone(),
+        },
+    )?;
+    emit::check_layouts(&site, &theme)?;
+    let rendered = render_pages(&site, &theme, options.preview)?;
+    let graph = resolve::resolve(&site, &rendered, &emit::generated_urls(&theme));
+    Ok(Compiled {
+        site,
+        theme,
+        rendered,
+        graph,
+    })
+}
+
+pub fn render_pages(site: &Site, theme: &Theme, preview: bool) -> Result<Vec<Rendered>> {
+    let site_json = emit::site_value(site);
+    let steps = steps_by_group(site);
+    let shortcodes = ShortcodeRenderer {
+        theme,
+        site: &site_json,
+        base: &site.config.baseurl,
+        steps: &steps,
+    };
+    (0..site.pages.len())
+        .into_par_iter()
+        .map(|i| {
+            let page = &site.pages[i];
+            let page_json = Value::Object(emit::page_value(site, i));
+            markdown::render(&markdown::Input {
+                file: &page.source.path,
+                body: &page.source.body,
+                body_line: page.source.body_line,
+                is_markdown: page.is_markdown,
+                context: liquid::Context {
+                    site: &site_json,
+                    page: &page_json,
+                    baseurl: &site.config.baseurl,
+                    site_url: &site.config.url,
+                    shortcodes: &shortcodes,
+                },
+                show_notes: preview,
+            })
+        })
+        .collect()
+}
+
+/// The whole site in memory, refusing what a build must not write (two pages on one URL).
+pub fn compile_files(options: &Options) -> Result<(Compiled, Vec<OutputFile>)> {
+    let compiled = compile(options)?;
+    if let Some(clash) = compiled
+        .graph
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "duplicate-url" && d.severity == Severity::Error)
+    {
+        return Err(Error::content(clash.location.clone(), clash.message.clone()));
+    }
+    let files = emit::emit(
+        &compiled.site,
+        &compiled.rendered,
+        &compiled.graph,
+        &compiled.theme,
+        &emit::EmitOptions {
+            preview: options.preview,
+        },
+    )?;
+    Ok((compiled, files))
+}
+
+/// Absolute form of a path that may not exist yet.
+fn absolute(path: &Path) -> PathBuf {
+    if let Ok(p) = path.canonicalize() {
+        return p;
+    }
+    match (path.parent(), path.file_name()) {
+        (Some(parent), Some(name)) if !parent.as_os_str().is_empty() => absolute(parent).join(name),
+        _ => std::env::current_dir().map(|d| d.join(path)).unwrap_or_else(|_| path.to_path_buf()),
+    }
+}
+
+pub struct BuildReport {
+    pub pages: usize,
+    pub files: usize,
+    pub warnings: usize,
+}
+
+/// `signpost build`: the site written to `out`, all or nothing.
+pub fn build(options: &Options, out: &Path) -> Result<BuildReport> {
+    if !options.root.is_dir() {
+        return Err(Error::Usage(format!(
+            "site root `{}` does not exist or is not a folder",
+            options.root.display()
+        )));
+    }
+    let root = absolute(&options.root);
+    let out_abs = absolute(out);
+    if root.starts_with(&out_abs) {
+        return Err(Error::Usage(format!(
+            "output `{}` is the site root or contains it; building there would overwrite the sources",
+            out.display()
+        )));
+    }
+    let mut options = options.clone();
+    options.skip.push(out_abs.clone());
+    let (compiled, files) = compile_files(&options)?;
+    emit::write(&out_abs, &files)?;
+    Ok(BuildReport {
+        pages: compiled.site.pages.len(),
+        files: files.len(),
+        warnings: compiled
+            .graph
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count(),
+    })
+}

@@ -1,0 +1,296 @@
+//! Emit stage: wrap each rendered page in its layout and write the site — into memory first,
+//! then to disk through a temporary folder swapped in at the end, so a failed build never
+//! leaves a half-written output folder.
+
+use crate::error::{Error, Location, Result};
+use crate::markdown::{fill_links, Rendered};
+use crate::resolve::{Graph, NavItem, PageRef};
+use crate::site::{url, Site};
+use crate::theme::Theme;
+use rayon::prelude::*;
+use serde_json::{json, Map, Value};
+use std::path::{Path, PathBuf};
+
+/// What goes in one output file.
+#[derive(Clone, Debug)]
+pub enum Content {
+    Bytes(Vec<u8>),
+    /// A site file copied as it is.
+    Copy(PathBuf),
+}
+
+#[derive(Clone, Debug)]
+pub struct OutputFile {
+    /// Path relative to the output root, `/`-separated.
+    pub path: String,
+    pub content: Content,
+}
+
+/// The `site` object templates see: `_config.yml` plus `data`.
+pub fn site_value(site: &Site) -> Value {
+    let mut values = site.config.values.clone();
+    values.insert("data".into(), Value::Object(site.data.clone()));
+    Value::Object(values)
+}
+
+/// The `page` object: front matter plus `url`, `title`, `description`, `path`.
+pub fn page_value(site: &Site, index: usize) -> Map<String, Value> {
+    let page = &site.pages[index];
+    let mut value = page.source.front.clone();
+    value.insert("url".into(), Value::String(page.url.clone()));
+    value.insert("path".into(), Value::String(page.source.path.clone()));
+    value.entry("title").or_insert_with(|| Value::String(String::new()));
+    if !matches!(value.get("description"), Some(Value::String(s)) if !s.is_empty()) {
+        value.insert("description".into(), Value::String(site.config.description.clone()));
+    }
+    value
+}
+
+fn nav_value(items: &[NavItem], current: Option<usize>) -> Value {
+    Value::Array(
+        items
+            .iter()
+            .map(|item| {
+                let mut map = item.extra.clone();
+                map.insert("title".into(), Value::String(item.title.clone()));
+                map.insert("url".into(), Value::String(item.href.clone()));
+                map.insert("current".into(), Value::Bool(item.page.is_some() && item.page == current));
+                map.insert("subitems".into(), nav_value(&item.subitems, current));
+                Value::Object(map)
+            })
+            .collect(),
+    )
+}
+
+fn ref_value(r: &PageRef) -> Value {
+    json!({"title": r.title, "url": r.href})
+}
+
+/// Checks every page's layout exists before any rendering starts.
+pub fn check_layouts(site: &Site, theme: &Theme) -> Result<()> {
+    for page in &site.pages {
+        if let Some(layout) = page.layout() {
+            if layout != "none" && !theme.has_layout(layout) {
+                return Err(Error::content(
+                    page.source.locate("layout", None),
+                    format!(
+                        "unknown layout `{layout}` (the theme has: {})",
+                        theme.layouts().join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+pub struct EmitOptions {
+    pub preview: bool,
+}
+
+/// Renders every page, redirect, the sitemap and the 404 page into memory.
+pub fn emit(site: &Site, rendered: &[Rendered], graph: &Graph, theme: &Theme, options: &EmitOptions) -> Result<Vec<OutputFile>> {
+    let site_json = site_value(site);
+    let base = site.config.baseurl.as_str();
+    let mut files: Vec<OutputFile> = site
+        .pages
+        .par_iter()
+        .enumerate()
+        .map(|(i, page)| {
+            let body = fill_links(&rendered[i].html, |l| {
+                crate::markdown::html::escape(graph.hrefs[i].get(l).map_or("", String::as_str))
+            });
+            let mut page_json = page_value(site, i);
+            page_json.insert("content".into(), Value::String(body.clone()));
+            let layout = page.layout().unwrap_or("default");
+            let html = if layout == "none" {
+                body
+            } else {
+                let links = &graph.pages[i];
+                let mut context = tera::Context::new();
+                context.insert("site", &site_json);
+                context.insert("base", base);
+                context.insert("page", &page_json);
+                context.insert(
+                    "nav",
+                    &json!({
+                        "menu": nav_value(&graph.navigation.menu, Some(i)),
+                        "sidebar": nav_value(&graph.navigation.sidebar, Some(i)),
+                        "checklists": nav_value(&graph.navigation.checklists, Some(i)),
+                        "promo": nav_value(&graph.navigation.promo, Some(i)),
+                    }),
+                );
+                context.insert("breadcrumbs", &links.breadcrumbs.iter().map(ref_value).collect::<Vec<_>>());
+                let mut pagination = Map::new();
+                if let Some(p) = &links.previous {
+                    pagination.insert("previous".into(), ref_value(p));
+                }
+                if let Some(n) = &links.next {
+                    pagination.insert("next".into(), ref_value(n));
+                }
+                context.insert("pagination", &pagination);
+                context.insert("roles", &links.roles.iter().map(ref_value).collect::<Vec<_>>());
+                context.insert("preview", &options.preview);
+                theme
+                    .render(&format!("layouts/{layout}.html"), &context)
+                    .map_err(|m| {
+                        Error::content(
+                            Location::new(page.source.path.clone(), 1, 1),
+                            format!("layout `{layout}` failed: {m}"),
+                        )
+                    })?
+            };
+            Ok(OutputFile {
+                path: url::output_path(&page.url),
+                content: Content::Bytes(html.into_bytes()),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+
+    for redirect in &graph.table.redirects {
+        let mut context = tera::Context::new();
+        context.insert("site", &site_json);
+        context.insert("base", base);
+        context.insert("target", &format!("{base}{}", site.pages[redirect.to].url));
+        context.insert("page", &json!({"url": redirect.from, "title": site.pages[redirect.to].title()}));
+        let html = theme.render("redirect.html", &context).map_err(|m| {
+            Error::content(
+                Location::new(site.pages[redirect.to].source.path.clone(), 1, 1),
+                format!("redirect page failed: {m}"),
+            )
+        })?;
+        files.push(OutputFile {
+            path: url::output_path(&redirect.from),
+            content: Content::Bytes(html.into_bytes()),
+        });
+    }
+
+    let written: std::collections::HashSet<String> = files.iter().map(|f| f.path.clone()).collect();
+    if !written.contains("404.html") {
+        let mut context = tera::Context::new();
+        context.insert("site", &site_json);
+        context.insert("base", base);
+        context.insert(
+            "page",
+            &json!({"url": "/404.html", "title": "Page not found", "content": "", "description": site.config.description}),
+        );
+        context.insert("nav", &json!({"menu": nav_value(&graph.navigation.menu, None), "sidebar": [], "checklists": [], "promo": []}));
+        context.insert("breadcrumbs", &Vec::<Value>::new());
+        context.insert("pagination", &Map::new());
+        context.insert("roles", &Vec::<Value>::new());
+        context.insert("preview", &options.preview);
+        let html = theme
+            .render("layouts/404.html", &context)
+            .map_err(|m| Error::Usage(format!("theme `{}`: layout 404 failed: {m}", theme.label())))?;
+        files.push(OutputFile {
+            path: "404.html".into(),
+            content: Content::Bytes(html.into_bytes()),
+        });
+    }
+    if !written.contains("sitemap.xml") {
+        files.push(OutputFile {
+            path: "sitemap.xml".into(),
+            content: Content::Bytes(sitemap(site).into_bytes()),
+        });
+    }
+    for asset in &site.assets {
+        files.push(OutputFile {
+            path: asset.path.clone(),
+            content: Content::Copy(site.root.join(&asset.path)),
+        });
+    }
+    let taken: std::collections::HashSet<String> = files.iter().map(|f| f.path.clone()).collect();
+    for (path, bytes) in &theme.statics {
+        if !taken.contains(path) {
+            files.push(OutputFile {
+                path: path.clone(),
+                content: Content::Bytes(bytes.clone()),
+            });
+        }
+    }
+    Ok(files)
+}
+
+/// URLs the build writes itself, so links to them resolve.
+pub fn generated_urls(theme: &Theme) -> Vec<String> {
+    let mut urls: Vec<String> = theme.statics.iter().map(|(p, _)| format!("/{p}")).collect();
+    urls.push("/sitemap.xml".into());
+    urls.push("/404.html".into());
+    urls
+}
+
+fn sitemap(site: &Site) -> String {
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for page in &site.pages {
+        let excluded = page.layout() == Some("404")
+            || page.url.starts_with("/404")
+            || matches!(page.source.front.get("sitemap"), Some(Value::Bool(false)));
+        if !excluded {
+            xml.push_str(&format!(
+                "  <url><loc>{}</loc></url>\n",
+                crate::markdown::html::escape(&format!("{}{}{}", site.config.url, site.config.baseurl, page.url))
+            ));
+        }
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+/// Writes `files` to `out` through a sibling temporary folder swapped in at the end.
+pub fn write(out: &Path, files: &[OutputFile]) -> Result<()> {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| Error::Usage(format!("`{}` cannot be an output folder", out.display())))?;
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if out.exists() && !out.is_dir() {
+        return Err(Error::Usage(format!("output `{}` exists and is not a folder", out.display())));
+    }
+    std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+    let pid = std::process::id();
+    let tmp = parent.join(format!(".{name}.signpost-new-{pid}"));
+    let old = parent.join(format!(".{name}.signpost-old-{pid}"));
+    let _ = std::fs::remove_dir_all(&tmp);
+    let result = write_all(&tmp, files).and_then(|()| {
+        if out.exists() {
+            std::fs::rename(out, &old).map_err(|e| Error::io(out, e))?;
+            if let Err(e) = std::fs::rename(&tmp, out) {
+                // Put the previous site back before giving up.
+                let _ = std::fs::rename(&old, out);
+                return Err(Error::io(out, e));
+            }
+            let _ = std::fs::remove_dir_all(&old);
+            Ok(())
+        } else {
+            std::fs::rename(&tmp, out).map_err(|e| Error::io(out, e))
+        }
+    });
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+    result
+}
+
+fn write_all(dir: &Path, files: &[OutputFile]) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let mut dirs: Vec<PathBuf> = files
+        .iter()
+        .filter_map(|f| Path::new(&f.path).parent().map(|p| dir.join(p)))
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    for d in &dirs {
+        std::fs::create_dir_all(d).map_err(|e| Error::io(d, e))?;
+    }
+    files.par_iter().try_for_each(|file| {
+        let target = dir.join(&file.path);
+        match &file.content {
+            Content::Bytes(bytes) => std::fs::write(&target, bytes),
+            Content::Copy(from) => std::fs::copy(from, &target).map(|_| ()),
+        }
+        .map_err(|e| Error::io(&target, e))
+    })
+}

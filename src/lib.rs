@@ -1,0 +1,16 @@
+//! signpost: a static site generator for step-by-step guidance with embedded checklists.
+//!
+//! The pipeline runs one way: [`site`] loads a Jekyll-style root, [`markdown`] renders each
+//! page alone, [`resolve`] ties pages together (URLs, links, navigation), [`emit`] writes files.
+
+pub mod error;
+pub mod lines;
+pub mod markdown;
+pub mod site;
+pub mod theme;
+pub mod resolve;
+pub mod compile;
+pub mod emit;
+
+pub use compile::{build, compile, BuildReport, Options};
+pub use error::{Error, Location, Result};

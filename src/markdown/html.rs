@@ -1,0 +1,159 @@
+//! Small scanners over raw HTML: comments (editorial notes), link attributes and ids.
+
+use regex::Regex;
+use std::sync::OnceLock;
+
+fn tag_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"<[A-Za-z][^<>]*>").expect("static regex"))
+}
+
+fn attr_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r#"(?i)\s(href|src|id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))"#)
+            .expect("static regex")
+    })
+}
+
+/// An HTML comment found in content, with its byte offset in the scanned text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Comment {
+    pub text: String,
+    pub offset: usize,
+}
+
+/// Removes `<!-- … -->` from `html`. `open` carries an unterminated comment across calls
+/// (a comment can span several HTML events); it holds the comment's start offset and text.
+pub fn strip_comments(html: &str, base: usize, open: &mut Option<Comment>, found: &mut Vec<Comment>) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    let mut pos = 0;
+    loop {
+        if let Some(comment) = open.as_mut() {
+            match rest.find("-->") {
+                Some(end) => {
+                    comment.text.push_str(&rest[..end]);
+                    found.push(open.take().unwrap_or_else(|| unreachable!()));
+                    rest = &rest[end + 3..];
+                    pos += end + 3;
+                }
+                None => {
+                    comment.text.push_str(rest);
+                    return out;
+                }
+            }
+        }
+        match rest.find("<!--") {
+            Some(start) => {
+                out.push_str(&rest[..start]);
+                *open = Some(Comment {
+                    text: String::new(),
+                    offset: base + pos + start,
+                });
+                rest = &rest[start + 4..];
+                pos += start + 4;
+            }
+            None => {
+                out.push_str(rest);
+                return out;
+            }
+        }
+    }
+}
+
+/// The value and byte range of each `href`/`src` attribute inside tags of `html`.
+pub fn link_attributes(html: &str) -> Vec<(String, std::ops::Range<usize>)> {
+    attributes(html, &["href", "src"])
+}
+
+/// Every `id` and `name` attribute value in `html`.
+pub fn ids(html: &str) -> Vec<String> {
+    attributes(html, &["id", "name"])
+        .into_iter()
+        .map(|(v, _)| decode_entities(&v))
+        .collect()
+}
+
+fn attributes(html: &str, names: &[&str]) -> Vec<(String, std::ops::Range<usize>)> {
+    let mut found = Vec::new();
+    for tag in tag_re().find_iter(html) {
+        for cap in attr_re().captures_iter(tag.as_str()) {
+            let name = cap.get(1).map_or("", |m| m.as_str());
+            if !names.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+                continue;
+            }
+            if let Some(value) = cap.get(2).or(cap.get(3)).or(cap.get(4)) {
+                let start = tag.start() + value.start();
+                found.push((value.as_str().to_string(), start..start + value.len()));
+            }
+        }
+    }
+    found
+}
+
+/// Replaces each `href`/`src` value with what `rewrite` returns for it (value, byte offset).
+pub fn rewrite_links(html: &str, mut rewrite: impl FnMut(&str, usize) -> String) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut last = 0;
+    for (value, range) in link_attributes(html) {
+        out.push_str(&html[last..range.start]);
+        out.push_str(&rewrite(&decode_entities(&value), range.start));
+        last = range.end;
+    }
+    out.push_str(&html[last..]);
+    out
+}
+
+pub fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    s.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_comments_across_calls() {
+        let mut open = None;
+        let mut found = Vec::new();
+        let a = strip_comments("a <!-- [GAP] one --> b <!-- two", 0, &mut open, &mut found);
+        let b = strip_comments("lines --> c", 40, &mut open, &mut found);
+        assert_eq!(a, "a  b ");
+        assert_eq!(b, " c");
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].text, " [GAP] one ");
+        assert_eq!(found[1].text, " twolines ");
+    }
+
+    #[test]
+    fn finds_and_rewrites_link_attributes() {
+        let html = r#"<a class="x" href="/a?b=1&amp;c=2">t</a> href="no" <img src='i.png' id=top>"#;
+        let out = rewrite_links(html, |v, _| format!("[{v}]"));
+        assert_eq!(out, r#"<a class="x" href="[/a?b=1&c=2]">t</a> href="no" <img src='[i.png]' id=top>"#);
+        assert_eq!(ids(html), vec!["top".to_string()]);
+    }
+}

@@ -1,0 +1,407 @@
+//! Render stage: one page's body → Liquid subset → Markdown → an HTML fragment, with its
+//! headings, ids, links (each with its source position) and editorial notes. Reads no other page.
+
+pub mod html;
+pub mod ids;
+pub mod liquid;
+
+use crate::error::{Error, Location, Result};
+use crate::lines::LineIndex;
+use liquid::Context;
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+use regex::Regex;
+use std::sync::OnceLock;
+
+/// Where a link was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkKind {
+    Markdown,
+    Image,
+    /// `href`/`src` in raw HTML.
+    Html,
+    /// `href`/`src` in the output of an include (located at the include tag).
+    Include,
+}
+
+#[derive(Clone, Debug)]
+pub struct Link {
+    /// The URL to resolve (after Liquid, entities decoded).
+    pub href: String,
+    pub location: Location,
+    pub kind: LinkKind,
+    /// A Markdown link or `<a>` with no text a reader could see.
+    pub empty_text: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Heading {
+    pub level: u8,
+    pub id: Option<String>,
+    pub text: String,
+    pub location: Location,
+}
+
+/// An HTML comment left by an author: `<!-- [TAG] text -->`, or tag `NOTE` for a plain one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Note {
+    pub tag: String,
+    pub text: String,
+    pub location: Location,
+}
+
+/// One page after rendering. Link targets in `html` are placeholders (see [`link_token`])
+/// that the emit stage fills with resolved URLs.
+#[derive(Clone, Debug, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub headings: Vec<Heading>,
+    /// Every `id`/`name` on the page: anchors a link may point at.
+    pub ids: Vec<String>,
+    pub links: Vec<Link>,
+    pub notes: Vec<Note>,
+}
+
+/// The placeholder for link `index` of a page, replaced at emit time.
+pub fn link_token(index: usize) -> String {
+    format!("\u{1}L{index}\u{2}")
+}
+
+/// Calls `f(index)` for every link placeholder and splices in what it returns.
+pub fn fill_links(html: &str, mut f: impl FnMut(usize) -> String) -> String {
+    let mut out = String::with_capacity(html.len() + html.len() / 8);
+    let mut rest = html;
+    while let Some(start) = rest.find("\u{1}L") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        match after.find('\u{2}') {
+            Some(end) => match after[..end].parse::<usize>() {
+                Ok(index) => {
+                    out.push_str(&f(index));
+                    rest = &after[end + 1..];
+                }
+                Err(_) => {
+                    out.push_str(&rest[start..start + 2]);
+                    rest = after;
+                }
+            },
+            None => {
+                out.push_str(&rest[start..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// What rendering one body needs to know.
+pub struct Input<'a> {
+    pub file: &'a str,
+    pub body: &'a str,
+    /// 1-based line of the file where `body` starts.
+    pub body_line: usize,
+    pub is_markdown: bool,
+    pub context: Context<'a>,
+    /// Show editorial notes in place (serve) instead of dropping them (build).
+    pub show_notes: bool,
+}
+
+struct Positions<'a> {
+    file: &'a str,
+    lines: LineIndex<'a>,
+    body_line: usize,
+}
+
+impl Positions<'_> {
+    fn at(&self, offset: usize) -> Location {
+        let (line, column) = self.lines.position(offset);
+        Location::new(self.file, line + self.body_line - 1, column)
+    }
+}
+
+pub fn markdown_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Plain Markdown to HTML, for the `markdownify` filter (no Liquid, comments dropped).
+pub fn markdownify(text: &str) -> String {
+    let blanked = blank_attribute_lists(text);
+    let mut open = None;
+    let mut notes = Vec::new();
+    let events = Parser::new_ext(&blanked, markdown_options()).map(|event| match event {
+        Event::Html(h) => Event::Html(html::strip_comments(&h, 0, &mut open, &mut notes).into()),
+        Event::InlineHtml(h) => {
+            Event::InlineHtml(html::strip_comments(&h, 0, &mut open, &mut notes).into())
+        }
+        other => other,
+    });
+    let mut out = String::new();
+    pulldown_cmark::html::push_html(&mut out, events);
+    out
+}
+
+/// kramdown's `{: .class}` attribute-list lines are never printed: blank them out, keeping
+/// every byte offset where it was.
+fn blank_attribute_lists(text: &str) -> String {
+    static IAL: OnceLock<Regex> = OnceLock::new();
+    let ial = IAL.get_or_init(|| Regex::new(r"(?m)^[ \t]{0,3}\{:[^}\n]*\}[ \t]*$").expect("static regex"));
+    ial.replace_all(text, |c: &regex::Captures<'_>| " ".repeat(c[0].len()))
+        .into_owned()
+}
+
+pub fn render(input: &Input<'_>) -> Result<Rendered> {
+    let pos = Positions {
+        file: input.file,
+        lines: LineIndex::new(input.body),
+        body_line: input.body_line,
+    };
+    let liquid = liquid::render(input.body, &input.context)
+        .map_err(|e| Error::content(pos.at(e.offset), e.message))?;
+
+    let mut page = PageBuilder {
+        pos: &pos,
+        liquid: &liquid,
+        rendered: Rendered::default(),
+        show_notes: input.show_notes,
+    };
+    let mut html = if input.is_markdown {
+        page.markdown(&blank_attribute_lists(&liquid.text))
+    } else {
+        page.raw_html(&liquid.text, 0)
+    };
+
+    // Put each include's HTML in place of its token: alone in a paragraph it is a block.
+    for (index, include) in liquid.includes.iter().enumerate() {
+        let location = pos.at(include.offset);
+        let processed = page.include_html(&include.html, &location);
+        let token = liquid::include_token(index);
+        let block = format!("<p>{token}</p>\n");
+        html = if html.contains(&block) {
+            html.replacen(&block, &processed, 1)
+        } else {
+            html.replacen(&token, &processed, 1)
+        };
+    }
+    let mut rendered = page.rendered;
+    rendered.ids.extend(html::ids(&html));
+    rendered.html = html;
+    Ok(rendered)
+}
+
+struct PageBuilder<'p> {
+    pos: &'p Positions<'p>,
+    liquid: &'p liquid::Output,
+    rendered: Rendered,
+    show_notes: bool,
+}
+
+impl PageBuilder<'_> {
+    /// Location in the source of an offset in the Liquid output.
+    fn at(&self, out_offset: usize) -> Location {
+        self.pos.at(self.liquid.source_offset(out_offset))
+    }
+
+    fn add_link(&mut self, href: &str, out_offset: usize, kind: LinkKind, location: Option<Location>) -> String {
+        let location = location.unwrap_or_else(|| self.at(out_offset));
+        let index = self.rendered.links.len();
+        self.rendered.links.push(Link {
+            href: href.to_string(),
+            location,
+            kind,
+            empty_text: false,
+        });
+        link_token(index)
+    }
+
+    fn notes_from(&mut self, comments: Vec<html::Comment>) -> String {
+        let mut shown = String::new();
+        for c in comments {
+            let note = parse_note(&c.text, self.at(c.offset));
+            if self.show_notes && note.tag != "NOTE" {
+                shown.push_str(&format!(
+                    "<aside class=\"sp-editor-note\" data-tag=\"{tag}\"><strong class=\"sp-editor-note__tag\">{tag}</strong> {text}</aside>",
+                    tag = html::escape(&note.tag),
+                    text = html::escape(&note.text)
+                ));
+            }
+            self.rendered.notes.push(note);
+        }
+        shown
+    }
+
+    /// Raw HTML written by the author: comments out, link attributes to placeholders.
+    fn raw_html(&mut self, text: &str, out_offset: usize) -> String {
+        let mut open = None;
+        let mut comments = Vec::new();
+        let stripped = html::strip_comments(text, out_offset, &mut open, &mut comments);
+        let shown = self.notes_from(comments);
+        // Offsets after stripping no longer line up with the source when a comment came
+        // before the link; point at the start of the block then.
+        let exact = stripped.len() == text.len();
+        let rewritten = html::rewrite_links(&stripped, |value, at| {
+            let offset = if exact { out_offset + at } else { out_offset };
+            self.add_link(value, offset, LinkKind::Html, None)
+        });
+        shown + &rewritten
+    }
+
+    fn include_html(&mut self, text: &str, location: &Location) -> String {
+        let mut open = None;
+        let mut comments = Vec::new();
+        let stripped = html::strip_comments(text, 0, &mut open, &mut comments);
+        html::rewrite_links(&stripped, |value, _| {
+            let index = self.rendered.links.len();
+            self.rendered.links.push(Link {
+                href: value.to_string(),
+                location: location.clone(),
+                kind: LinkKind::Include,
+                empty_text: false,
+            });
+            link_token(index)
+        })
+    }
+
+    fn markdown(&mut self, text: &str) -> String {
+        let parser = Parser::new_ext(text, markdown_options()).into_offset_iter();
+        let mut events: Vec<Event<'_>> = Vec::new();
+        let mut ids = ids::HeadingIds::default();
+        // Heading being collected: index of its Start event in `events`, its text, offset.
+        let mut heading: Option<(usize, String, usize)> = None;
+        // Open links: (index in links, saw visible text).
+        let mut open_links: Vec<(usize, bool)> = Vec::new();
+        let mut image: Option<(String, String, String)> = None;
+        let mut comment_open = None;
+
+        for (event, range) in parser {
+            if let Some((src, alt, title)) = image.as_mut() {
+                match event {
+                    Event::End(TagEnd::Image) => {
+                        let (src, alt, title) = (src.clone(), alt.clone(), title.clone());
+                        image = None;
+                        let title = if title.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" title=\"{}\"", html::escape(&title))
+                        };
+                        events.push(Event::InlineHtml(
+                            format!("<img src=\"{src}\" alt=\"{}\"{title} />", html::escape(&alt)).into(),
+                        ));
+                    }
+                    Event::Text(t) | Event::Code(t) => alt.push_str(&t),
+                    _ => {}
+                }
+                continue;
+            }
+            match event {
+                Event::Start(Tag::Heading { .. }) => {
+                    heading = Some((events.len(), String::new(), range.start));
+                    events.push(event);
+                }
+                Event::End(TagEnd::Heading(level)) => {
+                    if let Some((start, text, offset)) = heading.take() {
+                        if let Event::Start(Tag::Heading { level, id, classes, attrs }) =
+                            std::mem::replace(&mut events[start], Event::SoftBreak)
+                        {
+                            let id = match id {
+                                Some(explicit) => Some(explicit.to_string()),
+                                None => ids.next(&text),
+                            };
+                            self.rendered.headings.push(Heading {
+                                level: level as u8,
+                                id: id.clone(),
+                                text: text.trim().to_string(),
+                                location: self.at(offset),
+                            });
+                            events[start] = Event::Start(Tag::Heading {
+                                level,
+                                id: id.map(CowStr::from),
+                                classes,
+                                attrs,
+                            });
+                        }
+                    }
+                    events.push(Event::End(TagEnd::Heading(level)));
+                }
+                Event::Start(Tag::Link { dest_url, title, .. }) => {
+                    let token = self.add_link(&dest_url, range.start, LinkKind::Markdown, None);
+                    open_links.push((self.rendered.links.len() - 1, false));
+                    let title = if title.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" title=\"{}\"", html::escape(&title))
+                    };
+                    events.push(Event::InlineHtml(format!("<a href=\"{token}\"{title}>").into()));
+                }
+                Event::End(TagEnd::Link) => {
+                    if let Some((index, seen)) = open_links.pop() {
+                        self.rendered.links[index].empty_text = !seen;
+                    }
+                    events.push(Event::InlineHtml("</a>".into()));
+                }
+                Event::Start(Tag::Image { dest_url, title, .. }) => {
+                    let token = self.add_link(&dest_url, range.start, LinkKind::Image, None);
+                    if let Some(last) = open_links.last_mut() {
+                        last.1 = true;
+                    }
+                    image = Some((token, String::new(), title.to_string()));
+                }
+                Event::Text(ref t) | Event::Code(ref t) => {
+                    if let Some((_, text, _)) = heading.as_mut() {
+                        text.push_str(t);
+                    }
+                    if !t.trim().is_empty() {
+                        if let Some(last) = open_links.last_mut() {
+                            last.1 = true;
+                        }
+                    }
+                    events.push(event);
+                }
+                Event::Html(ref h) | Event::InlineHtml(ref h) => {
+                    let inline = matches!(event, Event::InlineHtml(_));
+                    let exact = text.get(range.clone()) == Some(h.as_ref());
+                    let base = range.start;
+                    let mut comments = Vec::new();
+                    let stripped = html::strip_comments(h, base, &mut comment_open, &mut comments);
+                    let shown = self.notes_from(comments);
+                    let rewritten = html::rewrite_links(&stripped, |value, at| {
+                        let offset = if exact && stripped.len() == h.len() { base + at } else { base };
+                        self.add_link(value, offset, LinkKind::Html, None)
+                    });
+                    let out = shown + &rewritten;
+                    events.push(if inline {
+                        Event::InlineHtml(out.into())
+                    } else {
+                        Event::Html(out.into())
+                    });
+                }
+                other => events.push(other),
+            }
+        }
+        let mut out = String::with_capacity(text.len() * 3 / 2);
+        pulldown_cmark::html::push_html(&mut out, events.into_iter());
+        out
+    }
+}
+
+fn parse_note(raw: &str, location: Location) -> Note {
+    let text = raw.trim();
+    static TAGGED: OnceLock<Regex> = OnceLock::new();
+    let tagged = TAGGED.get_or_init(|| Regex::new(r"^\[([A-Za-z][A-Za-z0-9_-]*)\]\s*").expect("static regex"));
+    match tagged.captures(text) {
+        Some(c) => Note {
+            tag: c[1].to_uppercase(),
+            text: text[c[0].len()..].trim().to_string(),
+            location,
+        },
+        None => Note {
+            tag: "NOTE".into(),
+            text: text.to_string(),
+            location,
+        },
+    }
+}

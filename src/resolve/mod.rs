@@ -1,0 +1,554 @@
+//! Resolve stage: one pass over all rendered pages. Builds the URL table, resolves every link
+//! through one resolver, works out navigation (menus, breadcrumbs, previous/next, roles) and
+//! reports what is broken.
+
+pub mod diagnostic;
+pub mod urls;
+
+use crate::error::Location;
+use crate::markdown::{LinkKind, Rendered};
+use crate::site::Site;
+pub use diagnostic::{Diagnostic, Severity};
+use serde_json::{Map, Value};
+use std::collections::{HashMap, HashSet};
+pub use urls::{Problem, Resolution, Target, UrlTable};
+
+/// A navigation entry from `_data`, resolved.
+#[derive(Clone, Debug, Default)]
+pub struct NavItem {
+    pub title: String,
+    /// Final href (baseurl included).
+    pub href: String,
+    /// The page it lands on, to mark the current one.
+    pub page: Option<usize>,
+    /// Other keys of the YAML entry (e.g. `description`).
+    pub extra: Map<String, Value>,
+    pub subitems: Vec<NavItem>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Navigation {
+    pub menu: Vec<NavItem>,
+    pub sidebar: Vec<NavItem>,
+    pub checklists: Vec<NavItem>,
+    pub promo: Vec<NavItem>,
+}
+
+/// A link to another page with the text to show for it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PageRef {
+    pub title: String,
+    pub href: String,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct PageLinks {
+    pub breadcrumbs: Vec<PageRef>,
+    pub previous: Option<PageRef>,
+    pub next: Option<PageRef>,
+    /// Checklist pages with items linking here.
+    pub roles: Vec<PageRef>,
+}
+
+pub struct Graph {
+    pub table: UrlTable,
+    /// For each page, the final href of each of its links (same order as `Rendered::links`).
+    pub hrefs: Vec<Vec<String>>,
+    pub navigation: Navigation,
+    pub pages: Vec<PageLinks>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// How many links were checked (content, front matter and navigation).
+    pub link_count: usize,
+}
+
+/// Front matter keys that name another page.
+const PAGE_KEYS: [&str; 3] = ["nextpage", "previouspage", "breadcrumbparent"];
+/// `_data` files the theme reads navigation from.
+const NAV_FILES: [&str; 4] = [
+    "menu_navigation",
+    "sidebar_navigation",
+    "sidebar_navigation_checklists",
+    "home_promo",
+];
+
+struct Resolver<'a> {
+    site: &'a Site,
+    rendered: &'a [Rendered],
+    table: UrlTable,
+    ids: Vec<HashSet<&'a str>>,
+    diagnostics: Vec<Diagnostic>,
+    /// Pages something links to or navigates to.
+    reached: HashSet<usize>,
+    link_count: usize,
+}
+
+pub fn resolve(site: &Site, rendered: &[Rendered], generated: &[String]) -> Graph {
+    let (table, clashes) = UrlTable::build(site, generated);
+    let mut r = Resolver {
+        site,
+        rendered,
+        ids: rendered
+            .iter()
+            .map(|p| p.ids.iter().map(String::as_str).collect())
+            .collect(),
+        table,
+        diagnostics: Vec::new(),
+        reached: HashSet::new(),
+        link_count: 0,
+    };
+    r.report_clashes(&clashes);
+
+    let mut hrefs = Vec::with_capacity(site.pages.len());
+    let mut roles: Vec<Vec<PageRef>> = vec![Vec::new(); site.pages.len()];
+    for (i, page) in site.pages.iter().enumerate() {
+        let mut page_hrefs = Vec::with_capacity(rendered[i].links.len());
+        let is_checklist = page.source.flag("checklist");
+        for link in &rendered[i].links {
+            let resolution = r.check_link(&link.href, i, &link.location, link.kind, link.empty_text);
+            if let Resolution::Internal { target, .. } = &resolution {
+                if let Some(to) = r.table.page_of(*target) {
+                    if to != i {
+                        r.reached.insert(to);
+                        if is_checklist && !roles[to].iter().any(|x| x.title == page.title()) {
+                            roles[to].push(PageRef {
+                                title: page.title().to_string(),
+                                href: format!("{}{}", site.config.baseurl, page.url),
+                            });
+                        }
+                    }
+                }
+            }
+            page_hrefs.push(r.table.href(&resolution, &link.href));
+        }
+        hrefs.push(page_hrefs);
+        r.report_duplicate_ids(i);
+    }
+
+    let mut pages: Vec<PageLinks> = (0..site.pages.len()).map(|i| r.page_links(i)).collect();
+    for (links, roles) in pages.iter_mut().zip(roles) {
+        links.roles = roles;
+    }
+    r.report_asymmetric_pagination();
+    let navigation = r.navigation();
+    r.report_orphans();
+
+    let mut diagnostics = r.diagnostics;
+    diagnostics.sort_by(|a, b| a.location.cmp(&b.location).then(a.code.cmp(b.code)));
+    diagnostics.dedup();
+    Graph {
+        table: r.table,
+        hrefs,
+        navigation,
+        pages,
+        diagnostics,
+        link_count: r.link_count,
+    }
+}
+
+impl Resolver<'_> {
+    fn page_url(&self, i: usize) -> &str {
+        &self.site.pages[i].url
+    }
+
+    fn href_of(&self, page: usize) -> String {
+        format!("{}{}", self.site.config.baseurl, self.site.pages[page].url)
+    }
+
+    fn page_ref(&self, page: usize) -> PageRef {
+        PageRef {
+            title: self.site.pages[page].title().to_string(),
+            href: self.href_of(page),
+        }
+    }
+
+    /// The source line a location points at (for the hard-coded baseurl check).
+    fn source_line(&self, location: &Location) -> Option<&str> {
+        let page = self.site.pages.iter().find(|p| p.source.path == location.file)?;
+        let body_index = location.line.checked_sub(page.source.body_line)?;
+        page.source.body.lines().nth(body_index)
+    }
+
+    /// Resolves one link of page `from`, reporting what is wrong with it.
+    fn check_link(&mut self, href: &str, from: usize, location: &Location, kind: LinkKind, empty_text: bool) -> Resolution {
+        self.link_count += 1;
+        let page = self.site.pages[from].url.clone();
+        let source = self.site.pages[from].source.path.clone();
+        let resolution = self.table.resolve(href, &page, &source);
+        let at = |d: Diagnostic| d.on_page(&page).target(href);
+        if empty_text && matches!(kind, LinkKind::Markdown) {
+            self.diagnostics.push(at(Diagnostic::warning(
+                "empty-link-text",
+                location.clone(),
+                "link has no text a reader could see",
+            )));
+        }
+        if href.trim() == "#" {
+            self.diagnostics.push(at(Diagnostic::warning(
+                "empty-fragment",
+                location.clone(),
+                "`href=\"#\"` goes nowhere; link to a real target or use a button",
+            )));
+            return resolution;
+        }
+        if resolution != Resolution::External && self.table.has_hardcoded_base(href) {
+            let literal = self
+                .source_line(location)
+                .is_some_and(|line| line.contains(&self.site.config.source_baseurl));
+            if literal {
+                self.diagnostics.push(at(Diagnostic::warning(
+                    "hardcoded-baseurl",
+                    location.clone(),
+                    format!(
+                        "link hard-codes the baseurl `{}`: it works, but breaks when the site moves; write `{}`",
+                        self.site.config.source_baseurl,
+                        href.strip_prefix(&self.site.config.source_baseurl).unwrap_or(href)
+                    ),
+                )));
+            }
+        }
+        let diagnostic = self.problem(&resolution, href, location.clone());
+        if let Some(d) = diagnostic {
+            self.diagnostics.push(at(d));
+        }
+        resolution
+    }
+
+    /// What is wrong with a resolution, if anything: missing page, anchor, etc.
+    fn problem(&self, resolution: &Resolution, href: &str, location: Location) -> Option<Diagnostic> {
+        match resolution {
+            Resolution::External => None,
+            Resolution::Unresolved(Problem::Missing { path }) => Some(
+                Diagnostic::error("missing-page", location, format!("no page, redirect or file at `{path}`"))
+                    .suggest(diagnostic::closest(path, self.table.urls())),
+            ),
+            Resolution::Unresolved(Problem::OutsideBaseurl { path }) => Some(Diagnostic::error(
+                "outside-baseurl",
+                location,
+                format!(
+                    "`{path}` is outside the site (baseurl `{}`)",
+                    self.site.config.baseurl
+                ),
+            )),
+            Resolution::Unresolved(Problem::RelativeNowhere) => Some(Diagnostic::error(
+                "relative-nowhere",
+                location,
+                format!("relative link `{href}` climbs above the site root"),
+            )),
+            Resolution::Internal {
+                target,
+                fragment: Some(fragment),
+                path,
+                ..
+            } => {
+                let page = self.table.page_of(*target)?;
+                let ids = &self.ids[page];
+                if fragment.is_empty() || ids.contains(fragment.as_str()) {
+                    return None;
+                }
+                if let Some(found) = ids.iter().find(|id| id.eq_ignore_ascii_case(fragment)) {
+                    return Some(
+                        Diagnostic::warning(
+                            "fragment-case",
+                            location,
+                            format!("`#{fragment}` only matches `#{found}` on `{path}` ignoring case; browsers match case"),
+                        )
+                        .suggest(Some(format!("#{found}"))),
+                    );
+                }
+                Some(
+                    Diagnostic::error(
+                        "missing-anchor",
+                        location,
+                        format!("`{path}` has no heading or element with id `{fragment}`"),
+                    )
+                    .suggest(diagnostic::closest(fragment, ids.iter().copied()).map(|id| format!("{path}#{id}"))),
+                )
+            }
+            Resolution::Internal { .. } => None,
+        }
+    }
+
+    fn report_clashes(&mut self, clashes: &[urls::Clash]) {
+        for (url, first, second) in clashes {
+            let describe = |t: &Target| -> (String, Location) {
+                match *t {
+                    Target::Page(i) => {
+                        let p = &self.site.pages[i];
+                        let loc = if p.source.front.contains_key("permalink") {
+                            p.source.locate("permalink", None)
+                        } else {
+                            Location::new(p.source.path.clone(), 1, 1)
+                        };
+                        (p.source.path.clone(), loc)
+                    }
+                    Target::Redirect(r) => {
+                        let to = self.table.redirects[r].to;
+                        let p = &self.site.pages[to];
+                        let index = urls::redirect_froms(p)
+                            .iter()
+                            .position(|f| urls::join("/", f).as_deref() == Some(url.as_str()));
+                        (
+                            format!("{} (redirect_from)", p.source.path),
+                            p.source.locate("redirect_from", index),
+                        )
+                    }
+                    Target::Asset(a) => (
+                        self.site.assets[a].path.clone(),
+                        Location::new(self.site.assets[a].path.clone(), 1, 1),
+                    ),
+                    Target::Generated => ("a file signpost writes".into(), Location::new("_config.yml", 1, 1)),
+                }
+            };
+            let (first_name, _) = describe(first);
+            let (second_name, location) = describe(second);
+            self.diagnostics.push(
+                Diagnostic::error(
+                    "duplicate-url",
+                    location,
+                    format!("`{url}` is claimed by both {first_name} and {second_name}"),
+                )
+                .target(url),
+            );
+        }
+    }
+
+    fn report_duplicate_ids(&mut self, i: usize) {
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for id in &self.rendered[i].ids {
+            *seen.entry(id.as_str()).or_insert(0) += 1;
+        }
+        let mut dups: Vec<&str> = seen.into_iter().filter(|(_, n)| *n > 1).map(|(id, _)| id).collect();
+        dups.sort_unstable();
+        for id in dups {
+            let location = self.rendered[i]
+                .headings
+                .iter()
+                .filter(|h| h.id.as_deref() == Some(id))
+                .nth(1)
+                .map(|h| h.location.clone())
+                .unwrap_or_else(|| {
+                    Location::new(self.site.pages[i].source.path.clone(), self.site.pages[i].source.body_line, 1)
+                });
+            self.diagnostics.push(
+                Diagnostic::warning("duplicate-id", location, format!("id `{id}` is used more than once on this page"))
+                    .on_page(self.page_url(i))
+                    .target(&format!("#{id}")),
+            );
+        }
+    }
+
+    /// Resolves front matter key `key` of page `i` to a page, reporting problems.
+    fn front_page(&mut self, i: usize, key: &str, report: bool) -> Option<usize> {
+        let page = &self.site.pages[i];
+        let value = page.source.str_field(key)?.to_string();
+        let location = page.source.locate(key, None);
+        let url = page.url.clone();
+        let resolution = self.table.resolve(&value, &page.url, &page.source.path);
+        if let Some(d) = self.problem(&resolution, &value, location).filter(|_| report) {
+            self.diagnostics.push(d.on_page(&url).target(&value));
+        }
+        match resolution {
+            Resolution::Internal { target, .. } => self.table.page_of(target),
+            _ => None,
+        }
+    }
+
+    fn page_links(&mut self, i: usize) -> PageLinks {
+        let mut links = PageLinks::default();
+        for key in PAGE_KEYS {
+            self.link_count += usize::from(self.site.pages[i].source.front.contains_key(key));
+        }
+        let previous = self.front_page(i, "previouspage", true);
+        let next = self.front_page(i, "nextpage", true);
+        self.reached.extend(previous.into_iter().chain(next));
+        links.previous = previous.map(|p| self.page_ref(p));
+        links.next = next.map(|p| self.page_ref(p));
+
+        // Walk breadcrumbparent up to the top; a page seen twice is a cycle.
+        let mut chain = Vec::new();
+        let mut seen = HashSet::from([i]);
+        let mut current = i;
+        // Each page reports its own breadcrumbparent; ancestors are followed quietly.
+        while let Some(parent) = self.front_page(current, "breadcrumbparent", current == i) {
+            if !seen.insert(parent) {
+                let page = &self.site.pages[i];
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        "breadcrumb-cycle",
+                        page.source.locate("breadcrumbparent", None),
+                        format!(
+                            "breadcrumbparent goes round in a circle: {}",
+                            chain
+                                .iter()
+                                .chain([&parent])
+                                .map(|&p| self.site.pages[p].url.as_str())
+                                .collect::<Vec<_>>()
+                                .join(" → ")
+                        ),
+                    )
+                    .on_page(&page.url)
+                    .target(page.source.str_field("breadcrumbparent").unwrap_or("")),
+                );
+                break;
+            }
+            self.reached.insert(parent);
+            chain.push(parent);
+            current = parent;
+        }
+        let hidden = self.site.pages[i].source.flag("hide_breadcrumbs");
+        if !hidden && self.site.pages[i].url != "/" {
+            links.breadcrumbs.push(PageRef {
+                title: "Home".into(),
+                href: format!("{}/", self.site.config.baseurl),
+            });
+            for &p in chain.iter().rev() {
+                if self.site.pages[p].url != "/" {
+                    links.breadcrumbs.push(self.page_ref(p));
+                }
+            }
+        }
+        links
+    }
+
+    fn report_asymmetric_pagination(&mut self) {
+        let mut pairs = Vec::new();
+        for i in 0..self.site.pages.len() {
+            let page = &self.site.pages[i];
+            for (key, back) in [("nextpage", "previouspage"), ("previouspage", "nextpage")] {
+                let Some(value) = page.source.str_field(key) else { continue };
+                let Resolution::Internal { target, .. } = self.table.resolve(value, &page.url, &page.source.path) else {
+                    continue;
+                };
+                let Some(other) = self.table.page_of(target) else { continue };
+                let other_page = &self.site.pages[other];
+                let points_back = other_page
+                    .source
+                    .str_field(back)
+                    .map(|v| self.table.resolve(v, &other_page.url, &other_page.source.path))
+                    .and_then(|r| match r {
+                        Resolution::Internal { target, .. } => self.table.page_of(target),
+                        _ => None,
+                    })
+                    == Some(i);
+                if !points_back {
+                    pairs.push((i, key, back, other, value.to_string()));
+                }
+            }
+        }
+        for (i, key, back, other, value) in pairs {
+            let page = &self.site.pages[i];
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    "asymmetric-pagination",
+                    page.source.locate(key, None),
+                    format!(
+                        "{key} is `{}` but that page's {back} does not point back to `{}`",
+                        self.site.pages[other].url, page.url
+                    ),
+                )
+                .on_page(&page.url)
+                .target(&value),
+            );
+        }
+    }
+
+    fn navigation(&mut self) -> Navigation {
+        let mut nav = Navigation::default();
+        for name in NAV_FILES {
+            let Some(items) = self.site.data.get(name).and_then(Value::as_array).cloned() else {
+                continue;
+            };
+            let file = self
+                .site
+                .data_files
+                .iter()
+                .find(|f| f.name == name)
+                .map(|f| (f.path.clone(), f.text.clone()))
+                .unwrap_or_default();
+            let mut cursor = 0;
+            let resolved = self.nav_items(&items, &file, &mut cursor);
+            match name {
+                "menu_navigation" => nav.menu = resolved,
+                "sidebar_navigation" => nav.sidebar = resolved,
+                "sidebar_navigation_checklists" => nav.checklists = resolved,
+                _ => nav.promo = resolved,
+            }
+        }
+        nav
+    }
+
+    fn nav_items(&mut self, items: &[Value], file: &(String, String), cursor: &mut usize) -> Vec<NavItem> {
+        let mut out = Vec::new();
+        for item in items {
+            let Some(map) = item.as_object() else { continue };
+            let title = map.get("title").map(crate::markdown::liquid::display).unwrap_or_default();
+            let mut nav = NavItem {
+                title,
+                extra: map
+                    .iter()
+                    .filter(|(k, _)| !matches!(k.as_str(), "title" | "url" | "subitems"))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+                ..NavItem::default()
+            };
+            if let Some(url) = map.get("url").and_then(Value::as_str) {
+                let location = locate_data_url(&file.0, &file.1, url, cursor);
+                self.link_count += 1;
+                let resolution = self.table.resolve(url, "/", "");
+                if let Some(d) = self.problem(&resolution, url, location) {
+                    self.diagnostics.push(d.target(url));
+                }
+                if let Resolution::Internal { target, .. } = &resolution {
+                    nav.page = self.table.page_of(*target);
+                    if let Some(p) = nav.page {
+                        self.reached.insert(p);
+                    }
+                }
+                nav.href = self.table.href(&resolution, url);
+            }
+            if let Some(Value::Array(sub)) = map.get("subitems") {
+                nav.subitems = self.nav_items(sub, file, cursor);
+            }
+            out.push(nav);
+        }
+        out
+    }
+
+    fn report_orphans(&mut self) {
+        for (i, page) in self.site.pages.iter().enumerate() {
+            let is_special = page.url == "/"
+                || page.layout() == Some("404")
+                || page.url.starts_with("/404")
+                || matches!(page.source.front.get("sitemap"), Some(Value::Bool(false)));
+            if !is_special && !self.reached.contains(&i) {
+                self.diagnostics.push(
+                    Diagnostic::warning(
+                        "orphan",
+                        Location::new(page.source.path.clone(), 1, 1),
+                        format!("no navigation or link reaches `{}`", page.url),
+                    )
+                    .on_page(&page.url)
+                    .target(&page.url),
+                );
+            }
+        }
+    }
+}
+
+/// Where `url: <value>` is written in a data file, searching on from `cursor` so repeated
+/// values are found in order.
+fn locate_data_url(path: &str, text: &str, value: &str, cursor: &mut usize) -> Location {
+    let lines = crate::lines::LineIndex::new(text);
+    let mut search_from = *cursor;
+    while let Some(rel) = text.get(search_from..).and_then(|t| t.find(value)) {
+        let at = search_from + rel;
+        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        if text[line_start..at].contains("url") {
+            *cursor = at + value.len();
+            let (line, column) = lines.position(at);
+            return Location::new(path, line, column);
+        }
+        search_from = at + value.len().max(1);
+    }
+    Location::new(path, 1, 1)
+}

@@ -1,0 +1,364 @@
+//! The URL table: every URL the site serves, and the one resolver every link goes through.
+
+use crate::site::{url, Site};
+use std::collections::HashMap;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    Page(usize),
+    /// A `redirect_from` URL: index into [`UrlTable::redirects`].
+    Redirect(usize),
+    Asset(usize),
+    /// Files the build writes itself (theme static files, sitemap.xml, 404.html).
+    Generated,
+}
+
+#[derive(Clone, Debug)]
+pub struct Redirect {
+    pub from: String,
+    pub to: usize,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Resolution {
+    /// http(s), mailto:, tel: and other schemes: not this site's business.
+    External,
+    Internal {
+        target: Target,
+        /// The canonical URL (no baseurl) the link lands on.
+        path: String,
+        query: Option<String>,
+        fragment: Option<String>,
+    },
+    Unresolved(Problem),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Problem {
+    /// A site path that no page, redirect or file serves.
+    Missing { path: String },
+    /// An absolute path outside the site's baseurl.
+    OutsideBaseurl { path: String },
+    /// A relative path that climbs above the site root.
+    RelativeNowhere,
+}
+
+pub struct UrlTable {
+    by_url: HashMap<String, Target>,
+    by_source: HashMap<String, usize>,
+    pub redirects: Vec<Redirect>,
+    /// Canonical URL of each page (same order as `site.pages`).
+    pub page_urls: Vec<String>,
+    /// First path segments the site serves, to tell "missing" from "outside the baseurl".
+    first_segments: std::collections::HashSet<String>,
+    baseurl: String,
+    source_baseurl: String,
+}
+
+/// A second claim on a URL: (url, first owner, second owner).
+pub type Clash = (String, Target, Target);
+
+fn has_scheme(href: &str) -> bool {
+    let mut chars = href.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && href
+            .split_once(':')
+            .is_some_and(|(s, _)| s.chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c)))
+}
+
+fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Joins `rel` onto the folder of `base` and folds `.` and `..`; None if it climbs above `/`.
+pub fn join(base: &str, rel: &str) -> Option<String> {
+    let dir = match base.rfind('/') {
+        Some(i) => &base[..=i],
+        None => "/",
+    };
+    let joined = if rel.starts_with('/') {
+        rel.to_string()
+    } else {
+        format!("{dir}{rel}")
+    };
+    let trailing = joined.ends_with('/') || joined.ends_with("/.") || joined.ends_with("/..");
+    let mut parts: Vec<&str> = Vec::new();
+    for part in joined.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    let mut out = format!("/{}", parts.join("/"));
+    if trailing && out != "/" {
+        out.push('/');
+    }
+    Some(out)
+}
+
+/// Does `path` sit under `prefix` (`/base` or `/base/...`)?
+fn strip_base<'a>(path: &'a str, prefix: &str) -> Option<&'a str> {
+    if prefix.is_empty() {
+        return None;
+    }
+    let rest = path.strip_prefix(prefix)?;
+    if rest.is_empty() {
+        Some("/")
+    } else if rest.starts_with('/') {
+        Some(rest)
+    } else {
+        None
+    }
+}
+
+impl UrlTable {
+    /// Builds the table; every second claim on a URL is returned as a clash.
+    pub fn build(site: &Site, generated: &[String]) -> (UrlTable, Vec<Clash>) {
+        let mut table = UrlTable {
+            by_url: HashMap::new(),
+            by_source: HashMap::new(),
+            redirects: Vec::new(),
+            page_urls: site.pages.iter().map(|p| p.url.clone()).collect(),
+            first_segments: Default::default(),
+            baseurl: site.config.baseurl.clone(),
+            source_baseurl: site.config.source_baseurl.clone(),
+        };
+        let mut clashes = Vec::new();
+        let mut claimed: HashMap<String, Target> = HashMap::new();
+        let mut claim = |table: &mut UrlTable, url: &str, target: Target, clashes: &mut Vec<Clash>| {
+            // Two URLs that write the same file are the same URL.
+            let file = url::output_path(url);
+            if let Some(&first) = claimed.get(&file) {
+                clashes.push((url.to_string(), first, target));
+                return;
+            }
+            claimed.insert(file.clone(), target);
+            for key in [url.to_string(), format!("/{file}")] {
+                table.by_url.entry(key).or_insert(target);
+            }
+            if let Some(dir) = url.strip_suffix('/').filter(|d| !d.is_empty()) {
+                table.by_url.entry(dir.to_string()).or_insert(target);
+            }
+            if let Some(seg) = url.trim_start_matches('/').split('/').next() {
+                table.first_segments.insert(seg.to_string());
+            }
+        };
+        for (i, page) in site.pages.iter().enumerate() {
+            claim(&mut table, &page.url, Target::Page(i), &mut clashes);
+            table.by_source.insert(page.source.path.clone(), i);
+        }
+        for (i, page) in site.pages.iter().enumerate() {
+            for from in redirect_froms(page) {
+                let from = join("/", &from).unwrap_or(from);
+                let index = table.redirects.len();
+                table.redirects.push(Redirect {
+                    from: from.clone(),
+                    to: i,
+                });
+                claim(&mut table, &from, Target::Redirect(index), &mut clashes);
+            }
+        }
+        for (i, asset) in site.assets.iter().enumerate() {
+            claim(&mut table, &asset.url, Target::Asset(i), &mut clashes);
+        }
+        for url in generated {
+            if !table.by_url.contains_key(url) {
+                claim(&mut table, url, Target::Generated, &mut clashes);
+            }
+        }
+        (table, clashes)
+    }
+
+    pub fn lookup(&self, path: &str) -> Option<Target> {
+        self.by_url.get(path).copied().or_else(|| {
+            let alt = match path.strip_suffix('/') {
+                Some(p) if !p.is_empty() => p.to_string(),
+                _ => format!("{path}/"),
+            };
+            self.by_url.get(&alt).copied()
+        })
+    }
+
+    pub fn page_by_source(&self, source: &str) -> Option<usize> {
+        self.by_source.get(source).copied()
+    }
+
+    /// The page a target finally shows (redirects followed).
+    pub fn page_of(&self, target: Target) -> Option<usize> {
+        match target {
+            Target::Page(i) => Some(i),
+            Target::Redirect(r) => Some(self.redirects[r].to),
+            _ => None,
+        }
+    }
+
+    /// Every URL a reader can land on: pages and redirects (for suggestions).
+    pub fn urls(&self) -> impl Iterator<Item = &str> {
+        self.page_urls
+            .iter()
+            .map(String::as_str)
+            .chain(self.redirects.iter().map(|r| r.from.as_str()))
+    }
+
+    /// Did the author write this site path with the baseurl of `_config.yml` hard-coded?
+    pub fn has_hardcoded_base(&self, href: &str) -> bool {
+        strip_base(href.split(['#', '?']).next().unwrap_or(href), &self.source_baseurl).is_some()
+    }
+
+    /// Resolves a link as written on a page at `from_url` whose source is `from_source`.
+    pub fn resolve(&self, href: &str, from_url: &str, from_source: &str) -> Resolution {
+        let href = href.trim();
+        if has_scheme(href) || href.starts_with("//") {
+            return Resolution::External;
+        }
+        let (rest, fragment) = match href.split_once('#') {
+            Some((r, f)) => (r, Some(percent_decode(f))),
+            None => (href, None),
+        };
+        let (path, query) = match rest.split_once('?') {
+            Some((p, q)) => (p, Some(q.to_string())),
+            None => (rest, None),
+        };
+        let path = percent_decode(path);
+        let internal = |target: Target, path: String| Resolution::Internal {
+            target: match target {
+                // Land on the page itself rather than on its redirect.
+                Target::Redirect(r) => Target::Page(self.redirects[r].to),
+                t => t,
+            },
+            path: match target {
+                Target::Page(i) => self.page_urls[i].clone(),
+                Target::Redirect(r) => self.page_urls[self.redirects[r].to].clone(),
+                _ => path,
+            },
+            query: query.clone(),
+            fragment: fragment.clone(),
+        };
+        if path.is_empty() {
+            return match self.lookup(from_url) {
+                Some(t) => internal(t, from_url.to_string()),
+                None => Resolution::Unresolved(Problem::Missing {
+                    path: from_url.to_string(),
+                }),
+            };
+        }
+        let absolute = path.starts_with('/');
+        let site_path = if absolute {
+            let under_base = strip_base(&path, &self.baseurl)
+                .or_else(|| strip_base(&path, &self.source_baseurl))
+                .unwrap_or(&path);
+            match join("/", under_base) {
+                Some(p) => p,
+                None => {
+                    return Resolution::Unresolved(Problem::OutsideBaseurl { path });
+                }
+            }
+        } else {
+            match join(from_url, &path) {
+                Some(p) => p,
+                None => return Resolution::Unresolved(Problem::RelativeNowhere),
+            }
+        };
+        if let Some(target) = self.lookup(&site_path) {
+            return internal(target, site_path);
+        }
+        // A path to the source file: relative to the page's source folder, or to the root.
+        let source_dir = from_source.rsplit_once('/').map_or("", |(d, _)| d);
+        let candidates = if absolute {
+            vec![site_path.trim_start_matches('/').to_string()]
+        } else {
+            let from_dir = join(&format!("/{source_dir}/x"), &path)
+                .map(|p| p.trim_start_matches('/').to_string());
+            from_dir.into_iter().chain([site_path.trim_start_matches('/').to_string()]).collect()
+        };
+        for candidate in candidates {
+            if let Some(page) = self.page_by_source(&candidate) {
+                return internal(Target::Page(page), self.page_urls[page].clone());
+            }
+        }
+        let first = site_path.trim_start_matches('/').split('/').next().unwrap_or("");
+        if absolute
+            && !self.baseurl.is_empty()
+            && strip_base(&path, &self.baseurl).is_none()
+            && strip_base(&path, &self.source_baseurl).is_none()
+            && !self.first_segments.contains(first)
+        {
+            return Resolution::Unresolved(Problem::OutsideBaseurl { path });
+        }
+        Resolution::Unresolved(Problem::Missing { path: site_path })
+    }
+
+    /// The href to write for a resolution: baseurl + canonical URL (+ query, fragment),
+    /// or the link unchanged when it is external or unresolved.
+    pub fn href(&self, resolution: &Resolution, written: &str) -> String {
+        match resolution {
+            Resolution::Internal {
+                path,
+                query,
+                fragment,
+                ..
+            } => {
+                let mut out = format!("{}{}", self.baseurl, path);
+                if let Some(q) = query {
+                    out.push('?');
+                    out.push_str(q);
+                }
+                if let Some(f) = fragment {
+                    out.push('#');
+                    out.push_str(f);
+                }
+                out
+            }
+            _ => written.to_string(),
+        }
+    }
+}
+
+/// `redirect_from` as a list, whether written as a list or one string.
+pub fn redirect_froms(page: &crate::site::Page) -> Vec<String> {
+    match page.source.front.get("redirect_from") {
+        Some(serde_json::Value::String(s)) => vec![s.clone()],
+        Some(serde_json::Value::Array(items)) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn joins_like_a_browser() {
+        assert_eq!(join("/guide/kick-off", "training").as_deref(), Some("/guide/training"));
+        assert_eq!(join("/glossary/", "../guide").as_deref(), Some("/guide"));
+        assert_eq!(join("/guide/kick-off", "./").as_deref(), Some("/guide/"));
+        assert_eq!(join("/a", "../../x"), None);
+        assert_eq!(percent_decode("a%20b"), "a b");
+        assert!(has_scheme("https://x"));
+        assert!(has_scheme("mailto:a@b"));
+        assert!(!has_scheme("/a:b"));
+    }
+}

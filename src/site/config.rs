@@ -1,0 +1,226 @@
+//! `_config.yml`: the Jekyll keys signpost understands, the rest kept for templates.
+
+use super::frontmatter;
+use crate::error::Result;
+use serde_json::{Map, Value};
+
+#[derive(Clone, Debug)]
+pub struct FrontMatterDefault {
+    /// Path prefix (or glob) relative to the site root; "" matches everything.
+    pub path: String,
+    /// `pages` or a collection name; None matches every kind.
+    pub kind: Option<String>,
+    pub values: Map<String, Value>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Every key of `_config.yml`; templates see it as `site`.
+    pub values: Map<String, Value>,
+    pub title: String,
+    pub description: String,
+    /// The baseurl pages are written for: "" or "/prefix" (no trailing slash).
+    pub baseurl: String,
+    /// The baseurl in `_config.yml`, which authors may have hard-coded into links.
+    pub source_baseurl: String,
+    pub url: String,
+    pub exclude: Vec<String>,
+    pub collections: Vec<String>,
+    pub defaults: Vec<FrontMatterDefault>,
+    pub theme: Option<String>,
+    pub noindex: bool,
+    /// Text of `_config.yml`, kept to point diagnostics at its lines.
+    pub text: String,
+}
+
+/// Jekyll's default excludes that matter for a guide repository.
+const DEFAULT_EXCLUDES: &[&str] = &[
+    "Gemfile",
+    "Gemfile.lock",
+    "node_modules",
+    "vendor",
+    "README.md",
+];
+
+/// "/x/" → "/x", "x" → "/x", "/" → "".
+pub fn normalise_baseurl(raw: &str) -> String {
+    let trimmed = raw.trim().trim_end_matches('/');
+    if trimmed.is_empty() {
+        String::new()
+    } else if trimmed.starts_with('/') {
+        trimmed.to_string()
+    } else {
+        format!("/{trimmed}")
+    }
+}
+
+fn string_of(values: &Map<String, Value>, key: &str) -> String {
+    match values.get(key) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => String::new(),
+    }
+}
+
+fn strings_of(value: Option<&Value>) -> Vec<String> {
+    match value {
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
+        Some(Value::String(s)) => vec![s.clone()],
+        _ => Vec::new(),
+    }
+}
+
+impl Config {
+    pub fn parse(text: &str, baseurl_override: Option<&str>) -> Result<Config> {
+        let values = match frontmatter::parse_yaml(text, "_config.yml", 1)? {
+            Value::Object(map) => map,
+            _ => Map::new(),
+        };
+        Ok(Config::from_values(values, text, baseurl_override))
+    }
+
+    fn from_values(mut values: Map<String, Value>, text: &str, baseurl_override: Option<&str>) -> Config {
+        let source_baseurl = normalise_baseurl(&string_of(&values, "baseurl"));
+        let baseurl = baseurl_override.map_or_else(|| source_baseurl.clone(), normalise_baseurl);
+        values.insert("baseurl".into(), Value::String(baseurl.clone()));
+
+        let mut exclude: Vec<String> = DEFAULT_EXCLUDES.iter().map(|s| s.to_string()).collect();
+        exclude.extend(strings_of(values.get("exclude")));
+
+        let collections = match values.get("collections") {
+            Some(Value::Object(map)) => map.keys().cloned().collect(),
+            other => strings_of(other),
+        };
+
+        let defaults = match values.get("defaults") {
+            Some(Value::Array(items)) => items
+                .iter()
+                .filter_map(|item| {
+                    let scope = item.get("scope");
+                    let path = scope
+                        .and_then(|s| s.get("path"))
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .trim_matches('/')
+                        .to_string();
+                    let kind = scope
+                        .and_then(|s| s.get("type"))
+                        .and_then(Value::as_str)
+                        .map(str::to_string);
+                    let values = item.get("values")?.as_object()?.clone();
+                    Some(FrontMatterDefault { path, kind, values })
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+
+        let noindex = matches!(values.get("noindex"), Some(Value::Bool(true)));
+        Config {
+            title: string_of(&values, "title"),
+            description: string_of(&values, "description"),
+            url: string_of(&values, "url").trim_end_matches('/').to_string(),
+            theme: values.get("theme").and_then(Value::as_str).map(str::to_string),
+            baseurl,
+            source_baseurl,
+            exclude,
+            collections,
+            defaults,
+            noindex,
+            values,
+            text: text.to_string(),
+        }
+    }
+
+    /// Is `rel` (a path relative to the root, `/`-separated) excluded from the site?
+    pub fn is_excluded(&self, rel: &str) -> bool {
+        self.exclude.iter().any(|pattern| {
+            let pattern = pattern.trim_matches('/');
+            if pattern.contains('*') {
+                glob_match(pattern, rel)
+                    || rel.rsplit('/').next().is_some_and(|name| glob_match(pattern, name))
+            } else {
+                rel == pattern || rel.starts_with(&format!("{pattern}/"))
+            }
+        })
+    }
+
+    /// Front matter defaults for a file: less specific scopes first, so more specific ones win.
+    pub fn defaults_for(&self, rel: &str, kind: &str) -> Map<String, Value> {
+        let mut matching: Vec<&FrontMatterDefault> = self
+            .defaults
+            .iter()
+            .filter(|d| d.kind.as_deref().is_none_or(|k| k == kind))
+            .filter(|d| {
+                d.path.is_empty()
+                    || rel == d.path
+                    || rel.starts_with(&format!("{}/", d.path))
+                    || (d.path.contains('*') && glob_match(&d.path, rel))
+            })
+            .collect();
+        matching.sort_by_key(|d| (d.path.len(), d.kind.is_some()));
+        let mut merged = Map::new();
+        for d in matching {
+            for (k, v) in &d.values {
+                merged.insert(k.clone(), v.clone());
+            }
+        }
+        merged
+    }
+}
+
+/// `*` matches any run of characters except `/`; `**` also crosses `/`.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    fn go(p: &[u8], t: &[u8]) -> bool {
+        match p.first() {
+            None => t.is_empty(),
+            Some(b'*') => {
+                let deep = p.get(1) == Some(&b'*');
+                let rest = if deep { &p[2..] } else { &p[1..] };
+                (0..=t.len())
+                    .take_while(|&i| deep || !t[..i].contains(&b'/'))
+                    .any(|i| go(rest, &t[i..]))
+            }
+            Some(&c) => t.first() == Some(&c) && go(&p[1..], &t[1..]),
+        }
+    }
+    go(pattern.as_bytes(), text.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn baseurl_forms() {
+        assert_eq!(normalise_baseurl("/prm/"), "/prm");
+        assert_eq!(normalise_baseurl("prm"), "/prm");
+        assert_eq!(normalise_baseurl("/"), "");
+        assert_eq!(normalise_baseurl(""), "");
+    }
+
+    #[test]
+    fn defaults_more_specific_wins() {
+        let c = Config::parse(
+            "defaults:\n  - scope: {path: \"\"}\n    values: {layout: page, checklist: false}\n  - scope: {path: guide/role}\n    values: {checklist: true}\n",
+            None,
+        )
+        .unwrap();
+        let d = c.defaults_for("guide/role/a.md", "pages");
+        assert_eq!(d["checklist"], Value::Bool(true));
+        assert_eq!(d["layout"], Value::String("page".into()));
+        let d = c.defaults_for("guide/roles.md", "pages");
+        assert_eq!(d["checklist"], Value::Bool(false));
+    }
+
+    #[test]
+    fn excludes_and_globs() {
+        let c = Config::parse("exclude: [drafts, \"*.sh\"]\n", Some("/x/")).unwrap();
+        assert!(c.is_excluded("drafts/a.md"));
+        assert!(c.is_excluded("tools/run.sh"));
+        assert!(!c.is_excluded("draftsman.md"));
+        assert_eq!(c.baseurl, "/x");
+    }
+}

@@ -1,0 +1,180 @@
+//! Splitting `---` front matter from a file and reading it as YAML, with errors mapped to
+//! the file's real lines.
+
+use crate::error::{Error, Location, Result};
+use serde_json::{Map, Value};
+
+/// A source file cut into its front matter and body.
+#[derive(Clone, Debug, Default)]
+pub struct Split {
+    /// The YAML between the fences ("" when there is none).
+    pub yaml: String,
+    /// 1-based line of the file where `yaml` begins.
+    pub yaml_line: usize,
+    pub body: String,
+    /// 1-based line of the file where `body` begins.
+    pub body_line: usize,
+    pub has_front_matter: bool,
+}
+
+/// Cuts `text` at its front matter fences. A file without an opening `---` line is all body.
+pub fn split(text: &str) -> Split {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let first_end = text.find('\n').map_or(text.len(), |i| i + 1);
+    if text[..first_end].trim_end() != "---" {
+        return Split {
+            body: text.to_string(),
+            body_line: 1,
+            yaml_line: 1,
+            ..Split::default()
+        };
+    }
+    let mut pos = first_end;
+    let mut line = 2;
+    while pos < text.len() {
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
+        let current = text[pos..end].trim_end();
+        if current == "---" || current == "..." {
+            return Split {
+                yaml: text[first_end..pos].to_string(),
+                yaml_line: 2,
+                body: text[end..].to_string(),
+                body_line: line + 1,
+                has_front_matter: true,
+            };
+        }
+        pos = end;
+        line += 1;
+    }
+    // An opening fence with no closing one: Jekyll treats the file as having no front matter.
+    Split {
+        body: text.to_string(),
+        body_line: 1,
+        yaml_line: 1,
+        ..Split::default()
+    }
+}
+
+/// Parses a YAML mapping; `file` and `first_line` place errors in the real file.
+pub fn parse_mapping(yaml: &str, file: &str, first_line: usize) -> Result<Map<String, Value>> {
+    match parse_yaml(yaml, file, first_line)? {
+        Value::Null => Ok(Map::new()),
+        Value::Object(map) => Ok(map),
+        _ => Err(Error::content(
+            Location::new(file, first_line, 1),
+            "front matter must be a mapping of `key: value` lines",
+        )),
+    }
+}
+
+/// Parses any YAML document into JSON-shaped values (what templates see).
+pub fn parse_yaml(yaml: &str, file: &str, first_line: usize) -> Result<Value> {
+    if yaml.trim().is_empty() {
+        return Ok(Value::Null);
+    }
+    serde_yaml::from_str::<Value>(yaml).map_err(|e| {
+        let (line, column) = e
+            .location()
+            .map_or((1, 1), |l| (l.line(), l.column()));
+        let message = e.to_string();
+        // serde_yaml appends " at line L column C"; the location is reported separately.
+        let message = message
+            .split(" at line ")
+            .next()
+            .unwrap_or(&message)
+            .to_string();
+        Error::content(
+            Location::new(file, first_line + line - 1, column),
+            format!("invalid YAML: {message}"),
+        )
+    })
+}
+
+/// Where the value of a top-level key (or the `index`th item of a list under it) is written.
+pub fn locate_key(yaml: &str, first_line: usize, key: &str, index: Option<usize>) -> Option<(usize, usize)> {
+    let mut lines = yaml.lines().enumerate();
+    while let Some((n, line)) = lines.next() {
+        let Some(rest) = line.strip_prefix(key) else {
+            continue;
+        };
+        let Some(after) = rest.trim_start().strip_prefix(':') else {
+            continue;
+        };
+        let value_col = line.len() - after.trim_start().len();
+        match index {
+            None => return Some((first_line + n, value_col + 1)),
+            Some(i) => {
+                let inline = after.trim();
+                if inline.starts_with('[') {
+                    // Flow list on one line: find the i-th item.
+                    let inner_start = line.find('[').map_or(0, |p| p + 1);
+                    let mut offset = inner_start;
+                    for (k, item) in line[inner_start..].split(',').enumerate() {
+                        let lead = item.len() - item.trim_start().len();
+                        if k == i {
+                            return Some((first_line + n, offset + lead + 1));
+                        }
+                        offset += item.len() + 1;
+                    }
+                    return Some((first_line + n, value_col + 1));
+                }
+                if !inline.is_empty() && i == 0 {
+                    return Some((first_line + n, value_col + 1));
+                }
+                let mut k = 0;
+                for (m, item_line) in lines.by_ref() {
+                    let trimmed = item_line.trim_start();
+                    if let Some(item) = trimmed.strip_prefix('-') {
+                        if k == i {
+                            let col = item_line.len() - item.trim_start().len();
+                            return Some((first_line + m, col + 1));
+                        }
+                        k += 1;
+                    } else if !trimmed.is_empty() && !item_line.starts_with([' ', '\t']) {
+                        break;
+                    }
+                }
+                return None;
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_front_matter_and_counts_lines() {
+        let s = split("---\ntitle: A\nlayout: page\n---\nBody\n");
+        assert!(s.has_front_matter);
+        assert_eq!(s.yaml, "title: A\nlayout: page\n");
+        assert_eq!(s.body, "Body\n");
+        assert_eq!(s.body_line, 5);
+    }
+
+    #[test]
+    fn no_front_matter_is_all_body() {
+        let s = split("# Title\n");
+        assert!(!s.has_front_matter);
+        assert_eq!(s.body_line, 1);
+    }
+
+    #[test]
+    fn yaml_error_maps_to_file_line() {
+        let err = parse_mapping("title: ok\nbad: [unclosed\n", "a.md", 2).unwrap_err();
+        let text = err.to_string();
+        assert!(text.starts_with("a.md:"), "{text}");
+        let line: usize = text.split(':').nth(1).unwrap().parse().unwrap();
+        assert!(line >= 3, "{text}");
+    }
+
+    #[test]
+    fn locates_keys_and_list_items() {
+        let yaml = "title: A\nredirect_from:\n  - /old\n  - /older\nnextpage: /b\n";
+        assert_eq!(locate_key(yaml, 2, "nextpage", None), Some((6, 11)));
+        assert_eq!(locate_key(yaml, 2, "redirect_from", Some(1)), Some((5, 5)));
+        assert_eq!(locate_key("r: [/a, /b]\n", 2, "r", Some(1)), Some((2, 9)));
+    }
+}

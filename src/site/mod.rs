@@ -1,0 +1,308 @@
+//! Load stage: read a Jekyll-style site root into plain data.
+
+pub mod config;
+pub mod frontmatter;
+pub mod url;
+
+use crate::error::{Error, Location, Result};
+pub use config::Config;
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Debug, Default)]
+pub struct LoadOptions {
+    pub root: PathBuf,
+    /// Overrides `baseurl` from `_config.yml`.
+    pub baseurl: Option<String>,
+    pub drafts: bool,
+    /// Folders inside the root never read (the output folder when it sits there).
+    pub skip: Vec<PathBuf>,
+}
+
+/// A source file with front matter: a page or a collection document.
+#[derive(Clone, Debug)]
+pub struct Source {
+    /// Path relative to the site root, `/`-separated.
+    pub path: String,
+    /// Front matter merged over `_config.yml` defaults.
+    pub front: Map<String, Value>,
+    pub yaml: String,
+    pub yaml_line: usize,
+    pub body: String,
+    pub body_line: usize,
+}
+
+impl Source {
+    pub fn str_field(&self, key: &str) -> Option<&str> {
+        self.front.get(key).and_then(Value::as_str)
+    }
+
+    pub fn flag(&self, key: &str) -> bool {
+        matches!(self.front.get(key), Some(Value::Bool(true)))
+    }
+
+    /// Where the value of front matter `key` (or its `index`th list item) is written;
+    /// keys that came from `_config.yml` defaults point at the page's first line.
+    pub fn locate(&self, key: &str, index: Option<usize>) -> Location {
+        let (line, column) =
+            frontmatter::locate_key(&self.yaml, self.yaml_line, key, index).unwrap_or((1, 1));
+        Location::new(self.path.clone(), line, column)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Page {
+    pub source: Source,
+    /// URL without the baseurl, e.g. `/guide/kick-off`.
+    pub url: String,
+    /// Markdown pages go through pulldown-cmark; HTML pages only through Liquid.
+    pub is_markdown: bool,
+}
+
+impl Page {
+    pub fn title(&self) -> &str {
+        self.source.str_field("title").unwrap_or("")
+    }
+
+    pub fn layout(&self) -> Option<&str> {
+        self.source.str_field("layout")
+    }
+}
+
+/// A document of a collection such as `_steps/<group>/*.md`: not a page of its own.
+#[derive(Clone, Debug)]
+pub struct Doc {
+    pub source: Source,
+    pub group: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Asset {
+    pub path: String,
+    pub url: String,
+}
+
+/// A `_data` file, kept as text so diagnostics can point into it.
+#[derive(Clone, Debug)]
+pub struct DataFile {
+    pub name: String,
+    pub path: String,
+    pub text: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Site {
+    pub root: PathBuf,
+    pub config: Config,
+    pub pages: Vec<Page>,
+    /// `site.data`: one entry per `_data` file.
+    pub data: Map<String, Value>,
+    pub data_files: Vec<DataFile>,
+    pub collections: BTreeMap<String, Vec<Doc>>,
+    pub assets: Vec<Asset>,
+}
+
+fn read_text(path: &Path, rel: &str) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    String::from_utf8(bytes)
+        .map_err(|_| Error::content(Location::new(rel, 1, 1), "file is not valid UTF-8"))
+}
+
+fn relative(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn load_source(root: &Path, path: &Path, config: &Config, kind: &str) -> Result<Option<Source>> {
+    let rel = relative(root, path);
+    let text = read_text(path, &rel)?;
+    let split = frontmatter::split(&text);
+    if !split.has_front_matter {
+        return Ok(None);
+    }
+    let own = frontmatter::parse_mapping(&split.yaml, &rel, split.yaml_line)?;
+    let mut front = config.defaults_for(&rel, kind);
+    front.extend(own);
+    Ok(Some(Source {
+        path: rel,
+        front,
+        yaml: split.yaml,
+        yaml_line: split.yaml_line,
+        body: split.body,
+        body_line: split.body_line,
+    }))
+}
+
+/// Reads `_config.yml` alone (serve watches it; build needs it before anything else).
+pub fn load_config(root: &Path, baseurl: Option<&str>) -> Result<Config> {
+    let path = root.join("_config.yml");
+    let text = if path.is_file() {
+        read_text(&path, "_config.yml")?
+    } else {
+        String::new()
+    };
+    Config::parse(&text, baseurl)
+}
+
+pub fn load(options: &LoadOptions) -> Result<Site> {
+    let root = &options.root;
+    if !root.is_dir() {
+        return Err(Error::Usage(format!(
+            "site root `{}` does not exist or is not a folder",
+            root.display()
+        )));
+    }
+    let config = load_config(root, options.baseurl.as_deref())?;
+    let (data, data_files) = load_data(root)?;
+    let collections = load_collections(root, &config)?;
+
+    let mut pages = Vec::new();
+    let mut assets = Vec::new();
+    let skip: Vec<PathBuf> = options
+        .skip
+        .iter()
+        .filter_map(|p| p.canonicalize().ok())
+        .collect();
+    let walker = walkdir::WalkDir::new(root)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            if e.depth() == 0 {
+                return true;
+            }
+            let name = e.file_name().to_string_lossy();
+            if name.starts_with(['_', '.', '#']) || name.ends_with('~') {
+                return false;
+            }
+            let rel = relative(root, e.path());
+            if config.is_excluded(&rel) {
+                return false;
+            }
+            !(e.file_type().is_dir()
+                && e.path().canonicalize().is_ok_and(|c| skip.contains(&c)))
+        });
+    for entry in walker {
+        let entry = entry.map_err(|e| Error::Usage(format!("cannot read the site root: {e}")))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = relative(root, entry.path());
+        let ext = rel.rsplit_once('.').map_or("", |(_, e)| e);
+        let is_markdown = url::is_markdown_ext(ext);
+        if is_markdown || ext == "html" {
+            if let Some(source) = load_source(root, entry.path(), &config, "pages")? {
+                if source.flag("draft") && !options.drafts {
+                    continue;
+                }
+                let url = url::page_url(&rel, source.str_field("permalink"));
+                pages.push(Page {
+                    source,
+                    url,
+                    is_markdown,
+                });
+                continue;
+            }
+        }
+        assets.push(Asset {
+            url: format!("/{rel}"),
+            path: rel,
+        });
+    }
+
+    Ok(Site {
+        root: root.clone(),
+        config,
+        pages,
+        data,
+        data_files,
+        collections,
+        assets,
+    })
+}
+
+fn load_data(root: &Path) -> Result<(Map<String, Value>, Vec<DataFile>)> {
+    let mut data = Map::new();
+    let mut files = Vec::new();
+    let dir = root.join("_data");
+    if !dir.is_dir() {
+        return Ok((data, files));
+    }
+    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| Error::Usage(format!("cannot read _data: {e}")))?;
+        let path = entry.path();
+        let Some(ext) = path.extension().and_then(|e| e.to_str()) else {
+            continue;
+        };
+        if !entry.file_type().is_file() || !matches!(ext, "yml" | "yaml" | "json") {
+            continue;
+        }
+        let rel = relative(root, path);
+        let text = read_text(path, &rel)?;
+        let value = frontmatter::parse_yaml(&text, &rel, 1)?;
+        // `_data/a/b.yml` becomes site.data.a.b
+        let inner = relative(&dir, path);
+        let key_path: Vec<&str> = inner
+            .rsplit_once('.')
+            .map_or(inner.as_str(), |(stem, _)| stem)
+            .split('/')
+            .collect();
+        let mut slot = &mut data;
+        for part in &key_path[..key_path.len() - 1] {
+            let next = slot
+                .entry(part.to_string())
+                .or_insert_with(|| Value::Object(Map::new()));
+            if !next.is_object() {
+                *next = Value::Object(Map::new());
+            }
+            let Value::Object(map) = next else { unreachable!() };
+            slot = map;
+        }
+        let name = key_path.join(".");
+        slot.insert(key_path[key_path.len() - 1].to_string(), value);
+        files.push(DataFile {
+            name,
+            path: rel,
+            text,
+        });
+    }
+    Ok((data, files))
+}
+
+fn load_collections(root: &Path, config: &Config) -> Result<BTreeMap<String, Vec<Doc>>> {
+    let mut collections = BTreeMap::new();
+    for name in &config.collections {
+        let dir = root.join(format!("_{name}"));
+        let mut docs = Vec::new();
+        if dir.is_dir() {
+            for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+                let entry =
+                    entry.map_err(|e| Error::Usage(format!("cannot read _{name}: {e}")))?;
+                let is_md = entry
+                    .path()
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(url::is_markdown_ext);
+                if !entry.file_type().is_file() || !is_md {
+                    continue;
+                }
+                let Some(source) = load_source(root, entry.path(), config, name)? else {
+                    continue;
+                };
+                let inner = relative(&dir, entry.path());
+                let group = source
+                    .str_field("group")
+                    .map(str::to_string)
+                    .or_else(|| inner.split_once('/').map(|(g, _)| g.to_string()))
+                    .unwrap_or_default();
+                docs.push(Doc { source, group });
+            }
+        }
+        collections.insert(name.clone(), docs);
+    }
+    Ok(collections)
+}

@@ -1,0 +1,74 @@
+//! Page URLs and the output files they map to, as Jekyll does it.
+
+/// The URL of a page from its source path and optional permalink (no baseurl).
+pub fn page_url(rel: &str, permalink: Option<&str>) -> String {
+    if let Some(p) = permalink.map(str::trim).filter(|p| !p.is_empty()) {
+        let expanded = expand_permalink(p, rel);
+        return if expanded.starts_with('/') {
+            expanded
+        } else {
+            format!("/{expanded}")
+        };
+    }
+    let html = match rel.rsplit_once('.') {
+        Some((stem, ext)) if is_markdown_ext(ext) => format!("{stem}.html"),
+        _ => rel.to_string(),
+    };
+    let url = format!("/{html}");
+    match url.strip_suffix("index.html") {
+        Some(dir) if dir.ends_with('/') => dir.to_string(),
+        _ => url,
+    }
+}
+
+pub fn is_markdown_ext(ext: &str) -> bool {
+    matches!(ext, "md" | "markdown" | "mkd" | "mkdn")
+}
+
+fn expand_permalink(permalink: &str, rel: &str) -> String {
+    if !permalink.contains(':') {
+        return permalink.to_string();
+    }
+    let (dir, file) = rel.rsplit_once('/').unwrap_or(("", rel));
+    let basename = file.rsplit_once('.').map_or(file, |(b, _)| b);
+    permalink
+        .replace(":path", &format!("{dir}/{basename}").trim_start_matches('/').to_string())
+        .replace(":basename", basename)
+        .replace(":name", basename)
+        .replace(":output_ext", ".html")
+}
+
+/// The file (relative to the output root) that serves `url`:
+/// `/a/` → `a/index.html`, `/a` → `a.html`, `/a.xml` → `a.xml`.
+pub fn output_path(url: &str) -> String {
+    let path = url.split(['#', '?']).next().unwrap_or(url);
+    let trimmed = path.trim_start_matches('/');
+    if trimmed.is_empty() || path.ends_with('/') {
+        return format!("{trimmed}index.html");
+    }
+    let last = trimmed.rsplit('/').next().unwrap_or(trimmed);
+    if last.contains('.') {
+        trimmed.to_string()
+    } else {
+        format!("{trimmed}.html")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jekyll_permalinks() {
+        assert_eq!(page_url("guide/kick-off.md", Some("/guide/kick-off")), "/guide/kick-off");
+        assert_eq!(output_path("/guide/kick-off"), "guide/kick-off.html");
+        assert_eq!(output_path("/glossary/"), "glossary/index.html");
+        assert_eq!(output_path("/"), "index.html");
+        assert_eq!(output_path("/404.html"), "404.html");
+        assert_eq!(page_url("guide/foo.md", None), "/guide/foo.html");
+        assert_eq!(page_url("index.md", None), "/");
+        assert_eq!(page_url("guide/index.md", None), "/guide/");
+        assert_eq!(page_url("about.html", None), "/about.html");
+        assert_eq!(page_url("a/b.md", Some("/x/:basename/")), "/x/b/");
+    }
+}

@@ -1,0 +1,220 @@
+//! The theme: Tera templates for layouts and shortcodes, and static files. The default theme
+//! `themes/nhsuk` is compiled into the binary so a build needs nothing but a site root.
+
+use crate::error::{Error, Location, Result};
+use crate::markdown::{self, liquid};
+use include_dir::{include_dir, Dir};
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+static EMBEDDED: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/themes/nhsuk");
+
+/// Where a theme came from, to name its files in errors.
+#[derive(Clone, Debug)]
+pub enum ThemeSource {
+    Embedded,
+    Dir(PathBuf),
+}
+
+pub struct Theme {
+    tera: tera::Tera,
+    layouts: Vec<String>,
+    shortcodes: Vec<String>,
+    /// Files under `static/`, relative path → bytes.
+    pub statics: Vec<(String, Vec<u8>)>,
+    label: String,
+}
+
+/// Settings the template filters need.
+#[derive(Clone, Debug, Default)]
+pub struct Urls {
+    pub baseurl: String,
+    pub site_url: String,
+}
+
+fn collect_embedded(dir: &Dir<'_>, files: &mut Vec<(String, Vec<u8>)>) {
+    for file in dir.files() {
+        files.push((
+            file.path().to_string_lossy().replace('\\', "/"),
+            file.contents().to_vec(),
+        ));
+    }
+    for sub in dir.dirs() {
+        collect_embedded(sub, files);
+    }
+}
+
+fn collect_dir(root: &Path) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(root).sort_by_file_name() {
+        let entry = entry.map_err(|e| Error::Usage(format!("cannot read theme: {e}")))?;
+        if entry.file_type().is_file() {
+            let rel = entry
+                .path()
+                .strip_prefix(root)
+                .unwrap_or(entry.path())
+                .to_string_lossy()
+                .replace('\\', "/");
+            let bytes = std::fs::read(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+            files.push((rel, bytes));
+        }
+    }
+    Ok(files)
+}
+
+/// Tera's error and its causes on one line.
+pub fn tera_message(e: &tera::Error) -> String {
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message.replace('\n', " ")
+}
+
+impl Theme {
+    pub fn load(source: &ThemeSource, urls: &Urls) -> Result<Theme> {
+        let (files, label) = match source {
+            ThemeSource::Embedded => {
+                let mut files = Vec::new();
+                collect_embedded(&EMBEDDED, &mut files);
+                (files, "themes/nhsuk".to_string())
+            }
+            ThemeSource::Dir(dir) => {
+                if !dir.join("templates").is_dir() {
+                    return Err(Error::Usage(format!(
+                        "theme `{}` has no templates/ folder",
+                        dir.display()
+                    )));
+                }
+                (collect_dir(dir)?, dir.display().to_string())
+            }
+        };
+        let mut templates = Vec::new();
+        let mut statics = Vec::new();
+        for (path, bytes) in files {
+            if let Some(name) = path.strip_prefix("templates/") {
+                let text = String::from_utf8(bytes).map_err(|_| {
+                    Error::content(Location::new(format!("{label}/{path}"), 1, 1), "template is not valid UTF-8")
+                })?;
+                templates.push((name.to_string(), text));
+            } else if let Some(name) = path.strip_prefix("static/") {
+                statics.push((name.to_string(), bytes));
+            }
+        }
+        let mut tera = tera::Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+            .map_err(|e| {
+                Error::content(Location::new(label.clone(), 1, 1), format!("theme template error: {}", tera_message(&e)))
+            })?;
+        register_filters(&mut tera, urls);
+        let names: Vec<&String> = templates.iter().map(|(n, _)| n).collect();
+        let strip = |prefix: &str| -> Vec<String> {
+            let mut list: Vec<String> = names
+                .iter()
+                .filter_map(|n| n.strip_prefix(prefix))
+                .map(str::to_string)
+                .collect();
+            list.sort();
+            list
+        };
+        Ok(Theme {
+            layouts: strip("layouts/")
+                .into_iter()
+                .map(|n| n.trim_end_matches(".html").to_string())
+                .collect(),
+            shortcodes: strip("shortcodes/"),
+            tera,
+            statics,
+            label,
+        })
+    }
+
+    pub fn layouts(&self) -> &[String] {
+        &self.layouts
+    }
+
+    pub fn has_layout(&self, name: &str) -> bool {
+        self.layouts.iter().any(|l| l == name)
+    }
+
+    pub fn has_template(&self, name: &str) -> bool {
+        self.tera.get_template_names().any(|n| n == name)
+    }
+
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// Renders `name` (e.g. `layouts/page.html`) with a context.
+    pub fn render(&self, name: &str, context: &tera::Context) -> std::result::Result<String, String> {
+        self.tera.render(name, context).map_err(|e| tera_message(&e))
+    }
+}
+
+fn register_filters(tera: &mut tera::Tera, urls: &Urls) {
+    tera.register_filter(
+        "markdownify",
+        |value: &tera::Value, _: &HashMap<String, tera::Value>| {
+            Ok(tera::Value::String(markdown::markdownify(&liquid::display(value))))
+        },
+    );
+    let base = urls.baseurl.clone();
+    tera.register_filter(
+        "relative_url",
+        move |value: &tera::Value, _: &HashMap<String, tera::Value>| {
+            Ok(tera::Value::String(liquid::relative_url(&base, &liquid::display(value))))
+        },
+    );
+    let base = urls.baseurl.clone();
+    let site_url = urls.site_url.clone();
+    tera.register_filter(
+        "absolute_url",
+        move |value: &tera::Value, _: &HashMap<String, tera::Value>| {
+            Ok(tera::Value::String(format!(
+                "{site_url}{}",
+                liquid::relative_url(&base, &liquid::display(value))
+            )))
+        },
+    );
+}
+
+/// Shortcodes as the render stage sees them: the theme plus the site facts templates read.
+pub struct ShortcodeRenderer<'a> {
+    pub theme: &'a Theme,
+    pub site: &'a Value,
+    pub base: &'a str,
+    /// Collection groups for `steps/steps.html`, each ordered by `order`.
+    pub steps: &'a BTreeMap<String, Vec<Value>>,
+}
+
+impl liquid::Shortcodes for ShortcodeRenderer<'_> {
+    fn has(&self, name: &str) -> bool {
+        self.theme.shortcodes.iter().any(|s| s == name)
+    }
+
+    fn names(&self) -> Vec<String> {
+        self.theme.shortcodes.clone()
+    }
+
+    fn render(&self, name: &str, include: &Map<String, Value>, page: &Value) -> std::result::Result<String, String> {
+        let mut context = tera::Context::new();
+        context.insert("include", include);
+        context.insert("site", self.site);
+        context.insert("base", self.base);
+        context.insert("page", page);
+        if let Some(group) = include.get("group").map(liquid::display) {
+            let steps = self.steps.get(&group).map_or(&[][..], Vec::as_slice);
+            context.insert("steps", steps);
+        }
+        self.theme.render(&format!("shortcodes/{name}"), &context)
+    }
+
+    fn markdownify(&self, text: &str) -> String {
+        markdown::markdownify(text)
+    }
+}
