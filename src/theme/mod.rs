@@ -107,6 +107,8 @@ impl Theme {
         }
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
+        // Tera's default also escapes `/`, which turns every URL into `&#x2F;` soup.
+        tera.set_escape_fn(escape_html);
         tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| {
                 Error::content(Location::new(label.clone(), 1, 1), format!("theme template error: {}", tera_message(&e)))
@@ -154,6 +156,10 @@ impl Theme {
     pub fn render(&self, name: &str, context: &tera::Context) -> std::result::Result<String, String> {
         self.tera.render(name, context).map_err(|e| tera_message(&e))
     }
+}
+
+fn escape_html(text: &str) -> String {
+    markdown::html::escape(text)
 }
 
 fn register_filters(tera: &mut tera::Tera, urls: &Urls) {
