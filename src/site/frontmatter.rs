@@ -73,9 +73,15 @@ pub fn parse_yaml(yaml: &str, file: &str, first_line: usize) -> Result<Value> {
         return Ok(Value::Null);
     }
     serde_yaml::from_str::<Value>(yaml).map_err(|e| {
-        let (line, column) = e
+        let (mut line, mut column) = e
             .location()
             .map_or((1, 1), |l| (l.line(), l.column()));
+        // libyaml reports some errors at the end of input; point at the last line instead.
+        let last = yaml.trim_end().lines().count().max(1);
+        if line > last {
+            line = last;
+            column = yaml.trim_end().lines().last().map_or(0, |l| l.chars().count()) + 1;
+        }
         let message = e.to_string();
         // serde_yaml appends " at line L column C"; the location is reported separately.
         let message = message

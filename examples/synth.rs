@@ -1,0 +1,295 @@
+//! Synthetic site generator for benchmarks.
+//!
+//! ```text
+//! cargo run --release --example synth -- --pages N --out DIR [--flavour signpost|hugo]
+//! ```
+//!
+//! Writes N content pages plus a home page into DIR (created if missing; an existing DIR must
+//! be empty or a previous synth site, which is replaced). The CLI is stable: the build, check
+//! and serve benchmarks all call it.
+//!
+//! * `--flavour signpost` (default): a Jekyll-style site root that both `signpost build` and
+//!   `jekyll build` read: `_config.yml` (kramdown, no plugins), `_data/sidebar_navigation.yml`,
+//!   `_layouts/page_with_sidebar.html` (for Jekyll; signpost uses its own theme),
+//!   `index.md` and `section-SSS/page-NNNNN.md`.
+//! * `--flavour hugo`: the same Markdown for Hugo: `hugo.toml` (ugly URLs so page URLs match),
+//!   `data/`, `layouts/` (minimal) and `content/` with `_index.md` as the home page.
+//!
+//! Every page has front matter, six headings, bulleted and numbered lists, a table and ten
+//! links to other pages with anchors, e.g. `/section-003/page-00342.html#planning-the-work`.
+//! All links resolve: each target page exists and the anchors are the auto ids of its
+//! headings, which kramdown, pulldown-based signpost and Hugo's goldmark all agree on.
+//! Output is deterministic: the same N gives the same bytes.
+
+use clap::{Parser, ValueEnum};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Flavour {
+    /// Jekyll-style site root, read by signpost and Jekyll.
+    Signpost,
+    /// Hugo project with the same content.
+    Hugo,
+}
+
+#[derive(Parser)]
+#[command(about = "Write a synthetic site of N pages for benchmarks")]
+struct Args {
+    /// Number of content pages (a home page is added).
+    #[arg(long)]
+    pages: usize,
+    /// Folder to write the site into.
+    #[arg(long)]
+    out: PathBuf,
+    #[arg(long, value_enum, default_value = "signpost")]
+    flavour: Flavour,
+}
+
+/// Pages per section folder, so no folder holds thousands of files.
+const SECTION_SIZE: usize = 100;
+/// Marker file that lets a re-run replace a folder this tool wrote.
+const MARKER: &str = ".synth-site";
+
+/// The six headings of every page and their auto ids (identical in kramdown, goldmark, GitHub).
+const HEADINGS: [(&str, &str); 6] = [
+    ("Overview", "overview"),
+    ("Before you start", "before-you-start"),
+    ("Roles and responsibilities", "roles-and-responsibilities"),
+    ("Planning the work", "planning-the-work"),
+    ("Checks on the day", "checks-on-the-day"),
+    ("After go live", "after-go-live"),
+];
+
+const TOPICS: [&str; 8] = [
+    "data migration",
+    "training",
+    "cut-over",
+    "technical survey",
+    "smartcards",
+    "clinical safety",
+    "appointments",
+    "reporting",
+];
+
+fn section_of(page: usize) -> usize {
+    page / SECTION_SIZE
+}
+
+fn rel_path(page: usize) -> String {
+    format!("section-{:03}/page-{:05}.md", section_of(page), page)
+}
+
+fn page_url(page: usize) -> String {
+    format!("/section-{:03}/page-{:05}.html", section_of(page), page)
+}
+
+fn title(page: usize) -> String {
+    format!("Page {page}: {}", TOPICS[page % TOPICS.len()])
+}
+
+/// The ten pages `page` links to: spread over the site, never itself.
+fn targets(page: usize, pages: usize) -> [usize; 10] {
+    let mut out = [0; 10];
+    for (k, slot) in out.iter_mut().enumerate() {
+        let mut t = (page * 37 + k * 1009 + 1) % pages;
+        if t == page {
+            t = (t + 1) % pages;
+        }
+        *slot = t;
+    }
+    out
+}
+
+/// Markdown link number `k` of `page`: target page and one of its headings.
+fn link(page: usize, pages: usize, k: usize) -> String {
+    let target = targets(page, pages)[k];
+    let (_, anchor) = HEADINGS[(page + k) % HEADINGS.len()];
+    format!("[{}]({}#{})", title(target).to_lowercase(), page_url(target), anchor)
+}
+
+fn page_markdown(page: usize, pages: usize) -> String {
+    let topic = TOPICS[page % TOPICS.len()];
+    let l = |k| link(page, pages, k);
+    let mut md = String::with_capacity(4096);
+    // Writing to a String cannot fail.
+    let _ = write!(
+        md,
+        "---\nlayout: page_with_sidebar\ntitle: \"{title}\"\ndescription: \"Synthetic page {page} of {pages} about {topic}, for the build benchmark.\"\n---\n\n\
+This page explains **{topic}** for a practice moving to a new clinical system. Read it with {l0} \
+before the kick-off meeting, and keep `page-{page:05}` open while you plan.\n\n\
+## {h0}\n\n\
+The practice manager owns the plan for {topic}. Most practices spend two to four weeks on it, \
+and the work overlaps with training and the technical survey. See {l1} for the wider picture.\n\n\
+## {h1}\n\n\
+- Agree who leads the work and who deputises.\n\
+- Book time with the new supplier; see {l2}.\n\
+- Check the contract covers {topic}.\n  \
+- Ask the commissioner if anything is unclear.\n\n\
+## {h2}\n\n\
+| Role | Responsibility | Read |\n\
+| --- | --- | --- |\n\
+| Practice manager | Owns the plan and the timetable | {l3} |\n\
+| Lead GP | Signs off clinical decisions | {l4} |\n\
+| Supplier | Runs the extract and the load | {l5} |\n\
+| Commissioner | Funds and assures the migration | none |\n\n\
+## {h3}\n\n\
+1. Write down what {topic} means for each team.\n\
+2. Set dates and owners, then share them; {l6} has a template.\n\
+3. Review the plan weekly until Go Live.\n\n\
+## {h4}\n\n\
+On the day, check the list below _before_ anyone logs in. If something fails, stop and follow {l7}.\n\n\
+- Logins work for every role.\n\
+- Appointments and tasks appear as expected.\n\
+- Reports run; compare them with {l8}.\n\n\
+## {h5}\n\n\
+> Keep notes of what went well and what did not: the next practice will thank you.\n\n\
+Close the work when the run-off period ends, and record lessons as {l9} describes.\n",
+        title = title(page),
+        h0 = HEADINGS[0].0,
+        h1 = HEADINGS[1].0,
+        h2 = HEADINGS[2].0,
+        h3 = HEADINGS[3].0,
+        h4 = HEADINGS[4].0,
+        h5 = HEADINGS[5].0,
+        l0 = l(0),
+        l1 = l(1),
+        l2 = l(2),
+        l3 = l(3),
+        l4 = l(4),
+        l5 = l(5),
+        l6 = l(6),
+        l7 = l(7),
+        l8 = l(8),
+        l9 = l(9),
+    );
+    md
+}
+
+fn home_markdown(pages: usize) -> String {
+    let mut md = format!(
+        "---\nlayout: page_with_sidebar\ntitle: \"Synthetic guide\"\ndescription: \"A synthetic site of {pages} pages.\"\n---\n\n\
+## Sections\n\n"
+    );
+    for first in (0..pages).step_by(SECTION_SIZE) {
+        let _ = writeln!(md, "- [Section {}]({})", section_of(first), page_url(first));
+    }
+    md
+}
+
+fn sidebar_yaml(pages: usize) -> String {
+    let mut yaml = String::from("- title: Home\n  url: /\n");
+    for first in (0..pages).step_by(SECTION_SIZE).take(10) {
+        let _ = write!(yaml, "- title: Section {}\n  url: {}\n", section_of(first), page_url(first));
+    }
+    yaml
+}
+
+const JEKYLL_CONFIG: &str = "title: Synthetic guide\n\
+description: A synthetic site for build benchmarks.\n\
+baseurl: \"\"\n\
+url: https://example.org\n\
+markdown: kramdown\n\
+kramdown:\n  input: GFM\n  hard_wrap: false\n\
+plugins: []\n";
+
+const JEKYLL_LAYOUT: &str = r#"<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><title>{{ page.title }} | {{ site.title }}</title>
+<meta name="description" content="{{ page.description }}"></head>
+<body>
+<nav><ul>{% for item in site.data.sidebar_navigation %}<li><a href="{{ item.url | relative_url }}">{{ item.title }}</a></li>{% endfor %}</ul></nav>
+<main><h1>{{ page.title }}</h1>
+{{ content }}
+</main>
+</body>
+</html>
+"#;
+
+const HUGO_CONFIG: &str = r#"baseURL = "https://example.org/"
+title = "Synthetic guide"
+uglyURLs = true
+disableKinds = ["taxonomy", "term", "RSS", "section"]
+[markup.goldmark.renderer]
+unsafe = true
+"#;
+
+const HUGO_LAYOUT: &str = r#"<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><title>{{ .Title }} | {{ .Site.Title }}</title>
+<meta name="description" content="{{ .Description }}"></head>
+<body>
+<nav><ul>{{ range .Site.Data.sidebar_navigation }}<li><a href="{{ .url | relURL }}">{{ .title }}</a></li>{{ end }}</ul></nav>
+<main><h1>{{ .Title }}</h1>
+{{ .Content }}
+</main>
+</body>
+</html>
+"#;
+
+fn write(path: &Path, text: &str) -> Result<(), String> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| format!("{}: error: {e}", parent.display()))?;
+    }
+    std::fs::write(path, text).map_err(|e| format!("{}: error: {e}", path.display()))
+}
+
+/// Empties `out` if it is a folder this tool wrote before; refuses any other non-empty folder.
+fn prepare(out: &Path) -> Result<(), String> {
+    if out.exists() {
+        let mut entries = std::fs::read_dir(out).map_err(|e| format!("{}: error: {e}", out.display()))?;
+        if entries.next().is_some() {
+            if !out.join(MARKER).exists() {
+                return Err(format!(
+                    "{}: error: folder is not empty and was not written by synth; choose another --out",
+                    out.display()
+                ));
+            }
+            std::fs::remove_dir_all(out).map_err(|e| format!("{}: error: {e}", out.display()))?;
+        }
+    }
+    std::fs::create_dir_all(out).map_err(|e| format!("{}: error: {e}", out.display()))
+}
+
+fn generate(args: &Args) -> Result<(), String> {
+    if args.pages < 2 {
+        return Err("error: --pages must be at least 2 (pages link to other pages)".into());
+    }
+    prepare(&args.out)?;
+    let out = &args.out;
+    write(&out.join(MARKER), "written by examples/synth.rs\n")?;
+    let (content, data) = match args.flavour {
+        Flavour::Signpost => {
+            write(&out.join("_config.yml"), JEKYLL_CONFIG)?;
+            write(&out.join("_layouts/page_with_sidebar.html"), JEKYLL_LAYOUT)?;
+            write(&out.join("index.md"), &home_markdown(args.pages))?;
+            (out.clone(), out.join("_data"))
+        }
+        Flavour::Hugo => {
+            write(&out.join("hugo.toml"), HUGO_CONFIG)?;
+            for name in ["_default/single.html", "_default/page_with_sidebar.html", "index.html"] {
+                write(&out.join("layouts").join(name), HUGO_LAYOUT)?;
+            }
+            let content = out.join("content");
+            write(&content.join("_index.md"), &home_markdown(args.pages))?;
+            (content, out.join("data"))
+        }
+    };
+    write(&data.join("sidebar_navigation.yml"), &sidebar_yaml(args.pages))?;
+    for page in 0..args.pages {
+        write(&content.join(rel_path(page)), &page_markdown(page, args.pages))?;
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    match generate(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,163 @@
+//! Every user error `build` handles: one line naming file:line:column, a non-zero exit,
+//! and the previous output left exactly as it was.
+
+mod common;
+
+use std::path::Path;
+
+const CONFIG: (&str, &str) = ("_config.yml", "title: Test guide\nbaseurl: /base\n");
+
+fn page(front: &str, body: &str) -> String {
+    format!("---\n{front}---\n{body}")
+}
+
+/// Builds a site that must fail; returns (exit code, the one error line).
+fn failing(files: &[(&str, &str)]) -> (i32, String) {
+    let site = common::site(files);
+    let out = site.path().join("_out");
+    let (code, err) = common::build(site.path(), &out, &[]);
+    assert!(!out.exists(), "a failed build wrote output");
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 1, "error should be one line: {err}");
+    (code, lines[0].to_string())
+}
+
+#[test]
+fn malformed_front_matter_points_at_the_real_line() {
+    let bad = page("title: Fine\nlayout: page\nsubtitle: [unclosed\n", "Body\n");
+    let (code, line) = failing(&[CONFIG, ("guide/a.md", &bad)]);
+    assert_eq!(code, 1);
+    // The YAML error is at or after the `subtitle` line, which is line 4 of the file.
+    assert!(line.starts_with("guide/a.md:"), "{line}");
+    let at: usize = line.split(':').nth(1).and_then(|n| n.parse().ok()).expect("line number");
+    assert!((4..=5).contains(&at), "{line}");
+    assert!(line.contains("invalid YAML"), "{line}");
+}
+
+#[test]
+fn malformed_data_file_points_into_it() {
+    let (code, line) = failing(&[
+        CONFIG,
+        ("index.md", &page("title: Home\n", "Hi\n")),
+        ("_data/menu_navigation.yml", "- title: Home\n  url: /\n- title: [broken\n"),
+    ]);
+    assert_eq!(code, 1);
+    assert!(line.starts_with("_data/menu_navigation.yml:3:"), "{line}");
+}
+
+#[test]
+fn unknown_layout_lists_the_available_ones() {
+    let (code, line) = failing(&[CONFIG, ("a.md", &page("title: A\nlayout: fancy\n", "x\n"))]);
+    assert_eq!(code, 1);
+    assert!(line.starts_with("a.md:3:9: error: unknown layout `fancy`"), "{line}");
+    for layout in ["404", "default", "home", "page", "page_with_sidebar"] {
+        assert!(line.contains(layout), "{line}");
+    }
+}
+
+#[test]
+fn duplicate_permalink_names_both_files() {
+    let (code, line) = failing(&[
+        CONFIG,
+        ("a.md", &page("title: A\npermalink: /same\n", "x\n")),
+        ("b.md", &page("title: B\npermalink: /same\n", "y\n")),
+    ]);
+    assert_eq!(code, 1);
+    assert!(line.contains("a.md") && line.contains("b.md"), "{line}");
+    assert!(line.starts_with("b.md:3:"), "{line}");
+}
+
+#[test]
+fn unknown_tag_filter_and_include() {
+    let cases = [
+        ("Text\n\n{% if page.title %}x{% endif %}\n", "a.md:7:1", "unknown Liquid tag `if`"),
+        ("{{ page.title | upcase }}\n", "a.md:5:1", "unknown Liquid filter `upcase`"),
+        ("One\n  {% include nope.html %}\n", "a.md:6:3", "unknown include `nope.html`"),
+    ];
+    for (body, at, message) in cases {
+        let (code, line) = failing(&[CONFIG, ("a.md", &page("title: A\nlayout: page\n", body))]);
+        assert_eq!(code, 1);
+        assert!(line.starts_with(&format!("{at}: error: {message}")), "{line}");
+    }
+}
+
+#[test]
+fn unclosed_blocks() {
+    for (body, what) in [
+        ("{% capture x %}never closed\n", "endcapture"),
+        ("{% raw %}never closed\n", "endraw"),
+        ("{% comment %}never closed\n", "endcomment"),
+        ("{{ page.title \n", "never closed"),
+    ] {
+        let (code, line) = failing(&[CONFIG, ("a.md", &page("title: A\n", body))]);
+        assert_eq!(code, 1);
+        assert!(line.starts_with("a.md:4:1: error:") && line.contains(what), "{line}");
+    }
+}
+
+#[test]
+fn missing_root_is_a_usage_error() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (code, err) = common::build(&dir.path().join("nope"), &dir.path().join("out"), &[]);
+    assert_eq!(code, 2);
+    assert!(err.contains("does not exist"), "{err}");
+}
+
+#[test]
+fn output_must_not_be_the_root_or_above_it() {
+    let site = common::site(&[CONFIG, ("a.md", &page("title: A\n", "x\n"))]);
+    for out in [site.path().to_path_buf(), site.path().parent().expect("parent").to_path_buf()] {
+        let (code, err) = common::build(site.path(), &out, &[]);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains("overwrite the sources"), "{err}");
+    }
+    assert!(site.path().join("a.md").exists());
+}
+
+#[test]
+fn unwritable_output_is_reported() {
+    let site = common::site(&[CONFIG, ("a.md", &page("title: A\n", "x\n"))]);
+    // A file where the output's parent folder should be cannot be written through,
+    // even by root.
+    std::fs::write(site.path().join("blocker"), "file").expect("write");
+    let (code, err) = common::build(site.path(), &site.path().join("blocker/out"), &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("blocker"), "{err}");
+}
+
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).expect("prefix").display().to_string(),
+                std::fs::read(e.path()).expect("read"),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn failed_build_leaves_previous_output_untouched() {
+    let site = common::site(&[CONFIG, ("a.md", &page("title: A\n", "first\n"))]);
+    let out = site.path().join("_site");
+    let (code, err) = common::build(site.path(), &out, &[]);
+    assert_eq!(code, 0, "{err}");
+    let before = snapshot(&out);
+    assert!(!before.is_empty());
+
+    std::fs::write(site.path().join("a.md"), page("title: A\n", "{% bogus %}\n")).expect("write");
+    let (code, _) = common::build(site.path(), &out, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(snapshot(&out), before, "previous output changed");
+    let leftovers: Vec<_> = std::fs::read_dir(site.path())
+        .expect("dir")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains("signpost-"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary folders left behind");
+}

@@ -1,0 +1,176 @@
+//! `signpost build` on a small Jekyll-style site that uses every input feature.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+fn fixture() -> PathBuf {
+    common::repo().join("tests/fixtures/mini-site")
+}
+
+fn build_with(extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("_site");
+    let (code, err) = common::build(&fixture(), &out, extra);
+    assert_eq!(code, 0, "{err}");
+    (dir, out)
+}
+
+/// Every href and src on a page.
+fn links(html: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for attr in ["href=\"", "src=\""] {
+        for part in html.split(attr).skip(1) {
+            found.push(part.split('"').next().unwrap_or("").to_string());
+        }
+    }
+    found
+}
+
+#[test]
+fn permalinks_map_to_files_as_jekyll_does() {
+    let (_dir, out) = build_with(&[]);
+    for file in [
+        "index.html",
+        "guide.html",
+        "guide/step-one.html",
+        "guide/role/managers.html",
+        "glossary/index.html",
+        "images/logo.svg",
+        "guide/old-name.html",
+        "sitemap.xml",
+        "404.html",
+        "assets/signpost.css",
+    ] {
+        assert!(out.join(file).is_file(), "{file} missing");
+    }
+    for absent in ["drafts/wip.html", "deploy.sh", "later.html", "_steps", "_data", "_config.yml"] {
+        assert!(!out.join(absent).exists(), "{absent} should not be output");
+    }
+}
+
+#[test]
+fn drafts_flag_includes_draft_pages() {
+    let (_dir, out) = build_with(&["--drafts"]);
+    assert!(out.join("later.html").is_file());
+}
+
+#[test]
+fn every_internal_link_carries_the_baseurl_and_lands_on_a_file() {
+    for (base, flag) in [("/prm", None), ("", Some("")), ("/prm-practice-migration", Some("/prm-practice-migration"))] {
+        let extra: Vec<&str> = flag.map(|f| vec!["--baseurl", f]).unwrap_or_default();
+        let (_dir, out) = build_with(&extra);
+        let intro = common::read(out.join("guide.html"));
+        let mut internal = 0;
+        for file in ["index.html", "guide.html", "guide/step-one.html", "guide/role/managers.html"] {
+            let html = common::read(out.join(file));
+            for link in links(&html) {
+                if link.starts_with("http") || link.starts_with('#') || link.starts_with("mailto:") {
+                    continue;
+                }
+                internal += 1;
+                assert!(
+                    link.starts_with(&format!("{base}/")),
+                    "{file}: `{link}` lacks baseurl `{base}`"
+                );
+                let path = link[base.len()..].split(['#', '?']).next().unwrap_or("");
+                let target = resolve_file(&out, path);
+                assert!(target.is_some(), "{file}: `{link}` lands on no file (base {base:?})");
+            }
+        }
+        assert!(internal > 20, "too few links checked: {internal}");
+        // The four ways of writing the same link all become one URL.
+        let expected = format!("href=\"{base}/guide/step-one\"");
+        assert!(intro.matches(&expected).count() >= 3, "{intro}");
+        assert!(intro.contains(&format!("href=\"{base}/guide/step-one#prepare\"")));
+        // The old URL written in content goes straight to the page that replaced it.
+        assert!(intro.contains(&format!("href=\"{base}/guide/step-one\">Old name")), "{intro}");
+    }
+}
+
+/// The file a static host would serve for a URL path.
+fn resolve_file(out: &Path, path: &str) -> Option<PathBuf> {
+    let rel = path.trim_start_matches('/');
+    let candidates = if rel.is_empty() || path.ends_with('/') {
+        vec![out.join(rel).join("index.html")]
+    } else {
+        vec![out.join(rel), out.join(format!("{rel}.html"))]
+    };
+    candidates.into_iter().find(|c| c.is_file())
+}
+
+#[test]
+fn redirect_pages_refresh_link_and_canonicalise() {
+    let (_dir, out) = build_with(&[]);
+    let html = common::read(out.join("guide/old-name.html"));
+    assert!(html.contains("http-equiv=\"refresh\""), "{html}");
+    assert!(html.contains("url=/prm/guide/step-one"), "{html}");
+    assert!(html.contains("rel=\"canonical\" href=\"/prm/guide/step-one\""), "{html}");
+    assert!(html.contains("<a href=\"/prm/guide/step-one\""), "{html}");
+}
+
+#[test]
+fn markdown_habits_comments_and_shortcodes() {
+    let (_dir, out) = build_with(&[]);
+    let html = common::read(out.join("guide.html"));
+    assert!(!html.contains("<!--"), "comment reached the output");
+    assert!(!html.contains("confirm this with the team"));
+    assert!(!html.contains("{:"), "attribute list printed");
+    assert!(html.contains("id=\"overview\""));
+    // Steps ordered by `order`, first one linking to its title_url.
+    let first = html.find("First step").expect("first step");
+    let second = html.find("Second step").expect("second step");
+    assert!(first < second);
+    assert!(html.contains("href=\"/prm/guide/step-one#prepare\""));
+    assert!(html.contains("Do the first thing."));
+    assert!(html.contains(">Begin<") || html.contains("Begin"), "button rendered");
+    assert!(html.contains("src=\"/prm/images/logo.svg\""));
+}
+
+#[test]
+fn theme_navigation_and_metadata() {
+    let (_dir, out) = build_with(&[]);
+    let step = common::read(out.join("guide/step-one.html"));
+    assert!(step.contains("<title>Step one | Mini guide</title>"), "title");
+    assert!(step.contains("name=\"robots\" content=\"noindex\""), "noindex");
+    assert!(step.contains("og:title"), "open graph");
+    assert!(step.contains("href=\"#maincontent\""), "skip link");
+    // Breadcrumbs: Home › Introduction
+    let crumbs = step.split("aria-label=\"Breadcrumb\"").nth(1).expect("breadcrumbs");
+    let crumbs = &crumbs[..crumbs.find("</nav>").expect("end")];
+    assert!(crumbs.contains("href=\"/prm/\"") && crumbs.contains("Introduction"), "{crumbs}");
+    // Sidebar marks the current page.
+    assert!(step.contains("aria-current=\"page\""), "current page");
+    // Previous link names the target page.
+    let (_, pagination) = step.split_once("aria-label=\"Pagination\"").expect("pagination");
+    let pagination = &pagination[..pagination.find("</nav>").expect("end")];
+    assert!(pagination.contains("Previous") && pagination.contains("Introduction"), "{pagination}");
+    let home = common::read(out.join("index.html"));
+    assert!(home.contains("What managers check."), "promo card");
+    assert!(home.contains("Everything in one place"), "hero subtitle");
+    let sitemap = common::read(out.join("sitemap.xml"));
+    assert!(sitemap.contains("<loc>https://example.org/prm/guide/step-one</loc>"), "{sitemap}");
+    assert!(!sitemap.contains("old-name"));
+}
+
+#[test]
+fn theme_is_embedded_in_the_binary() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let alone = dir.path().join("signpost");
+    std::fs::copy(env!("CARGO_BIN_EXE_signpost"), &alone).expect("copy binary");
+    let site = common::site(&[
+        ("_config.yml", "title: Alone\n"),
+        ("index.md", "---\ntitle: Home\nlayout: page\n---\nHello\n"),
+    ]);
+    let output = std::process::Command::new(&alone)
+        .current_dir(dir.path())
+        .args(["build", "--root"])
+        .arg(site.path())
+        .args(["--out", "out"])
+        .output()
+        .expect("run");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let html = common::read(dir.path().join("out/index.html"));
+    assert!(html.contains("Hello") && html.contains("/assets/signpost.css"));
+    assert!(dir.path().join("out/assets/signpost.css").is_file());
+}
