@@ -106,7 +106,12 @@ fn targets(page: usize, pages: usize) -> [usize; 10] {
 fn link(page: usize, pages: usize, k: usize) -> String {
     let target = targets(page, pages)[k];
     let (_, anchor) = HEADINGS[(page + k) % HEADINGS.len()];
-    format!("[{}]({}#{})", title(target).to_lowercase(), page_url(target), anchor)
+    format!(
+        "[{}]({}#{})",
+        title(target).to_lowercase(),
+        page_url(target),
+        anchor
+    )
 }
 
 fn page_markdown(page: usize, pages: usize) -> String {
@@ -181,7 +186,12 @@ fn home_markdown(pages: usize) -> String {
 fn sidebar_yaml(pages: usize) -> String {
     let mut yaml = String::from("- title: Home\n  url: /\n");
     for first in (0..pages).step_by(SECTION_SIZE).take(10) {
-        let _ = write!(yaml, "- title: Section {}\n  url: {}\n", section_of(first), page_url(first));
+        let _ = write!(
+            yaml,
+            "- title: Section {}\n  url: {}\n",
+            section_of(first),
+            page_url(first)
+        );
     }
     yaml
 }
@@ -238,7 +248,8 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
 /// Empties `out` if it is a folder this tool wrote before; refuses any other non-empty folder.
 fn prepare(out: &Path) -> Result<(), String> {
     if out.exists() {
-        let mut entries = std::fs::read_dir(out).map_err(|e| format!("{}: error: {e}", out.display()))?;
+        let mut entries =
+            std::fs::read_dir(out).map_err(|e| format!("{}: error: {e}", out.display()))?;
         if entries.next().is_some() {
             if !out.join(MARKER).exists() {
                 return Err(format!(
@@ -268,7 +279,11 @@ fn generate(args: &Args) -> Result<(), String> {
         }
         Flavour::Hugo => {
             write(&out.join("hugo.toml"), HUGO_CONFIG)?;
-            for name in ["_default/single.html", "_default/page_with_sidebar.html", "index.html"] {
+            for name in [
+                "_default/single.html",
+                "_default/page_with_sidebar.html",
+                "index.html",
+            ] {
                 write(&out.join("layouts").join(name), HUGO_LAYOUT)?;
             }
             let content = out.join("content");
@@ -276,9 +291,15 @@ fn generate(args: &Args) -> Result<(), String> {
             (content, out.join("data"))
         }
     };
-    write(&data.join("sidebar_navigation.yml"), &sidebar_yaml(args.pages))?;
+    write(
+        &data.join("sidebar_navigation.yml"),
+        &sidebar_yaml(args.pages),
+    )?;
     for page in 0..args.pages {
-        write(&content.join(rel_path(page)), &page_markdown(page, args.pages))?;
+        write(
+            &content.join(rel_path(page)),
+            &page_markdown(page, args.pages),
+        )?;
     }
     Ok(())
 }

@@ -34,7 +34,9 @@ pub struct Compiled {
 pub fn theme_source(options: &Options, site: &Site) -> ThemeSource {
     match (&options.theme, &site.config.theme) {
         (Some(dir), _) => ThemeSource::Dir(dir.clone()),
-        (None, Some(name)) if site.root.join(name).is_dir() => ThemeSource::Dir(site.root.join(name)),
+        (None, Some(name)) if site.root.join(name).is_dir() => {
+            ThemeSource::Dir(site.root.join(name))
+        }
         _ => ThemeSource::Embedded,
     }
 }
@@ -44,15 +46,30 @@ fn steps_by_group(site: &Site) -> BTreeMap<String, Vec<Value>> {
     let mut groups: BTreeMap<String, Vec<(f64, Value)>> = BTreeMap::new();
     for docs in site.collections.values() {
         for doc in docs {
-            let order = doc.source.front.get("order").and_then(Value::as_f64).unwrap_or(0.0);
+            let order = doc
+                .source
+                .front
+                .get("order")
+                .and_then(Value::as_f64)
+                .unwrap_or(0.0);
             let mut value = doc.source.front.clone();
             value.insert(
                 "url".into(),
-                doc.source.front.get("title_url").cloned().unwrap_or(Value::String(String::new())),
+                doc.source
+                    .front
+                    .get("title_url")
+                    .cloned()
+                    .unwrap_or(Value::String(String::new())),
             );
-            value.insert("content".into(), Value::String(markdown::markdownify(&doc.source.body)));
+            value.insert(
+                "content".into(),
+                Value::String(markdown::markdownify(&doc.source.body)),
+            );
             value.entry("order").or_insert(Value::from(order));
-            groups.entry(doc.group.clone()).or_default().push((order, Value::Object(value)));
+            groups
+                .entry(doc.group.clone())
+                .or_default()
+                .push((order, Value::Object(value)));
         }
     }
     groups
@@ -91,6 +108,21 @@ pub fn compile(options: &Options) -> Result<Compiled> {
 }
 
 pub fn render_pages(site: &Site, theme: &Theme, preview: bool) -> Result<Vec<Rendered>> {
+    render_only(
+        site,
+        theme,
+        preview,
+        &(0..site.pages.len()).collect::<Vec<_>>(),
+    )
+}
+
+/// Renders just the pages at `indices` (serve re-renders only what changed), in that order.
+pub fn render_only(
+    site: &Site,
+    theme: &Theme,
+    preview: bool,
+    indices: &[usize],
+) -> Result<Vec<Rendered>> {
     let site_json = emit::site_value(site);
     let steps = steps_by_group(site);
     let shortcodes = ShortcodeRenderer {
@@ -99,9 +131,9 @@ pub fn render_pages(site: &Site, theme: &Theme, preview: bool) -> Result<Vec<Ren
         base: &site.config.baseurl,
         steps: &steps,
     };
-    (0..site.pages.len())
-        .into_par_iter()
-        .map(|i| {
+    indices
+        .par_iter()
+        .map(|&i| {
             let page = &site.pages[i];
             let page_json = Value::Object(emit::page_value(site, i));
             markdown::render(&markdown::Input {
@@ -125,14 +157,7 @@ pub fn render_pages(site: &Site, theme: &Theme, preview: bool) -> Result<Vec<Ren
 /// The whole site in memory, refusing what a build must not write (two pages on one URL).
 pub fn compile_files(options: &Options) -> Result<(Compiled, Vec<OutputFile>)> {
     let compiled = compile(options)?;
-    if let Some(clash) = compiled
-        .graph
-        .diagnostics
-        .iter()
-        .find(|d| d.code == "duplicate-url" && d.severity == Severity::Error)
-    {
-        return Err(Error::content(clash.location.clone(), clash.message.clone()));
-    }
+    refuse_clashes(&compiled.graph)?;
     let files = emit::emit(
         &compiled.site,
         &compiled.rendered,
@@ -145,6 +170,21 @@ pub fn compile_files(options: &Options) -> Result<(Compiled, Vec<OutputFile>)> {
     Ok((compiled, files))
 }
 
+/// Two pages (or a page and a redirect or file) on one URL: nothing can be written for it.
+pub fn refuse_clashes(graph: &Graph) -> Result<()> {
+    match graph
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "duplicate-url" && d.severity == Severity::Error)
+    {
+        Some(clash) => Err(Error::content(
+            clash.location.clone(),
+            clash.message.clone(),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// Absolute form of a path that may not exist yet.
 fn absolute(path: &Path) -> PathBuf {
     if let Ok(p) = path.canonicalize() {
@@ -152,7 +192,9 @@ fn absolute(path: &Path) -> PathBuf {
     }
     match (path.parent(), path.file_name()) {
         (Some(parent), Some(name)) if !parent.as_os_str().is_empty() => absolute(parent).join(name),
-        _ => std::env::current_dir().map(|d| d.join(path)).unwrap_or_else(|_| path.to_path_buf()),
+        _ => std::env::current_dir()
+            .map(|d| d.join(path))
+            .unwrap_or_else(|_| path.to_path_buf()),
     }
 }
 

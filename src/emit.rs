@@ -39,9 +39,14 @@ pub fn page_value(site: &Site, index: usize) -> Map<String, Value> {
     let mut value = page.source.front.clone();
     value.insert("url".into(), Value::String(page.url.clone()));
     value.insert("path".into(), Value::String(page.source.path.clone()));
-    value.entry("title").or_insert_with(|| Value::String(String::new()));
+    value
+        .entry("title")
+        .or_insert_with(|| Value::String(String::new()));
     if !matches!(value.get("description"), Some(Value::String(s)) if !s.is_empty()) {
-        value.insert("description".into(), Value::String(site.config.description.clone()));
+        value.insert(
+            "description".into(),
+            Value::String(site.config.description.clone()),
+        );
     }
     value
 }
@@ -54,7 +59,10 @@ fn nav_value(items: &[NavItem], current: Option<usize>) -> Value {
                 let mut map = item.extra.clone();
                 map.insert("title".into(), Value::String(item.title.clone()));
                 map.insert("url".into(), Value::String(item.href.clone()));
-                map.insert("current".into(), Value::Bool(item.page.is_some() && item.page == current));
+                map.insert(
+                    "current".into(),
+                    Value::Bool(item.page.is_some() && item.page == current),
+                );
                 map.insert("subitems".into(), nav_value(&item.subitems, current));
                 Value::Object(map)
             })
@@ -89,70 +97,114 @@ pub struct EmitOptions {
 }
 
 /// Renders every page, redirect, the sitemap and the 404 page into memory.
-pub fn emit(site: &Site, rendered: &[Rendered], graph: &Graph, theme: &Theme, options: &EmitOptions) -> Result<Vec<OutputFile>> {
+pub fn emit(
+    site: &Site,
+    rendered: &[Rendered],
+    graph: &Graph,
+    theme: &Theme,
+    options: &EmitOptions,
+) -> Result<Vec<OutputFile>> {
     let site_json = site_value(site);
-    let base = site.config.baseurl.as_str();
-    let mut files: Vec<OutputFile> = site
-        .pages
-        .par_iter()
-        .enumerate()
-        .map(|(i, page)| {
-            let body = fill_links(&rendered[i].html, |l| {
-                crate::markdown::html::escape(graph.hrefs[i].get(l).map_or("", String::as_str))
-            });
-            let mut page_json = page_value(site, i);
-            page_json.insert("content".into(), Value::String(body.clone()));
-            let layout = page.layout().unwrap_or("default");
-            let html = if layout == "none" {
-                body
-            } else {
-                let links = &graph.pages[i];
-                let mut context = tera::Context::new();
-                context.insert("site", &site_json);
-                context.insert("base", base);
-                context.insert("page", &page_json);
-                context.insert(
-                    "nav",
-                    &json!({
-                        "menu": nav_value(&graph.navigation.menu, Some(i)),
-                        "sidebar": nav_value(&graph.navigation.sidebar, Some(i)),
-                        "checklists": nav_value(&graph.navigation.checklists, Some(i)),
-                        "promo": nav_value(&graph.navigation.promo, Some(i)),
-                    }),
-                );
-                context.insert("breadcrumbs", &links.breadcrumbs.iter().map(ref_value).collect::<Vec<_>>());
-                let mut pagination = Map::new();
-                if let Some(p) = &links.previous {
-                    pagination.insert("previous".into(), ref_value(p));
-                }
-                if let Some(n) = &links.next {
-                    pagination.insert("next".into(), ref_value(n));
-                }
-                context.insert("pagination", &pagination);
-                context.insert("roles", &links.roles.iter().map(ref_value).collect::<Vec<_>>());
-                context.insert("preview", &options.preview);
-                theme
-                    .render(&format!("layouts/{layout}.html"), &context)
-                    .map_err(|m| {
-                        Error::content(
-                            Location::new(page.source.path.clone(), 1, 1),
-                            format!("layout `{layout}` failed: {m}"),
-                        )
-                    })?
-            };
-            Ok(OutputFile {
-                path: url::output_path(&page.url),
-                content: Content::Bytes(html.into_bytes()),
-            })
-        })
+    let mut files: Vec<OutputFile> = (0..site.pages.len())
+        .into_par_iter()
+        .map(|i| emit_page(site, rendered, graph, theme, options, &site_json, i))
         .collect::<Result<Vec<_>>>()?;
+    files.extend(emit_rest(site, graph, theme, options, &site_json)?);
+    Ok(files)
+}
 
+/// Page `i` wrapped in its layout. `site_json` is [`site_value`] of `site` (computed once by
+/// the caller). Serve calls this for just the pages whose inputs changed.
+pub fn emit_page(
+    site: &Site,
+    rendered: &[Rendered],
+    graph: &Graph,
+    theme: &Theme,
+    options: &EmitOptions,
+    site_json: &Value,
+    i: usize,
+) -> Result<OutputFile> {
+    let page = &site.pages[i];
+    let base = site.config.baseurl.as_str();
+    let body = fill_links(&rendered[i].html, |l| {
+        crate::markdown::html::escape(graph.hrefs[i].get(l).map_or("", String::as_str))
+    });
+    let mut page_json = page_value(site, i);
+    page_json.insert("content".into(), Value::String(body.clone()));
+    let layout = page.layout().unwrap_or("default");
+    let html = if layout == "none" {
+        body
+    } else {
+        let links = &graph.pages[i];
+        let mut context = tera::Context::new();
+        context.insert("site", &site_json);
+        context.insert("base", base);
+        context.insert("page", &page_json);
+        context.insert(
+            "nav",
+            &json!({
+                "menu": nav_value(&graph.navigation.menu, Some(i)),
+                "sidebar": nav_value(&graph.navigation.sidebar, Some(i)),
+                "checklists": nav_value(&graph.navigation.checklists, Some(i)),
+                "promo": nav_value(&graph.navigation.promo, Some(i)),
+            }),
+        );
+        context.insert(
+            "breadcrumbs",
+            &links.breadcrumbs.iter().map(ref_value).collect::<Vec<_>>(),
+        );
+        let mut pagination = Map::new();
+        if let Some(p) = &links.previous {
+            pagination.insert("previous".into(), ref_value(p));
+        }
+        if let Some(n) = &links.next {
+            pagination.insert("next".into(), ref_value(n));
+        }
+        context.insert("pagination", &pagination);
+        context.insert(
+            "roles",
+            &links.roles.iter().map(ref_value).collect::<Vec<_>>(),
+        );
+        context.insert("preview", &options.preview);
+        theme
+            .render(&format!("layouts/{layout}.html"), &context)
+            .map_err(|m| {
+                Error::content(
+                    Location::new(page.source.path.clone(), 1, 1),
+                    format!("layout `{layout}` failed: {m}"),
+                )
+            })?
+    };
+    Ok(OutputFile {
+        path: url::output_path(&page.url),
+        content: Content::Bytes(html.into_bytes()),
+    })
+}
+
+/// Everything but the pages: redirects, 404 page, sitemap, site assets and theme statics.
+pub fn emit_rest(
+    site: &Site,
+    graph: &Graph,
+    theme: &Theme,
+    options: &EmitOptions,
+    site_json: &Value,
+) -> Result<Vec<OutputFile>> {
+    let base = site.config.baseurl.as_str();
+    let mut files: Vec<OutputFile> = Vec::new();
+    let page_paths: std::collections::HashSet<String> = site
+        .pages
+        .iter()
+        .map(|p| url::output_path(&p.url))
+        .collect();
     for redirect in &graph.table.redirects {
         let mut context = tera::Context::new();
         context.insert("site", &site_json);
         context.insert("base", base);
         context.insert("target", &format!("{base}{}", site.pages[redirect.to].url));
-        context.insert("page", &json!({"url": redirect.from, "title": site.pages[redirect.to].title()}));
+        context.insert(
+            "page",
+            &json!({"url": redirect.from, "title": site.pages[redirect.to].title()}),
+        );
         let html = theme.render("redirect.html", &context).map_err(|m| {
             Error::content(
                 Location::new(site.pages[redirect.to].source.path.clone(), 1, 1),
@@ -165,7 +217,8 @@ pub fn emit(site: &Site, rendered: &[Rendered], graph: &Graph, theme: &Theme, op
         });
     }
 
-    let written: std::collections::HashSet<String> = files.iter().map(|f| f.path.clone()).collect();
+    let mut written = page_paths;
+    written.extend(files.iter().map(|f| f.path.clone()));
     if !written.contains("404.html") {
         let mut context = tera::Context::new();
         context.insert("site", &site_json);
@@ -179,9 +232,9 @@ pub fn emit(site: &Site, rendered: &[Rendered], graph: &Graph, theme: &Theme, op
         context.insert("pagination", &Map::new());
         context.insert("roles", &Vec::<Value>::new());
         context.insert("preview", &options.preview);
-        let html = theme
-            .render("layouts/404.html", &context)
-            .map_err(|m| Error::Usage(format!("theme `{}`: layout 404 failed: {m}", theme.label())))?;
+        let html = theme.render("layouts/404.html", &context).map_err(|m| {
+            Error::Usage(format!("theme `{}`: layout 404 failed: {m}", theme.label()))
+        })?;
         files.push(OutputFile {
             path: "404.html".into(),
             content: Content::Bytes(html.into_bytes()),
@@ -199,7 +252,8 @@ pub fn emit(site: &Site, rendered: &[Rendered], graph: &Graph, theme: &Theme, op
             content: Content::Copy(site.root.join(&asset.path)),
         });
     }
-    let taken: std::collections::HashSet<String> = files.iter().map(|f| f.path.clone()).collect();
+    let mut taken = written;
+    taken.extend(files.iter().map(|f| f.path.clone()));
     for (path, bytes) in &theme.statics {
         if !taken.contains(path) {
             files.push(OutputFile {
@@ -228,7 +282,10 @@ fn sitemap(site: &Site) -> String {
         if !excluded {
             xml.push_str(&format!(
                 "  <url><loc>{}</loc></url>\n",
-                crate::markdown::html::escape(&format!("{}{}{}", site.config.url, site.config.baseurl, page.url))
+                crate::markdown::html::escape(&format!(
+                    "{}{}{}",
+                    site.config.url, site.config.baseurl, page.url
+                ))
             ));
         }
     }
@@ -247,7 +304,10 @@ pub fn write(out: &Path, files: &[OutputFile]) -> Result<()> {
         _ => PathBuf::from("."),
     };
     if out.exists() && !out.is_dir() {
-        return Err(Error::Usage(format!("output `{}` exists and is not a folder", out.display())));
+        return Err(Error::Usage(format!(
+            "output `{}` exists and is not a folder",
+            out.display()
+        )));
     }
     std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
     let pid = std::process::id();

@@ -3,14 +3,16 @@
 //! The pipeline runs one way: [`site`] loads a Jekyll-style root, [`markdown`] renders each
 //! page alone, [`resolve`] ties pages together (URLs, links, navigation), [`emit`] writes files.
 
+pub mod check;
+pub mod checklist;
+pub mod compile;
+pub mod emit;
 pub mod error;
 pub mod lines;
 pub mod markdown;
+pub mod resolve;
 pub mod site;
 pub mod theme;
-pub mod resolve;
-pub mod compile;
-pub mod emit;
 
 pub use compile::{build, compile, BuildReport, Options};
 pub use error::{Error, Location, Result};

@@ -5,7 +5,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "signpost", version, about = "Build, check and preview step-by-step guidance sites")]
+#[command(
+    name = "signpost",
+    version,
+    about = "Build, check and preview step-by-step guidance sites"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -32,6 +36,66 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Check every internal link, anchor and page reference; write nothing.
+    Check {
+        /// Site root to check (a Jekyll-style folder with _config.yml).
+        #[arg(long, default_value = "content")]
+        root: PathBuf,
+        /// human (rustc-style), github (workflow commands) or json (one object on stdout).
+        #[arg(long, value_enum, default_value = "human")]
+        format: CheckFormat,
+        /// `--deny warnings`: warnings fail the check too.
+        #[arg(long, value_enum)]
+        deny: Option<Deny>,
+        /// Also check http(s) links (cached for a day; `check_external_exclude` in _config.yml).
+        #[arg(long)]
+        external: bool,
+        /// Seconds before an external link counts as not answering.
+        #[arg(long, default_value_t = 10.0)]
+        timeout: f64,
+        /// Cache file for external results (default: ~/.cache/signpost/external-links.json).
+        #[arg(long)]
+        external_cache: Option<PathBuf>,
+        /// Check with this baseurl instead of the one in _config.yml.
+        #[arg(long)]
+        baseurl: Option<String>,
+        /// Theme folder to use instead of the embedded nhsuk theme.
+        #[arg(long)]
+        theme: Option<PathBuf>,
+        /// Include pages marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// List editorial notes (`<!-- [TAG] … -->` comments) with file:line, tag and text.
+    Notes {
+        /// Site root to read.
+        #[arg(long, default_value = "content")]
+        root: PathBuf,
+        /// Only notes with this tag, e.g. GAP (plain comments have tag NOTE).
+        #[arg(long)]
+        tag: Option<String>,
+        /// human (file:line:col: TAG: text) or json.
+        #[arg(long, value_enum, default_value = "human")]
+        format: NotesFormat,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum CheckFormat {
+    Human,
+    Github,
+    Json,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum NotesFormat {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Deny {
+    Warnings,
 }
 
 fn main() -> ExitCode {
@@ -65,6 +129,34 @@ fn main() -> ExitCode {
                 );
             })
         }
+        Command::Check {
+            root,
+            format,
+            deny,
+            external,
+            timeout,
+            external_cache,
+            baseurl,
+            theme,
+            drafts,
+        } => {
+            let options = signpost::check::CheckOptions {
+                site: signpost::Options {
+                    root,
+                    baseurl,
+                    theme,
+                    drafts,
+                    ..Default::default()
+                },
+                external: external.then(|| signpost::check::external::Settings {
+                    cache: external_cache.or_else(signpost::check::external::default_cache_file),
+                    timeout: std::time::Duration::from_secs_f64(timeout.clamp(0.001, 3600.0)),
+                    ..Default::default()
+                }),
+            };
+            run_check(&options, format, deny.is_some())
+        }
+        Command::Notes { root, tag, format } => run_notes(&root, tag.as_deref(), format),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -72,5 +164,74 @@ fn main() -> ExitCode {
             eprintln!("{e}");
             ExitCode::from(e.exit_code() as u8)
         }
+    }
+}
+
+/// Prints what `signpost check` found and exits 0, 1 (errors) or 2 (site not loadable).
+fn run_check(
+    options: &signpost::check::CheckOptions,
+    format: CheckFormat,
+    deny_warnings: bool,
+) -> signpost::Result<()> {
+    use signpost::check::report;
+    use std::io::{IsTerminal, Write};
+    let report = signpost::check::check(options)?;
+    let text = match format {
+        CheckFormat::Human => {
+            let color = std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            report::human(
+                &report,
+                &mut report::Sources::new(&options.site.root),
+                color,
+            )
+        }
+        CheckFormat::Github => {
+            let root = options.site.root.to_string_lossy().replace('\\', "/");
+            let prefix = if options.site.root.is_absolute() {
+                ""
+            } else {
+                root.trim_start_matches("./").trim_end_matches('/')
+            };
+            report::github(&report, if prefix == "." { "" } else { prefix })
+        }
+        CheckFormat::Json => report::json(&report),
+    };
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
+    match report.exit_code(deny_warnings) {
+        0 => Ok(()),
+        code => std::process::exit(i32::from(code)),
+    }
+}
+
+/// Prints editorial notes; pages that could not be read are reported on stderr (exit 1).
+fn run_notes(
+    root: &std::path::Path,
+    tag: Option<&str>,
+    format: NotesFormat,
+) -> signpost::Result<()> {
+    use signpost::check::report;
+    use std::io::Write;
+    let options = signpost::Options {
+        root: root.to_path_buf(),
+        ..Default::default()
+    };
+    let notes = signpost::check::notes(&options, tag)?;
+    let text = match format {
+        NotesFormat::Human => report::notes_human(&notes.notes),
+        NotesFormat::Json => report::notes_json(&notes.notes),
+    };
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
+    for problem in &notes.problems {
+        eprintln!("{}: error: {}", problem.location, problem.message);
+    }
+    if notes.problems.is_empty() {
+        Ok(())
+    } else {
+        std::process::exit(1)
     }
 }

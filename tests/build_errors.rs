@@ -29,7 +29,11 @@ fn malformed_front_matter_points_at_the_real_line() {
     assert_eq!(code, 1);
     // The YAML error is at or after the `subtitle` line, which is line 4 of the file.
     assert!(line.starts_with("guide/a.md:"), "{line}");
-    let at: usize = line.split(':').nth(1).and_then(|n| n.parse().ok()).expect("line number");
+    let at: usize = line
+        .split(':')
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .expect("line number");
     assert!((4..=5).contains(&at), "{line}");
     assert!(line.contains("invalid YAML"), "{line}");
 }
@@ -39,7 +43,10 @@ fn malformed_data_file_points_into_it() {
     let (code, line) = failing(&[
         CONFIG,
         ("index.md", &page("title: Home\n", "Hi\n")),
-        ("_data/menu_navigation.yml", "- title: Home\n  url: /\n- title: [broken\n"),
+        (
+            "_data/menu_navigation.yml",
+            "- title: Home\n  url: /\n- title: [broken\n",
+        ),
     ]);
     assert_eq!(code, 1);
     assert!(line.starts_with("_data/menu_navigation.yml:3:"), "{line}");
@@ -49,7 +56,10 @@ fn malformed_data_file_points_into_it() {
 fn unknown_layout_lists_the_available_ones() {
     let (code, line) = failing(&[CONFIG, ("a.md", &page("title: A\nlayout: fancy\n", "x\n"))]);
     assert_eq!(code, 1);
-    assert!(line.starts_with("a.md:3:9: error: unknown layout `fancy`"), "{line}");
+    assert!(
+        line.starts_with("a.md:3:9: error: unknown layout `fancy`"),
+        "{line}"
+    );
     for layout in ["404", "default", "home", "page", "page_with_sidebar"] {
         assert!(line.contains(layout), "{line}");
     }
@@ -70,14 +80,29 @@ fn duplicate_permalink_names_both_files() {
 #[test]
 fn unknown_tag_filter_and_include() {
     let cases = [
-        ("Text\n\n{% if page.title %}x{% endif %}\n", "a.md:7:1", "unknown Liquid tag `if`"),
-        ("{{ page.title | upcase }}\n", "a.md:5:1", "unknown Liquid filter `upcase`"),
-        ("One\n  {% include nope.html %}\n", "a.md:6:3", "unknown include `nope.html`"),
+        (
+            "Text\n\n{% if page.title %}x{% endif %}\n",
+            "a.md:7:1",
+            "unknown Liquid tag `if`",
+        ),
+        (
+            "{{ page.title | upcase }}\n",
+            "a.md:5:1",
+            "unknown Liquid filter `upcase`",
+        ),
+        (
+            "One\n  {% include nope.html %}\n",
+            "a.md:6:3",
+            "unknown include `nope.html`",
+        ),
     ];
     for (body, at, message) in cases {
         let (code, line) = failing(&[CONFIG, ("a.md", &page("title: A\nlayout: page\n", body))]);
         assert_eq!(code, 1);
-        assert!(line.starts_with(&format!("{at}: error: {message}")), "{line}");
+        assert!(
+            line.starts_with(&format!("{at}: error: {message}")),
+            "{line}"
+        );
     }
 }
 
@@ -91,7 +116,10 @@ fn unclosed_blocks() {
     ] {
         let (code, line) = failing(&[CONFIG, ("a.md", &page("title: A\n", body))]);
         assert_eq!(code, 1);
-        assert!(line.starts_with("a.md:4:1: error:") && line.contains(what), "{line}");
+        assert!(
+            line.starts_with("a.md:4:1: error:") && line.contains(what),
+            "{line}"
+        );
     }
 }
 
@@ -106,7 +134,10 @@ fn missing_root_is_a_usage_error() {
 #[test]
 fn output_must_not_be_the_root_or_above_it() {
     let site = common::site(&[CONFIG, ("a.md", &page("title: A\n", "x\n"))]);
-    for out in [site.path().to_path_buf(), site.path().parent().expect("parent").to_path_buf()] {
+    for out in [
+        site.path().to_path_buf(),
+        site.path().parent().expect("parent").to_path_buf(),
+    ] {
         let (code, err) = common::build(site.path(), &out, &[]);
         assert_eq!(code, 2, "{err}");
         assert!(err.contains("overwrite the sources"), "{err}");
@@ -132,7 +163,11 @@ fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .filter(|e| e.file_type().is_file())
         .map(|e| {
             (
-                e.path().strip_prefix(dir).expect("prefix").display().to_string(),
+                e.path()
+                    .strip_prefix(dir)
+                    .expect("prefix")
+                    .display()
+                    .to_string(),
                 std::fs::read(e.path()).expect("read"),
             )
         })
@@ -150,7 +185,11 @@ fn failed_build_leaves_previous_output_untouched() {
     let before = snapshot(&out);
     assert!(!before.is_empty());
 
-    std::fs::write(site.path().join("a.md"), page("title: A\n", "{% bogus %}\n")).expect("write");
+    std::fs::write(
+        site.path().join("a.md"),
+        page("title: A\n", "{% bogus %}\n"),
+    )
+    .expect("write");
     let (code, _) = common::build(site.path(), &out, &[]);
     assert_eq!(code, 1);
     assert_eq!(snapshot(&out), before, "previous output changed");

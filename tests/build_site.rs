@@ -44,7 +44,14 @@ fn permalinks_map_to_files_as_jekyll_does() {
     ] {
         assert!(out.join(file).is_file(), "{file} missing");
     }
-    for absent in ["drafts/wip.html", "deploy.sh", "later.html", "_steps", "_data", "_config.yml"] {
+    for absent in [
+        "drafts/wip.html",
+        "deploy.sh",
+        "later.html",
+        "_steps",
+        "_data",
+        "_config.yml",
+    ] {
         assert!(!out.join(absent).exists(), "{absent} should not be output");
     }
 }
@@ -57,15 +64,25 @@ fn drafts_flag_includes_draft_pages() {
 
 #[test]
 fn every_internal_link_carries_the_baseurl_and_lands_on_a_file() {
-    for (base, flag) in [("/prm", None), ("", Some("")), ("/prm-practice-migration", Some("/prm-practice-migration"))] {
+    for (base, flag) in [
+        ("/prm", None),
+        ("", Some("")),
+        ("/prm-practice-migration", Some("/prm-practice-migration")),
+    ] {
         let extra: Vec<&str> = flag.map(|f| vec!["--baseurl", f]).unwrap_or_default();
         let (_dir, out) = build_with(&extra);
         let intro = common::read(out.join("guide.html"));
         let mut internal = 0;
-        for file in ["index.html", "guide.html", "guide/step-one.html", "guide/role/managers.html"] {
+        for file in [
+            "index.html",
+            "guide.html",
+            "guide/step-one.html",
+            "guide/role/managers.html",
+        ] {
             let html = common::read(out.join(file));
             for link in links(&html) {
-                if link.starts_with("http") || link.starts_with('#') || link.starts_with("mailto:") {
+                if link.starts_with("http") || link.starts_with('#') || link.starts_with("mailto:")
+                {
                     continue;
                 }
                 internal += 1;
@@ -75,7 +92,10 @@ fn every_internal_link_carries_the_baseurl_and_lands_on_a_file() {
                 );
                 let path = link[base.len()..].split(['#', '?']).next().unwrap_or("");
                 let target = resolve_file(&out, path);
-                assert!(target.is_some(), "{file}: `{link}` lands on no file (base {base:?})");
+                assert!(
+                    target.is_some(),
+                    "{file}: `{link}` lands on no file (base {base:?})"
+                );
             }
         }
         assert!(internal > 20, "too few links checked: {internal}");
@@ -84,7 +104,10 @@ fn every_internal_link_carries_the_baseurl_and_lands_on_a_file() {
         assert!(intro.matches(&expected).count() >= 3, "{intro}");
         assert!(intro.contains(&format!("href=\"{base}/guide/step-one#prepare\"")));
         // The old URL written in content goes straight to the page that replaced it.
-        assert!(intro.contains(&format!("href=\"{base}/guide/step-one\">Old name")), "{intro}");
+        assert!(
+            intro.contains(&format!("href=\"{base}/guide/step-one\">Old name")),
+            "{intro}"
+        );
     }
 }
 
@@ -105,7 +128,10 @@ fn redirect_pages_refresh_link_and_canonicalise() {
     let html = common::read(out.join("guide/old-name.html"));
     assert!(html.contains("http-equiv=\"refresh\""), "{html}");
     assert!(html.contains("url=/prm/guide/step-one"), "{html}");
-    assert!(html.contains("rel=\"canonical\" href=\"/prm/guide/step-one\""), "{html}");
+    assert!(
+        html.contains("rel=\"canonical\" href=\"/prm/guide/step-one\""),
+        "{html}"
+    );
     assert!(html.contains("<a href=\"/prm/guide/step-one\""), "{html}");
 }
 
@@ -123,7 +149,10 @@ fn markdown_habits_comments_and_shortcodes() {
     assert!(first < second);
     assert!(html.contains("href=\"/prm/guide/step-one#prepare\""));
     assert!(html.contains("Do the first thing."));
-    assert!(html.contains(">Begin<") || html.contains("Begin"), "button rendered");
+    assert!(
+        html.contains(">Begin<") || html.contains("Begin"),
+        "button rendered"
+    );
     assert!(html.contains("src=\"/prm/images/logo.svg\""));
 }
 
@@ -131,25 +160,45 @@ fn markdown_habits_comments_and_shortcodes() {
 fn theme_navigation_and_metadata() {
     let (_dir, out) = build_with(&[]);
     let step = common::read(out.join("guide/step-one.html"));
-    assert!(step.contains("<title>Step one | Mini guide</title>"), "title");
-    assert!(step.contains("name=\"robots\" content=\"noindex\""), "noindex");
+    assert!(
+        step.contains("<title>Step one | Mini guide</title>"),
+        "title"
+    );
+    assert!(
+        step.contains("name=\"robots\" content=\"noindex\""),
+        "noindex"
+    );
     assert!(step.contains("og:title"), "open graph");
     assert!(step.contains("href=\"#maincontent\""), "skip link");
     // Breadcrumbs: Home › Introduction
-    let crumbs = step.split("aria-label=\"Breadcrumb\"").nth(1).expect("breadcrumbs");
+    let crumbs = step
+        .split("aria-label=\"Breadcrumb\"")
+        .nth(1)
+        .expect("breadcrumbs");
     let crumbs = &crumbs[..crumbs.find("</nav>").expect("end")];
-    assert!(crumbs.contains("href=\"/prm/\"") && crumbs.contains("Introduction"), "{crumbs}");
+    assert!(
+        crumbs.contains("href=\"/prm/\"") && crumbs.contains("Introduction"),
+        "{crumbs}"
+    );
     // Sidebar marks the current page.
     assert!(step.contains("aria-current=\"page\""), "current page");
     // Previous link names the target page.
-    let (_, pagination) = step.split_once("aria-label=\"Pagination\"").expect("pagination");
+    let (_, pagination) = step
+        .split_once("aria-label=\"Pagination\"")
+        .expect("pagination");
     let pagination = &pagination[..pagination.find("</nav>").expect("end")];
-    assert!(pagination.contains("Previous") && pagination.contains("Introduction"), "{pagination}");
+    assert!(
+        pagination.contains("Previous") && pagination.contains("Introduction"),
+        "{pagination}"
+    );
     let home = common::read(out.join("index.html"));
     assert!(home.contains("What managers check."), "promo card");
     assert!(home.contains("Everything in one place"), "hero subtitle");
     let sitemap = common::read(out.join("sitemap.xml"));
-    assert!(sitemap.contains("<loc>https://example.org/prm/guide/step-one</loc>"), "{sitemap}");
+    assert!(
+        sitemap.contains("<loc>https://example.org/prm/guide/step-one</loc>"),
+        "{sitemap}"
+    );
     assert!(!sitemap.contains("old-name"));
 }
 
@@ -169,8 +218,35 @@ fn theme_is_embedded_in_the_binary() {
         .args(["--out", "out"])
         .output()
         .expect("run");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let html = common::read(dir.path().join("out/index.html"));
     assert!(html.contains("Hello") && html.contains("/assets/signpost.css"));
     assert!(dir.path().join("out/assets/signpost.css").is_file());
+}
+
+#[test]
+fn include_alone_on_its_line_is_a_block_even_when_trimmed() {
+    let site = common::site(&[
+        ("_config.yml", "title: T\n"),
+        (
+            "index.md",
+            "---\nlayout: none\n---\nSome **bold**.\n\n{%- include button.html title=\"Read\" link=\"/\" -%}\n\n## Key questions\n\nText {% include button.html title=\"Inline\" link=\"/\" %} more.\n",
+        ),
+        ("404.md", "---\nlayout: 404\ntitle: Not here\npermalink: /404.html\n---\nSorry.\n"),
+    ]);
+    let out = site.path().join("_out");
+    let (code, err) = common::build(site.path(), &out, &[]);
+    assert_eq!(code, 0, "{err}");
+    let html = common::read(out.join("index.html"));
+    assert!(html.contains("<h2 id=\"key-questions\">Key questions</h2>"), "{html}");
+    assert!(!html.contains("## Key"), "{html}");
+    let inline = html.split("Text ").nth(1).expect("inline paragraph");
+    assert!(inline.contains("Inline") && inline.contains(" more.</p>"), "{html}");
+    // `layout: 404` is a number in YAML and still names the layout.
+    let not_found = common::read(out.join("404.html"));
+    assert!(not_found.contains("<h1") && not_found.contains("Sorry."), "{not_found}");
 }

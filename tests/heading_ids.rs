@@ -6,9 +6,10 @@ use serde_json::Value;
 
 #[test]
 fn every_measured_kramdown_id_matches_in_one_page() {
-    let table: Value =
-        serde_json::from_str(&common::read(common::repo().join("tests/fixtures/kramdown-heading-ids.json")))
-            .expect("json");
+    let table: Value = serde_json::from_str(&common::read(
+        common::repo().join("tests/fixtures/kramdown-heading-ids.json"),
+    ))
+    .expect("json");
     let rows = table["rows"].as_array().expect("rows");
     let body: String = rows
         .iter()

@@ -25,7 +25,12 @@ pub struct Comment {
 
 /// Removes `<!-- … -->` from `html`. `open` carries an unterminated comment across calls
 /// (a comment can span several HTML events); it holds the comment's start offset and text.
-pub fn strip_comments(html: &str, base: usize, open: &mut Option<Comment>, found: &mut Vec<Comment>) -> String {
+pub fn strip_comments(
+    html: &str,
+    base: usize,
+    open: &mut Option<Comment>,
+    found: &mut Vec<Comment>,
+) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     let mut pos = 0;
@@ -153,7 +158,10 @@ mod tests {
     fn finds_and_rewrites_link_attributes() {
         let html = r#"<a class="x" href="/a?b=1&amp;c=2">t</a> href="no" <img src='i.png' id=top>"#;
         let out = rewrite_links(html, |v, _| format!("[{v}]"));
-        assert_eq!(out, r#"<a class="x" href="[/a?b=1&c=2]">t</a> href="no" <img src='[i.png]' id=top>"#);
+        assert_eq!(
+            out,
+            r#"<a class="x" href="[/a?b=1&c=2]">t</a> href="no" <img src='[i.png]' id=top>"#
+        );
         assert_eq!(ids(html), vec!["top".to_string()]);
     }
 }

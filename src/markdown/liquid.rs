@@ -10,7 +10,12 @@ use std::fmt::Write as _;
 pub trait Shortcodes: Sync {
     fn has(&self, name: &str) -> bool;
     fn names(&self) -> Vec<String>;
-    fn render(&self, name: &str, include: &Map<String, Value>, page: &Value) -> Result<String, String>;
+    fn render(
+        &self,
+        name: &str,
+        include: &Map<String, Value>,
+        page: &Value,
+    ) -> Result<String, String>;
     fn markdownify(&self, text: &str) -> String;
 }
 
@@ -98,9 +103,20 @@ impl Output {
 
 #[derive(Debug)]
 enum Token<'s> {
-    Text { start: usize, end: usize },
-    Output { start: usize, inner: &'s str },
-    Tag { start: usize, name: &'s str, args: &'s str },
+    Text {
+        start: usize,
+        end: usize,
+    },
+    Output {
+        start: usize,
+        inner: &'s str,
+    },
+    Tag {
+        start: usize,
+        end: usize,
+        name: &'s str,
+        args: &'s str,
+    },
 }
 
 fn tokenize(src: &str) -> Result<Vec<Token<'_>>, LiquidError> {
@@ -116,7 +132,10 @@ fn tokenize(src: &str) -> Result<Vec<Token<'_>>, LiquidError> {
             trim_next = false;
         }
         let Some((open, is_tag)) = next else {
-            tokens.push(Token::Text { start, end: text_end });
+            tokens.push(Token::Text {
+                start,
+                end: text_end,
+            });
             break;
         };
         let close_pat = if is_tag { "%}" } else { "}}" };
@@ -155,7 +174,10 @@ fn tokenize(src: &str) -> Result<Vec<Token<'_>>, LiquidError> {
             // Everything up to the end tag is literal (raw) or dropped (comment).
             let Some((body_end, after, trim_after)) = find_end_tag(src, pos, &format!("end{name}"))
             else {
-                return err(open, format!("`{{% {name} %}}` is never closed with `{{% end{name} %}}`"));
+                return err(
+                    open,
+                    format!("`{{% {name} %}}` is never closed with `{{% end{name} %}}`"),
+                );
             };
             if name == "raw" {
                 tokens.push(Token::Text {
@@ -169,6 +191,7 @@ fn tokenize(src: &str) -> Result<Vec<Token<'_>>, LiquidError> {
         }
         tokens.push(Token::Tag {
             start: open,
+            end: close + 2,
             name,
             args,
         });
@@ -250,7 +273,12 @@ impl Evaluator<'_, '_> {
                     let value = self.expression(inner, start)?;
                     out.push(&display(&value), start, false);
                 }
-                Token::Tag { start, name, args } => match name {
+                Token::Tag {
+                    start,
+                    end,
+                    name,
+                    args,
+                } => match name {
                     "include" => {
                         let html = self.include(args, start)?;
                         if top {
@@ -259,6 +287,13 @@ impl Evaluator<'_, '_> {
                                 html,
                                 offset: start,
                             });
+                            // An include alone on its line is a block, even when whitespace
+                            // control glued it to the text around it.
+                            let token = if stands_alone(self.src, start, end) {
+                                format!("\n\n{token}\n\n")
+                            } else {
+                                token
+                            };
                             out.push(&token, start, false);
                         } else {
                             out.push(&html, start, false);
@@ -300,7 +335,10 @@ impl Evaluator<'_, '_> {
             }
         }
         if let Some(start) = capture_start {
-            return err(start, "`{% capture %}` is never closed with `{% endcapture %}`");
+            return err(
+                start,
+                "`{% capture %}` is never closed with `{% endcapture %}`",
+            );
         }
         Ok(())
     }
@@ -311,7 +349,10 @@ impl Evaluator<'_, '_> {
             .split_once(char::is_whitespace)
             .map_or((args, ""), |(n, r)| (n, r));
         if name.is_empty() {
-            return err(start, "`{% include %}` needs a file name, e.g. `{% include button.html %}`");
+            return err(
+                start,
+                "`{% include %}` needs a file name, e.g. `{% include button.html %}`",
+            );
         }
         if !self.ctx.shortcodes.has(name) {
             return err(
@@ -433,6 +474,13 @@ impl Evaluator<'_, '_> {
     }
 }
 
+/// Is the tag at `start..end` the only thing on its source line?
+fn stands_alone(src: &str, start: usize, end: usize) -> bool {
+    let line_start = src[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = src[end..].find('\n').map_or(src.len(), |i| end + i);
+    src[line_start..start].trim().is_empty() && src[end..line_end].trim().is_empty()
+}
+
 /// Jekyll's `relative_url`: the baseurl, then the path with exactly one `/` between.
 pub fn relative_url(baseurl: &str, path: &str) -> String {
     if path.contains("://") || path.starts_with("//") {
@@ -492,7 +540,11 @@ fn parse_params(s: &str) -> Result<Vec<(&str, &str)>, String> {
             .find('=')
             .ok_or_else(|| format!("expected `key=value`, found `{}`", rest.trim()))?;
         let key = rest[..eq].trim();
-        if key.is_empty() || !key.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-') {
+        if key.is_empty()
+            || !key
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+        {
             return Err(format!("`{key}` is not a parameter name"));
         }
         let after = rest[eq + 1..].trim_start();
@@ -527,8 +579,17 @@ mod tests {
         fn names(&self) -> Vec<String> {
             vec!["button.html".into()]
         }
-        fn render(&self, _: &str, include: &Map<String, Value>, _: &Value) -> Result<String, String> {
-            Ok(format!("<a href=\"{}\">{}</a>", display(&include["link"]), display(&include["title"])))
+        fn render(
+            &self,
+            _: &str,
+            include: &Map<String, Value>,
+            _: &Value,
+        ) -> Result<String, String> {
+            Ok(format!(
+                "<a href=\"{}\">{}</a>",
+                display(&include["link"]),
+                display(&include["title"])
+            ))
         }
         fn markdownify(&self, text: &str) -> String {
             format!("<p>{text}</p>")
@@ -552,33 +613,46 @@ mod tests {
     fn variables_filters_and_whitespace_control() {
         let out = run("a {{ site.title }} {{ page.title | escape }} {{ \"/g\" | relative_url }}\n  {%- comment %}x{% endcomment -%}\n  b {{ site.data.x.y }}").unwrap();
         assert_eq!(out.text, "a T P /base/gb 1");
-        let out = run("{{ page.missing | default: \"none\" }}|{% raw %}{{ kept }}{% endraw %}").unwrap();
+        let out =
+            run("{{ page.missing | default: \"none\" }}|{% raw %}{{ kept }}{% endraw %}").unwrap();
         assert_eq!(out.text, "none|{{ kept }}");
     }
 
     #[test]
     fn capture_and_include() {
         let out = run("{% capture t %}Go {{ page.title }}{% endcapture %}x\n\n{%- include button.html title=t link='/guide' -%}\n\ny").unwrap();
-        assert_eq!(out.text, format!("x{}y", include_token(0)));
+        assert_eq!(out.text, format!("x\n\n{}\n\ny", include_token(0)));
         assert_eq!(out.includes[0].html, "<a href=\"/guide\">Go P</a>");
     }
 
     #[test]
     fn source_map_points_back() {
         let out = run("ab {{ site.title }} cd").unwrap();
-        // "cd" is at output offset 6 and source offset 19
-        assert_eq!(out.source_offset(6), 19);
+        // output "ab T cd": "c" is at output offset 5 and source offset 20
+        assert_eq!(out.source_offset(5), 20);
         assert_eq!(out.source_offset(3), 3);
     }
 
     #[test]
     fn errors_name_the_offset() {
         assert_eq!(run("x {% if a %}").unwrap_err().offset, 2);
-        assert!(run("{% capture a %}x").unwrap_err().message.contains("never closed"));
+        assert!(run("{% capture a %}x")
+            .unwrap_err()
+            .message
+            .contains("never closed"));
         assert!(run("{% raw %}x").unwrap_err().message.contains("endraw"));
-        assert!(run("{% comment %}x").unwrap_err().message.contains("endcomment"));
-        assert!(run("{{ x | upcase }}").unwrap_err().message.contains("unknown Liquid filter `upcase`"));
-        assert!(run("{% include nope.html %}").unwrap_err().message.contains("unknown include"));
+        assert!(run("{% comment %}x")
+            .unwrap_err()
+            .message
+            .contains("endcomment"));
+        assert!(run("{{ page.title | upcase }}")
+            .unwrap_err()
+            .message
+            .contains("unknown Liquid filter `upcase`"));
+        assert!(run("{% include nope.html %}")
+            .unwrap_err()
+            .message
+            .contains("unknown include"));
         assert!(run("{{ oops").unwrap_err().message.contains("never closed"));
         assert_eq!(run("{% link guide/a.md %}").unwrap().text, "/guide/a.md");
     }

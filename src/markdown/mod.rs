@@ -59,6 +59,8 @@ pub struct Rendered {
     pub ids: Vec<String>,
     pub links: Vec<Link>,
     pub notes: Vec<Note>,
+    /// The page's tickable items, when it has any (see [`crate::checklist`]).
+    pub checklist: Option<crate::checklist::Checklist>,
 }
 
 /// The placeholder for link `index` of a page, replaced at emit time.
@@ -149,7 +151,8 @@ pub fn markdownify(text: &str) -> String {
 /// every byte offset where it was.
 fn blank_attribute_lists(text: &str) -> String {
     static IAL: OnceLock<Regex> = OnceLock::new();
-    let ial = IAL.get_or_init(|| Regex::new(r"(?m)^[ \t]{0,3}\{:[^}\n]*\}[ \t]*$").expect("static regex"));
+    let ial = IAL
+        .get_or_init(|| Regex::new(r"(?m)^[ \t]{0,3}\{:[^}\n]*\}[ \t]*$").expect("static regex"));
     ial.replace_all(text, |c: &regex::Captures<'_>| " ".repeat(c[0].len()))
         .into_owned()
 }
@@ -168,6 +171,7 @@ pub fn render(input: &Input<'_>) -> Result<Rendered> {
         liquid: &liquid,
         rendered: Rendered::default(),
         show_notes: input.show_notes,
+        checklist: crate::checklist::Settings::from_context(&input.context),
     };
     let mut html = if input.is_markdown {
         page.markdown(&blank_attribute_lists(&liquid.text))
@@ -198,6 +202,7 @@ struct PageBuilder<'p> {
     liquid: &'p liquid::Output,
     rendered: Rendered,
     show_notes: bool,
+    checklist: crate::checklist::Settings,
 }
 
 impl PageBuilder<'_> {
@@ -206,7 +211,13 @@ impl PageBuilder<'_> {
         self.pos.at(self.liquid.source_offset(out_offset))
     }
 
-    fn add_link(&mut self, href: &str, out_offset: usize, kind: LinkKind, location: Option<Location>) -> String {
+    fn add_link(
+        &mut self,
+        href: &str,
+        out_offset: usize,
+        kind: LinkKind,
+        location: Option<Location>,
+    ) -> String {
         let location = location.unwrap_or_else(|| self.at(out_offset));
         let index = self.rendered.links.len();
         self.rendered.links.push(Link {
@@ -289,7 +300,11 @@ impl PageBuilder<'_> {
                             format!(" title=\"{}\"", html::escape(&title))
                         };
                         events.push(Event::InlineHtml(
-                            format!("<img src=\"{src}\" alt=\"{}\"{title} />", html::escape(&alt)).into(),
+                            format!(
+                                "<img src=\"{src}\" alt=\"{}\"{title} />",
+                                html::escape(&alt)
+                            )
+                            .into(),
                         ));
                     }
                     Event::Text(t) | Event::Code(t) => alt.push_str(&t),
@@ -304,8 +319,12 @@ impl PageBuilder<'_> {
                 }
                 Event::End(TagEnd::Heading(level)) => {
                     if let Some((start, text, offset)) = heading.take() {
-                        if let Event::Start(Tag::Heading { level, id, classes, attrs }) =
-                            std::mem::replace(&mut events[start], Event::SoftBreak)
+                        if let Event::Start(Tag::Heading {
+                            level,
+                            id,
+                            classes,
+                            attrs,
+                        }) = std::mem::replace(&mut events[start], Event::SoftBreak)
                         {
                             let id = match id {
                                 Some(explicit) => Some(explicit.to_string()),
@@ -327,7 +346,9 @@ impl PageBuilder<'_> {
                     }
                     events.push(Event::End(TagEnd::Heading(level)));
                 }
-                Event::Start(Tag::Link { dest_url, title, .. }) => {
+                Event::Start(Tag::Link {
+                    dest_url, title, ..
+                }) => {
                     let token = self.add_link(&dest_url, range.start, LinkKind::Markdown, None);
                     open_links.push((self.rendered.links.len() - 1, false));
                     let title = if title.is_empty() {
@@ -335,7 +356,9 @@ impl PageBuilder<'_> {
                     } else {
                         format!(" title=\"{}\"", html::escape(&title))
                     };
-                    events.push(Event::InlineHtml(format!("<a href=\"{token}\"{title}>").into()));
+                    events.push(Event::InlineHtml(
+                        format!("<a href=\"{token}\"{title}>").into(),
+                    ));
                 }
                 Event::End(TagEnd::Link) => {
                     if let Some((index, seen)) = open_links.pop() {
@@ -343,7 +366,9 @@ impl PageBuilder<'_> {
                     }
                     events.push(Event::InlineHtml("</a>".into()));
                 }
-                Event::Start(Tag::Image { dest_url, title, .. }) => {
+                Event::Start(Tag::Image {
+                    dest_url, title, ..
+                }) => {
                     let token = self.add_link(&dest_url, range.start, LinkKind::Image, None);
                     if let Some(last) = open_links.last_mut() {
                         last.1 = true;
@@ -369,7 +394,11 @@ impl PageBuilder<'_> {
                     let stripped = html::strip_comments(h, base, &mut comment_open, &mut comments);
                     let shown = self.notes_from(comments);
                     let rewritten = html::rewrite_links(&stripped, |value, at| {
-                        let offset = if exact && stripped.len() == h.len() { base + at } else { base };
+                        let offset = if exact && stripped.len() == h.len() {
+                            base + at
+                        } else {
+                            base
+                        };
                         self.add_link(value, offset, LinkKind::Html, None)
                     });
                     let out = shown + &rewritten;
@@ -382,6 +411,9 @@ impl PageBuilder<'_> {
                 other => events.push(other),
             }
         }
+        let (events, checklist) =
+            crate::checklist::extract(events, &self.checklist, &self.rendered.links);
+        self.rendered.checklist = checklist;
         let mut out = String::with_capacity(text.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut out, events.into_iter());
         out
@@ -391,7 +423,8 @@ impl PageBuilder<'_> {
 fn parse_note(raw: &str, location: Location) -> Note {
     let text = raw.trim();
     static TAGGED: OnceLock<Regex> = OnceLock::new();
-    let tagged = TAGGED.get_or_init(|| Regex::new(r"^\[([A-Za-z][A-Za-z0-9_-]*)\]\s*").expect("static regex"));
+    let tagged = TAGGED
+        .get_or_init(|| Regex::new(r"^\[([A-Za-z][A-Za-z0-9_-]*)\]\s*").expect("static regex"));
     match tagged.captures(text) {
         Some(c) => Note {
             tag: c[1].to_uppercase(),

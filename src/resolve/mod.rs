@@ -80,6 +80,9 @@ struct Resolver<'a> {
     /// Pages something links to or navigates to.
     reached: HashSet<usize>,
     link_count: usize,
+    /// Collection `title_url`s: checked where the step file sets them, so the same link in
+    /// the steps shortcode's output is not reported a second time at the include.
+    title_urls: HashSet<&'a str>,
 }
 
 pub fn resolve(site: &Site, rendered: &[Rendered], generated: &[String]) -> Graph {
@@ -95,8 +98,15 @@ pub fn resolve(site: &Site, rendered: &[Rendered], generated: &[String]) -> Grap
         diagnostics: Vec::new(),
         reached: HashSet::new(),
         link_count: 0,
+        title_urls: site
+            .collections
+            .values()
+            .flatten()
+            .filter_map(|doc| doc.source.str_field("title_url"))
+            .collect(),
     };
     r.report_clashes(&clashes);
+    r.report_collection_links();
 
     let mut hrefs = Vec::with_capacity(site.pages.len());
     let mut roles: Vec<Vec<PageRef>> = vec![Vec::new(); site.pages.len()];
@@ -104,7 +114,8 @@ pub fn resolve(site: &Site, rendered: &[Rendered], generated: &[String]) -> Grap
         let mut page_hrefs = Vec::with_capacity(rendered[i].links.len());
         let is_checklist = page.source.flag("checklist");
         for link in &rendered[i].links {
-            let resolution = r.check_link(&link.href, i, &link.location, link.kind, link.empty_text);
+            let resolution =
+                r.check_link(&link.href, i, &link.location, link.kind, link.empty_text);
             if let Resolution::Internal { target, .. } = &resolution {
                 if let Some(to) = r.table.page_of(*target) {
                     if to != i {
@@ -161,19 +172,107 @@ impl Resolver<'_> {
         }
     }
 
-    /// The source line a location points at (for the hard-coded baseurl check).
+    /// The source line a location points at, in a page, collection document, `_data` file
+    /// or `_config.yml` (for the hard-coded baseurl check).
     fn source_line(&self, location: &Location) -> Option<&str> {
-        let page = self.site.pages.iter().find(|p| p.source.path == location.file)?;
-        let body_index = location.line.checked_sub(page.source.body_line)?;
-        page.source.body.lines().nth(body_index)
+        let file = location.file.as_str();
+        let source = match self.table.page_by_source(file) {
+            Some(i) => Some(&self.site.pages[i].source),
+            None => self
+                .site
+                .collections
+                .values()
+                .flatten()
+                .map(|d| &d.source)
+                .find(|s| s.path == file),
+        };
+        if let Some(s) = source {
+            return if location.line >= s.body_line {
+                s.body.lines().nth(location.line - s.body_line)
+            } else {
+                s.yaml.lines().nth(location.line.checked_sub(s.yaml_line)?)
+            };
+        }
+        let text = match self.site.data_files.iter().find(|f| f.path == file) {
+            Some(f) => f.text.as_str(),
+            None if file == "_config.yml" => self.site.config.text.as_str(),
+            None => return None,
+        };
+        text.lines().nth(location.line.checked_sub(1)?)
+    }
+
+    /// Warns when `href` starts with the `_config.yml` baseurl because the author typed it,
+    /// not because `{{ site.baseurl }}` or `relative_url` put it there.
+    fn check_hardcoded(&mut self, href: &str, location: &Location, page: Option<&str>) {
+        let base = self.site.config.source_baseurl.as_str();
+        if !self.table.has_hardcoded_base(href) {
+            return;
+        }
+        let literal = self.source_line(location).is_some_and(|line| {
+            let start = line
+                .char_indices()
+                .nth(location.column.saturating_sub(1))
+                .map_or(line.len(), |(b, _)| b);
+            let rest = &line[start..];
+            // The first prefix after the link's start, with no Liquid output before it.
+            rest.find(base).is_some_and(|at| !rest[..at].contains("{{"))
+        });
+        if !literal {
+            return;
+        }
+        let mut d = Diagnostic::warning(
+            "hardcoded-baseurl",
+            location.clone(),
+            format!(
+                "link hard-codes the baseurl `{base}`: it works, but breaks when the site moves; write `{}`",
+                href.strip_prefix(base).unwrap_or(href)
+            ),
+        )
+        .target(href);
+        if let Some(page) = page {
+            d = d.on_page(page);
+        }
+        self.diagnostics.push(d);
+    }
+
+    /// `title_url` of each collection document (a step), checked where the step file sets it.
+    fn report_collection_links(&mut self) {
+        let docs: Vec<&crate::site::Doc> = self.site.collections.values().flatten().collect();
+        for doc in docs {
+            let Some(url) = doc.source.str_field("title_url") else {
+                continue;
+            };
+            if url.trim().is_empty() {
+                continue;
+            }
+            self.link_count += 1;
+            let location = doc.source.locate("title_url", None);
+            let resolution = self.table.resolve(url, "/", &doc.source.path);
+            if resolution != Resolution::External {
+                self.check_hardcoded(url, &location, None);
+            }
+            if let Some(d) = self.problem(&resolution, url, location) {
+                self.diagnostics.push(d.target(url));
+            }
+        }
     }
 
     /// Resolves one link of page `from`, reporting what is wrong with it.
-    fn check_link(&mut self, href: &str, from: usize, location: &Location, kind: LinkKind, empty_text: bool) -> Resolution {
-        self.link_count += 1;
+    fn check_link(
+        &mut self,
+        href: &str,
+        from: usize,
+        location: &Location,
+        kind: LinkKind,
+        empty_text: bool,
+    ) -> Resolution {
         let page = self.site.pages[from].url.clone();
         let source = self.site.pages[from].source.path.clone();
         let resolution = self.table.resolve(href, &page, &source);
+        if kind == LinkKind::Include && self.title_urls.contains(href) {
+            return resolution;
+        }
+        self.link_count += 1;
         let at = |d: Diagnostic| d.on_page(&page).target(href);
         if empty_text && matches!(kind, LinkKind::Markdown) {
             self.diagnostics.push(at(Diagnostic::warning(
@@ -190,21 +289,8 @@ impl Resolver<'_> {
             )));
             return resolution;
         }
-        if resolution != Resolution::External && self.table.has_hardcoded_base(href) {
-            let literal = self
-                .source_line(location)
-                .is_some_and(|line| line.contains(&self.site.config.source_baseurl));
-            if literal {
-                self.diagnostics.push(at(Diagnostic::warning(
-                    "hardcoded-baseurl",
-                    location.clone(),
-                    format!(
-                        "link hard-codes the baseurl `{}`: it works, but breaks when the site moves; write `{}`",
-                        self.site.config.source_baseurl,
-                        href.strip_prefix(&self.site.config.source_baseurl).unwrap_or(href)
-                    ),
-                )));
-            }
+        if resolution != Resolution::External {
+            self.check_hardcoded(href, location, Some(&page));
         }
         let diagnostic = self.problem(&resolution, href, location.clone());
         if let Some(d) = diagnostic {
@@ -214,13 +300,40 @@ impl Resolver<'_> {
     }
 
     /// What is wrong with a resolution, if anything: missing page, anchor, etc.
-    fn problem(&self, resolution: &Resolution, href: &str, location: Location) -> Option<Diagnostic> {
+    fn problem(
+        &self,
+        resolution: &Resolution,
+        href: &str,
+        location: Location,
+    ) -> Option<Diagnostic> {
         match resolution {
             Resolution::External => None,
-            Resolution::Unresolved(Problem::Missing { path }) => Some(
-                Diagnostic::error("missing-page", location, format!("no page, redirect or file at `{path}`"))
-                    .suggest(diagnostic::closest(path, self.table.urls())),
-            ),
+            Resolution::Unresolved(Problem::Missing { path }) => {
+                let suggestion = diagnostic::closest_url(
+                    path,
+                    self.table
+                        .urls()
+                        .chain(self.site.assets.iter().map(|a| a.url.as_str())),
+                );
+                let written = href.trim();
+                let relative = !written.starts_with('/') && !written.starts_with(['#', '?']);
+                Some(
+                    if relative {
+                        Diagnostic::error(
+                            "relative-nowhere",
+                            location,
+                            format!("relative link `{written}` resolves to `{path}`, where there is no page, redirect or file"),
+                        )
+                    } else {
+                        Diagnostic::error(
+                            "missing-page",
+                            location,
+                            format!("no page, redirect or file at `{path}`"),
+                        )
+                    }
+                    .suggest(suggestion),
+                )
+            }
             Resolution::Unresolved(Problem::OutsideBaseurl { path }) => Some(Diagnostic::error(
                 "outside-baseurl",
                 location,
@@ -261,7 +374,10 @@ impl Resolver<'_> {
                         location,
                         format!("`{path}` has no heading or element with id `{fragment}`"),
                     )
-                    .suggest(diagnostic::closest(fragment, ids.iter().copied()).map(|id| format!("{path}#{id}"))),
+                    .suggest(
+                        diagnostic::closest(fragment, ids.iter().copied())
+                            .map(|id| format!("{path}#{id}")),
+                    ),
                 )
             }
             Resolution::Internal { .. } => None,
@@ -296,7 +412,10 @@ impl Resolver<'_> {
                         self.site.assets[a].path.clone(),
                         Location::new(self.site.assets[a].path.clone(), 1, 1),
                     ),
-                    Target::Generated => ("a file signpost writes".into(), Location::new("_config.yml", 1, 1)),
+                    Target::Generated => (
+                        "a file signpost writes".into(),
+                        Location::new("_config.yml", 1, 1),
+                    ),
                 }
             };
             let (first_name, _) = describe(first);
@@ -317,7 +436,11 @@ impl Resolver<'_> {
         for id in &self.rendered[i].ids {
             *seen.entry(id.as_str()).or_insert(0) += 1;
         }
-        let mut dups: Vec<&str> = seen.into_iter().filter(|(_, n)| *n > 1).map(|(id, _)| id).collect();
+        let mut dups: Vec<&str> = seen
+            .into_iter()
+            .filter(|(_, n)| *n > 1)
+            .map(|(id, _)| id)
+            .collect();
         dups.sort_unstable();
         for id in dups {
             let location = self.rendered[i]
@@ -327,12 +450,20 @@ impl Resolver<'_> {
                 .nth(1)
                 .map(|h| h.location.clone())
                 .unwrap_or_else(|| {
-                    Location::new(self.site.pages[i].source.path.clone(), self.site.pages[i].source.body_line, 1)
+                    Location::new(
+                        self.site.pages[i].source.path.clone(),
+                        self.site.pages[i].source.body_line,
+                        1,
+                    )
                 });
             self.diagnostics.push(
-                Diagnostic::warning("duplicate-id", location, format!("id `{id}` is used more than once on this page"))
-                    .on_page(self.page_url(i))
-                    .target(&format!("#{id}")),
+                Diagnostic::warning(
+                    "duplicate-id",
+                    location,
+                    format!("id `{id}` is used more than once on this page"),
+                )
+                .on_page(self.page_url(i))
+                .target(&format!("#{id}")),
             );
         }
     }
@@ -344,7 +475,13 @@ impl Resolver<'_> {
         let location = page.source.locate(key, None);
         let url = page.url.clone();
         let resolution = self.table.resolve(&value, &page.url, &page.source.path);
-        if let Some(d) = self.problem(&resolution, &value, location).filter(|_| report) {
+        if report && resolution != Resolution::External {
+            self.check_hardcoded(&value, &location, Some(&url));
+        }
+        if let Some(d) = self
+            .problem(&resolution, &value, location)
+            .filter(|_| report)
+        {
             self.diagnostics.push(d.on_page(&url).target(&value));
         }
         match resolution {
@@ -415,16 +552,25 @@ impl Resolver<'_> {
         for i in 0..self.site.pages.len() {
             let page = &self.site.pages[i];
             for (key, back) in [("nextpage", "previouspage"), ("previouspage", "nextpage")] {
-                let Some(value) = page.source.str_field(key) else { continue };
-                let Resolution::Internal { target, .. } = self.table.resolve(value, &page.url, &page.source.path) else {
+                let Some(value) = page.source.str_field(key) else {
                     continue;
                 };
-                let Some(other) = self.table.page_of(target) else { continue };
+                let Resolution::Internal { target, .. } =
+                    self.table.resolve(value, &page.url, &page.source.path)
+                else {
+                    continue;
+                };
+                let Some(other) = self.table.page_of(target) else {
+                    continue;
+                };
                 let other_page = &self.site.pages[other];
                 let points_back = other_page
                     .source
                     .str_field(back)
-                    .map(|v| self.table.resolve(v, &other_page.url, &other_page.source.path))
+                    .map(|v| {
+                        self.table
+                            .resolve(v, &other_page.url, &other_page.source.path)
+                    })
                     .and_then(|r| match r {
                         Resolution::Internal { target, .. } => self.table.page_of(target),
                         _ => None,
@@ -477,11 +623,21 @@ impl Resolver<'_> {
         nav
     }
 
-    fn nav_items(&mut self, items: &[Value], file: &(String, String), cursor: &mut usize) -> Vec<NavItem> {
+    fn nav_items(
+        &mut self,
+        items: &[Value],
+        file: &(String, String),
+        cursor: &mut usize,
+    ) -> Vec<NavItem> {
         let mut out = Vec::new();
         for item in items {
-            let Some(map) = item.as_object() else { continue };
-            let title = map.get("title").map(crate::markdown::liquid::display).unwrap_or_default();
+            let Some(map) = item.as_object() else {
+                continue;
+            };
+            let title = map
+                .get("title")
+                .map(crate::markdown::liquid::display)
+                .unwrap_or_default();
             let mut nav = NavItem {
                 title,
                 extra: map
@@ -495,6 +651,9 @@ impl Resolver<'_> {
                 let location = locate_data_url(&file.0, &file.1, url, cursor);
                 self.link_count += 1;
                 let resolution = self.table.resolve(url, "/", "");
+                if resolution != Resolution::External {
+                    self.check_hardcoded(url, &location, None);
+                }
                 if let Some(d) = self.problem(&resolution, url, location) {
                     self.diagnostics.push(d.target(url));
                 }

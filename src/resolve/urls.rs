@@ -61,9 +61,10 @@ pub type Clash = (String, Target, Target);
 fn has_scheme(href: &str) -> bool {
     let mut chars = href.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && href
-            .split_once(':')
-            .is_some_and(|(s, _)| s.chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c)))
+        && href.split_once(':').is_some_and(|(s, _)| {
+            s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+        })
 }
 
 fn percent_decode(s: &str) -> String {
@@ -145,24 +146,25 @@ impl UrlTable {
         };
         let mut clashes = Vec::new();
         let mut claimed: HashMap<String, Target> = HashMap::new();
-        let mut claim = |table: &mut UrlTable, url: &str, target: Target, clashes: &mut Vec<Clash>| {
-            // Two URLs that write the same file are the same URL.
-            let file = url::output_path(url);
-            if let Some(&first) = claimed.get(&file) {
-                clashes.push((url.to_string(), first, target));
-                return;
-            }
-            claimed.insert(file.clone(), target);
-            for key in [url.to_string(), format!("/{file}")] {
-                table.by_url.entry(key).or_insert(target);
-            }
-            if let Some(dir) = url.strip_suffix('/').filter(|d| !d.is_empty()) {
-                table.by_url.entry(dir.to_string()).or_insert(target);
-            }
-            if let Some(seg) = url.trim_start_matches('/').split('/').next() {
-                table.first_segments.insert(seg.to_string());
-            }
-        };
+        let mut claim =
+            |table: &mut UrlTable, url: &str, target: Target, clashes: &mut Vec<Clash>| {
+                // Two URLs that write the same file are the same URL.
+                let file = url::output_path(url);
+                if let Some(&first) = claimed.get(&file) {
+                    clashes.push((url.to_string(), first, target));
+                    return;
+                }
+                claimed.insert(file.clone(), target);
+                for key in [url.to_string(), format!("/{file}")] {
+                    table.by_url.entry(key).or_insert(target);
+                }
+                if let Some(dir) = url.strip_suffix('/').filter(|d| !d.is_empty()) {
+                    table.by_url.entry(dir.to_string()).or_insert(target);
+                }
+                if let Some(seg) = url.trim_start_matches('/').split('/').next() {
+                    table.first_segments.insert(seg.to_string());
+                }
+            };
         for (i, page) in site.pages.iter().enumerate() {
             claim(&mut table, &page.url, Target::Page(i), &mut clashes);
             table.by_source.insert(page.source.path.clone(), i);
@@ -222,7 +224,11 @@ impl UrlTable {
 
     /// Did the author write this site path with the baseurl of `_config.yml` hard-coded?
     pub fn has_hardcoded_base(&self, href: &str) -> bool {
-        strip_base(href.split(['#', '?']).next().unwrap_or(href), &self.source_baseurl).is_some()
+        strip_base(
+            href.split(['#', '?']).next().unwrap_or(href),
+            &self.source_baseurl,
+        )
+        .is_some()
     }
 
     /// Resolves a link as written on a page at `from_url` whose source is `from_source`.
@@ -289,14 +295,21 @@ impl UrlTable {
         } else {
             let from_dir = join(&format!("/{source_dir}/x"), &path)
                 .map(|p| p.trim_start_matches('/').to_string());
-            from_dir.into_iter().chain([site_path.trim_start_matches('/').to_string()]).collect()
+            from_dir
+                .into_iter()
+                .chain([site_path.trim_start_matches('/').to_string()])
+                .collect()
         };
         for candidate in candidates {
             if let Some(page) = self.page_by_source(&candidate) {
                 return internal(Target::Page(page), self.page_urls[page].clone());
             }
         }
-        let first = site_path.trim_start_matches('/').split('/').next().unwrap_or("");
+        let first = site_path
+            .trim_start_matches('/')
+            .split('/')
+            .next()
+            .unwrap_or("");
         if absolute
             && !self.baseurl.is_empty()
             && strip_base(&path, &self.baseurl).is_none()
@@ -352,7 +365,10 @@ mod tests {
 
     #[test]
     fn joins_like_a_browser() {
-        assert_eq!(join("/guide/kick-off", "training").as_deref(), Some("/guide/training"));
+        assert_eq!(
+            join("/guide/kick-off", "training").as_deref(),
+            Some("/guide/training")
+        );
         assert_eq!(join("/glossary/", "../guide").as_deref(), Some("/guide"));
         assert_eq!(join("/guide/kick-off", "./").as_deref(), Some("/guide/"));
         assert_eq!(join("/a", "../../x"), None);

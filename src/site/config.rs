@@ -82,7 +82,11 @@ impl Config {
         Ok(Config::from_values(values, text, baseurl_override))
     }
 
-    fn from_values(mut values: Map<String, Value>, text: &str, baseurl_override: Option<&str>) -> Config {
+    fn from_values(
+        mut values: Map<String, Value>,
+        text: &str,
+        baseurl_override: Option<&str>,
+    ) -> Config {
         let source_baseurl = normalise_baseurl(&string_of(&values, "baseurl"));
         let baseurl = baseurl_override.map_or_else(|| source_baseurl.clone(), normalise_baseurl);
         values.insert("baseurl".into(), Value::String(baseurl.clone()));
@@ -122,7 +126,10 @@ impl Config {
             title: string_of(&values, "title"),
             description: string_of(&values, "description"),
             url: string_of(&values, "url").trim_end_matches('/').to_string(),
-            theme: values.get("theme").and_then(Value::as_str).map(str::to_string),
+            theme: values
+                .get("theme")
+                .and_then(Value::as_str)
+                .map(str::to_string),
             baseurl,
             source_baseurl,
             exclude,
@@ -140,7 +147,10 @@ impl Config {
             let pattern = pattern.trim_matches('/');
             if pattern.contains('*') {
                 glob_match(pattern, rel)
-                    || rel.rsplit('/').next().is_some_and(|name| glob_match(pattern, name))
+                    || rel
+                        .rsplit('/')
+                        .next()
+                        .is_some_and(|name| glob_match(pattern, name))
             } else {
                 rel == pattern || rel.starts_with(&format!("{pattern}/"))
             }

@@ -73,14 +73,17 @@ pub fn parse_yaml(yaml: &str, file: &str, first_line: usize) -> Result<Value> {
         return Ok(Value::Null);
     }
     serde_yaml::from_str::<Value>(yaml).map_err(|e| {
-        let (mut line, mut column) = e
-            .location()
-            .map_or((1, 1), |l| (l.line(), l.column()));
+        let (mut line, mut column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
         // libyaml reports some errors at the end of input; point at the last line instead.
         let last = yaml.trim_end().lines().count().max(1);
         if line > last {
             line = last;
-            column = yaml.trim_end().lines().last().map_or(0, |l| l.chars().count()) + 1;
+            column = yaml
+                .trim_end()
+                .lines()
+                .last()
+                .map_or(0, |l| l.chars().count())
+                + 1;
         }
         let message = e.to_string();
         // serde_yaml appends " at line L column C"; the location is reported separately.
@@ -97,7 +100,12 @@ pub fn parse_yaml(yaml: &str, file: &str, first_line: usize) -> Result<Value> {
 }
 
 /// Where the value of a top-level key (or the `index`th item of a list under it) is written.
-pub fn locate_key(yaml: &str, first_line: usize, key: &str, index: Option<usize>) -> Option<(usize, usize)> {
+pub fn locate_key(
+    yaml: &str,
+    first_line: usize,
+    key: &str,
+    index: Option<usize>,
+) -> Option<(usize, usize)> {
     let mut lines = yaml.lines().enumerate();
     while let Some((n, line)) = lines.next() {
         let Some(rest) = line.strip_prefix(key) else {

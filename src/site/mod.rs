@@ -128,6 +128,20 @@ fn load_source(root: &Path, path: &Path, config: &Config, kind: &str) -> Result<
     let own = frontmatter::parse_mapping(&split.yaml, &rel, split.yaml_line)?;
     let mut front = config.defaults_for(&rel, kind);
     front.extend(own);
+    // YAML reads `layout: 404` as a number; keys that name things are text.
+    for key in [
+        "layout",
+        "permalink",
+        "title",
+        "nextpage",
+        "previouspage",
+        "breadcrumbparent",
+    ] {
+        if let Some(Value::Number(n)) = front.get(key) {
+            let text = n.to_string();
+            front.insert(key.to_string(), Value::String(text));
+        }
+    }
     Ok(Some(Source {
         path: rel,
         front,
@@ -147,6 +161,41 @@ pub fn load_config(root: &Path, baseurl: Option<&str>) -> Result<Config> {
         String::new()
     };
     Config::parse(&text, baseurl)
+}
+
+/// Names the walk never reads: `_`/`.`-prefixed (Jekyll's rule), editor backups and locks.
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with(['_', '.', '#']) || name.ends_with('~')
+}
+
+/// What one file of the site root is.
+pub enum FileKind {
+    Page(Page),
+    /// A page with `draft: true` while drafts are off: neither a page nor an asset.
+    Draft,
+    /// Anything else, copied as it is.
+    Asset,
+}
+
+/// Reads one file (`rel` relative to the root): serve uses it to re-load just the page that
+/// changed, `load` for every file.
+pub fn load_file(root: &Path, rel: &str, config: &Config, drafts: bool) -> Result<FileKind> {
+    let ext = rel.rsplit_once('.').map_or("", |(_, e)| e);
+    let is_markdown = url::is_markdown_ext(ext);
+    if is_markdown || ext == "html" {
+        if let Some(source) = load_source(root, &root.join(rel), config, "pages")? {
+            if source.flag("draft") && !drafts {
+                return Ok(FileKind::Draft);
+            }
+            let url = url::page_url(rel, source.str_field("permalink"));
+            return Ok(FileKind::Page(Page {
+                source,
+                url,
+                is_markdown,
+            }));
+        }
+    }
+    Ok(FileKind::Asset)
 }
 
 pub fn load(options: &LoadOptions) -> Result<Site> {
@@ -175,16 +224,14 @@ pub fn load(options: &LoadOptions) -> Result<Site> {
             if e.depth() == 0 {
                 return true;
             }
-            let name = e.file_name().to_string_lossy();
-            if name.starts_with(['_', '.', '#']) || name.ends_with('~') {
+            if is_ignored_name(&e.file_name().to_string_lossy()) {
                 return false;
             }
             let rel = relative(root, e.path());
             if config.is_excluded(&rel) {
                 return false;
             }
-            !(e.file_type().is_dir()
-                && e.path().canonicalize().is_ok_and(|c| skip.contains(&c)))
+            !(e.file_type().is_dir() && e.path().canonicalize().is_ok_and(|c| skip.contains(&c)))
         });
     for entry in walker {
         let entry = entry.map_err(|e| Error::Usage(format!("cannot read the site root: {e}")))?;
@@ -192,26 +239,14 @@ pub fn load(options: &LoadOptions) -> Result<Site> {
             continue;
         }
         let rel = relative(root, entry.path());
-        let ext = rel.rsplit_once('.').map_or("", |(_, e)| e);
-        let is_markdown = url::is_markdown_ext(ext);
-        if is_markdown || ext == "html" {
-            if let Some(source) = load_source(root, entry.path(), &config, "pages")? {
-                if source.flag("draft") && !options.drafts {
-                    continue;
-                }
-                let url = url::page_url(&rel, source.str_field("permalink"));
-                pages.push(Page {
-                    source,
-                    url,
-                    is_markdown,
-                });
-                continue;
-            }
+        match load_file(root, &rel, &config, options.drafts)? {
+            FileKind::Page(page) => pages.push(page),
+            FileKind::Draft => {}
+            FileKind::Asset => assets.push(Asset {
+                url: format!("/{rel}"),
+                path: rel,
+            }),
         }
-        assets.push(Asset {
-            url: format!("/{rel}"),
-            path: rel,
-        });
     }
 
     Ok(Site {
@@ -259,7 +294,9 @@ fn load_data(root: &Path) -> Result<(Map<String, Value>, Vec<DataFile>)> {
             if !next.is_object() {
                 *next = Value::Object(Map::new());
             }
-            let Value::Object(map) = next else { unreachable!() };
+            let Value::Object(map) = next else {
+                unreachable!()
+            };
             slot = map;
         }
         let name = key_path.join(".");
@@ -280,8 +317,7 @@ fn load_collections(root: &Path, config: &Config) -> Result<BTreeMap<String, Vec
         let mut docs = Vec::new();
         if dir.is_dir() {
             for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-                let entry =
-                    entry.map_err(|e| Error::Usage(format!("cannot read _{name}: {e}")))?;
+                let entry = entry.map_err(|e| Error::Usage(format!("cannot read _{name}: {e}")))?;
                 let is_md = entry
                     .path()
                     .extension()

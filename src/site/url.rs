@@ -31,8 +31,9 @@ fn expand_permalink(permalink: &str, rel: &str) -> String {
     }
     let (dir, file) = rel.rsplit_once('/').unwrap_or(("", rel));
     let basename = file.rsplit_once('.').map_or(file, |(b, _)| b);
+    let path = format!("{dir}/{basename}");
     permalink
-        .replace(":path", &format!("{dir}/{basename}").trim_start_matches('/').to_string())
+        .replace(":path", path.trim_start_matches('/'))
         .replace(":basename", basename)
         .replace(":name", basename)
         .replace(":output_ext", ".html")
@@ -60,7 +61,10 @@ mod tests {
 
     #[test]
     fn jekyll_permalinks() {
-        assert_eq!(page_url("guide/kick-off.md", Some("/guide/kick-off")), "/guide/kick-off");
+        assert_eq!(
+            page_url("guide/kick-off.md", Some("/guide/kick-off")),
+            "/guide/kick-off"
+        );
         assert_eq!(output_path("/guide/kick-off"), "guide/kick-off.html");
         assert_eq!(output_path("/glossary/"), "glossary/index.html");
         assert_eq!(output_path("/"), "index.html");

@@ -98,7 +98,10 @@ impl Theme {
         for (path, bytes) in files {
             if let Some(name) = path.strip_prefix("templates/") {
                 let text = String::from_utf8(bytes).map_err(|_| {
-                    Error::content(Location::new(format!("{label}/{path}"), 1, 1), "template is not valid UTF-8")
+                    Error::content(
+                        Location::new(format!("{label}/{path}"), 1, 1),
+                        "template is not valid UTF-8",
+                    )
                 })?;
                 templates.push((name.to_string(), text));
             } else if let Some(name) = path.strip_prefix("static/") {
@@ -111,7 +114,10 @@ impl Theme {
         tera.set_escape_fn(escape_html);
         tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| {
-                Error::content(Location::new(label.clone(), 1, 1), format!("theme template error: {}", tera_message(&e)))
+                Error::content(
+                    Location::new(label.clone(), 1, 1),
+                    format!("theme template error: {}", tera_message(&e)),
+                )
             })?;
         register_filters(&mut tera, urls);
         let names: Vec<&String> = templates.iter().map(|(n, _)| n).collect();
@@ -153,8 +159,14 @@ impl Theme {
     }
 
     /// Renders `name` (e.g. `layouts/page.html`) with a context.
-    pub fn render(&self, name: &str, context: &tera::Context) -> std::result::Result<String, String> {
-        self.tera.render(name, context).map_err(|e| tera_message(&e))
+    pub fn render(
+        &self,
+        name: &str,
+        context: &tera::Context,
+    ) -> std::result::Result<String, String> {
+        self.tera
+            .render(name, context)
+            .map_err(|e| tera_message(&e))
     }
 }
 
@@ -166,14 +178,19 @@ fn register_filters(tera: &mut tera::Tera, urls: &Urls) {
     tera.register_filter(
         "markdownify",
         |value: &tera::Value, _: &HashMap<String, tera::Value>| {
-            Ok(tera::Value::String(markdown::markdownify(&liquid::display(value))))
+            Ok(tera::Value::String(markdown::markdownify(
+                &liquid::display(value),
+            )))
         },
     );
     let base = urls.baseurl.clone();
     tera.register_filter(
         "relative_url",
         move |value: &tera::Value, _: &HashMap<String, tera::Value>| {
-            Ok(tera::Value::String(liquid::relative_url(&base, &liquid::display(value))))
+            Ok(tera::Value::String(liquid::relative_url(
+                &base,
+                &liquid::display(value),
+            )))
         },
     );
     let base = urls.baseurl.clone();
@@ -207,7 +224,12 @@ impl liquid::Shortcodes for ShortcodeRenderer<'_> {
         self.theme.shortcodes.clone()
     }
 
-    fn render(&self, name: &str, include: &Map<String, Value>, page: &Value) -> std::result::Result<String, String> {
+    fn render(
+        &self,
+        name: &str,
+        include: &Map<String, Value>,
+        page: &Value,
+    ) -> std::result::Result<String, String> {
         let mut context = tera::Context::new();
         context.insert("include", include);
         context.insert("site", self.site);

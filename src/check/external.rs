@@ -1,0 +1,420 @@
+//! `signpost check --external`: http(s) links, checked concurrently across hosts but one
+//! request at a time per host, with a timeout, retries with backoff for 429 and 5xx, and
+//! results cached in a file for a day. Only runs when asked: a plain check touches no network.
+
+use super::{config_location, Checked};
+use crate::error::Location;
+use crate::resolve::Diagnostic;
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// How long a cached answer is trusted.
+const CACHE_TTL_SECS: u64 = 24 * 60 * 60;
+/// Redirect hops followed before giving up.
+const MAX_REDIRECTS: usize = 10;
+/// The longest `Retry-After` honoured; a server asking for more gets this.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Cache file; None keeps no cache.
+    pub cache: Option<PathBuf>,
+    /// Per request, connection to last byte.
+    pub timeout: Duration,
+    /// Hosts checked at once.
+    pub concurrency: usize,
+    /// Extra tries after a 429 or 5xx.
+    pub retries: u32,
+    /// First wait before a retry; doubles each time (unless the server says `Retry-After`).
+    pub backoff: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            cache: default_cache_file(),
+            timeout: Duration::from_secs(10),
+            concurrency: 8,
+            retries: 3,
+            backoff: Duration::from_millis(500),
+        }
+    }
+}
+
+/// `$XDG_CACHE_HOME/signpost/external-links.json`, else `~/.cache/…`: never inside the site.
+pub fn default_cache_file() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
+    Some(base.join("signpost").join("external-links.json"))
+}
+
+/// What checking one URL found.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Outcome {
+    Ok,
+    /// Permanently moved (301/308 somewhere in the chain) and the end of the chain is fine.
+    Moved {
+        to: String,
+    },
+    Status {
+        code: u16,
+    },
+    Timeout,
+    Unreachable {
+        reason: String,
+    },
+}
+
+impl Outcome {
+    /// Answers worth keeping for a day; timeouts, refusals and 429/5xx may pass.
+    fn cacheable(&self) -> bool {
+        match self {
+            Outcome::Ok | Outcome::Moved { .. } => true,
+            Outcome::Status { code } => *code != 429 && *code < 500,
+            Outcome::Timeout | Outcome::Unreachable { .. } => false,
+        }
+    }
+}
+
+#[derive(Default, Serialize, Deserialize)]
+struct CacheFile {
+    entries: BTreeMap<String, CacheEntry>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct CacheEntry {
+    /// Seconds since the Unix epoch.
+    checked: u64,
+    outcome: Outcome,
+}
+
+fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+fn load_cache(path: &Option<PathBuf>) -> CacheFile {
+    path.as_ref()
+        .and_then(|p| std::fs::read_to_string(p).ok())
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default()
+}
+
+/// Writes the cache through a temporary file; a cache that cannot be written is only a
+/// missed saving, so it is reported and ignored.
+fn save_cache(path: &Option<PathBuf>, cache: &CacheFile) {
+    let Some(path) = path else { return };
+    let result = (|| -> std::io::Result<()> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let tmp = path.with_extension("json.tmp");
+        std::fs::write(&tmp, serde_json::to_vec_pretty(cache).unwrap_or_default())?;
+        std::fs::rename(&tmp, path)
+    })();
+    if let Err(e) = result {
+        eprintln!(
+            "warning: cannot write the external link cache {}: {e}",
+            path.display()
+        );
+    }
+}
+
+/// `scheme://authority` of an absolute http(s) URL.
+fn origin(url: &str) -> Option<&str> {
+    let after = url.find("://")? + 3;
+    let end = url[after..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |i| after + i);
+    Some(&url[..end])
+}
+
+/// The host (with port) a request goes to: what "one request at a time per host" counts.
+fn host(url: &str) -> String {
+    origin(url)
+        .and_then(|o| o.split_once("://"))
+        .map(|(_, authority)| authority.rsplit('@').next().unwrap_or(authority))
+        .unwrap_or(url)
+        .to_ascii_lowercase()
+}
+
+/// A `Location` header resolved against the URL that sent it.
+fn redirect_target(current: &str, location: &str) -> String {
+    if location.contains("://") {
+        return location.to_string();
+    }
+    let scheme = current.split("://").next().unwrap_or("http");
+    if let Some(rest) = location.strip_prefix("//") {
+        return format!("{scheme}://{rest}");
+    }
+    let origin = origin(current).unwrap_or(current);
+    if location.starts_with('/') {
+        return format!("{origin}{location}");
+    }
+    let path = &current[origin.len()..];
+    let path = path.split(['?', '#']).next().unwrap_or("");
+    let dir = path.rfind('/').map_or("/", |i| &path[..=i]);
+    format!("{origin}{dir}{location}")
+}
+
+fn retry_after(response: &ureq::http::Response<ureq::Body>) -> Option<Duration> {
+    let secs: u64 = response
+        .headers()
+        .get("retry-after")?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    Some(Duration::from_secs(secs).min(MAX_RETRY_AFTER))
+}
+
+fn agent(settings: &Settings) -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .timeout_global(Some(settings.timeout))
+        .max_redirects(0)
+        .http_status_as_error(false)
+        .user_agent(concat!(
+            "signpost-check/",
+            env!("CARGO_PKG_VERSION"),
+            " (link checker)"
+        ))
+        .build()
+        .into()
+}
+
+/// Checks one URL: follows redirects by hand (to tell moved from fine), retries 429/5xx.
+pub fn check_url(agent: &ureq::Agent, url: &str, settings: &Settings) -> Outcome {
+    let mut current = url.to_string();
+    let mut moved = false;
+    let mut attempt = 0;
+    let mut hops = 0;
+    loop {
+        let response = match agent.get(&current).call() {
+            Ok(r) => r,
+            Err(ureq::Error::Timeout(_)) => return Outcome::Timeout,
+            Err(e) => {
+                return Outcome::Unreachable {
+                    reason: e.to_string(),
+                }
+            }
+        };
+        let code = response.status().as_u16();
+        match code {
+            200..=299 => {
+                return if moved {
+                    Outcome::Moved { to: current }
+                } else {
+                    Outcome::Ok
+                }
+            }
+            301 | 302 | 303 | 307 | 308 => {
+                let Some(location) = response
+                    .headers()
+                    .get("location")
+                    .and_then(|v| v.to_str().ok())
+                else {
+                    return Outcome::Status { code };
+                };
+                hops += 1;
+                if hops > MAX_REDIRECTS {
+                    return Outcome::Unreachable {
+                        reason: format!("more than {MAX_REDIRECTS} redirects"),
+                    };
+                }
+                moved |= matches!(code, 301 | 308);
+                current = redirect_target(&current, location);
+            }
+            429 | 500..=599 if attempt < settings.retries => {
+                let wait = retry_after(&response)
+                    .unwrap_or_else(|| settings.backoff.saturating_mul(1 << attempt.min(16)));
+                attempt += 1;
+                std::thread::sleep(wait);
+            }
+            _ => return Outcome::Status { code },
+        }
+    }
+}
+
+/// Checks `urls`: hosts in parallel (at most `concurrency`), each host's URLs one by one.
+pub fn check_urls(urls: &[String], settings: &Settings) -> HashMap<String, Outcome> {
+    let mut by_host: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for url in urls {
+        by_host.entry(host(url)).or_default().push(url.clone());
+    }
+    let queue: Mutex<VecDeque<Vec<String>>> = Mutex::new(by_host.into_values().collect());
+    let results: Mutex<HashMap<String, Outcome>> = Mutex::new(HashMap::new());
+    let workers = settings.concurrency.max(1).min(urls.len().max(1));
+    let agent = agent(settings);
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let Some(group) = queue.lock().ok().and_then(|mut q| q.pop_front()) else {
+                    return;
+                };
+                for url in group {
+                    let outcome = check_url(&agent, &url, settings);
+                    if let Ok(mut r) = results.lock() {
+                        r.insert(url, outcome);
+                    }
+                }
+            });
+        }
+    });
+    results.into_inner().unwrap_or_default()
+}
+
+/// An http(s) link found on a page.
+struct Found {
+    url: String,
+    written: String,
+    location: Location,
+    page: String,
+}
+
+/// Checks every http(s) link of a checked site.
+pub fn check_site(checked: &Checked, settings: &Settings) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let mut exclude = Vec::new();
+    if let Some(patterns) = checked.site.config.values.get("check_external_exclude") {
+        let list: Vec<&str> = match patterns {
+            serde_json::Value::String(s) => vec![s.as_str()],
+            serde_json::Value::Array(items) => items.iter().filter_map(|v| v.as_str()).collect(),
+            _ => Vec::new(),
+        };
+        for pattern in list {
+            match Regex::new(pattern) {
+                Ok(re) => exclude.push(re),
+                Err(e) => diagnostics.push(
+                    Diagnostic::error(
+                        "bad-config",
+                        config_location(&checked.site, "check_external_exclude"),
+                        format!("check_external_exclude pattern `{pattern}` is not a regular expression: {e}"),
+                    )
+                    .target(pattern),
+                ),
+            }
+        }
+    }
+
+    let mut found = Vec::new();
+    for (i, rendered) in checked.rendered.iter().enumerate() {
+        for link in &rendered.links {
+            let href = link.href.trim();
+            let lower = href.get(..8).unwrap_or(href).to_ascii_lowercase();
+            if !(lower.starts_with("http://") || lower.starts_with("https://")) {
+                continue;
+            }
+            let url = href.split('#').next().unwrap_or(href).to_string();
+            if exclude.iter().any(|re| re.is_match(&url)) {
+                continue;
+            }
+            found.push(Found {
+                url,
+                written: link.href.clone(),
+                location: link.location.clone(),
+                page: checked.site.pages[i].url.clone(),
+            });
+        }
+    }
+
+    let mut cache = load_cache(&settings.cache);
+    let fresh_after = now().saturating_sub(CACHE_TTL_SECS);
+    let mut outcomes: HashMap<String, Outcome> = HashMap::new();
+    let mut to_check: Vec<String> = Vec::new();
+    for f in &found {
+        if outcomes.contains_key(&f.url) || to_check.contains(&f.url) {
+            continue;
+        }
+        match cache.entries.get(&f.url) {
+            Some(entry) if entry.checked >= fresh_after => {
+                outcomes.insert(f.url.clone(), entry.outcome.clone());
+            }
+            _ => to_check.push(f.url.clone()),
+        }
+    }
+    let checked_now = check_urls(&to_check, settings);
+    let stamp = now();
+    for (url, outcome) in checked_now {
+        if outcome.cacheable() {
+            cache.entries.insert(
+                url.clone(),
+                CacheEntry {
+                    checked: stamp,
+                    outcome: outcome.clone(),
+                },
+            );
+        } else {
+            cache.entries.remove(&url);
+        }
+        outcomes.insert(url, outcome);
+    }
+    cache.entries.retain(|_, e| e.checked >= fresh_after);
+    if !to_check.is_empty() {
+        save_cache(&settings.cache, &cache);
+    }
+
+    for f in found {
+        let Some(outcome) = outcomes.get(&f.url) else {
+            continue;
+        };
+        let url = &f.url;
+        let d = match outcome {
+            Outcome::Ok => continue,
+            Outcome::Moved { to } => Diagnostic::warning(
+                "external-moved",
+                f.location,
+                format!("`{url}` has moved permanently to `{to}`"),
+            )
+            .suggest(Some(to.clone())),
+            Outcome::Status { code } => Diagnostic::error(
+                "external-status",
+                f.location,
+                format!("`{url}` answered HTTP {code}"),
+            ),
+            Outcome::Timeout => Diagnostic::error(
+                "external-timeout",
+                f.location,
+                format!(
+                    "`{url}` did not answer within {} s",
+                    settings.timeout.as_secs_f64()
+                ),
+            ),
+            Outcome::Unreachable { reason } => Diagnostic::error(
+                "external-unreachable",
+                f.location,
+                format!("`{url}` could not be reached: {reason}"),
+            ),
+        };
+        diagnostics.push(d.on_page(&f.page).target(&f.written));
+    }
+    diagnostics
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_and_redirects() {
+        assert_eq!(
+            host("https://User@Example.org:8080/a?b"),
+            "example.org:8080"
+        );
+        assert_eq!(redirect_target("http://h:1/a/b?x", "c"), "http://h:1/a/c");
+        assert_eq!(redirect_target("http://h:1/a/b", "/z"), "http://h:1/z");
+        assert_eq!(
+            redirect_target("https://h/a", "//other/x"),
+            "https://other/x"
+        );
+        assert_eq!(redirect_target("http://h", "https://x/y"), "https://x/y");
+    }
+}

@@ -1,0 +1,257 @@
+//! `signpost check` and `signpost notes`: load, render and resolve a site without writing
+//! anything, then report what the one resolver found (and, on request, external links).
+//!
+//! Unlike `build`, check keeps going past a page it cannot render: that page becomes a
+//! diagnostic and every other page is still checked.
+
+pub mod external;
+pub mod report;
+
+use crate::compile::{self, Options};
+use crate::emit;
+use crate::error::{Error, Location, Result};
+use crate::markdown::{Note, Rendered};
+use crate::resolve::{self, Diagnostic, Graph, Resolution, Severity};
+use crate::site::{self, LoadOptions, Site};
+use crate::theme::{Theme, Urls};
+
+/// What a check found.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub diagnostics: Vec<Diagnostic>,
+    pub pages: usize,
+    pub links: usize,
+    /// The site could not be loaded at all (bad `_config.yml`, bad front matter): exit 2.
+    pub load_failed: bool,
+}
+
+impl Report {
+    pub fn errors(&self) -> usize {
+        self.count(Severity::Error)
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.count(Severity::Warning)
+    }
+
+    fn count(&self, severity: Severity) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    }
+
+    /// 0 clean, 1 errors (or warnings under `--deny warnings`), 2 the site could not be loaded.
+    pub fn exit_code(&self, deny_warnings: bool) -> u8 {
+        if self.load_failed {
+            2
+        } else if self.errors() > 0 || (deny_warnings && self.warnings() > 0) {
+            1
+        } else {
+            0
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct CheckOptions {
+    pub site: Options,
+    /// Check http(s) links too; None touches no network.
+    pub external: Option<external::Settings>,
+}
+
+/// A site taken through load, render and resolve, with the pages that failed to render.
+pub struct Checked {
+    pub site: Site,
+    pub rendered: Vec<Rendered>,
+    pub graph: Graph,
+    /// `failed[i]`: page `i` could not be rendered; its `Rendered` is empty.
+    pub failed: Vec<bool>,
+    /// Problems that stopped a page or layout, as diagnostics (code `content-error`).
+    pub problems: Vec<Diagnostic>,
+}
+
+/// Turns an error into a diagnostic when it names a place in the site; usage and I/O
+/// errors stay errors (exit 2).
+fn as_diagnostic(error: Error, code: &'static str) -> Result<Diagnostic> {
+    match error {
+        Error::Content { location, message } => Ok(Diagnostic::error(code, location, message)),
+        other => Err(other),
+    }
+}
+
+/// Load, render and resolve, carrying on past pages that fail to render. `Err(Ok(d))` is a
+/// site that cannot be loaded at all, at a known place; `Err(Err(e))` a usage error.
+pub fn compile_tolerant(options: &Options) -> Result<Result<Checked, Diagnostic>> {
+    let site = match site::load(&LoadOptions {
+        root: options.root.clone(),
+        baseurl: options.baseurl.clone(),
+        drafts: options.drafts,
+        skip: options.skip.clone(),
+    }) {
+        Ok(site) => site,
+        Err(e) => return as_diagnostic(e, "load-error").map(Err),
+    };
+    let theme = match Theme::load(
+        &compile::theme_source(options, &site),
+        &Urls {
+            baseurl: site.config.baseurl.clone(),
+            site_url: site.config.url.clone(),
+        },
+    ) {
+        Ok(theme) => theme,
+        Err(e) => return as_diagnostic(e, "load-error").map(Err),
+    };
+    let mut problems = Vec::new();
+    if let Err(e) = emit::check_layouts(&site, &theme) {
+        problems.push(as_diagnostic(e, "content-error")?);
+    }
+    let mut failed = vec![false; site.pages.len()];
+    let rendered = match compile::render_pages(&site, &theme, options.preview) {
+        Ok(rendered) => rendered,
+        // The fast path failed: render page by page to report every broken page.
+        Err(_) => {
+            let mut rendered = Vec::with_capacity(site.pages.len());
+            for (i, failed) in failed.iter_mut().enumerate() {
+                match compile::render_only(&site, &theme, options.preview, &[i]) {
+                    Ok(mut one) => rendered.push(one.pop().unwrap_or_default()),
+                    Err(e) => {
+                        let page = site.pages[i].url.clone();
+                        problems.push(as_diagnostic(e, "content-error")?.on_page(&page));
+                        *failed = true;
+                        rendered.push(Rendered::default());
+                    }
+                }
+            }
+            rendered
+        }
+    };
+    let graph = resolve::resolve(&site, &rendered, &emit::generated_urls(&theme));
+    Ok(Ok(Checked {
+        site,
+        rendered,
+        graph,
+        failed,
+        problems,
+    }))
+}
+
+impl Checked {
+    /// The resolver's diagnostics, less those a page that failed to render would make
+    /// untrue: anchors on that page (its ids are unknown) and orphans (its links are).
+    fn diagnostics(&self) -> Vec<Diagnostic> {
+        let any_failed = self.failed.iter().any(|&f| f);
+        let mut out = self.problems.clone();
+        out.extend(
+            self.graph
+                .diagnostics
+                .iter()
+                .filter(|d| !any_failed || !self.depends_on_failed_page(d))
+                .cloned(),
+        );
+        out
+    }
+
+    fn depends_on_failed_page(&self, d: &Diagnostic) -> bool {
+        match d.code {
+            "orphan" => true,
+            "missing-anchor" | "fragment-case" | "duplicate-id" => {
+                let from_url = d.page.as_deref().unwrap_or("/");
+                let from_source = if d.page.is_some() {
+                    d.location.file.as_str()
+                } else {
+                    ""
+                };
+                match self.graph.table.resolve(&d.target, from_url, from_source) {
+                    Resolution::Internal { target, .. } => self
+                        .graph
+                        .table
+                        .page_of(target)
+                        .is_some_and(|p| self.failed[p]),
+                    _ => false,
+                }
+            }
+            _ => false,
+        }
+    }
+}
+
+/// `signpost check`: every diagnostic, sorted by place.
+pub fn check(options: &CheckOptions) -> Result<Report> {
+    if !options.site.root.is_dir() {
+        return Err(Error::Usage(format!(
+            "site root `{}` does not exist or is not a folder",
+            options.site.root.display()
+        )));
+    }
+    let checked = match compile_tolerant(&options.site)? {
+        Ok(checked) => checked,
+        Err(diagnostic) => {
+            return Ok(Report {
+                diagnostics: vec![diagnostic],
+                load_failed: true,
+                ..Report::default()
+            })
+        }
+    };
+    let mut diagnostics = checked.diagnostics();
+    if let Some(settings) = &options.external {
+        diagnostics.extend(external::check_site(&checked, settings));
+    }
+    diagnostics.sort_by(|a, b| {
+        a.location
+            .cmp(&b.location)
+            .then(a.severity.cmp(&b.severity))
+            .then(a.code.cmp(b.code))
+    });
+    diagnostics.dedup();
+    Ok(Report {
+        diagnostics,
+        pages: checked.site.pages.len(),
+        links: checked.graph.link_count,
+        load_failed: false,
+    })
+}
+
+/// Editorial notes of a site and the pages that could not be read for them.
+pub struct Notes {
+    pub notes: Vec<Note>,
+    pub problems: Vec<Diagnostic>,
+}
+
+/// `signpost notes`: every `<!-- … -->` note in page order, optionally of one tag.
+pub fn notes(options: &Options, tag: Option<&str>) -> Result<Notes> {
+    if !options.root.is_dir() {
+        return Err(Error::Usage(format!(
+            "site root `{}` does not exist or is not a folder",
+            options.root.display()
+        )));
+    }
+    let checked = match compile_tolerant(options)? {
+        Ok(checked) => checked,
+        Err(diagnostic) => {
+            return Ok(Notes {
+                notes: Vec::new(),
+                problems: vec![diagnostic],
+            })
+        }
+    };
+    let mut notes: Vec<Note> = checked
+        .rendered
+        .into_iter()
+        .flat_map(|r| r.notes)
+        .filter(|n| tag.is_none_or(|t| n.tag.eq_ignore_ascii_case(t)))
+        .collect();
+    notes.sort_by(|a, b| a.location.cmp(&b.location));
+    Ok(Notes {
+        notes,
+        problems: checked.problems,
+    })
+}
+
+/// Where `key` is set in `_config.yml` (for diagnostics about config values).
+pub fn config_location(site: &Site, key: &str) -> Location {
+    let (line, column) =
+        site::frontmatter::locate_key(&site.config.text, 1, key, None).unwrap_or((1, 1));
+    Location::new("_config.yml", line, column)
+}
