@@ -242,11 +242,42 @@ fn include_alone_on_its_line_is_a_block_even_when_trimmed() {
     let (code, err) = common::build(site.path(), &out, &[]);
     assert_eq!(code, 0, "{err}");
     let html = common::read(out.join("index.html"));
-    assert!(html.contains("<h2 id=\"key-questions\">Key questions</h2>"), "{html}");
+    assert!(
+        html.contains("<h2 id=\"key-questions\">Key questions</h2>"),
+        "{html}"
+    );
     assert!(!html.contains("## Key"), "{html}");
     let inline = html.split("Text ").nth(1).expect("inline paragraph");
-    assert!(inline.contains("Inline") && inline.contains(" more.</p>"), "{html}");
+    assert!(
+        inline.contains("Inline") && inline.contains(" more.</p>"),
+        "{html}"
+    );
     // `layout: 404` is a number in YAML and still names the layout.
     let not_found = common::read(out.join("404.html"));
-    assert!(not_found.contains("<h1") && not_found.contains("Sorry."), "{not_found}");
+    assert!(
+        not_found.contains("<h1") && not_found.contains("Sorry."),
+        "{not_found}"
+    );
+}
+
+#[test]
+fn a_comment_line_between_list_items_keeps_one_list() {
+    let site = common::site(&[
+        ("_config.yml", "title: T\n"),
+        (
+            "index.md",
+            "---\nlayout: none\n---\n* One <!-- [UPLIFT] inline -->\n<!-- [GAP] a whole line -->\n* Two\n\n```html\n<!-- shown in code -->\n```\n",
+        ),
+    ]);
+    let out = site.path().join("_out");
+    let (code, err) = common::build(site.path(), &out, &[]);
+    assert_eq!(code, 0, "{err}");
+    let html = common::read(out.join("index.html"));
+    assert_eq!(html.matches("<ul>").count(), 1, "{html}");
+    assert!(html.contains("<li>Two</li>"), "{html}");
+    assert!(
+        !html.contains("[GAP]") && !html.contains("[UPLIFT]"),
+        "{html}"
+    );
+    assert!(html.contains("&lt;!-- shown in code --&gt;"), "{html}");
 }

@@ -172,9 +172,14 @@ pub fn render(input: &Input<'_>) -> Result<Rendered> {
         rendered: Rendered::default(),
         show_notes: input.show_notes,
         checklist: crate::checklist::Settings::from_context(&input.context),
+        removed: Vec::new(),
     };
     let mut html = if input.is_markdown {
-        page.markdown(&blank_attribute_lists(&liquid.text))
+        let mut text = blank_attribute_lists(&liquid.text);
+        if !input.show_notes {
+            text = page.cut_comment_lines(&text);
+        }
+        page.markdown(&text)
     } else {
         page.raw_html(&liquid.text, 0)
     };
@@ -203,12 +208,20 @@ struct PageBuilder<'p> {
     rendered: Rendered,
     show_notes: bool,
     checklist: crate::checklist::Settings,
+    /// Whole-line comments cut before Markdown: (offset in the cut text, bytes removed).
+    removed: Vec<(usize, usize)>,
 }
 
 impl PageBuilder<'_> {
-    /// Location in the source of an offset in the Liquid output.
-    fn at(&self, out_offset: usize) -> Location {
-        self.pos.at(self.liquid.source_offset(out_offset))
+    /// Location in the source of an offset in the text Markdown parsed.
+    fn at(&self, offset: usize) -> Location {
+        let cut: usize = self
+            .removed
+            .iter()
+            .take_while(|(at, _)| *at <= offset)
+            .map(|(_, len)| len)
+            .sum();
+        self.pos.at(self.liquid.source_offset(offset + cut))
     }
 
     fn add_link(
@@ -243,6 +256,44 @@ impl PageBuilder<'_> {
             self.rendered.notes.push(note);
         }
         shown
+    }
+
+    /// Comments that fill whole lines are taken out before Markdown sees them, so a note
+    /// between two list items does not split the list (kramdown keeps such lists whole).
+    /// Fenced code is left alone. `self.removed` records the cuts to map offsets back.
+    fn cut_comment_lines(&mut self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut fence: Option<&str> = None;
+        let mut pos = 0;
+        while pos < text.len() {
+            let line_end = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
+            let line = &text[pos..line_end];
+            let trimmed = line.trim_start();
+            if let Some(marker) = fence {
+                if trimmed.starts_with(marker) {
+                    fence = None;
+                }
+            } else if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+                fence = Some(&trimmed[..3]);
+            } else if trimmed.starts_with("<!--") {
+                let start = pos + (line.len() - trimmed.len());
+                if let Some(close) = text[start..].find("-->") {
+                    let end = start + close + 3;
+                    let cut_end = text[end..].find('\n').map_or(text.len(), |i| end + i + 1);
+                    if text[end..cut_end].trim().is_empty() {
+                        let location = self.pos.at(self.liquid.source_offset(start));
+                        let note = parse_note(&text[start + 4..end - 3], location);
+                        self.rendered.notes.push(note);
+                        self.removed.push((out.len(), cut_end - pos));
+                        pos = cut_end;
+                        continue;
+                    }
+                }
+            }
+            out.push_str(line);
+            pos = line_end;
+        }
+        out
     }
 
     /// Raw HTML written by the author: comments out, link attributes to placeholders.

@@ -334,14 +334,17 @@ impl Resolver<'_> {
                     .suggest(suggestion),
                 )
             }
-            Resolution::Unresolved(Problem::OutsideBaseurl { path }) => Some(Diagnostic::error(
-                "outside-baseurl",
-                location,
-                format!(
-                    "`{path}` is outside the site (baseurl `{}`)",
-                    self.site.config.baseurl
-                ),
-            )),
+            Resolution::Unresolved(Problem::OutsideBaseurl { path }) => Some(
+                Diagnostic::error(
+                    "outside-baseurl",
+                    location,
+                    format!(
+                        "`{path}` is outside the site (baseurl `{}`)",
+                        self.site.config.baseurl
+                    ),
+                )
+                .suggest(diagnostic::closest_url(path, self.table.urls())),
+            ),
             Resolution::Unresolved(Problem::RelativeNowhere) => Some(Diagnostic::error(
                 "relative-nowhere",
                 location,

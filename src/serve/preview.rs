@@ -1,0 +1,365 @@
+//! The site as `serve` keeps it: every output file in memory, rebuilt incrementally.
+//!
+//! A changed page is re-loaded and re-rendered alone; resolve runs again over the whole site
+//! (one cheap pass); then only the pages whose layout inputs changed are re-emitted: the
+//! edited page, and pages whose breadcrumbs, previous/next, roles or link targets differ from
+//! before (a title or permalink elsewhere changed). Config, `_data`, collections, theme, new
+//! or deleted files rebuild everything. Either way the files equal what a full build of the
+//! same options writes.
+
+use crate::compile::{self, Compiled, Options};
+use crate::emit::{self, Content, EmitOptions, OutputFile};
+use crate::error::{Error, Result};
+use crate::resolve::{self, Graph, PageLinks, Severity};
+use crate::site::{self, FileKind};
+use rayon::prelude::*;
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Output path (relative, `/`-separated) → bytes. Unchanged files keep their `Arc`, so a
+/// snapshot diff is mostly pointer comparisons.
+pub type Files = HashMap<String, Arc<[u8]>>;
+
+struct State {
+    compiled: Compiled,
+    files: Arc<Files>,
+    /// Navigation as text: when it differs, every page's sidebar may differ.
+    navigation: String,
+}
+
+pub struct Preview {
+    options: Options,
+    /// Absolute root and theme folder, to place watcher paths.
+    root: PathBuf,
+    theme_dir: Option<PathBuf>,
+    state: Option<State>,
+    /// Paths of a batch that failed: tried again with the next batch, so fixing the file
+    /// (or any other) picks the change up.
+    pending: BTreeSet<PathBuf>,
+    full_pending: bool,
+}
+
+/// What the watcher's paths mean for the build.
+enum Plan {
+    Full,
+    Update { pages: Vec<(usize, String)>, assets: Vec<String> },
+}
+
+/// Most pages an update re-renders one by one before a full rebuild is simpler.
+const MAX_INCREMENTAL_PAGES: usize = 32;
+
+fn absolute(path: &Path) -> PathBuf {
+    path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
+}
+
+fn links_equal(a: &PageLinks, b: &PageLinks) -> bool {
+    a.breadcrumbs == b.breadcrumbs && a.previous == b.previous && a.next == b.next && a.roles == b.roles
+}
+
+impl Preview {
+    /// `options` as for `build`; serve sets `preview` and `drafts`.
+    pub fn new(options: Options) -> Preview {
+        let root = absolute(&options.root);
+        let theme_dir = options.theme.as_deref().map(absolute);
+        Preview {
+            options,
+            root,
+            theme_dir,
+            state: None,
+            pending: BTreeSet::new(),
+            full_pending: true,
+        }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The theme folder to watch besides the root, when the theme is not the embedded one.
+    pub fn theme_dir(&self) -> Option<PathBuf> {
+        if let Some(dir) = &self.theme_dir {
+            return Some(dir.clone());
+        }
+        let site = &self.state.as_ref()?.compiled.site;
+        match compile::theme_source(&self.options, site) {
+            crate::theme::ThemeSource::Dir(dir) => Some(absolute(&dir)),
+            crate::theme::ThemeSource::Embedded => None,
+        }
+    }
+
+    /// The files of the last good build (empty before the first one succeeds).
+    pub fn files(&self) -> Arc<Files> {
+        self.state.as_ref().map(|s| s.files.clone()).unwrap_or_default()
+    }
+
+    pub fn compiled(&self) -> Option<&Compiled> {
+        self.state.as_ref().map(|s| &s.compiled)
+    }
+
+    /// Rebuilds after `changed` paths (absolute, from the watcher); an empty list rebuilds all.
+    /// On error the last good files stay as they were.
+    pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<()> {
+        self.pending.extend(changed.iter().cloned());
+        let full = self.full_pending || changed.is_empty() || self.state.is_none();
+        let result = if full {
+            self.full()
+        } else {
+            let paths: Vec<PathBuf> = self.pending.iter().cloned().collect();
+            match self.plan(&paths) {
+                Plan::Full => self.full(),
+                Plan::Update { pages, assets } => match self.update(&pages, &assets) {
+                    Ok(true) => Ok(()),
+                    Ok(false) => self.full(),
+                    Err(e) => Err(e),
+                },
+            }
+        };
+        match &result {
+            Ok(()) => {
+                self.pending.clear();
+                self.full_pending = false;
+            }
+            Err(_) => self.full_pending |= full,
+        }
+        result
+    }
+
+    fn full(&mut self) -> Result<()> {
+        let (compiled, outputs) = compile::compile_files(&self.options)?;
+        let old = self.state.as_ref().map(|s| s.files.clone()).unwrap_or_default();
+        let files = to_files(outputs, &old)?;
+        self.state = Some(State {
+            navigation: format!("{:?}", compiled.graph.navigation),
+            compiled,
+            files: Arc::new(files),
+        });
+        Ok(())
+    }
+
+    fn plan(&self, paths: &[PathBuf]) -> Plan {
+        let Some(state) = &self.state else { return Plan::Full };
+        let site = &state.compiled.site;
+        let collections: Vec<String> = site.config.collections.iter().map(|c| format!("_{c}")).collect();
+        let mut pages = Vec::new();
+        let mut assets = Vec::new();
+        for path in paths {
+            if self.theme_dir.as_deref().is_some_and(|t| path.starts_with(t)) {
+                return Plan::Full;
+            }
+            let Ok(rel) = path.strip_prefix(&self.root) else { continue };
+            let rel = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            if rel.is_empty() {
+                return Plan::Full;
+            }
+            let first = rel.split('/').next().unwrap_or("");
+            if first == "_config.yml" || first == "_data" || collections.iter().any(|c| c == first) {
+                return Plan::Full;
+            }
+            if let Some(theme) = site.config.theme.as_deref() {
+                if first == theme.trim_matches('/') {
+                    return Plan::Full;
+                }
+            }
+            // Editor swap files, backups, .git and Jekyll's private folders are not the site.
+            if rel.split('/').any(site::is_ignored_name) || site.config.is_excluded(&rel) {
+                continue;
+            }
+            let exists = path.exists();
+            if let Some(i) = site.pages.iter().position(|p| p.source.path == rel) {
+                if !exists {
+                    return Plan::Full;
+                }
+                if !pages.iter().any(|(j, _)| *j == i) {
+                    pages.push((i, rel));
+                }
+            } else if site.assets.iter().any(|a| a.path == rel) {
+                if !exists {
+                    return Plan::Full;
+                }
+                assets.push(rel);
+            } else if exists {
+                // A new page, asset or folder.
+                return Plan::Full;
+            } else {
+                // Gone: a temporary file (nothing to do) or a folder of the site moved away.
+                let prefix = format!("{rel}/");
+                if site.pages.iter().any(|p| p.source.path.starts_with(&prefix))
+                    || site.assets.iter().any(|a| a.path.starts_with(&prefix))
+                {
+                    return Plan::Full;
+                }
+            }
+        }
+        if pages.len() > MAX_INCREMENTAL_PAGES {
+            return Plan::Full;
+        }
+        Plan::Update { pages, assets }
+    }
+
+    /// Re-renders `pages` alone and re-emits what depends on them. Ok(false): the change is
+    /// not one an update can take (a page changed URL or stopped being a page).
+    fn update(&mut self, pages: &[(usize, String)], assets: &[String]) -> Result<bool> {
+        let Some(state) = self.state.as_mut() else { return Ok(false) };
+        let compiled = &mut state.compiled;
+        let mut loaded = Vec::with_capacity(pages.len());
+        for (i, rel) in pages {
+            let old = &compiled.site.pages[*i];
+            match site::load_file(&compiled.site.root, rel, &compiled.site.config, self.options.drafts)? {
+                FileKind::Page(page)
+                    if page.url == old.url
+                        && page.source.front.get("redirect_from") == old.source.front.get("redirect_from") =>
+                {
+                    loaded.push((*i, page));
+                }
+                _ => return Ok(false),
+            }
+        }
+        let indices: Vec<usize> = loaded.iter().map(|(i, _)| *i).collect();
+        let mut old_pages = Vec::with_capacity(loaded.len());
+        for (i, page) in loaded {
+            old_pages.push((i, std::mem::replace(&mut compiled.site.pages[i], page)));
+        }
+        let rendered = emit::check_layouts(&compiled.site, &compiled.theme)
+            .and_then(|()| compile::render_only(&compiled.site, &compiled.theme, self.options.preview, &indices));
+        let mut old_rendered = Vec::new();
+        let result = rendered.and_then(|fresh| {
+            for (&i, page) in indices.iter().zip(fresh) {
+                old_rendered.push((i, std::mem::replace(&mut compiled.rendered[i], page)));
+            }
+            reemit(compiled, &indices, assets, &state.navigation, &state.files, self.options.preview)
+        });
+        match result {
+            Ok((graph, navigation, files)) => {
+                compiled.graph = graph;
+                state.navigation = navigation;
+                state.files = Arc::new(files);
+                Ok(true)
+            }
+            Err(e) => {
+                // Put the last good pages back, so the state stays the last good build.
+                for (i, page) in old_pages {
+                    compiled.site.pages[i] = page;
+                }
+                for (i, rendered) in old_rendered {
+                    compiled.rendered[i] = rendered;
+                }
+                Err(e)
+            }
+        }
+    }
+}
+
+/// Resolves again and re-emits the pages whose layout inputs changed, touching nothing in
+/// `compiled` (the caller commits or rolls back).
+fn reemit(
+    compiled: &Compiled,
+    indices: &[usize],
+    assets: &[String],
+    old_navigation: &str,
+    old_files: &Files,
+    preview: bool,
+) -> Result<(Graph, String, Files)> {
+    let site = &compiled.site;
+    let theme = &compiled.theme;
+    let rendered = &compiled.rendered;
+    let graph = resolve::resolve(site, rendered, &emit::generated_urls(theme));
+    compile::refuse_clashes(&graph)?;
+    let navigation = format!("{:?}", graph.navigation);
+    let old = &compiled.graph;
+    let emit_all = navigation != old_navigation;
+    let targets: Vec<usize> = (0..site.pages.len())
+        .filter(|&j| {
+            emit_all
+                || indices.contains(&j)
+                || !links_equal(&graph.pages[j], &old.pages[j])
+                || graph.hrefs[j] != old.hrefs[j]
+        })
+        .collect();
+    let options = EmitOptions { preview };
+    let site_json = emit::site_value(site);
+    let mut outputs = targets
+        .par_iter()
+        .map(|&j| emit::emit_page(site, rendered, &graph, theme, &options, &site_json, j))
+        .collect::<Result<Vec<_>>>()?;
+    outputs.extend(emit::emit_rest(site, &graph, theme, &options, &site_json)?);
+    let mut files = old_files.clone();
+    for output in outputs {
+        let reread = assets.contains(&output.path);
+        put(&mut files, output, reread)?;
+    }
+    Ok((graph, navigation, files))
+}
+
+/// Stores one output, keeping the old `Arc` when the bytes are the same. Copied site files
+/// are read only when new or `reread` (the watcher saw them change).
+fn put(files: &mut Files, output: OutputFile, reread: bool) -> Result<()> {
+    let bytes: Vec<u8> = match output.content {
+        Content::Bytes(bytes) => bytes,
+        Content::Copy(from) => {
+            if !reread && files.contains_key(&output.path) {
+                return Ok(());
+            }
+            std::fs::read(&from).map_err(|e| Error::io(&from, e))?
+        }
+    };
+    match files.get(&output.path) {
+        Some(old) if old[..] == bytes[..] => {}
+        _ => {
+            files.insert(output.path, Arc::from(bytes));
+        }
+    }
+    Ok(())
+}
+
+/// A full build's outputs as files, sharing the `Arc`s of `old` where nothing changed.
+pub fn to_files(outputs: Vec<OutputFile>, old: &Files) -> Result<Files> {
+    let mut files = Files::with_capacity(outputs.len());
+    for output in outputs {
+        if files.contains_key(&output.path) {
+            continue;
+        }
+        if let Some(previous) = old.get(&output.path) {
+            files.insert(output.path.clone(), previous.clone());
+        }
+        put(&mut files, output, true)?;
+    }
+    Ok(files)
+}
+
+/// Problems the resolver found in a page's links, for the preview panel: broken links only
+/// (not orphans or style warnings), keyed by the page's output path.
+pub fn broken_links(compiled: &Compiled) -> HashMap<String, Vec<String>> {
+    const BROKEN: [&str; 6] = [
+        "missing-page",
+        "missing-anchor",
+        "outside-baseurl",
+        "relative-nowhere",
+        "fragment-case",
+        "breadcrumb-cycle",
+    ];
+    let mut by_source: HashMap<&str, Vec<String>> = HashMap::new();
+    for d in &compiled.graph.diagnostics {
+        if BROKEN.contains(&d.code) {
+            let severity = if d.severity == Severity::Error { "error" } else { "warning" };
+            let mut line = format!("{}: {severity}: {}", d.location, d.message);
+            if let Some(s) = &d.suggestion {
+                line.push_str(&format!(" (did you mean `{s}`?)"));
+            }
+            by_source.entry(d.location.file.as_str()).or_default().push(line);
+        }
+    }
+    compiled
+        .site
+        .pages
+        .iter()
+        .filter_map(|p| {
+            let lines = by_source.get(p.source.path.as_str())?;
+            Some((crate::site::url::output_path(&p.url), lines.clone()))
+        })
+        .collect()
+}

@@ -1,0 +1,395 @@
+//! `signpost check`: the fixture site with one broken link of every kind, each output format,
+//! exit codes, suggestions, and sites it has never seen.
+
+mod common;
+
+use common::{read, repo, signpost, site};
+use serde_json::Value;
+use std::path::Path;
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn check(root: &Path, extra: &[&str]) -> Run {
+    let output = signpost()
+        .arg("check")
+        .arg("--root")
+        .arg(root)
+        .args(extra)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("run signpost check");
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+fn json(run: &Run) -> Value {
+    serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", run.stdout))
+}
+
+fn fixture() -> std::path::PathBuf {
+    repo().join("tests/fixtures/check-site")
+}
+
+/// One line per diagnostic, in the format of `check-site.expected`.
+fn lines_of(report: &Value) -> Vec<String> {
+    report["diagnostics"]
+        .as_array()
+        .expect("diagnostics array")
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {} {}:{}:{} {} -> {}",
+                d["severity"].as_str().unwrap(),
+                d["code"].as_str().unwrap(),
+                d["file"].as_str().unwrap(),
+                d["line"],
+                d["column"],
+                d["target"].as_str().unwrap(),
+                d["suggestion"].as_str().unwrap_or("-")
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn fixture_reports_every_broken_link_and_nothing_else() {
+    let expected: Vec<String> = read(repo().join("tests/fixtures/check-site.expected"))
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect();
+    let run = check(&fixture(), &["--format", "json"]);
+    assert_eq!(run.code, 1, "errors exit 1; stderr: {}", run.stderr);
+    let report = json(&run);
+    let found = lines_of(&report);
+    assert_eq!(found, expected, "\nfound:\n{}\n", found.join("\n"));
+    let errors = expected.iter().filter(|l| l.starts_with("error ")).count();
+    let warnings = expected
+        .iter()
+        .filter(|l| l.starts_with("warning "))
+        .count();
+    assert_eq!(report["summary"]["errors"], errors);
+    assert_eq!(report["summary"]["warnings"], warnings);
+    assert_eq!(report["summary"]["pages"], 12);
+    assert!(report["summary"]["links"].as_u64().unwrap() >= 40);
+}
+
+#[test]
+fn json_has_exactly_the_agreed_shape() {
+    let report = json(&check(&fixture(), &["--format", "json"]));
+    let keys = |v: &Value| -> Vec<String> {
+        let mut k: Vec<String> = v.as_object().expect("object").keys().cloned().collect();
+        k.sort();
+        k
+    };
+    assert_eq!(keys(&report), ["diagnostics", "summary"]);
+    assert_eq!(
+        keys(&report["summary"]),
+        ["errors", "links", "pages", "warnings"]
+    );
+    for d in report["diagnostics"].as_array().unwrap() {
+        assert_eq!(
+            keys(d),
+            [
+                "code",
+                "column",
+                "file",
+                "line",
+                "message",
+                "page",
+                "severity",
+                "suggestion",
+                "target"
+            ]
+        );
+        assert!(matches!(d["severity"].as_str(), Some("error" | "warning")));
+        assert!(d["line"].as_u64().unwrap() >= 1 && d["column"].as_u64().unwrap() >= 1);
+        assert!(d["page"].is_null() || d["page"].as_str().unwrap().starts_with('/'));
+        assert!(d["suggestion"].is_null() || d["suggestion"].is_string());
+    }
+    // `page` is the URL without the baseurl; data files have no page.
+    let find = |code: &str, file: &str| {
+        report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["code"] == code && d["file"] == file)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {code} in {file}"))
+    };
+    assert_eq!(
+        find("missing-anchor", "guide/doing.md")["page"],
+        "/guide/doing"
+    );
+    assert!(find("missing-page", "_data/sidebar_navigation.yml")["page"].is_null());
+}
+
+#[test]
+fn human_format_points_at_the_source_with_a_caret() {
+    let run = check(&fixture(), &[]);
+    assert_eq!(run.code, 1);
+    let out = &run.stdout;
+    assert!(!out.contains('\x1b'), "no colour when piped");
+    let block = "error[missing-anchor]: `/guide/planning` has no heading or element with id `before-you-strat`\n  --> guide/doing.md:13:16\n   |\n13 | Broken anchor: [before](/guide/planning#before-you-strat).\n   |                         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n   = page: /guide/doing\n   = help: did you mean `/guide/planning#before-you-start`?\n";
+    assert!(out.contains(block), "{out}");
+    assert!(out.contains("checked "), "{out}");
+    assert!(out.trim_end().ends_with("19 errors, 8 warnings"), "{out}");
+}
+
+#[test]
+fn github_format_is_workflow_commands() {
+    let run = check(&fixture(), &["--format", "github"]);
+    assert_eq!(run.code, 1);
+    let line = run
+        .stdout
+        .lines()
+        .find(|l| l.contains("guide/doing.md,line=13"))
+        .unwrap_or_else(|| panic!("{}", run.stdout));
+    let root = fixture();
+    // An absolute --root gives paths relative to the site root.
+    assert!(!root.to_string_lossy().is_empty());
+    assert_eq!(
+        line,
+        "::error file=guide/doing.md,line=13,col=16,title=signpost check%3A missing-anchor::`/guide/planning` has no heading or element with id `before-you-strat` (did you mean `/guide/planning#before-you-start`?)"
+    );
+    assert!(run
+        .stdout
+        .contains("::warning file=guide/planning.md,line=25,col=9,"));
+    // A relative --root prefixes file paths so annotations land on repository files.
+    let output = signpost()
+        .current_dir(repo())
+        .args([
+            "check",
+            "--root",
+            "tests/fixtures/check-site",
+            "--format",
+            "github",
+        ])
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains("::error file=tests/fixtures/check-site/guide/doing.md,line=13,col=16,"),
+        "{text}"
+    );
+}
+
+const CLEAN: &[(&str, &str)] = &[
+    ("_config.yml", "title: T\nbaseurl: /base\n"),
+    (
+        "index.md",
+        "---\ntitle: Home\n---\nSee [a](/a#part) and [b](/b).\n",
+    ),
+    (
+        "a.md",
+        "---\ntitle: A\npermalink: /a\n---\n## Part\n\nBack [home](/).\n",
+    ),
+    ("b.md", "---\ntitle: B\npermalink: /b\n---\nText.\n"),
+];
+
+#[test]
+fn exit_codes_and_deny_warnings() {
+    let dir = site(CLEAN);
+    let run = check(dir.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("0 errors, 0 warnings"),
+        "{}",
+        run.stdout
+    );
+
+    // A warning alone passes, unless warnings are denied.
+    std::fs::write(
+        dir.path().join("b.md"),
+        "---\ntitle: B\npermalink: /b\n---\nSee [a](/base/a).\n",
+    )
+    .unwrap();
+    assert_eq!(check(dir.path(), &[]).code, 0);
+    let denied = check(dir.path(), &["--deny", "warnings", "--format", "json"]);
+    assert_eq!(denied.code, 1);
+    assert_eq!(json(&denied)["summary"]["warnings"], 1);
+
+    // An error fails.
+    std::fs::write(
+        dir.path().join("b.md"),
+        "---\ntitle: B\npermalink: /b\n---\nSee [a](/a#nope).\n",
+    )
+    .unwrap();
+    assert_eq!(check(dir.path(), &[]).code, 1);
+
+    // Usage errors exit 2.
+    assert_eq!(check(&dir.path().join("missing"), &[]).code, 2);
+    assert_eq!(check(dir.path(), &["--format", "xml"]).code, 2);
+    assert_eq!(check(dir.path(), &["--deny", "everything"]).code, 2);
+}
+
+#[test]
+fn load_errors_exit_2_with_a_located_diagnostic() {
+    let dir = site(&[
+        ("_config.yml", "title: [unclosed\n"),
+        ("index.md", "---\ntitle: Home\n---\nHi\n"),
+    ]);
+    let run = check(dir.path(), &["--format", "json"]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    let report = json(&run);
+    let d = &report["diagnostics"][0];
+    assert_eq!(d["code"], "load-error");
+    assert_eq!(d["file"], "_config.yml");
+    let human = check(dir.path(), &[]);
+    assert_eq!(human.code, 2);
+    assert!(
+        human.stdout.contains("error[load-error]"),
+        "{}",
+        human.stdout
+    );
+}
+
+#[test]
+fn a_page_that_cannot_render_is_a_diagnostic_and_the_rest_is_still_checked() {
+    let dir = site(&[
+        ("_config.yml", "title: T\n"),
+        (
+            "index.md",
+            "---\ntitle: Home\n---\n[a](/a#part) [b](/b) [gone](/gone)\n",
+        ),
+        (
+            "a.md",
+            "---\ntitle: A\npermalink: /a\n---\n## Part\n\n{% if x %}\n",
+        ),
+        (
+            "b.md",
+            "---\ntitle: B\npermalink: /b\nlayout: nonesuch\n---\n[broken](/a#also-broken)\n",
+        ),
+    ]);
+    let run = check(dir.path(), &["--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let report = json(&run);
+    let found = lines_of(&report);
+    assert!(
+        found.contains(&"error content-error a.md:7:1  -> -".to_string()),
+        "{found:#?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|l| l.starts_with("error content-error b.md:4:9 ")),
+        "unknown layout: {found:#?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|l| l.starts_with("error missing-page index.md:4:")),
+        "other pages are still checked: {found:#?}"
+    );
+    // Anchors on the page that failed are unknown, so they are not reported as missing.
+    assert!(
+        !found.iter().any(|l| l.contains("missing-anchor")),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn checks_a_site_root_it_has_never_seen_without_crashing() {
+    let dir = site(&[
+        ("README.txt", "not a page"),
+        ("notes.md", "# No front matter: an asset, not a page\n"),
+        (
+            "deep/a/b/c/page.html",
+            "---\n---\n<a href=\"../../x.html\">x</a><a href=\"mailto:a@b\">m</a>\n",
+        ),
+        (
+            "page.markdown",
+            "---\ntitle: P\n---\n[here](#) ![img](missing.png) [self](#top)\n",
+        ),
+        ("_data/weird.yml", "just a string\n"),
+        (
+            "_data/sidebar_navigation.yml",
+            "- 42\n- title: no url\n- {title: t, url: ''}\n",
+        ),
+    ]);
+    std::fs::write(dir.path().join("binary.bin"), [0u8, 159, 146, 150]).unwrap();
+    let run = check(dir.path(), &["--format", "json"]);
+    assert!(matches!(run.code, 0 | 1), "{}{}", run.stdout, run.stderr);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    let found = lines_of(&json(&run));
+    assert!(
+        found
+            .iter()
+            .any(|l| l.contains("relative-nowhere deep/a/b/c/page.html:3:")),
+        "{found:#?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|l| l.contains("empty-fragment page.markdown:4:")),
+        "{found:#?}"
+    );
+
+    // A page that is not UTF-8 is a located load error, not a panic.
+    std::fs::write(dir.path().join("bad.md"), b"---\ntitle: \xff\xfe\n---\n").unwrap();
+    let run = check(dir.path(), &["--format", "json"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(json(&run)["diagnostics"][0]["file"], "bad.md");
+}
+
+#[test]
+fn check_writes_nothing() {
+    let dir = site(CLEAN);
+    let list = |root: &Path| -> Vec<String> {
+        walkdir::WalkDir::new(root)
+            .sort_by_file_name()
+            .into_iter()
+            .map(|e| e.expect("walk").path().display().to_string())
+            .collect()
+    };
+    let before = list(dir.path());
+    assert_eq!(check(dir.path(), &[]).code, 0);
+    assert_eq!(list(dir.path()), before);
+}
+
+#[test]
+fn suggestions_name_the_closest_page_or_id() {
+    let dir = site(&[
+        ("_config.yml", "title: T\n"),
+        (
+            "index.md",
+            "---\ntitle: Home\n---\n[a](/guide/kikc-off) [b](/guide/kick-off#trainning) [c](/guide/zzzzzzzzzz-qqqq)\n",
+        ),
+        (
+            "guide/kick-off.md",
+            "---\ntitle: K\npermalink: /guide/kick-off\n---\n## Training\n\n## Roles\n",
+        ),
+    ]);
+    let report = json(&check(dir.path(), &["--format", "json"]));
+    let suggestions: Vec<Value> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["file"] == "index.md")
+        .map(|d| d["suggestion"].clone())
+        .collect();
+    assert_eq!(
+        suggestions,
+        [
+            Value::from("/guide/kick-off"),
+            Value::from("/guide/kick-off#training"),
+            Value::Null
+        ]
+    );
+}
+
+#[test]
+fn the_guide_has_no_errors() {
+    let run = check(&repo().join("content"), &["--format", "json"]);
+    let report = json(&run);
+    assert_eq!(report["summary"]["errors"], 0, "{}", run.stdout);
+    assert_eq!(run.code, 0);
+}
