@@ -166,6 +166,7 @@ pub fn emit_page(
             &links.roles.iter().map(ref_value).collect::<Vec<_>>(),
         );
         context.insert("preview", &options.preview);
+        context.insert("checklist", &rendered[i].checklist);
         theme
             .render(&format!("layouts/{layout}.html"), &context)
             .map_err(|m| {

@@ -281,3 +281,32 @@ fn a_comment_line_between_list_items_keeps_one_list() {
     );
     assert!(html.contains("&lt;!-- shown in code --&gt;"), "{html}");
 }
+
+#[test]
+fn odd_input_never_panics() {
+    for body in [
+        "<!-->\n* x\n",
+        "<!--\nnever closed\n",
+        "{%-%}\n",
+        "{{}}\n",
+        "{% include %}\n",
+        "{% include button.html title= %}\n",
+        "{% capture %}x{% endcapture %}\n",
+        "[a](</x y>) [b]( ) <a href=>x</a> <img src='>\n",
+        "## \n\n## {#}\n\n{: }\n",
+        "[x](#%zz) [y](../../../../z) [z](%) ![](//x)\n",
+        "\u{1}L99\u{2} \u{1}I3\u{2}\n",
+    ] {
+        let site = common::site(&[
+            ("_config.yml", "title: T\n"),
+            (
+                "index.md",
+                &format!("---\nlayout: page\ntitle: x\n---\n{body}"),
+            ),
+        ]);
+        let out = site.path().join("_out");
+        let (code, err) = common::build(site.path(), &out, &[]);
+        assert!(code == 0 || code == 1, "{body:?} → exit {code}: {err}");
+        assert!(!err.contains("panicked"), "{body:?}: {err}");
+    }
+}

@@ -212,3 +212,39 @@ fn seed_pages_are_verbatim() {
     }
     assert_eq!(matched, 2);
 }
+
+#[test]
+fn each_page_loads_under_40_kb_of_css_and_js_from_the_site_itself() {
+    let (_dir, out) = build_guide();
+    let mut heaviest = 0;
+    for file in html_files(&out) {
+        let html = common::read(&file);
+        let mut total = 0;
+        let assets = html
+            .split("<link ")
+            .skip(1)
+            .filter(|tag| tag.contains("stylesheet"))
+            .flat_map(|tag| attr_values(&format!(" {tag}"), "href").into_iter().take(1))
+            .chain(html.split("<script ").skip(1).flat_map(|tag| {
+                let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
+                attr_values(&format!(" {tag}"), "src").into_iter().take(1)
+            }));
+        for asset in assets {
+            assert!(
+                asset.starts_with(BASE),
+                "{}: `{asset}` is not served by the site (no CDNs)",
+                file.display()
+            );
+            let path = out.join(asset[BASE.len()..].trim_start_matches('/'));
+            total += std::fs::metadata(&path)
+                .unwrap_or_else(|_| panic!("{} missing", path.display()))
+                .len();
+        }
+        heaviest = heaviest.max(total);
+    }
+    assert!(heaviest > 0, "no page loads CSS or JS");
+    assert!(
+        heaviest < 40 * 1024,
+        "a page loads {heaviest} bytes of CSS and JS"
+    );
+}

@@ -277,8 +277,8 @@ impl PageBuilder<'_> {
                 fence = Some(&trimmed[..3]);
             } else if trimmed.starts_with("<!--") {
                 let start = pos + (line.len() - trimmed.len());
-                if let Some(close) = text[start..].find("-->") {
-                    let end = start + close + 3;
+                if let Some(close) = text[start + 4..].find("-->") {
+                    let end = start + 4 + close + 3;
                     let cut_end = text[end..].find('\n').map_or(text.len(), |i| end + i + 1);
                     if text[end..cut_end].trim().is_empty() {
                         let location = self.pos.at(self.liquid.source_offset(start));
