@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Flavour {
+pub enum Flavour {
     /// Jekyll-style site root, read by signpost and Jekyll.
     Signpost,
     /// Hugo project with the same content.
@@ -93,7 +93,7 @@ fn title(page: usize) -> String {
 fn targets(page: usize, pages: usize) -> [usize; 10] {
     let mut out = [0; 10];
     for (k, slot) in out.iter_mut().enumerate() {
-        let mut t = (page * 37 + k * 1009 + 1) % pages;
+        let mut t = (page * 7919 + k * (pages / 10 + 1) + 1) % pages;
         if t == page {
             t = (t + 1) % pages;
         }
@@ -263,19 +263,21 @@ fn prepare(out: &Path) -> Result<(), String> {
     std::fs::create_dir_all(out).map_err(|e| format!("{}: error: {e}", out.display()))
 }
 
-fn generate(args: &Args) -> Result<(), String> {
-    if args.pages < 2 {
+/// Writes a site of `pages` content pages (plus a home page) into `out`. Other examples and
+/// tests include this file as a module (`#[path = "synth.rs"]`) and call this.
+pub fn write_site(pages: usize, out: &Path, flavour: Flavour) -> Result<(), String> {
+    if pages < 2 {
         return Err("error: --pages must be at least 2 (pages link to other pages)".into());
     }
-    prepare(&args.out)?;
-    let out = &args.out;
+    prepare(out)?;
+    // Marks the folder as ours (so a re-run may replace it) before anything else goes in.
     write(&out.join(MARKER), "written by examples/synth.rs\n")?;
-    let (content, data) = match args.flavour {
+    let (content, data) = match flavour {
         Flavour::Signpost => {
             write(&out.join("_config.yml"), JEKYLL_CONFIG)?;
             write(&out.join("_layouts/page_with_sidebar.html"), JEKYLL_LAYOUT)?;
-            write(&out.join("index.md"), &home_markdown(args.pages))?;
-            (out.clone(), out.join("_data"))
+            write(&out.join("index.md"), &home_markdown(pages))?;
+            (out.to_path_buf(), out.join("_data"))
         }
         Flavour::Hugo => {
             write(&out.join("hugo.toml"), HUGO_CONFIG)?;
@@ -287,26 +289,36 @@ fn generate(args: &Args) -> Result<(), String> {
                 write(&out.join("layouts").join(name), HUGO_LAYOUT)?;
             }
             let content = out.join("content");
-            write(&content.join("_index.md"), &home_markdown(args.pages))?;
+            write(&content.join("_index.md"), &home_markdown(pages))?;
             (content, out.join("data"))
         }
     };
-    write(
-        &data.join("sidebar_navigation.yml"),
-        &sidebar_yaml(args.pages),
-    )?;
-    for page in 0..args.pages {
-        write(
-            &content.join(rel_path(page)),
-            &page_markdown(page, args.pages),
-        )?;
+    write(&data.join("sidebar_navigation.yml"), &sidebar_yaml(pages))?;
+    for page in 0..pages {
+        write(&content.join(rel_path(page)), &page_markdown(page, pages))?;
     }
+    write(&out.join(MARKER), &marker_text(pages, flavour))?;
     Ok(())
+}
+
+fn marker_text(pages: usize, flavour: Flavour) -> String {
+    let name = match flavour {
+        Flavour::Signpost => "signpost",
+        Flavour::Hugo => "hugo",
+    };
+    format!("written by examples/synth.rs: pages={pages} flavour={name}\n")
+}
+
+/// Whether `out` already holds exactly what [`write_site`] would write (output is
+/// deterministic). Benchmarks reuse such a site rather than delete and rewrite thousands of
+/// files, which slows later file creation on some filesystems.
+pub fn is_current(out: &Path, pages: usize, flavour: Flavour) -> bool {
+    std::fs::read_to_string(out.join(MARKER)).is_ok_and(|text| text == marker_text(pages, flavour))
 }
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    match generate(&args) {
+    match write_site(args.pages, &args.out, args.flavour) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("{message}");

@@ -81,24 +81,46 @@ fn steps_by_group(site: &Site) -> BTreeMap<String, Vec<Value>> {
         .collect()
 }
 
+/// Runs one pipeline stage; with `SIGNPOST_TIMINGS=1` its wall time goes to stderr, so
+/// a slow build can be profiled without a profiler.
+pub fn timed<T>(stage: &str, run: impl FnOnce() -> T) -> T {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    if !*ON.get_or_init(|| std::env::var_os("SIGNPOST_TIMINGS").is_some_and(|v| v == "1")) {
+        return run();
+    }
+    let start = std::time::Instant::now();
+    let value = run();
+    eprintln!(
+        "timing: {stage:<8} {:>8.1} ms",
+        start.elapsed().as_secs_f64() * 1000.0
+    );
+    value
+}
+
 /// Load, render and resolve: everything but writing.
 pub fn compile(options: &Options) -> Result<Compiled> {
-    let site = site::load(&LoadOptions {
-        root: options.root.clone(),
-        baseurl: options.baseurl.clone(),
-        drafts: options.drafts,
-        skip: options.skip.clone(),
+    let site = timed("load", || {
+        site::load(&LoadOptions {
+            root: options.root.clone(),
+            baseurl: options.baseurl.clone(),
+            drafts: options.drafts,
+            skip: options.skip.clone(),
+        })
     })?;
-    let theme = Theme::load(
-        &theme_source(options, &site),
-        &Urls {
-            baseurl: site.config.baseurl.clone(),
-            site_url: site.config.url.clone(),
-        },
-    )?;
+    let theme = timed("theme", || {
+        Theme::load(
+            &theme_source(options, &site),
+            &Urls {
+                baseurl: site.config.baseurl.clone(),
+                site_url: site.config.url.clone(),
+            },
+        )
+    })?;
     emit::check_layouts(&site, &theme)?;
-    let rendered = render_pages(&site, &theme, options.preview)?;
-    let graph = resolve::resolve(&site, &rendered, &emit::generated_urls(&theme));
+    let rendered = timed("render", || render_pages(&site, &theme, options.preview))?;
+    let graph = timed("resolve", || {
+        resolve::resolve(&site, &rendered, &emit::generated_urls(&theme))
+    });
     Ok(Compiled {
         site,
         theme,
@@ -158,15 +180,17 @@ pub fn render_only(
 pub fn compile_files(options: &Options) -> Result<(Compiled, Vec<OutputFile>)> {
     let compiled = compile(options)?;
     refuse_clashes(&compiled.graph)?;
-    let files = emit::emit(
-        &compiled.site,
-        &compiled.rendered,
-        &compiled.graph,
-        &compiled.theme,
-        &emit::EmitOptions {
-            preview: options.preview,
-        },
-    )?;
+    let files = timed("layout", || {
+        emit::emit(
+            &compiled.site,
+            &compiled.rendered,
+            &compiled.graph,
+            &compiled.theme,
+            &emit::EmitOptions {
+                preview: options.preview,
+            },
+        )
+    })?;
     Ok((compiled, files))
 }
 
@@ -222,11 +246,23 @@ pub fn build(options: &Options, out: &Path) -> Result<BuildReport> {
     }
     let mut options = options.clone();
     options.skip.push(out_abs.clone());
-    let (compiled, files) = compile_files(&options)?;
-    emit::write(&out_abs, &files)?;
+    let compiled = compile(&options)?;
+    refuse_clashes(&compiled.graph)?;
+    let files = timed("emit", || {
+        emit::emit_to_disk(
+            &out_abs,
+            &compiled.site,
+            &compiled.rendered,
+            &compiled.graph,
+            &compiled.theme,
+            &emit::EmitOptions {
+                preview: options.preview,
+            },
+        )
+    })?;
     Ok(BuildReport {
         pages: compiled.site.pages.len(),
-        files: files.len(),
+        files,
         warnings: compiled
             .graph
             .diagnostics

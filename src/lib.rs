@@ -11,6 +11,7 @@ pub mod error;
 pub mod lines;
 pub mod markdown;
 pub mod resolve;
+pub mod serve;
 pub mod site;
 pub mod theme;
 

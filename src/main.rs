@@ -78,6 +78,27 @@ enum Command {
         #[arg(long, value_enum, default_value = "human")]
         format: NotesFormat,
     },
+    /// Preview the site: build in memory, serve on 127.0.0.1, rebuild and reload on save.
+    Serve {
+        /// Site root to read (a Jekyll-style folder with _config.yml).
+        #[arg(long, default_value = "content")]
+        root: PathBuf,
+        /// Port to listen on; 0 picks a free one.
+        #[arg(long, default_value_t = 4000)]
+        port: u16,
+        /// Address to listen on. Keep the default unless you mean to share drafts.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// URL prefix to serve under ("" for none); overrides baseurl in _config.yml.
+        #[arg(long)]
+        baseurl: Option<String>,
+        /// Theme folder to use instead of the embedded nhsuk theme.
+        #[arg(long)]
+        theme: Option<PathBuf>,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -157,6 +178,27 @@ fn main() -> ExitCode {
             run_check(&options, format, deny.is_some())
         }
         Command::Notes { root, tag, format } => run_notes(&root, tag.as_deref(), format),
+        Command::Serve {
+            root,
+            port,
+            bind,
+            baseurl,
+            theme,
+            open,
+        } => run_serve(
+            signpost::serve::ServeOptions {
+                build: signpost::Options {
+                    root,
+                    baseurl,
+                    theme,
+                    ..Default::default()
+                },
+                bind,
+                port,
+                ..Default::default()
+            },
+            open,
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -234,4 +276,30 @@ fn run_notes(
     } else {
         std::process::exit(1)
     }
+}
+
+/// Serves until Ctrl-C, then stops the server's threads and exits 0.
+fn run_serve(options: signpost::serve::ServeOptions, open: bool) -> signpost::Result<()> {
+    let (stop_tx, stop_rx) = std::sync::mpsc::channel();
+    ctrlc::set_handler(move || {
+        let _ = stop_tx.send(());
+    })
+    .map_err(|e| signpost::Error::Usage(format!("cannot handle Ctrl-C: {e}")))?;
+    let server = signpost::serve::Server::start(options)?;
+    let url = server.url();
+    println!("serving {url} (Ctrl-C to stop)");
+    if open {
+        let opener = if cfg!(target_os = "macos") {
+            "open"
+        } else {
+            "xdg-open"
+        };
+        if let Err(e) = std::process::Command::new(opener).arg(&url).spawn() {
+            eprintln!("warning: could not open a browser ({opener}: {e}); open {url} yourself");
+        }
+    }
+    let _ = stop_rx.recv();
+    server.shutdown();
+    eprintln!("stopped");
+    Ok(())
 }

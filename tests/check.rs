@@ -141,7 +141,7 @@ fn human_format_points_at_the_source_with_a_caret() {
     let block = "error[missing-anchor]: `/guide/planning` has no heading or element with id `before-you-strat`\n  --> guide/doing.md:13:16\n   |\n13 | Broken anchor: [before](/guide/planning#before-you-strat).\n   |                         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n   = page: /guide/doing\n   = help: did you mean `/guide/planning#before-you-start`?\n";
     assert!(out.contains(block), "{out}");
     assert!(out.contains("checked "), "{out}");
-    assert!(out.trim_end().ends_with("19 errors, 9 warnings"), "{out}");
+    assert!(out.trim_end().ends_with("20 errors, 9 warnings"), "{out}");
 }
 
 #[test]
@@ -392,4 +392,41 @@ fn the_guide_has_no_errors() {
     let report = json(&run);
     assert_eq!(report["summary"]["errors"], 0, "{}", run.stdout);
     assert_eq!(run.code, 0);
+}
+
+#[test]
+fn colour_on_a_terminal_only_without_no_color() {
+    // `script` gives the command a pseudo-terminal, as a person's shell would.
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: `script` (util-linux) is not installed");
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_signpost");
+    let root = fixture();
+    let on_tty = |no_color: Option<&str>| -> String {
+        let mut command = std::process::Command::new("script");
+        command
+            .args([
+                "-qec",
+                &format!("{bin} check --root '{}'", root.display()),
+                "/dev/null",
+            ])
+            .env_remove("NO_COLOR");
+        if let Some(v) = no_color {
+            command.env("NO_COLOR", v);
+        }
+        String::from_utf8_lossy(&command.output().expect("run script").stdout).into_owned()
+    };
+    let coloured = on_tty(None);
+    assert!(
+        coloured.contains("\x1b[1;31merror[missing-page]"),
+        "{coloured}"
+    );
+    let plain = on_tty(Some("1"));
+    assert!(plain.contains("error[missing-page]"), "{plain}");
+    assert!(!plain.contains('\x1b'), "{plain}");
 }

@@ -269,15 +269,34 @@ fn starts_with_dash(events: &[Event<'_>]) -> bool {
     matches!(events.first(), Some(Event::Text(t)) if dash_prefix(t).is_some())
 }
 
-/// Drops the leading dash (and the space after it) of a continuation line.
-fn strip_dash<'a>(mut line: Vec<Event<'a>>) -> Vec<Event<'a>> {
-    if let Some(Event::Text(t)) = line.first() {
-        if let Some(cut) = dash_prefix(t) {
-            let rest = t[cut..].trim_start().to_string();
-            line[0] = Event::Text(rest.into());
+/// Drops the leading dash (and the spaces after it) of a continuation line; smart
+/// punctuation may have put the dash in a text event of its own.
+fn strip_dash<'a>(line: Vec<Event<'a>>) -> Vec<Event<'a>> {
+    let mut out = Vec::with_capacity(line.len());
+    let mut dash_seen = false;
+    let mut leading = true;
+    for event in line {
+        if leading {
+            if let Event::Text(t) = &event {
+                let mut rest: &str = t;
+                if !dash_seen {
+                    if let Some(cut) = dash_prefix(rest) {
+                        rest = &rest[cut..];
+                        dash_seen = true;
+                    }
+                }
+                let rest = rest.trim_start();
+                if !rest.is_empty() {
+                    leading = false;
+                    out.push(Event::Text(rest.to_string().into()));
+                }
+                continue;
+            }
+            leading = false;
         }
+        out.push(event);
     }
-    line
+    out
 }
 
 /// Splits an item's own inline events at line breaks that start a continuation line:

@@ -3,9 +3,30 @@
 use regex::Regex;
 use std::sync::OnceLock;
 
-fn tag_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"<[A-Za-z][^<>]*>").expect("static regex"))
+/// Start tags (`<` + letter + anything but `<`/`>` up to `>`), as (byte offset, tag text).
+/// A hand scan rather than a regex: it runs over every page's whole HTML.
+fn tags(html: &str) -> impl Iterator<Item = (usize, &str)> {
+    let bytes = html.as_bytes();
+    let mut pos = 0;
+    std::iter::from_fn(move || {
+        while let Some(found) = html[pos..].find('<') {
+            let start = pos + found;
+            pos = start + 1;
+            if !bytes.get(pos).is_some_and(u8::is_ascii_alphabetic) {
+                continue;
+            }
+            match bytes[pos..].iter().position(|&b| b == b'<' || b == b'>') {
+                Some(len) if bytes[pos + len] == b'>' => {
+                    pos += len + 1;
+                    return Some((start, &html[start..pos]));
+                }
+                // Another `<` first: that one may start a tag.
+                Some(len) => pos += len,
+                None => return None,
+            }
+        }
+        None
+    })
 }
 
 fn attr_re() -> &'static Regex {
@@ -82,14 +103,24 @@ pub fn ids(html: &str) -> Vec<String> {
 
 fn attributes(html: &str, names: &[&str]) -> Vec<(String, std::ops::Range<usize>)> {
     let mut found = Vec::new();
-    for tag in tag_re().find_iter(html) {
-        for cap in attr_re().captures_iter(tag.as_str()) {
+    for (tag_start, tag) in tags(html) {
+        // Most tags (`<p>`, `<li>`, `<td>`) carry none of the wanted attributes; skipping
+        // them before the capturing regex runs is most of this scan's cost on a large site.
+        let text = tag.as_bytes();
+        let wanted = |name: &&str| {
+            text.windows(name.len())
+                .any(|w| w.eq_ignore_ascii_case(name.as_bytes()))
+        };
+        if !text.contains(&b'=') || !names.iter().any(wanted) {
+            continue;
+        }
+        for cap in attr_re().captures_iter(tag) {
             let name = cap.get(1).map_or("", |m| m.as_str());
             if !names.iter().any(|n| n.eq_ignore_ascii_case(name)) {
                 continue;
             }
             if let Some(value) = cap.get(2).or(cap.get(3)).or(cap.get(4)) {
-                let start = tag.start() + value.start();
+                let start = tag_start + value.start();
                 found.push((value.as_str().to_string(), start..start + value.len()));
             }
         }
@@ -140,6 +171,24 @@ pub fn escape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tag_scan_matches_the_tag_pattern() {
+        let pattern = Regex::new(r"<[A-Za-z][^<>]*>").expect("static regex");
+        for html in [
+            r#"<p>a</p><a href="x">b</a>"#,
+            "a < b <c <d id=x> <1> <> <e",
+            "<<a>> <b <i>x</i> </p> <!-- c --> <img src='i' / >",
+            "tail <a href=\"x\"",
+            "",
+        ] {
+            let expected: Vec<(usize, &str)> = pattern
+                .find_iter(html)
+                .map(|m| (m.start(), m.as_str()))
+                .collect();
+            assert_eq!(tags(html).collect::<Vec<_>>(), expected, "{html}");
+        }
+    }
 
     #[test]
     fn strips_comments_across_calls() {

@@ -9,6 +9,7 @@ use crate::error::Location;
 use crate::markdown::{LinkKind, Rendered};
 use crate::site::Site;
 pub use diagnostic::{Diagnostic, Severity};
+use rayon::prelude::*;
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
 pub use urls::{Problem, Resolution, Target, UrlTable};
@@ -87,11 +88,24 @@ struct Resolver<'a> {
 
 pub fn resolve(site: &Site, rendered: &[Rendered], generated: &[String]) -> Graph {
     let (table, clashes) = UrlTable::build(site, generated);
+    // Resolving a link is pure and most of this stage's work: do all of them in parallel,
+    // then report in page order below.
+    let resolutions: Vec<Vec<Resolution>> = (0..site.pages.len())
+        .into_par_iter()
+        .map(|i| {
+            let page = &site.pages[i];
+            rendered[i]
+                .links
+                .iter()
+                .map(|link| table.resolve(&link.href, &page.url, &page.source.path))
+                .collect()
+        })
+        .collect();
     let mut r = Resolver {
         site,
         rendered,
         ids: rendered
-            .iter()
+            .par_iter()
             .map(|p| p.ids.iter().map(String::as_str).collect())
             .collect(),
         table,
@@ -110,12 +124,18 @@ pub fn resolve(site: &Site, rendered: &[Rendered], generated: &[String]) -> Grap
 
     let mut hrefs = Vec::with_capacity(site.pages.len());
     let mut roles: Vec<Vec<PageRef>> = vec![Vec::new(); site.pages.len()];
-    for (i, page) in site.pages.iter().enumerate() {
+    for ((i, page), resolved) in site.pages.iter().enumerate().zip(resolutions) {
         let mut page_hrefs = Vec::with_capacity(rendered[i].links.len());
         let is_checklist = page.source.flag("checklist");
-        for link in &rendered[i].links {
-            let resolution =
-                r.check_link(&link.href, i, &link.location, link.kind, link.empty_text);
+        for (link, resolution) in rendered[i].links.iter().zip(resolved) {
+            let resolution = r.check_link(
+                resolution,
+                &link.href,
+                i,
+                &link.location,
+                link.kind,
+                link.empty_text,
+            );
             if let Resolution::Internal { target, .. } = &resolution {
                 if let Some(to) = r.table.page_of(*target) {
                     if to != i {
@@ -257,9 +277,10 @@ impl Resolver<'_> {
         }
     }
 
-    /// Resolves one link of page `from`, reporting what is wrong with it.
+    /// Reports what is wrong with link `href` of page `from`, already resolved to `resolution`.
     fn check_link(
         &mut self,
+        resolution: Resolution,
         href: &str,
         from: usize,
         location: &Location,
@@ -267,8 +288,6 @@ impl Resolver<'_> {
         empty_text: bool,
     ) -> Resolution {
         let page = self.site.pages[from].url.clone();
-        let source = self.site.pages[from].source.path.clone();
-        let resolution = self.table.resolve(href, &page, &source);
         if kind == LinkKind::Include && self.title_urls.contains(href) {
             return resolution;
         }
@@ -378,8 +397,14 @@ impl Resolver<'_> {
                         format!("`{path}` has no heading or element with id `{fragment}`"),
                     )
                     .suggest(
-                        diagnostic::closest(fragment, ids.iter().copied())
-                            .map(|id| format!("{path}#{id}")),
+                        diagnostic::closest(fragment, ids.iter().copied()).map(|id| {
+                            // Suggest in the form written: `#id` for a link on the same page.
+                            if href.trim().starts_with('#') {
+                                format!("#{id}")
+                            } else {
+                                format!("{path}#{id}")
+                            }
+                        }),
                     ),
                 )
             }

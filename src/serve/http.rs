@@ -48,7 +48,11 @@ fn reply(status: u16, content_type: &str, body: Vec<u8>) -> Reply {
 }
 
 fn text(status: u16, message: &str) -> Reply {
-    reply(status, "text/plain; charset=utf-8", format!("{message}\n").into_bytes())
+    reply(
+        status,
+        "text/plain; charset=utf-8",
+        format!("{message}\n").into_bytes(),
+    )
 }
 
 fn redirect(to: &str) -> Reply {
@@ -57,7 +61,10 @@ fn redirect(to: &str) -> Reply {
 }
 
 pub fn content_type(path: &str) -> &'static str {
-    let ext = path.rsplit_once('.').map_or("", |(_, e)| e).to_ascii_lowercase();
+    let ext = path
+        .rsplit_once('.')
+        .map_or("", |(_, e)| e)
+        .to_ascii_lowercase();
     match ext.as_str() {
         "html" | "htm" => "text/html; charset=utf-8",
         "css" => "text/css; charset=utf-8",
@@ -86,7 +93,10 @@ pub fn host_allowed(host: &str, bind: &str, port: u16) -> bool {
     let host = host.trim().to_ascii_lowercase();
     let (name, host_port) = if let Some(end) = host.strip_prefix('[').and_then(|h| h.find(']')) {
         let (name, rest) = host.split_at(end + 2);
-        (name.to_string(), rest.strip_prefix(':').and_then(|p| p.parse::<u16>().ok()))
+        (
+            name.to_string(),
+            rest.strip_prefix(':').and_then(|p| p.parse::<u16>().ok()),
+        )
     } else {
         match host.rsplit_once(':') {
             Some((name, p)) => (name.to_string(), p.parse::<u16>().ok()),
@@ -180,10 +190,20 @@ fn inject(html: &[u8], block: &str) -> Vec<u8> {
     out
 }
 
-fn page_reply(status: u16, snapshot: &Snapshot, path: &str, body: &[u8], paths: &[String]) -> Reply {
+fn page_reply(
+    status: u16,
+    snapshot: &Snapshot,
+    path: &str,
+    body: &[u8],
+    paths: &[String],
+) -> Reply {
     let content_type = content_type(path);
     if content_type.starts_with("text/html") {
-        reply(status, content_type, inject(body, &preview_block(snapshot, paths)))
+        reply(
+            status,
+            content_type,
+            inject(body, &preview_block(snapshot, paths)),
+        )
     } else {
         reply(status, content_type, body.to_vec())
     }
@@ -194,7 +214,9 @@ fn not_found(snapshot: &Snapshot, rel: &str) -> Reply {
     let trimmed = rel.trim_end_matches('/');
     let mut paths = vec![
         format!("{trimmed}.html"),
-        format!("{trimmed}/index.html").trim_start_matches('/').to_string(),
+        format!("{trimmed}/index.html")
+            .trim_start_matches('/')
+            .to_string(),
     ];
     paths.push("404.html".into());
     match snapshot.files.get("404.html") {
@@ -209,14 +231,17 @@ fn not_found(snapshot: &Snapshot, rel: &str) -> Reply {
     }
 }
 
-/// The answer to a request that is not the events stream.
-pub fn respond(request: &Request, snapshot: &Snapshot, bind: &str, port: u16) -> Reply {
+/// The refusal for a request that is not GET/HEAD or not addressed to this server by name.
+pub fn gate(request: &Request, bind: &str, port: u16) -> Option<Reply> {
     if !matches!(request.method(), Method::Get | Method::Head) {
-        return with(
-            text(405, "method not allowed: signpost serve answers GET and HEAD only"),
+        return Some(with(
+            text(
+                405,
+                "method not allowed: signpost serve answers GET and HEAD only",
+            ),
             "Allow",
             "GET, HEAD",
-        );
+        ));
     }
     let host = request
         .headers()
@@ -224,11 +249,19 @@ pub fn respond(request: &Request, snapshot: &Snapshot, bind: &str, port: u16) ->
         .find(|h| h.field.equiv("Host"))
         .map(|h| h.value.as_str().to_string());
     match host {
-        None => return text(400, "bad request: no Host header"),
-        Some(h) if !host_allowed(&h, bind, port) => {
-            return text(403, "forbidden: this preview server answers only to its own address or localhost")
-        }
-        Some(_) => {}
+        None => Some(text(400, "bad request: no Host header")),
+        Some(h) if !host_allowed(&h, bind, port) => Some(text(
+            403,
+            "forbidden: this preview server answers only to its own address or localhost",
+        )),
+        Some(_) => None,
+    }
+}
+
+/// The answer to a request that is not the events stream.
+pub fn respond(request: &Request, snapshot: &Snapshot, bind: &str, port: u16) -> Reply {
+    if let Some(refusal) = gate(request, bind, port) {
+        return refusal;
     }
     let Some(path) = clean_path(request.url()) else {
         return text(400, "bad request: that path is not allowed");
@@ -249,12 +282,17 @@ pub fn respond(request: &Request, snapshot: &Snapshot, bind: &str, port: u16) ->
         rel.to_string()
     };
     if let Some(body) = snapshot.files.get(&lookup) {
-        return page_reply(200, snapshot, &lookup, body, &[lookup.clone()]);
+        return page_reply(200, snapshot, &lookup, body, std::slice::from_ref(&lookup));
     }
-    if !rel.ends_with('/') {
+    if let Some(dir) = rel.strip_suffix('/').filter(|d| !d.is_empty()) {
+        // `/guide/` when the page is `guide.html` (permalink `/guide`).
+        if snapshot.files.contains_key(&format!("{dir}.html")) {
+            return redirect(&path[..path.len() - 1]);
+        }
+    } else {
         let html = format!("{rel}.html");
         if let Some(body) = snapshot.files.get(&html) {
-            return page_reply(200, snapshot, &html, body, &[html.clone()]);
+            return page_reply(200, snapshot, &html, body, std::slice::from_ref(&html));
         }
         if snapshot.files.contains_key(&format!("{rel}/index.html")) {
             return redirect(&format!("{path}/"));
@@ -285,7 +323,10 @@ mod tests {
         ] {
             assert_eq!(clean_path(bad), None, "{bad}");
         }
-        assert_eq!(clean_path("/guide/kick-off?x=1").as_deref(), Some("/guide/kick-off"));
+        assert_eq!(
+            clean_path("/guide/kick-off?x=1").as_deref(),
+            Some("/guide/kick-off")
+        );
         assert_eq!(clean_path("/a%20b/").as_deref(), Some("/a b/"));
     }
 
@@ -298,6 +339,10 @@ mod tests {
         assert!(!host_allowed("evil.example:4000", "127.0.0.1", 4000));
         assert!(!host_allowed("localhost:4001", "127.0.0.1", 4000));
         assert!(!host_allowed("localhost", "127.0.0.1", 4000));
-        assert!(!host_allowed("127.0.0.1.evil.example:4000", "127.0.0.1", 4000));
+        assert!(!host_allowed(
+            "127.0.0.1.evil.example:4000",
+            "127.0.0.1",
+            4000
+        ));
     }
 }

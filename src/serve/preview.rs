@@ -10,8 +10,9 @@
 use crate::compile::{self, Compiled, Options};
 use crate::emit::{self, Content, EmitOptions, OutputFile};
 use crate::error::{Error, Result};
+use crate::markdown::Rendered;
 use crate::resolve::{self, Graph, PageLinks, Severity};
-use crate::site::{self, FileKind};
+use crate::site::{self, FileKind, Page};
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -38,12 +39,20 @@ pub struct Preview {
     /// (or any other) picks the change up.
     pending: BTreeSet<PathBuf>,
     full_pending: bool,
+    /// How many rebuilds were full ones (tests check that edits stay incremental).
+    full_builds: usize,
+    /// A quick update re-linked only the edited pages: the files are right, but the
+    /// resolver's diagnostics (the broken-link panels) wait for [`Preview::settle`].
+    unsettled: bool,
 }
 
 /// What the watcher's paths mean for the build.
 enum Plan {
     Full,
-    Update { pages: Vec<(usize, String)>, assets: Vec<String> },
+    Update {
+        pages: Vec<(usize, String)>,
+        assets: Vec<String>,
+    },
 }
 
 /// Most pages an update re-renders one by one before a full rebuild is simpler.
@@ -54,7 +63,10 @@ fn absolute(path: &Path) -> PathBuf {
 }
 
 fn links_equal(a: &PageLinks, b: &PageLinks) -> bool {
-    a.breadcrumbs == b.breadcrumbs && a.previous == b.previous && a.next == b.next && a.roles == b.roles
+    a.breadcrumbs == b.breadcrumbs
+        && a.previous == b.previous
+        && a.next == b.next
+        && a.roles == b.roles
 }
 
 impl Preview {
@@ -69,6 +81,8 @@ impl Preview {
             state: None,
             pending: BTreeSet::new(),
             full_pending: true,
+            full_builds: 0,
+            unsettled: false,
         }
     }
 
@@ -90,7 +104,10 @@ impl Preview {
 
     /// The files of the last good build (empty before the first one succeeds).
     pub fn files(&self) -> Arc<Files> {
-        self.state.as_ref().map(|s| s.files.clone()).unwrap_or_default()
+        self.state
+            .as_ref()
+            .map(|s| s.files.clone())
+            .unwrap_or_default()
     }
 
     pub fn compiled(&self) -> Option<&Compiled> {
@@ -100,6 +117,51 @@ impl Preview {
     /// Rebuilds after `changed` paths (absolute, from the watcher); an empty list rebuilds all.
     /// On error the last good files stay as they were.
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<()> {
+        self.rebuild_quick(changed)?;
+        self.settle()
+    }
+
+    /// Whether diagnostics are up to date (see [`Preview::settle`]).
+    pub fn is_settled(&self) -> bool {
+        !self.unsettled
+    }
+
+    /// After a quick update: resolves the whole site again, so diagnostics are current, and
+    /// re-emits any page whose links came out differently (none, when the quick update's
+    /// conditions held; this is the safety net that keeps the files equal to a full build).
+    pub fn settle(&mut self) -> Result<()> {
+        if !self.unsettled {
+            return Ok(());
+        }
+        let Some(state) = self.state.as_mut() else {
+            self.unsettled = false;
+            return Ok(());
+        };
+        let (graph, navigation, files) = reemit(
+            &state.compiled,
+            &[],
+            &[],
+            &state.navigation,
+            &state.files,
+            self.options.preview,
+        )?;
+        state.compiled.graph = graph;
+        state.navigation = navigation;
+        if files.len() != state.files.len()
+            || files
+                .iter()
+                .any(|(p, b)| !state.files.get(p).is_some_and(|o| Arc::ptr_eq(o, b)))
+        {
+            state.files = Arc::new(files);
+        }
+        self.unsettled = false;
+        Ok(())
+    }
+
+    /// Like [`Preview::rebuild`], but an edit that changes no fact other pages show (title,
+    /// URL, anchors, page-linking front matter) only re-links the edited page: the files are
+    /// final at once, the diagnostics after [`Preview::settle`].
+    pub fn rebuild_quick(&mut self, changed: &[PathBuf]) -> Result<()> {
         self.pending.extend(changed.iter().cloned());
         let full = self.full_pending || changed.is_empty() || self.state.is_none();
         let result = if full {
@@ -125,9 +187,19 @@ impl Preview {
         result
     }
 
+    pub fn full_builds(&self) -> usize {
+        self.full_builds
+    }
+
     fn full(&mut self) -> Result<()> {
+        self.full_builds += 1;
+        self.unsettled = false;
         let (compiled, outputs) = compile::compile_files(&self.options)?;
-        let old = self.state.as_ref().map(|s| s.files.clone()).unwrap_or_default();
+        let old = self
+            .state
+            .as_ref()
+            .map(|s| s.files.clone())
+            .unwrap_or_default();
         let files = to_files(outputs, &old)?;
         self.state = Some(State {
             navigation: format!("{:?}", compiled.graph.navigation),
@@ -138,16 +210,29 @@ impl Preview {
     }
 
     fn plan(&self, paths: &[PathBuf]) -> Plan {
-        let Some(state) = &self.state else { return Plan::Full };
+        let Some(state) = &self.state else {
+            return Plan::Full;
+        };
         let site = &state.compiled.site;
-        let collections: Vec<String> = site.config.collections.iter().map(|c| format!("_{c}")).collect();
+        let collections: Vec<String> = site
+            .config
+            .collections
+            .iter()
+            .map(|c| format!("_{c}"))
+            .collect();
         let mut pages = Vec::new();
         let mut assets = Vec::new();
         for path in paths {
-            if self.theme_dir.as_deref().is_some_and(|t| path.starts_with(t)) {
+            if self
+                .theme_dir
+                .as_deref()
+                .is_some_and(|t| path.starts_with(t))
+            {
                 return Plan::Full;
             }
-            let Ok(rel) = path.strip_prefix(&self.root) else { continue };
+            let Ok(rel) = path.strip_prefix(&self.root) else {
+                continue;
+            };
             let rel = rel
                 .components()
                 .map(|c| c.as_os_str().to_string_lossy())
@@ -157,7 +242,8 @@ impl Preview {
                 return Plan::Full;
             }
             let first = rel.split('/').next().unwrap_or("");
-            if first == "_config.yml" || first == "_data" || collections.iter().any(|c| c == first) {
+            if first == "_config.yml" || first == "_data" || collections.iter().any(|c| c == first)
+            {
                 return Plan::Full;
             }
             if let Some(theme) = site.config.theme.as_deref() {
@@ -188,7 +274,10 @@ impl Preview {
             } else {
                 // Gone: a temporary file (nothing to do) or a folder of the site moved away.
                 let prefix = format!("{rel}/");
-                if site.pages.iter().any(|p| p.source.path.starts_with(&prefix))
+                if site
+                    .pages
+                    .iter()
+                    .any(|p| p.source.path.starts_with(&prefix))
                     || site.assets.iter().any(|a| a.path.starts_with(&prefix))
                 {
                     return Plan::Full;
@@ -204,15 +293,26 @@ impl Preview {
     /// Re-renders `pages` alone and re-emits what depends on them. Ok(false): the change is
     /// not one an update can take (a page changed URL or stopped being a page).
     fn update(&mut self, pages: &[(usize, String)], assets: &[String]) -> Result<bool> {
-        let Some(state) = self.state.as_mut() else { return Ok(false) };
+        let Some(state) = self.state.as_mut() else {
+            return Ok(false);
+        };
+        if pages.is_empty() && assets.is_empty() {
+            return Ok(true);
+        }
         let compiled = &mut state.compiled;
         let mut loaded = Vec::with_capacity(pages.len());
         for (i, rel) in pages {
             let old = &compiled.site.pages[*i];
-            match site::load_file(&compiled.site.root, rel, &compiled.site.config, self.options.drafts)? {
+            match site::load_file(
+                &compiled.site.root,
+                rel,
+                &compiled.site.config,
+                self.options.drafts,
+            )? {
                 FileKind::Page(page)
                     if page.url == old.url
-                        && page.source.front.get("redirect_from") == old.source.front.get("redirect_from") =>
+                        && page.source.front.get("redirect_from")
+                            == old.source.front.get("redirect_from") =>
                 {
                     loaded.push((*i, page));
                 }
@@ -224,18 +324,61 @@ impl Preview {
         for (i, page) in loaded {
             old_pages.push((i, std::mem::replace(&mut compiled.site.pages[i], page)));
         }
-        let rendered = emit::check_layouts(&compiled.site, &compiled.theme)
-            .and_then(|()| compile::render_only(&compiled.site, &compiled.theme, self.options.preview, &indices));
+        let rendered = emit::check_layouts(&compiled.site, &compiled.theme).and_then(|()| {
+            compile::render_only(
+                &compiled.site,
+                &compiled.theme,
+                self.options.preview,
+                &indices,
+            )
+        });
         let mut old_rendered = Vec::new();
+        let mut old_hrefs = Vec::new();
         let result = rendered.and_then(|fresh| {
             for (&i, page) in indices.iter().zip(fresh) {
                 old_rendered.push((i, std::mem::replace(&mut compiled.rendered[i], page)));
             }
-            reemit(compiled, &indices, assets, &state.navigation, &state.files, self.options.preview)
+            let quick = old_pages
+                .iter()
+                .zip(&old_rendered)
+                .all(|((i, page), (_, rendered))| {
+                    same_facts(
+                        page,
+                        &compiled.site.pages[*i],
+                        rendered,
+                        &compiled.rendered[*i],
+                    )
+                });
+            if quick {
+                for &i in &indices {
+                    let hrefs = relink(compiled, i);
+                    old_hrefs.push((i, std::mem::replace(&mut compiled.graph.hrefs[i], hrefs)));
+                }
+                return emit_quick(
+                    compiled,
+                    &indices,
+                    assets,
+                    &state.files,
+                    self.options.preview,
+                )
+                .map(|files| (None, state.navigation.clone(), files));
+            }
+            reemit(
+                compiled,
+                &indices,
+                assets,
+                &state.navigation,
+                &state.files,
+                self.options.preview,
+            )
+            .map(|(graph, navigation, files)| (Some(graph), navigation, files))
         });
         match result {
             Ok((graph, navigation, files)) => {
-                compiled.graph = graph;
+                match graph {
+                    Some(graph) => compiled.graph = graph,
+                    None => self.unsettled = true,
+                }
                 state.navigation = navigation;
                 state.files = Arc::new(files);
                 Ok(true)
@@ -248,10 +391,90 @@ impl Preview {
                 for (i, rendered) in old_rendered {
                     compiled.rendered[i] = rendered;
                 }
+                for (i, hrefs) in old_hrefs {
+                    compiled.graph.hrefs[i] = hrefs;
+                }
                 Err(e)
             }
         }
     }
+}
+
+/// Front matter that other pages' layouts or the URL table read.
+const SHARED_KEYS: [&str; 9] = [
+    "title",
+    "permalink",
+    "redirect_from",
+    "nextpage",
+    "previouspage",
+    "breadcrumbparent",
+    "hide_breadcrumbs",
+    "checklist",
+    "sitemap",
+];
+
+/// Whether an edit changed nothing that resolve gives other pages: no shared front matter,
+/// no anchors, and the page is not a checklist (whose links make other pages' role lists).
+fn same_facts(old: &Page, new: &Page, old_rendered: &Rendered, new_rendered: &Rendered) -> bool {
+    SHARED_KEYS
+        .iter()
+        .all(|k| old.source.front.get(*k) == new.source.front.get(*k))
+        && old.source.front.get("layout") == new.source.front.get("layout")
+        && !new.source.flag("checklist")
+        && old_rendered.ids == new_rendered.ids
+}
+
+/// Page `i`'s link targets through the site's URL table, as resolve computes them.
+fn relink(compiled: &Compiled, i: usize) -> Vec<String> {
+    let table = &compiled.graph.table;
+    let page = &compiled.site.pages[i];
+    compiled.rendered[i]
+        .links
+        .iter()
+        .map(|link| {
+            let resolution = table.resolve(&link.href, &page.url, &page.source.path);
+            table.href(&resolution, &link.href)
+        })
+        .collect()
+}
+
+/// The quick update's output: the edited pages and changed assets, nothing else.
+fn emit_quick(
+    compiled: &Compiled,
+    indices: &[usize],
+    assets: &[String],
+    old_files: &Files,
+    preview: bool,
+) -> Result<Files> {
+    let site = &compiled.site;
+    let options = EmitOptions { preview };
+    let site_json = emit::site_value(site);
+    let outputs = indices
+        .par_iter()
+        .map(|&j| {
+            emit::emit_page(
+                site,
+                &compiled.rendered,
+                &compiled.graph,
+                &compiled.theme,
+                &options,
+                &site_json,
+                j,
+            )
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut files = old_files.clone();
+    for output in outputs {
+        put(&mut files, output, false)?;
+    }
+    for path in assets {
+        let output = OutputFile {
+            path: path.clone(),
+            content: Content::Copy(site.root.join(path)),
+        };
+        put(&mut files, output, true)?;
+    }
+    Ok(files)
 }
 
 /// Resolves again and re-emits the pages whose layout inputs changed, touching nothing in
@@ -345,12 +568,19 @@ pub fn broken_links(compiled: &Compiled) -> HashMap<String, Vec<String>> {
     let mut by_source: HashMap<&str, Vec<String>> = HashMap::new();
     for d in &compiled.graph.diagnostics {
         if BROKEN.contains(&d.code) {
-            let severity = if d.severity == Severity::Error { "error" } else { "warning" };
+            let severity = if d.severity == Severity::Error {
+                "error"
+            } else {
+                "warning"
+            };
             let mut line = format!("{}: {severity}: {}", d.location, d.message);
             if let Some(s) = &d.suggestion {
                 line.push_str(&format!(" (did you mean `{s}`?)"));
             }
-            by_source.entry(d.location.file.as_str()).or_default().push(line);
+            by_source
+                .entry(d.location.file.as_str())
+                .or_default()
+                .push(line);
         }
     }
     compiled

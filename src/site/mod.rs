@@ -6,6 +6,7 @@ pub mod url;
 
 use crate::error::{Error, Location, Result};
 pub use config::Config;
+use rayon::prelude::*;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -233,13 +234,21 @@ pub fn load(options: &LoadOptions) -> Result<Site> {
             }
             !(e.file_type().is_dir() && e.path().canonicalize().is_ok_and(|c| skip.contains(&c)))
         });
+    let mut files = Vec::new();
     for entry in walker {
         let entry = entry.map_err(|e| Error::Usage(format!("cannot read the site root: {e}")))?;
-        if !entry.file_type().is_file() {
-            continue;
+        if entry.file_type().is_file() {
+            files.push(relative(root, entry.path()));
         }
-        let rel = relative(root, entry.path());
-        match load_file(root, &rel, &config, options.drafts)? {
+    }
+    // Reading and parsing front matter is most of the load stage: do it in parallel, then
+    // take the results in walk order so the first error reported is the first file's.
+    let loaded: Vec<Result<FileKind>> = files
+        .par_iter()
+        .map(|rel| load_file(root, rel, &config, options.drafts))
+        .collect();
+    for (rel, kind) in files.into_iter().zip(loaded) {
+        match kind? {
             FileKind::Page(page) => pages.push(page),
             FileKind::Draft => {}
             FileKind::Asset => assets.push(Asset {

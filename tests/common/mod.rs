@@ -1,6 +1,9 @@
 //! Helpers shared by the integration tests: small sites written into temporary folders.
 #![allow(dead_code)]
 
+pub mod browser;
+pub mod http;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

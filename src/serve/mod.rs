@@ -1,0 +1,399 @@
+//! `signpost serve`: the site built in memory, served on loopback, rebuilt when a file under
+//! the root or the theme changes, with open tabs told over Server-Sent Events.
+//!
+//! Threads: a few HTTP workers read the current [`Snapshot`] (an `Arc` swapped whole after
+//! each rebuild, so a reader never sees a half-built site); one builder thread owns the
+//! [`Preview`], takes watcher events, debounces them and rebuilds; each open tab's event
+//! stream has a thread of its own.
+
+pub mod http;
+pub mod live;
+pub mod preview;
+
+use crate::compile::Options;
+use crate::error::{Error, Result};
+use live::Hub;
+pub use preview::{Files, Preview};
+use std::collections::{BTreeSet, HashMap};
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::sync::{Arc, RwLock};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+#[derive(Clone, Debug)]
+pub struct ServeOptions {
+    /// As for `build`; serve turns on `preview` and `drafts` itself.
+    pub build: Options,
+    pub bind: IpAddr,
+    /// 0 picks a free port.
+    pub port: u16,
+    /// Quiet time after the last file event before rebuilding.
+    pub debounce: Duration,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        ServeOptions {
+            build: Options::default(),
+            bind: IpAddr::from([127, 0, 0, 1]),
+            port: 4000,
+            debounce: Duration::from_millis(10),
+        }
+    }
+}
+
+/// What the HTTP workers serve: one consistent build.
+#[derive(Default)]
+pub struct Snapshot {
+    pub files: Arc<Files>,
+    /// The effective baseurl (`""` or `/prefix`).
+    pub base: String,
+    /// The last build's error, shown as an overlay; the files are the last good build.
+    pub error: Option<String>,
+    /// Broken links per page output path, for the preview panel.
+    pub problems: HashMap<String, Vec<String>>,
+    /// Increases whenever a file or panel changes.
+    pub version: u64,
+    /// For each output path, the version at which it last changed.
+    pub changed_at: HashMap<String, u64>,
+}
+
+/// What the builder tells the tabs after a rebuild.
+#[derive(Debug, Default, PartialEq)]
+pub struct Changes {
+    /// Pages and other non-CSS files whose bytes (or broken-link panel) changed.
+    pub reload: Vec<String>,
+    pub css: Vec<String>,
+}
+
+/// Most paths one reload event lists before it says "everything" (`*`).
+const MAX_LISTED: usize = 500;
+
+pub(crate) type Store = Arc<RwLock<Arc<Snapshot>>>;
+
+pub(crate) fn current(store: &Store) -> Arc<Snapshot> {
+    match store.read() {
+        Ok(guard) => guard.clone(),
+        Err(poisoned) => poisoned.into_inner().clone(),
+    }
+}
+
+/// Builds the next snapshot from `preview` and swaps it in; returns what changed.
+fn publish(store: &Store, preview: &Preview, error: Option<String>) -> Changes {
+    let old = current(store);
+    let files = preview.files();
+    let problems = preview
+        .compiled()
+        .map(preview::broken_links)
+        .unwrap_or_default();
+    let mut changed: BTreeSet<String> = BTreeSet::new();
+    for (path, bytes) in files.iter() {
+        match old.files.get(path) {
+            Some(before) if Arc::ptr_eq(before, bytes) || before[..] == bytes[..] => {}
+            _ => {
+                changed.insert(path.clone());
+            }
+        }
+    }
+    changed.extend(
+        old.files
+            .keys()
+            .filter(|p| !files.contains_key(*p))
+            .cloned(),
+    );
+    for path in problems.keys().chain(old.problems.keys()) {
+        if problems.get(path) != old.problems.get(path) {
+            changed.insert(path.clone());
+        }
+    }
+    let version = old.version + u64::from(!changed.is_empty());
+    let mut changed_at = old.changed_at.clone();
+    for path in &changed {
+        changed_at.insert(path.clone(), version);
+    }
+    let base = preview
+        .compiled()
+        .map(|c| c.site.config.baseurl.clone())
+        .unwrap_or_else(|| old.base.clone());
+    let next = Arc::new(Snapshot {
+        files,
+        base,
+        error,
+        problems,
+        version,
+        changed_at,
+    });
+    match store.write() {
+        Ok(mut guard) => *guard = next,
+        Err(poisoned) => *poisoned.into_inner() = next,
+    }
+    let (css, reload): (Vec<String>, Vec<String>) =
+        changed.into_iter().partition(|p| p.ends_with(".css"));
+    // A script, image or font may be used by any page: every tab reloads.
+    let any_page = reload
+        .iter()
+        .any(|p| !p.ends_with(".html") && !p.ends_with(".xml"));
+    let reload = if any_page || reload.len() > MAX_LISTED {
+        vec!["*".to_string()]
+    } else {
+        reload
+    };
+    Changes { reload, css }
+}
+
+/// Runs one rebuild step (a quick rebuild, or settling one) and tells the tabs.
+fn rebuild(
+    store: &Store,
+    hub: &Hub,
+    preview: &mut Preview,
+    step: impl FnOnce(&mut Preview) -> Result<()>,
+) {
+    let result = step(preview);
+    let error = result.err().map(|e| e.to_string());
+    let had_error = current(store).error.is_some();
+    if let Some(message) = &error {
+        eprintln!("{message}");
+    } else if had_error {
+        eprintln!("fixed: the site builds again");
+    }
+    let changes = publish(store, preview, error.clone());
+    if !changes.reload.is_empty() {
+        hub.send(
+            "reload",
+            &serde_json::Value::from(changes.reload).to_string(),
+        );
+    }
+    if !changes.css.is_empty() {
+        hub.send("css", &serde_json::Value::from(changes.css).to_string());
+    }
+    match error {
+        Some(message) => hub.send("build-error", &message),
+        None if had_error => hub.send("build-ok", "{}"),
+        None => {}
+    }
+}
+
+/// A running preview server.
+pub struct Server {
+    addr: SocketAddr,
+    base: String,
+    stop: Arc<AtomicBool>,
+    http: Arc<tiny_http::Server>,
+    hub: Arc<Hub>,
+    threads: Vec<JoinHandle<()>>,
+    workers: usize,
+    /// Dropping it stops the watcher, which ends the builder thread.
+    watcher: Option<notify::RecommendedWatcher>,
+}
+
+impl Server {
+    /// Builds the site, starts serving and watching. A build error does not stop it (the
+    /// pages show it); a root that cannot be read or an address in use does.
+    pub fn start(options: ServeOptions) -> Result<Server> {
+        let mut build = options.build.clone();
+        build.preview = true;
+        build.drafts = true;
+        if !build.root.is_dir() {
+            return Err(Error::Usage(format!(
+                "site root `{}` does not exist or is not a folder",
+                build.root.display()
+            )));
+        }
+        let address = SocketAddr::new(options.bind, options.port);
+        let listener = TcpListener::bind(address).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AddrInUse {
+                Error::Usage(format!(
+                    "cannot listen on {address}: the port is in use; choose another with --port, or --port 0 for a free one"
+                ))
+            } else {
+                Error::Usage(format!("cannot listen on {address}: {e}"))
+            }
+        })?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| Error::Usage(format!("cannot listen on {address}: {e}")))?;
+        let http = Arc::new(
+            tiny_http::Server::from_listener(listener, None)
+                .map_err(|e| Error::Usage(format!("cannot listen on {address}: {e}")))?,
+        );
+
+        let store: Store = Arc::new(RwLock::new(Arc::new(Snapshot::default())));
+        let hub = Arc::new(Hub::default());
+        let mut preview = Preview::new(build);
+        rebuild(&store, &hub, &mut preview, |p| p.rebuild(&[]));
+        let base = current(&store).base.clone();
+
+        let (events_tx, events_rx) = mpsc::channel::<notify::Result<notify::Event>>();
+        let watcher = watch(&preview, events_tx)?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let mut threads = Vec::new();
+        {
+            let store = store.clone();
+            let hub = hub.clone();
+            let debounce = options.debounce;
+            threads.push(std::thread::spawn(move || {
+                builder(events_rx, debounce, &store, &hub, &mut preview)
+            }));
+        }
+        let workers = 4;
+        let bind = options.bind.to_string();
+        for _ in 0..workers {
+            let http = http.clone();
+            let store = store.clone();
+            let hub = hub.clone();
+            let stop = stop.clone();
+            let bind = bind.clone();
+            let port = addr.port();
+            threads.push(std::thread::spawn(move || {
+                while !stop.load(Ordering::SeqCst) {
+                    let Ok(request) = http.recv() else { break };
+                    if live::is_events_request(&request) {
+                        live::stream(request, &store, &hub, &bind, port);
+                    } else {
+                        let reply = http::respond(&request, &current(&store), &bind, port);
+                        // A client that hung up is not the server's problem.
+                        let _ = request.respond(reply);
+                    }
+                }
+            }));
+        }
+        Ok(Server {
+            addr,
+            base,
+            stop,
+            http,
+            hub,
+            threads,
+            workers,
+            watcher: Some(watcher),
+        })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The address to open: the site's home under its baseurl.
+    pub fn url(&self) -> String {
+        format!("http://{}{}/", self.addr, self.base)
+    }
+
+    /// Stops watching and serving, and waits for every thread.
+    pub fn shutdown(mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        self.watcher = None;
+        self.hub.close();
+        for _ in 0..self.workers {
+            self.http.unblock();
+        }
+        for thread in self.threads.drain(..) {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn watch(
+    preview: &Preview,
+    tx: mpsc::Sender<notify::Result<notify::Event>>,
+) -> Result<notify::RecommendedWatcher> {
+    use notify::Watcher;
+    let mut watcher = notify::recommended_watcher(move |event| {
+        // The builder has gone when the server stops; nothing to do then.
+        let _ = tx.send(event);
+    })
+    .map_err(|e| Error::Usage(format!("cannot watch files: {e}")))?;
+    let mut dirs = vec![preview.root().to_path_buf()];
+    dirs.extend(
+        preview
+            .theme_dir()
+            .filter(|t| !t.starts_with(preview.root())),
+    );
+    for dir in dirs {
+        watcher
+            .watch(&dir, notify::RecursiveMode::Recursive)
+            .map_err(|e| Error::Usage(format!("cannot watch `{}`: {e}", dir.display())))?;
+    }
+    Ok(watcher)
+}
+
+/// Adds an event's paths; true when the watcher lost track and everything must be rebuilt.
+fn take(event: notify::Result<notify::Event>, paths: &mut BTreeSet<PathBuf>) -> bool {
+    use notify::event::{AccessKind, AccessMode, EventKind};
+    match event {
+        Ok(event) => {
+            match event.kind {
+                EventKind::Access(AccessKind::Close(AccessMode::Write)) => {}
+                // Reads (ours included) change nothing.
+                EventKind::Access(_) => return false,
+                _ => {}
+            }
+            let rescan = event.need_rescan();
+            paths.extend(event.paths);
+            rescan
+        }
+        // The watcher lost track (queue overflow): rebuild everything.
+        Err(_) => true,
+    }
+}
+
+/// Quiet time after a quick rebuild before the site's links are checked again in full.
+const SETTLE_AFTER: Duration = Duration::from_millis(100);
+
+/// Longest a burst of events (a `git checkout`) may postpone a rebuild.
+const MAX_WAIT: Duration = Duration::from_millis(1000);
+
+/// Waits for file events, lets a burst settle, rebuilds. Ends when the watcher is dropped.
+fn builder(
+    events: mpsc::Receiver<notify::Result<notify::Event>>,
+    debounce: Duration,
+    store: &Store,
+    hub: &Hub,
+    preview: &mut Preview,
+) {
+    let mut paths: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut everything = false;
+    loop {
+        // After a quick rebuild, settle (full link check for the panels) once edits pause.
+        let first = if preview.is_settled() {
+            match events.recv() {
+                Ok(event) => event,
+                Err(_) => return,
+            }
+        } else {
+            match events.recv_timeout(SETTLE_AFTER) {
+                Ok(event) => event,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    rebuild(store, hub, preview, Preview::settle);
+                    continue;
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => return,
+            }
+        };
+        everything |= take(first, &mut paths);
+        let started = Instant::now();
+        loop {
+            match events.recv_timeout(debounce) {
+                Ok(event) => everything |= take(event, &mut paths),
+                Err(mpsc::RecvTimeoutError::Timeout) => break,
+                Err(mpsc::RecvTimeoutError::Disconnected) => return,
+            }
+            if started.elapsed() > MAX_WAIT {
+                break;
+            }
+        }
+        if paths.is_empty() && !everything {
+            continue;
+        }
+        let batch: Vec<PathBuf> = if everything {
+            Vec::new()
+        } else {
+            paths.iter().cloned().collect()
+        };
+        paths.clear();
+        everything = false;
+        rebuild(store, hub, preview, |p| p.rebuild_quick(&batch));
+    }
+}

@@ -1,0 +1,414 @@
+// Checklists in a real headless Chromium: persistence, counts, planner, CSV export and
+// import, reset, keyboard use, no network, and axe-core's WCAG 2.2 A/AA rules.
+// Run by tests/browser_checklist.rs (which builds the guide into SITE_DIR), or by hand:
+//   SITE_DIR=/tmp/site node --test tests/browser/
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import { serve, launch, BASEURL } from './harness.mjs';
+
+const require = createRequire(import.meta.url);
+const AXE = require.resolve('axe-core/axe.min.js');
+const ROLES = ['/guide/role/practice-staff', '/guide/role/project-managers', '/guide/role/clinical-comissioning-groups'];
+const CCG = ROLES[2];
+const KEY = `signpost-checklist:v1:${BASEURL}${CCG}`;
+
+let site;
+before(async () => { site = await serve(); });
+after(async () => { await site.close(); });
+
+// A fresh browser profile per test; every page error fails the test.
+async function withPage(fn, options = {}) {
+  const browser = await launch(options);
+  const page = await browser.context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  try {
+    await fn(page, browser.context);
+    assert.deepEqual(errors, [], 'no script errors');
+  } finally {
+    await browser.close();
+  }
+}
+const open = (page, path) => page.goto(site.url(path));
+const box = (page, n) => page.locator('.sp-check__box').nth(n);
+const saved = (page) => page.evaluate((k) => localStorage.getItem(k), KEY);
+const count = (page) => page.locator('#sp-cl-count').textContent();
+
+async function exportCsv(page) {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-action=export]')]);
+  return { name: download.suggestedFilename(), text: fs.readFileSync(await download.path(), 'utf8') };
+}
+async function importCsv(page, text, name = 'progress.csv') {
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('[data-action=import]')]);
+  await chooser.setFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(text, 'utf8') });
+  await page.locator('#sp-cl-message').filter({ hasText: name }).waitFor();
+  return page.locator('#sp-cl-message').textContent();
+}
+// Presses Tab until `selector` has focus: proves it is reachable by keyboard alone.
+async function tabTo(page, selector) {
+  for (let i = 0; i < 600; i++) {
+    if (await page.evaluate((s) => document.activeElement && document.activeElement.matches(s), selector)) return;
+    await page.keyboard.press('Tab');
+  }
+  assert.fail(`Tab never reached ${selector}`);
+}
+// Minimal RFC 4180 reader for checking exports (the page has its own).
+function parseCsv(text) {
+  const rows = [];
+  let row = [], field = '', quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (c === '"') quoted = false; else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(field); field = ''; }
+    else if (c === '\r') continue;
+    else if (c === '\n') { row.push(field); rows.push(row); row = []; field = ''; }
+    else field += c;
+  }
+  return rows;
+}
+
+test('ticking an item survives a reload and updates counts, progress bar and group line', async () => {
+  await withPage(async (page) => {
+    await open(page, CCG);
+    assert.equal(await count(page), '0 of 13 done');
+    await box(page, 0).check();
+    await box(page, 2).check();
+    assert.equal(await count(page), '2 of 13 done');
+    assert.equal(await page.locator('#sp-cl-bar').evaluate((b) => [b.value, b.max].join('/')), '2/13');
+    assert.match(await page.locator('.sp-group').first().textContent(), /^1 of 2 done In progress/);
+    await page.reload();
+    assert.equal(await box(page, 0).isChecked(), true);
+    assert.equal(await box(page, 1).isChecked(), false);
+    assert.equal(await box(page, 2).isChecked(), true);
+    assert.equal(await count(page), '2 of 13 done');
+    assert.equal(await page.locator('#sp-cl-count').getAttribute('aria-live'), 'polite');
+    await box(page, 0).uncheck();
+    await page.reload();
+    assert.equal(await count(page), '1 of 13 done');
+
+    // The role's progress shows on the home page card and in the sidebar.
+    await open(page, '/');
+    const card = page.locator(`[data-role-url="${BASEURL}${CCG}"] .sp-role-progress`);
+    assert.equal(await card.textContent(), '1 of 13 done');
+    assert.equal(await card.isVisible(), true);
+    assert.equal(await page.locator(`[data-role-url="${BASEURL}${ROLES[0]}"] .sp-role-progress`).isVisible(), false);
+    await open(page, '/guide/kick-off');
+    assert.equal(await page.locator(`.sp-sidebar [data-role-url="${BASEURL}${CCG}"] .sp-role-progress`).textContent(), '1 of 13 done');
+  });
+});
+
+test('clicking the text of a linked item ticks it; clicking its link follows the link', async () => {
+  await withPage(async (page) => {
+    await open(page, CCG);
+    const item = page.locator('.sp-check').filter({ has: page.locator('.sp-check__text a') }).first();
+    const id = await item.getAttribute('id');
+    // The link is outside any label, and the checkbox is named by the item text.
+    assert.equal(await item.locator('label a').count(), 0);
+    const name = await item.locator('.sp-check__box').evaluate((b) => document.getElementById(b.getAttribute('aria-labelledby')).textContent);
+    assert.equal(name, await item.locator('.sp-check__text a').textContent());
+    // A plain-text item's label is clickable as a whole.
+    await page.locator('label.sp-check__text').first().click();
+    assert.equal(await box(page, 0).isChecked(), true);
+    // Clicking the linked item's text beside its link ticks it.
+    const text = item.locator('.sp-check__text');
+    const width = (await text.boundingBox()).width;
+    assert.ok(width > (await text.locator('a').boundingBox()).width + 20, 'text is wider than its link');
+    await text.click({ position: { x: width - 5, y: 5 } });
+    assert.equal(await item.locator('.sp-check__box').isChecked(), true);
+    await item.locator('.sp-check__text a').click();
+    await page.waitForURL(/\/guide/);
+    assert.notEqual(new URL(page.url()).pathname, `${BASEURL}${CCG}`, `link of ${id} followed`);
+  });
+});
+
+test('owner, target date, status and notes persist; status Done ticks and back', async () => {
+  await withPage(async (page) => {
+    await open(page, CCG);
+    const item = page.locator('.sp-check').nth(1);
+    await item.locator('.sp-check__summary').click();
+    await item.locator('[data-field=owner]').fill('Priya Shah');
+    await item.locator('[data-field=date]').fill('2031-05-20');
+    await item.locator('[data-field=status]').selectOption('Blocked');
+    await item.locator('[data-field=notes]').fill('Waiting for the board, "maybe" June');
+    await page.reload();
+    assert.equal(await item.locator('[data-field=owner]').inputValue(), 'Priya Shah');
+    assert.equal(await item.locator('[data-field=date]').inputValue(), '2031-05-20');
+    assert.equal(await item.locator('[data-field=status]').inputValue(), 'Blocked');
+    assert.equal(await item.locator('[data-field=notes]').inputValue(), 'Waiting for the board, "maybe" June');
+    assert.match(await item.locator('.sp-check__meta').textContent(), /Owner: Priya Shah\. Target: 20 May 2031\. Status: Blocked/);
+    assert.match(await page.locator('.sp-group').first().textContent(), /0 of 2 done Blocked/);
+
+    await item.locator('.sp-check__summary').click();
+    await item.locator('[data-field=status]').selectOption('Done');
+    assert.equal(await box(page, 1).isChecked(), true);
+    await box(page, 1).uncheck();
+    assert.equal(await item.locator('[data-field=status]').inputValue(), 'Not started');
+    await box(page, 1).check();
+    assert.equal(await item.locator('[data-field=status]').inputValue(), 'Done');
+  });
+});
+
+test('the Go Live date gives each mapped phase a target date that open items inherit', async () => {
+  await withPage(async (page) => {
+    await open(page, CCG);
+    await page.fill('#sp-cl-golive', '2030-06-03');
+    // Decision to migrate ends at week -14, Ordering the new system at week -10, Post Go Live at +2.
+    const group = (id) => page.locator(`.sp-group[data-group="${id}"]`);
+    assert.match(await group('the-decision-to-migrate-and-funding').textContent(), /Suggested target: 25 February 2030, the end of Decision to migrate and funding/);
+    assert.match(await group('engage-the-gp-it-delivery-partner').textContent(), /Suggested target: 25 March 2030/);
+    assert.match(await group('post-go-live').textContent(), /Suggested target: 17 June 2030/);
+    const first = page.locator('.sp-check').first();
+    assert.match(await first.locator('.sp-check__meta').textContent(), /Target: 25 February 2030 \(from the Go Live date\)/);
+    // An item's own date wins over the phase's.
+    await first.locator('.sp-check__summary').click();
+    await first.locator('[data-field=date]').fill('2030-01-15');
+    assert.match(await first.locator('.sp-check__meta').textContent(), /Target: 15 January 2030\.?$/);
+    // The next open items are listed by target date.
+    assert.match(await page.locator('.sp-cl__next li').first().textContent(), /\(by 15 January 2030\)/);
+    await page.reload();
+    assert.equal(await page.inputValue('#sp-cl-golive'), '2030-06-03');
+
+    // A Go Live date in the past makes open items overdue; done ones are not flagged.
+    await page.fill('#sp-cl-golive', '2020-01-06');
+    await box(page, 2).check();
+    assert.equal(await page.locator('.sp-check').nth(1).locator('.sp-tag', { hasText: 'Overdue' }).count(), 1);
+    assert.equal(await page.locator('.sp-check').nth(2).locator('.sp-tag', { hasText: 'Overdue' }).count(), 0);
+    assert.match(await group('the-decision-to-migrate-and-funding').textContent(), /Overdue/);
+  });
+});
+
+test('export gives the expected CSV, and importing it into a fresh profile restores the state', async () => {
+  let csv;
+  await withPage(async (page) => {
+    await open(page, CCG);
+    await page.fill('#sp-cl-golive', '2030-06-03');
+    await box(page, 0).check();
+    const item = page.locator('.sp-check').nth(3);
+    await item.locator('.sp-check__summary').click();
+    await item.locator('[data-field=owner]').fill('Sam "SJ" O\'Neil, CSU');
+    await item.locator('[data-field=status]').selectOption('In progress');
+    await item.locator('[data-field=notes]').fill('Line one\nLine two; café');
+    await item.locator('[data-field=date]').fill('2030-04-01');
+    csv = await exportCsv(page);
+  });
+  assert.equal(csv.name, 'clinical-comissioning-groups-checklist.csv');
+  assert.ok(csv.text.startsWith('\ufeff'), 'starts with a UTF-8 byte order mark');
+  assert.ok(csv.text.includes('\r\n'), 'CRLF line ends');
+  const rows = parseCsv(csv.text.slice(1));
+  assert.deepEqual(rows[0], ['Phase', 'Item', 'Done', 'Owner', 'Target date', 'Status', 'Notes', 'Link', 'ID']);
+  assert.deepEqual(rows[1], ['Plan', 'Go Live date', '', '', '2030-06-03', '', '', '', 'go-live']);
+  assert.equal(rows.length, 2 + 13);
+  assert.deepEqual(rows[2].slice(0, 3), ['The decision to migrate and funding', 'Has the practice completed the GPSoC business case justification template for the migration and provided evidence of the drivers, practice considerations and strategic fit?', 'Yes']);
+  assert.equal(rows[2][5], 'Done');
+  const sam = rows[5];
+  assert.deepEqual(sam.slice(2, 7), ['No', 'Sam "SJ" O\'Neil, CSU', '2030-04-01', 'In progress', 'Line one\nLine two; café']);
+  assert.equal(sam[1], 'Agree a provisional Go Live date');
+  assert.match(sam[7], /^http:\/\/127\.0\.0\.1:\d+\/prm-practice-migration\/guide#agree-a-provisional-go-live-date$/);
+  assert.match(sam[8], /^item-[0-9a-f]{12}$/);
+  assert.ok(csv.text.includes('"Sam ""SJ"" O\'Neil, CSU"'), 'quotes doubled inside a quoted field');
+
+  await withPage(async (page) => {
+    await open(page, CCG);
+    assert.equal(await count(page), '0 of 13 done');
+    assert.match(await importCsv(page, csv.text), /Imported 13 items from progress\.csv/);
+    assert.equal(await count(page), '1 of 13 done');
+    await page.reload();
+    assert.equal(await box(page, 0).isChecked(), true);
+    assert.equal(await page.inputValue('#sp-cl-golive'), '2030-06-03');
+    const item = page.locator('.sp-check').nth(3);
+    assert.equal(await item.locator('[data-field=owner]').inputValue(), 'Sam "SJ" O\'Neil, CSU');
+    assert.equal(await item.locator('[data-field=status]').inputValue(), 'In progress');
+    assert.equal(await item.locator('[data-field=notes]').inputValue(), 'Line one\nLine two; café');
+    assert.equal(await item.locator('[data-field=date]').inputValue(), '2030-04-01');
+    // Exporting again gives the same rows (links aside, which carry the server's port).
+    const again = parseCsv((await exportCsv(page)).text.slice(1)).map((r) => r.slice(0, 7).concat(r[8]));
+    assert.deepEqual(again, rows.map((r) => r.slice(0, 7).concat(r[8])));
+  });
+});
+
+test('a malformed CSV is refused with its row and reason, and nothing saved is lost', async () => {
+  await withPage(async (page) => {
+    await open(page, CCG);
+    await box(page, 0).check();
+    await page.fill('#sp-cl-golive', '2030-06-03');
+    const good = (await exportCsv(page)).text;
+    const before = await saved(page);
+    const lines = good.split('\r\n');
+    const cases = [
+      [lines.slice(0, 4).concat(lines[4].replace(/,No,/, ',Maybe,')).join('\r\n'), /Row 5: Done is “Maybe”; use Yes or No/],
+      [lines.slice(0, 3).concat(lines[3].replace(/,(Not started|Done),/, ',Finished,')).join('\r\n'), /Row 4: status “Finished” is not one of Not started, In progress, Done, Blocked/],
+      [lines.slice(0, 3).concat(lines[3] + ',extra').join('\r\n'), /Row 4: it has 10 fields, the header has 9/],
+      [lines.slice(0, 3).concat(lines[3].replace(/item-[0-9a-f]{12}$/, 'not-an-id')).join('\r\n'), /Row 4: “not-an-id” is not a checklist item ID/],
+      [lines.slice(0, 2).concat(lines[2].replace(/,Yes,,/, ',Yes,,"2030-13-45')).join('\r\n'), /never closed/],
+      [lines.slice(0, 2).concat(lines[2].replace(/,Yes,,,/, ',Yes,,2030-02-30,')).join('\r\n'), /Row 3: “2030-02-30” is not a date/],
+      ['Name,Done\r\nx,Yes\r\n', /Row 1: there is no “Phase” column/],
+    ];
+    for (const [text, reason] of cases) {
+      const said = await importCsv(page, text, 'broken.csv');
+      assert.match(said, /^Nothing was imported from broken\.csv\./);
+      assert.match(said, reason);
+      assert.equal(await page.locator('#sp-cl-message').getAttribute('class'), 'sp-cl__message sp-cl__message--error');
+      assert.equal(await saved(page), before, 'saved state unchanged');
+    }
+    assert.equal(await count(page), '1 of 13 done');
+    await page.reload();
+    assert.equal(await box(page, 0).isChecked(), true);
+    assert.equal(await page.inputValue('#sp-cl-golive'), '2030-06-03');
+  });
+});
+
+test('reset asks first, and clears only when confirmed', async () => {
+  await withPage(async (page) => {
+    await open(page, CCG);
+    await box(page, 0).check();
+    page.once('dialog', (d) => d.dismiss());
+    await page.click('[data-action=reset]');
+    assert.equal(await box(page, 0).isChecked(), true);
+    let asked = '';
+    page.once('dialog', (d) => { asked = d.message(); d.accept(); });
+    await page.click('[data-action=reset]');
+    assert.match(asked, /Clear every tick/);
+    assert.equal(await box(page, 0).isChecked(), false);
+    assert.equal(await count(page), '0 of 13 done');
+    assert.equal(await saved(page), null);
+    await page.reload();
+    assert.equal(await box(page, 0).isChecked(), false);
+  });
+});
+
+test('saved items no longer on the page are ignored but kept for export', async () => {
+  await withPage(async (page) => {
+    await open(page, CCG);
+    const id = await page.locator('.sp-check').first().getAttribute('id');
+    await page.evaluate(([k, id]) => localStorage.setItem(k, JSON.stringify({
+      v: 1, items: {
+        [id]: { done: true, owner: 'Kim', date: '', status: 'Done', notes: '' },
+        'item-0123456789ab': { done: true, owner: 'Lee', date: '2030-01-01', status: 'Done', notes: 'old', item: 'A question the page dropped', phase: 'Old phase' },
+      },
+    })), [KEY, id]);
+    await page.reload();
+    assert.equal(await count(page), '1 of 13 done');
+    await box(page, 1).check();
+    const rows = parseCsv((await exportCsv(page)).text.slice(1));
+    assert.deepEqual(rows.at(-1), ['Old phase', 'A question the page dropped', 'Yes', 'Lee', '2030-01-01', 'Done', 'old', '', 'item-0123456789ab']);
+    assert.ok(JSON.parse(await saved(page)).items['item-0123456789ab'], 'kept in storage');
+  });
+});
+
+test('keyboard alone (Tab, Space, typing) ticks, edits, plans, exports and resets', async () => {
+  await withPage(async (page) => {
+    await open(page, CCG);
+    await tabTo(page, '#sp-cl-golive');
+    await page.keyboard.type('06032030');
+    assert.equal(await page.inputValue('#sp-cl-golive'), '2030-06-03');
+    const first = await page.locator('.sp-check__box').first().getAttribute('id');
+    await tabTo(page, `#${first}`);
+    await page.keyboard.press('Space');
+    assert.equal(await box(page, 0).isChecked(), true);
+    assert.equal(await count(page), '1 of 13 done');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.className), 'sp-check__summary');
+    await page.keyboard.press('Space');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Ada');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('01022030');
+    const item = page.locator('.sp-check').first();
+    // Chromium's date picker button takes a Tab stop of its own.
+    await tabTo(page, `#${await item.getAttribute('id')}-status`);
+    await page.keyboard.press('ArrowUp'); // Done (set by the tick) → In progress
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Asked on the phone');
+    assert.equal(await item.locator('[data-field=owner]').inputValue(), 'Ada');
+    assert.equal(await item.locator('[data-field=date]').inputValue(), '2030-01-02');
+    assert.equal(await item.locator('[data-field=status]').inputValue(), 'In progress');
+    assert.equal(await box(page, 0).isChecked(), false, 'status In progress unticks');
+    assert.equal(await item.locator('[data-field=notes]').inputValue(), 'Asked on the phone');
+
+    await tabTo(page, '[data-action=export]');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Space')]);
+    assert.match(fs.readFileSync(await download.path(), 'utf8'), /,Ada,2030-01-02,In progress,Asked on the phone,/);
+
+    await tabTo(page, '[data-action=reset]');
+    page.once('dialog', (d) => d.accept());
+    await page.keyboard.press('Space');
+    assert.equal(await saved(page), null);
+    assert.equal(await item.locator('[data-field=owner]').inputValue(), '');
+  }, { locale: 'en-US' });
+});
+
+test('no request leaves the page and no cookie is set', async () => {
+  await withPage(async (page, context) => {
+    const requests = [];
+    page.on('request', (r) => requests.push(r.url()));
+    await open(page, CCG);
+    await page.waitForLoadState('networkidle');
+    for (const url of requests) assert.ok(url.startsWith(site.origin + '/'), `page load asked only its own site: ${url}`);
+    requests.length = 0;
+    await box(page, 0).check();
+    await page.locator('.sp-check__summary').first().click();
+    await page.locator('[data-field=owner]').first().fill('Ana');
+    await page.fill('#sp-cl-golive', '2030-06-03');
+    const { text } = await exportCsv(page);
+    await importCsv(page, text);
+    page.once('dialog', (d) => d.accept());
+    await page.click('[data-action=reset]');
+    await page.waitForTimeout(300);
+    assert.deepEqual(requests.filter((u) => !u.startsWith('blob:')), [], 'no network requests after load');
+    assert.deepEqual(await context.cookies(), []);
+  });
+});
+
+test('without JavaScript the page is a plain list that says what JavaScript adds', async () => {
+  await withPage(async (page) => {
+    await open(page, CCG);
+    assert.equal(await page.locator('.sp-cl__nojs').isVisible(), true);
+    assert.equal(await page.locator('.sp-check__box').first().isVisible(), false);
+    assert.equal(await page.locator('.sp-cl__tools').isVisible(), false);
+    assert.equal(await page.locator('.sp-check__details').first().isVisible(), false);
+    assert.equal(await page.locator('.sp-check__text').first().isVisible(), true);
+    assert.equal(await page.locator('.sp-check__subs li').first().textContent(), 'If so, is there sufficent mechanisims to pay for the new requirements?');
+  }, { javaScriptEnabled: false });
+});
+
+test('print hides navigation and tools and keeps ticks, owners and dates', async () => {
+  await withPage(async (page) => {
+    await open(page, CCG);
+    await box(page, 0).check();
+    await page.locator('.sp-check__summary').first().click();
+    await page.locator('[data-field=owner]').first().fill('Mo');
+    await page.emulateMedia({ media: 'print' });
+    for (const hidden of ['.sp-header__nav', '.sp-sidebar', '.sp-cl__toolbar', '.sp-check__details']) {
+      assert.equal(await page.locator(hidden).first().isVisible(), false, `${hidden} hidden in print`);
+    }
+    assert.equal(await box(page, 0).isVisible(), true);
+    assert.equal(await box(page, 0).evaluate((b) => getComputedStyle(b).printColorAdjust), 'exact');
+    assert.match(await page.locator('.sp-check__meta').first().textContent(), /Owner: Mo/);
+  });
+});
+
+for (const role of ROLES) {
+  test(`axe-core finds no WCAG 2.2 A/AA violations on ${role} with items ticked and details open`, async () => {
+    await withPage(async (page) => {
+      await open(page, role);
+      await page.fill('#sp-cl-golive', '2020-01-06');
+      for (const n of [0, 1, 4]) await box(page, n).check();
+      for (const n of [0, 2]) {
+        const item = page.locator('.sp-check').nth(n);
+        await item.locator('.sp-check__summary').click();
+        await item.locator('[data-field=owner]').fill('Jo');
+      }
+      await page.addScriptTag({ path: AXE });
+      const result = await page.evaluate(() => window.axe.run(document, {
+        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+      }));
+      const found = result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join('; ')})`);
+      assert.deepEqual(found, []);
+      assert.ok(result.passes.length > 10, 'axe ran its rules');
+    });
+  });
+}

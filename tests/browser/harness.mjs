@@ -1,0 +1,56 @@
+// Shared set-up for the browser tests: a static server for a built site on 127.0.0.1 and
+// Debian's headless Chromium driven by playwright-core. The site comes from SITE_DIR (built
+// by tests/browser_checklist.rs); BASEURL is its baseurl.
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import os from 'node:os';
+import { chromium } from 'playwright-core';
+
+export const SITE_DIR = process.env.SITE_DIR;
+export const BASEURL = process.env.BASEURL ?? '/prm-practice-migration';
+export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+const TYPES = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript', '.svg': 'image/svg+xml', '.xml': 'application/xml', '.png': 'image/png', '.ico': 'image/x-icon' };
+
+// Serves SITE_DIR under BASEURL the way a static host does (`/a/b` → a/b.html or a/b/index.html).
+export function serve() {
+  const server = http.createServer((req, res) => {
+    let url = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    if (!url.startsWith(BASEURL + '/') && url !== BASEURL) { res.writeHead(404).end(); return; }
+    const rel = url.slice(BASEURL.length).replace(/^\/+/, '');
+    const candidates = [rel, rel + '.html', path.join(rel, 'index.html')];
+    for (const c of candidates) {
+      const file = path.join(SITE_DIR, c);
+      if (!file.startsWith(SITE_DIR)) break;
+      if (fs.existsSync(file) && fs.statSync(file).isFile()) {
+        res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+        res.end(fs.readFileSync(file));
+        return;
+      }
+    }
+    res.writeHead(404).end('not found');
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
+    const origin = `http://127.0.0.1:${server.address().port}`;
+    resolve({ server, origin, url: (p) => origin + BASEURL + p, close: () => new Promise((r) => server.close(r)) });
+  }));
+}
+
+// A fresh profile each time: nothing saved from an earlier test.
+export async function launch(options = {}) {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    acceptDownloads: true,
+    viewport: { width: 1100, height: 900 },
+    ...options,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+  return {
+    context,
+    close: async () => { await context.close(); fs.rmSync(profile, { recursive: true, force: true }); },
+  };
+}
