@@ -10,8 +10,9 @@
 //! flavours), then builds it `--runs` times with each tool, interleaved (signpost, hugo,
 //! jekyll, signpost, …) so a busy moment of the machine hits all of them. Each run writes a
 //! fresh output folder under `--out-root` (default `<work>/out`); outputs are deleted only
-//! after all runs of a page count, because deleting thousands of files just before a build
-//! slows file creation on some filesystems (ext4 without a journal, as on the bench VM).
+//! after the last build, because deleting thousands of files slows file creation for the
+//! next few minutes on some filesystems (ext4 without a journal, as on the bench VM). For the
+//! same reason an existing generated site is reused, not rewritten.
 //! Jekyll's `.jekyll-cache` is removed before each Jekyll run, so every build is cold.
 //!
 //! Wall time is measured here; peak RSS and user+system CPU come from `/usr/bin/time` (the
@@ -163,6 +164,8 @@ fn bench(args: &Args) -> Result<(), String> {
     println!("| pages | tool | runs | wall median (s) | wall best (s) | CPU median (s) | peak RSS median (MB) | median wall vs signpost |");
     println!("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
     let mut commands = Vec::new();
+    // Output folders, deleted only when every build is done (see the top of this file).
+    let mut finished = Vec::new();
     for &pages in &args.pages {
         let site = args.work.join(format!("site-{pages}"));
         let hugo_site = args.work.join(format!("hugo-{pages}"));
@@ -221,7 +224,10 @@ fn bench(args: &Args) -> Result<(), String> {
                 list.len()
             );
         }
-        let _ = std::fs::remove_dir_all(&outs);
+        finished.push(outs);
+    }
+    for outs in finished {
+        let _ = std::fs::remove_dir_all(outs);
     }
     println!();
     println!("Commands (first run of each; later runs differ only in the output folder):");
