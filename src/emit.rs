@@ -309,14 +309,9 @@ fn sitemap(site: &Site) -> String {
     xml
 }
 
-/// Writes `files` to `out` through a sibling temporary folder swapped in at the end.
-pub fn write(out: &Path, files: &[OutputFile]) -> Result<()> {
-    write_via(out, |dir| write_all(dir, files))
-}
-
 /// `build`'s path: each page is written as soon as its layout is rendered, so the whole site
 /// is never held in memory (on 10,000 pages that halves peak memory and saves the page
-/// faults of filling it). Same all-or-nothing swap as [`write`]. Returns the file count.
+/// faults of filling it). Written to a temporary folder swapped in at the end: all or nothing. Returns the file count.
 pub fn emit_to_disk(
     out: &Path,
     site: &Site,
@@ -384,11 +379,6 @@ fn write_via(out: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
         let _ = std::fs::remove_dir_all(&tmp);
     }
     result
-}
-
-fn write_all(dir: &Path, files: &[OutputFile]) -> Result<()> {
-    make_dirs(dir, files.iter().map(|f| &f.path))?;
-    files.par_iter().try_for_each(|file| write_file(dir, file))
 }
 
 /// Creates `dir` and the folders the files at `paths` (relative to it) go in.

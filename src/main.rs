@@ -15,32 +15,50 @@ struct Cli {
     command: Command,
 }
 
+/// The flags every command that reads a site shares.
+#[derive(clap::Args)]
+struct SiteArgs {
+    /// Site root to read (a Jekyll-style folder with _config.yml).
+    #[arg(long, default_value = "content")]
+    root: PathBuf,
+    /// URL prefix the site is served under, e.g. /prm-practice-migration ("" for none);
+    /// overrides baseurl in _config.yml.
+    #[arg(long)]
+    baseurl: Option<String>,
+    /// Theme folder to use instead of the embedded nhsuk theme.
+    #[arg(long)]
+    theme: Option<PathBuf>,
+}
+
+impl SiteArgs {
+    fn options(self, drafts: bool) -> signpost::Options {
+        signpost::Options {
+            root: self.root,
+            baseurl: self.baseurl,
+            theme: self.theme,
+            drafts,
+            ..Default::default()
+        }
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Build the site into a folder of static files.
     Build {
-        /// Site root to read (a Jekyll-style folder with _config.yml).
-        #[arg(long, default_value = "content")]
-        root: PathBuf,
+        #[command(flatten)]
+        site: SiteArgs,
         /// Folder to write the site to; replaced only when the build succeeds.
         #[arg(long, default_value = "_site")]
         out: PathBuf,
-        /// URL prefix the site is served under, e.g. /prm-practice-migration ("" for none);
-        /// overrides baseurl in _config.yml.
-        #[arg(long)]
-        baseurl: Option<String>,
-        /// Theme folder to use instead of the embedded nhsuk theme.
-        #[arg(long)]
-        theme: Option<PathBuf>,
         /// Include pages marked `draft: true`.
         #[arg(long)]
         drafts: bool,
     },
     /// Check every internal link, anchor and page reference; write nothing.
     Check {
-        /// Site root to check (a Jekyll-style folder with _config.yml).
-        #[arg(long, default_value = "content")]
-        root: PathBuf,
+        #[command(flatten)]
+        site: SiteArgs,
         /// human (rustc-style), github (workflow commands) or json (one object on stdout).
         #[arg(long, value_enum, default_value = "human")]
         format: CheckFormat,
@@ -56,12 +74,6 @@ enum Command {
         /// Cache file for external results (default: ~/.cache/signpost/external-links.json).
         #[arg(long)]
         external_cache: Option<PathBuf>,
-        /// Check with this baseurl instead of the one in _config.yml.
-        #[arg(long)]
-        baseurl: Option<String>,
-        /// Theme folder to use instead of the embedded nhsuk theme.
-        #[arg(long)]
-        theme: Option<PathBuf>,
         /// Include pages marked `draft: true`.
         #[arg(long)]
         drafts: bool,
@@ -80,21 +92,14 @@ enum Command {
     },
     /// Preview the site: build in memory, serve on 127.0.0.1, rebuild and reload on save.
     Serve {
-        /// Site root to read (a Jekyll-style folder with _config.yml).
-        #[arg(long, default_value = "content")]
-        root: PathBuf,
+        #[command(flatten)]
+        site: SiteArgs,
         /// Port to listen on; 0 picks a free one.
         #[arg(long, default_value_t = 4000)]
         port: u16,
         /// Address to listen on. Keep the default unless you mean to share drafts.
         #[arg(long, default_value = "127.0.0.1")]
         bind: std::net::IpAddr,
-        /// URL prefix to serve under ("" for none); overrides baseurl in _config.yml.
-        #[arg(long)]
-        baseurl: Option<String>,
-        /// Theme folder to use instead of the embedded nhsuk theme.
-        #[arg(long)]
-        theme: Option<PathBuf>,
         /// Open the site in the default browser.
         #[arg(long)]
         open: bool,
@@ -122,20 +127,8 @@ enum Deny {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Build {
-            root,
-            out,
-            baseurl,
-            theme,
-            drafts,
-        } => {
-            let options = signpost::Options {
-                root,
-                baseurl,
-                theme,
-                drafts,
-                ..Default::default()
-            };
+        Command::Build { site, out, drafts } => {
+            let options = site.options(drafts);
             signpost::build(&options, &out).map(|report| {
                 eprintln!(
                     "built {} pages ({} files) into {}{}",
@@ -151,24 +144,16 @@ fn main() -> ExitCode {
             })
         }
         Command::Check {
-            root,
+            site,
             format,
             deny,
             external,
             timeout,
             external_cache,
-            baseurl,
-            theme,
             drafts,
         } => {
             let options = signpost::check::CheckOptions {
-                site: signpost::Options {
-                    root,
-                    baseurl,
-                    theme,
-                    drafts,
-                    ..Default::default()
-                },
+                site: site.options(drafts),
                 external: external.then(|| signpost::check::external::Settings {
                     cache: external_cache.or_else(signpost::check::external::default_cache_file),
                     timeout: std::time::Duration::from_secs_f64(timeout.clamp(0.001, 3600.0)),
@@ -179,20 +164,13 @@ fn main() -> ExitCode {
         }
         Command::Notes { root, tag, format } => run_notes(&root, tag.as_deref(), format),
         Command::Serve {
-            root,
+            site,
             port,
             bind,
-            baseurl,
-            theme,
             open,
         } => run_serve(
             signpost::serve::ServeOptions {
-                build: signpost::Options {
-                    root,
-                    baseurl,
-                    theme,
-                    ..Default::default()
-                },
+                build: site.options(false),
                 bind,
                 port,
                 ..Default::default()
