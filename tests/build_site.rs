@@ -310,3 +310,21 @@ fn odd_input_never_panics() {
         assert!(!err.contains("panicked"), "{body:?}: {err}");
     }
 }
+
+#[test]
+fn data_files_in_folders_nest_under_site_data() {
+    let site = common::site(&[
+        ("_config.yml", "title: T\n"),
+        ("_data/team/lead.yml", "name: Sam\n"),
+        ("_data/phases.json", "[{\"id\": \"go-live\"}]\n"),
+        (
+            "index.md",
+            "---\nlayout: none\n---\nLead: {{ site.data.team.lead.name }}, first phase {{ site.data.phases.0.id }}.\n",
+        ),
+    ]);
+    let out = site.path().join("_out");
+    let (code, err) = common::build(site.path(), &out, &[]);
+    assert_eq!(code, 0, "{err}");
+    let html = common::read(out.join("index.html"));
+    assert!(html.contains("Lead: Sam, first phase go-live."), "{html}");
+}

@@ -56,16 +56,18 @@ pub fn strip_comments(
     let mut rest = html;
     let mut pos = 0;
     loop {
-        if let Some(comment) = open.as_mut() {
+        if let Some(mut comment) = open.take() {
             match rest.find("-->") {
                 Some(end) => {
                     comment.text.push_str(&rest[..end]);
-                    found.push(open.take().unwrap_or_else(|| unreachable!()));
+                    found.push(comment);
                     rest = &rest[end + 3..];
                     pos += end + 3;
                 }
                 None => {
+                    // Still open: the next call goes on with it.
                     comment.text.push_str(rest);
+                    *open = Some(comment);
                     return out;
                 }
             }

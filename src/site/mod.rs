@@ -295,28 +295,35 @@ fn load_data(root: &Path) -> Result<(Map<String, Value>, Vec<DataFile>)> {
             .map_or(inner.as_str(), |(stem, _)| stem)
             .split('/')
             .collect();
-        let mut slot = &mut data;
-        for part in &key_path[..key_path.len() - 1] {
-            let next = slot
-                .entry(part.to_string())
-                .or_insert_with(|| Value::Object(Map::new()));
-            if !next.is_object() {
-                *next = Value::Object(Map::new());
-            }
-            let Value::Object(map) = next else {
-                unreachable!()
-            };
-            slot = map;
-        }
-        let name = key_path.join(".");
-        slot.insert(key_path[key_path.len() - 1].to_string(), value);
+        insert_at(&mut data, &key_path, value);
         files.push(DataFile {
-            name,
+            name: key_path.join("."),
             path: rel,
             text,
         });
     }
     Ok((data, files))
+}
+
+/// Puts `value` at `path` in nested maps, making (or replacing) maps on the way.
+fn insert_at(map: &mut Map<String, Value>, path: &[&str], value: Value) {
+    match path {
+        [] => {}
+        [last] => {
+            map.insert(last.to_string(), value);
+        }
+        [first, rest @ ..] => {
+            let entry = map
+                .entry(first.to_string())
+                .or_insert_with(|| Value::Object(Map::new()));
+            if !entry.is_object() {
+                *entry = Value::Object(Map::new());
+            }
+            if let Value::Object(inner) = entry {
+                insert_at(inner, rest, value);
+            }
+        }
+    }
 }
 
 fn load_collections(root: &Path, config: &Config) -> Result<BTreeMap<String, Vec<Doc>>> {
