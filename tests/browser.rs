@@ -1,5 +1,6 @@
-//! Checklists in a real headless Chromium: builds the guide, then runs the Node tests in
-//! tests/browser/ (playwright-core driving /usr/bin/chromium, axe-core for accessibility).
+//! The guide in a real headless Chromium: builds it, then runs the Node tests in
+//! tests/browser/ (playwright-core driving /usr/bin/chromium, axe-core for accessibility):
+//! `theme.test.mjs` (every page at 320px, print, skip link, axe) and `checklist.test.mjs`.
 //! Without Chromium, Node or the test's npm packages the test says SKIPPED loudly and
 //! passes, unless SIGNPOST_REQUIRE_BROWSER=1 (CI), where it fails.
 
@@ -32,7 +33,7 @@ fn missing(chromium: &str, browser_dir: &Path) -> Option<String> {
 }
 
 #[test]
-fn checklists_work_in_headless_chromium() {
+fn the_guide_works_in_headless_chromium() {
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     let browser_dir = common::repo().join("tests/browser");
     if let Some(why) = missing(&chromium, &browser_dir) {
@@ -42,7 +43,7 @@ fn checklists_work_in_headless_chromium() {
         // Straight to stderr, past the test harness's capture, so a skip is never silent.
         let _ = writeln!(
             std::io::stderr(),
-            "\n*** SKIPPED: {why}: checklist browser tests did not run ***\n"
+            "\n*** SKIPPED: {why}: browser tests (theme, checklists) did not run ***\n"
         );
         return;
     }
@@ -53,7 +54,7 @@ fn checklists_work_in_headless_chromium() {
     assert_eq!(code, 0, "the guide builds: {stderr}");
 
     let run = Command::new("node")
-        .args(["--test", "checklist.test.mjs"])
+        .args(["--test", "theme.test.mjs", "checklist.test.mjs"])
         .current_dir(&browser_dir)
         .env("SITE_DIR", &site)
         .env("BASEURL", "/prm-practice-migration")
