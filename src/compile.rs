@@ -31,6 +31,19 @@ pub struct Compiled {
     pub graph: Graph,
 }
 
+impl Compiled {
+    /// The emit stage over this compilation.
+    pub fn emitter(&self, preview: bool) -> emit::Emitter<'_> {
+        emit::Emitter::new(
+            &self.site,
+            &self.rendered,
+            &self.graph,
+            &self.theme,
+            preview,
+        )
+    }
+}
+
 pub fn theme_source(options: &Options, site: &Site) -> ThemeSource {
     match (&options.theme, &site.config.theme) {
         (Some(dir), _) => ThemeSource::Dir(dir.clone()),
@@ -180,17 +193,7 @@ pub fn render_only(
 pub fn compile_files(options: &Options) -> Result<(Compiled, Vec<OutputFile>)> {
     let compiled = compile(options)?;
     refuse_clashes(&compiled.graph)?;
-    let files = timed("layout", || {
-        emit::emit(
-            &compiled.site,
-            &compiled.rendered,
-            &compiled.graph,
-            &compiled.theme,
-            &emit::EmitOptions {
-                preview: options.preview,
-            },
-        )
-    })?;
+    let files = timed("layout", || compiled.emitter(options.preview).all())?;
     Ok((compiled, files))
 }
 
@@ -249,16 +252,7 @@ pub fn build(options: &Options, out: &Path) -> Result<BuildReport> {
     let compiled = compile(&options)?;
     refuse_clashes(&compiled.graph)?;
     let files = timed("emit", || {
-        emit::emit_to_disk(
-            &out_abs,
-            &compiled.site,
-            &compiled.rendered,
-            &compiled.graph,
-            &compiled.theme,
-            &emit::EmitOptions {
-                preview: options.preview,
-            },
-        )
+        compiled.emitter(options.preview).to_disk(&out_abs)
     })?;
     Ok(BuildReport {
         pages: compiled.site.pages.len(),

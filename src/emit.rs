@@ -92,193 +92,219 @@ pub fn check_layouts(site: &Site, theme: &Theme) -> Result<()> {
     Ok(())
 }
 
-pub struct EmitOptions {
-    pub preview: bool,
+/// The emit stage's inputs: what load, render and resolve produced, and the theme.
+pub struct Emitter<'a> {
+    site: &'a Site,
+    rendered: &'a [Rendered],
+    graph: &'a Graph,
+    theme: &'a Theme,
+    /// Served by `signpost serve` (templates see `preview`).
+    preview: bool,
+    /// [`site_value`] of `site`, computed once for every page.
+    site_json: Value,
 }
 
-/// Renders every page, redirect, the sitemap and the 404 page into memory.
-pub fn emit(
-    site: &Site,
-    rendered: &[Rendered],
-    graph: &Graph,
-    theme: &Theme,
-    options: &EmitOptions,
-) -> Result<Vec<OutputFile>> {
-    let site_json = site_value(site);
-    let mut files: Vec<OutputFile> = (0..site.pages.len())
-        .into_par_iter()
-        .map(|i| emit_page(site, rendered, graph, theme, options, &site_json, i))
-        .collect::<Result<Vec<_>>>()?;
-    files.extend(emit_rest(site, graph, theme, options, &site_json)?);
-    Ok(files)
-}
-
-/// Page `i` wrapped in its layout. `site_json` is [`site_value`] of `site` (computed once by
-/// the caller). Serve calls this for just the pages whose inputs changed.
-pub fn emit_page(
-    site: &Site,
-    rendered: &[Rendered],
-    graph: &Graph,
-    theme: &Theme,
-    options: &EmitOptions,
-    site_json: &Value,
-    i: usize,
-) -> Result<OutputFile> {
-    let page = &site.pages[i];
-    let base = site.config.baseurl.as_str();
-    let body = fill_links(&rendered[i].html, |l| {
-        crate::markdown::html::escape(graph.hrefs[i].get(l).map_or("", String::as_str))
-    });
-    let layout = page.layout().unwrap_or("default");
-    let html = if layout == "none" {
-        body
-    } else {
-        let links = &graph.pages[i];
-        let mut page_json = page_value(site, i);
-        page_json.insert("content".into(), Value::String(body));
-        let mut pagination = Map::new();
-        if let Some(p) = &links.previous {
-            pagination.insert("previous".into(), ref_value(p));
+impl<'a> Emitter<'a> {
+    pub fn new(
+        site: &'a Site,
+        rendered: &'a [Rendered],
+        graph: &'a Graph,
+        theme: &'a Theme,
+        preview: bool,
+    ) -> Self {
+        Emitter {
+            site,
+            rendered,
+            graph,
+            theme,
+            preview,
+            site_json: site_value(site),
         }
-        if let Some(n) = &links.next {
-            pagination.insert("next".into(), ref_value(n));
-        }
-        // Built as JSON values and moved into the context: `Context::insert` (and `json!`)
-        // would serialize, that is deep-copy, each of them again for every page.
-        let mut nav = Map::new();
-        for (key, items) in [
-            ("menu", &graph.navigation.menu),
-            ("sidebar", &graph.navigation.sidebar),
-            ("checklists", &graph.navigation.checklists),
-            ("promo", &graph.navigation.promo),
-        ] {
-            nav.insert(key.into(), nav_value(items, Some(i)));
-        }
-        let checklist = serde_json::to_value(&rendered[i].checklist).map_err(|e| {
-            Error::content(
-                Location::new(page.source.path.clone(), 1, 1),
-                format!("checklist: {e}"),
-            )
-        })?;
-        let mut values = Map::new();
-        values.insert("site".into(), site_json.clone());
-        values.insert("base".into(), Value::String(base.to_string()));
-        values.insert("page".into(), Value::Object(page_json));
-        values.insert("nav".into(), Value::Object(nav));
-        values.insert(
-            "breadcrumbs".into(),
-            Value::Array(links.breadcrumbs.iter().map(ref_value).collect()),
-        );
-        values.insert("pagination".into(), Value::Object(pagination));
-        values.insert(
-            "roles".into(),
-            Value::Array(links.roles.iter().map(ref_value).collect()),
-        );
-        values.insert("preview".into(), Value::Bool(options.preview));
-        values.insert("checklist".into(), checklist);
-        let context = tera::Context::from_value(Value::Object(values)).map_err(|e| {
-            Error::content(
-                Location::new(page.source.path.clone(), 1, 1),
-                format!("layout `{layout}` context: {e}"),
-            )
-        })?;
-        theme
-            .render(&format!("layouts/{layout}.html"), &context)
-            .map_err(|m| {
-                Error::content(
-                    Location::new(page.source.path.clone(), 1, 1),
-                    format!("layout `{layout}` failed: {m}"),
-                )
-            })?
-    };
-    Ok(OutputFile {
-        path: url::output_path(&page.url),
-        content: Content::Bytes(html.into_bytes()),
-    })
-}
-
-/// Everything but the pages: redirects, 404 page, sitemap, site assets and theme statics.
-pub fn emit_rest(
-    site: &Site,
-    graph: &Graph,
-    theme: &Theme,
-    options: &EmitOptions,
-    site_json: &Value,
-) -> Result<Vec<OutputFile>> {
-    let base = site.config.baseurl.as_str();
-    let mut files: Vec<OutputFile> = Vec::new();
-    let page_paths: std::collections::HashSet<String> = site
-        .pages
-        .iter()
-        .map(|p| url::output_path(&p.url))
-        .collect();
-    for redirect in &graph.table.redirects {
-        let mut context = tera::Context::new();
-        context.insert("site", &site_json);
-        context.insert("base", base);
-        context.insert("target", &format!("{base}{}", site.pages[redirect.to].url));
-        context.insert(
-            "page",
-            &json!({"url": redirect.from, "title": site.pages[redirect.to].title()}),
-        );
-        let html = theme.render("redirect.html", &context).map_err(|m| {
-            Error::content(
-                Location::new(site.pages[redirect.to].source.path.clone(), 1, 1),
-                format!("redirect page failed: {m}"),
-            )
-        })?;
-        files.push(OutputFile {
-            path: url::output_path(&redirect.from),
-            content: Content::Bytes(html.into_bytes()),
-        });
     }
 
-    let mut written = page_paths;
-    written.extend(files.iter().map(|f| f.path.clone()));
-    if !written.contains("404.html") {
-        let mut context = tera::Context::new();
-        context.insert("site", &site_json);
-        context.insert("base", base);
-        context.insert(
+    /// Every page, redirect, the sitemap and the 404 page, in memory.
+    pub fn all(&self) -> Result<Vec<OutputFile>> {
+        let mut files: Vec<OutputFile> = (0..self.site.pages.len())
+            .into_par_iter()
+            .map(|i| self.page(i))
+            .collect::<Result<Vec<_>>>()?;
+        files.extend(self.rest()?);
+        Ok(files)
+    }
+
+    /// Page `i` wrapped in its layout. Serve calls this for just the pages whose inputs changed.
+    pub fn page(&self, i: usize) -> Result<OutputFile> {
+        let (site, rendered, graph, theme) = (self.site, self.rendered, self.graph, self.theme);
+        let site_json = &self.site_json;
+        let page = &site.pages[i];
+        let base = site.config.baseurl.as_str();
+        let body = fill_links(&rendered[i].html, |l| {
+            crate::markdown::html::escape(graph.hrefs[i].get(l).map_or("", String::as_str))
+        });
+        let layout = page.layout().unwrap_or("default");
+        let html = if layout == "none" {
+            body
+        } else {
+            let links = &graph.pages[i];
+            let mut page_json = page_value(site, i);
+            page_json.insert("content".into(), Value::String(body));
+            let mut pagination = Map::new();
+            if let Some(p) = &links.previous {
+                pagination.insert("previous".into(), ref_value(p));
+            }
+            if let Some(n) = &links.next {
+                pagination.insert("next".into(), ref_value(n));
+            }
+            // Built as JSON values and moved into the context: `Context::insert` (and `json!`)
+            // would serialize, that is deep-copy, each of them again for every page.
+            let mut nav = Map::new();
+            for (key, items) in [
+                ("menu", &graph.navigation.menu),
+                ("sidebar", &graph.navigation.sidebar),
+                ("checklists", &graph.navigation.checklists),
+                ("promo", &graph.navigation.promo),
+            ] {
+                nav.insert(key.into(), nav_value(items, Some(i)));
+            }
+            let checklist = serde_json::to_value(&rendered[i].checklist).map_err(|e| {
+                Error::content(
+                    Location::new(page.source.path.clone(), 1, 1),
+                    format!("checklist: {e}"),
+                )
+            })?;
+            let mut values = Map::new();
+            values.insert("site".into(), site_json.clone());
+            values.insert("base".into(), Value::String(base.to_string()));
+            values.insert("page".into(), Value::Object(page_json));
+            values.insert("nav".into(), Value::Object(nav));
+            values.insert(
+                "breadcrumbs".into(),
+                Value::Array(links.breadcrumbs.iter().map(ref_value).collect()),
+            );
+            values.insert("pagination".into(), Value::Object(pagination));
+            values.insert(
+                "roles".into(),
+                Value::Array(links.roles.iter().map(ref_value).collect()),
+            );
+            values.insert("preview".into(), Value::Bool(self.preview));
+            values.insert("checklist".into(), checklist);
+            let context = tera::Context::from_value(Value::Object(values)).map_err(|e| {
+                Error::content(
+                    Location::new(page.source.path.clone(), 1, 1),
+                    format!("layout `{layout}` context: {e}"),
+                )
+            })?;
+            theme
+                .render(&format!("layouts/{layout}.html"), &context)
+                .map_err(|m| {
+                    Error::content(
+                        Location::new(page.source.path.clone(), 1, 1),
+                        format!("layout `{layout}` failed: {m}"),
+                    )
+                })?
+        };
+        Ok(OutputFile {
+            path: url::output_path(&page.url),
+            content: Content::Bytes(html.into_bytes()),
+        })
+    }
+
+    /// Everything but the pages: redirects, 404 page, sitemap, site assets and theme statics.
+    pub fn rest(&self) -> Result<Vec<OutputFile>> {
+        let (site, graph, theme) = (self.site, self.graph, self.theme);
+        let site_json = &self.site_json;
+        let base = site.config.baseurl.as_str();
+        let mut files: Vec<OutputFile> = Vec::new();
+        let page_paths: std::collections::HashSet<String> = site
+            .pages
+            .iter()
+            .map(|p| url::output_path(&p.url))
+            .collect();
+        for redirect in &graph.table.redirects {
+            let mut context = tera::Context::new();
+            context.insert("site", &site_json);
+            context.insert("base", base);
+            context.insert("target", &format!("{base}{}", site.pages[redirect.to].url));
+            context.insert(
+                "page",
+                &json!({"url": redirect.from, "title": site.pages[redirect.to].title()}),
+            );
+            let html = theme.render("redirect.html", &context).map_err(|m| {
+                Error::content(
+                    Location::new(site.pages[redirect.to].source.path.clone(), 1, 1),
+                    format!("redirect page failed: {m}"),
+                )
+            })?;
+            files.push(OutputFile {
+                path: url::output_path(&redirect.from),
+                content: Content::Bytes(html.into_bytes()),
+            });
+        }
+
+        let mut written = page_paths;
+        written.extend(files.iter().map(|f| f.path.clone()));
+        if !written.contains("404.html") {
+            let mut context = tera::Context::new();
+            context.insert("site", &site_json);
+            context.insert("base", base);
+            context.insert(
             "page",
             &json!({"url": "/404.html", "title": "Page not found", "content": "", "description": site.config.description}),
         );
-        context.insert("nav", &json!({"menu": nav_value(&graph.navigation.menu, None), "sidebar": [], "checklists": [], "promo": []}));
-        context.insert("breadcrumbs", &Vec::<Value>::new());
-        context.insert("pagination", &Map::new());
-        context.insert("roles", &Vec::<Value>::new());
-        context.insert("preview", &options.preview);
-        let html = theme.render("layouts/404.html", &context).map_err(|m| {
-            Error::Usage(format!("theme `{}`: layout 404 failed: {m}", theme.label()))
-        })?;
-        files.push(OutputFile {
-            path: "404.html".into(),
-            content: Content::Bytes(html.into_bytes()),
-        });
-    }
-    if !written.contains("sitemap.xml") {
-        files.push(OutputFile {
-            path: "sitemap.xml".into(),
-            content: Content::Bytes(sitemap(site).into_bytes()),
-        });
-    }
-    for asset in &site.assets {
-        files.push(OutputFile {
-            path: asset.path.clone(),
-            content: Content::Copy(site.root.join(&asset.path)),
-        });
-    }
-    let mut taken = written;
-    taken.extend(files.iter().map(|f| f.path.clone()));
-    for (path, bytes) in &theme.statics {
-        if !taken.contains(path) {
+            context.insert("nav", &json!({"menu": nav_value(&graph.navigation.menu, None), "sidebar": [], "checklists": [], "promo": []}));
+            context.insert("breadcrumbs", &Vec::<Value>::new());
+            context.insert("pagination", &Map::new());
+            context.insert("roles", &Vec::<Value>::new());
+            context.insert("preview", &self.preview);
+            let html = theme.render("layouts/404.html", &context).map_err(|m| {
+                Error::Usage(format!("theme `{}`: layout 404 failed: {m}", theme.label()))
+            })?;
             files.push(OutputFile {
-                path: path.clone(),
-                content: Content::Bytes(bytes.clone()),
+                path: "404.html".into(),
+                content: Content::Bytes(html.into_bytes()),
             });
         }
+        if !written.contains("sitemap.xml") {
+            files.push(OutputFile {
+                path: "sitemap.xml".into(),
+                content: Content::Bytes(sitemap(site).into_bytes()),
+            });
+        }
+        for asset in &site.assets {
+            files.push(OutputFile {
+                path: asset.path.clone(),
+                content: Content::Copy(site.root.join(&asset.path)),
+            });
+        }
+        let mut taken = written;
+        taken.extend(files.iter().map(|f| f.path.clone()));
+        for (path, bytes) in &theme.statics {
+            if !taken.contains(path) {
+                files.push(OutputFile {
+                    path: path.clone(),
+                    content: Content::Bytes(bytes.clone()),
+                });
+            }
+        }
+        Ok(files)
     }
-    Ok(files)
+
+    /// `build`'s path: each page is written as soon as its layout is rendered, so the whole
+    /// site is never held in memory (on 10,000 pages that halves peak memory). Written to a
+    /// temporary folder swapped in at the end: all or nothing. Returns the file count.
+    pub fn to_disk(&self, out: &Path) -> Result<usize> {
+        let rest = self.rest()?;
+        let pages = &self.site.pages;
+        write_via(out, |dir| {
+            let page_paths: Vec<String> = pages.iter().map(|p| url::output_path(&p.url)).collect();
+            make_dirs(dir, page_paths.iter().chain(rest.iter().map(|f| &f.path)))?;
+            (0..pages.len())
+                .into_par_iter()
+                .try_for_each(|i| write_file(dir, &self.page(i)?))?;
+            rest.par_iter().try_for_each(|file| write_file(dir, file))
+        })?;
+        Ok(pages.len() + rest.len())
+    }
 }
 
 /// URLs the build writes itself, so links to them resolve.
@@ -307,37 +333,6 @@ fn sitemap(site: &Site) -> String {
     }
     xml.push_str("</urlset>\n");
     xml
-}
-
-/// `build`'s path: each page is written as soon as its layout is rendered, so the whole site
-/// is never held in memory (on 10,000 pages that halves peak memory and saves the page
-/// faults of filling it). Written to a temporary folder swapped in at the end: all or nothing. Returns the file count.
-pub fn emit_to_disk(
-    out: &Path,
-    site: &Site,
-    rendered: &[Rendered],
-    graph: &Graph,
-    theme: &Theme,
-    options: &EmitOptions,
-) -> Result<usize> {
-    let site_json = site_value(site);
-    let rest = emit_rest(site, graph, theme, options, &site_json)?;
-    write_via(out, |dir| {
-        let page_paths: Vec<String> = site
-            .pages
-            .iter()
-            .map(|p| url::output_path(&p.url))
-            .collect();
-        make_dirs(dir, page_paths.iter().chain(rest.iter().map(|f| &f.path)))?;
-        (0..site.pages.len()).into_par_iter().try_for_each(|i| {
-            write_file(
-                dir,
-                &emit_page(site, rendered, graph, theme, options, &site_json, i)?,
-            )
-        })?;
-        rest.par_iter().try_for_each(|file| write_file(dir, file))
-    })?;
-    Ok(site.pages.len() + rest.len())
 }
 
 /// Runs `fill` on a sibling temporary folder, then swaps it in for `out`.

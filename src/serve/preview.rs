@@ -8,7 +8,7 @@
 //! same options writes.
 
 use crate::compile::{self, Compiled, Options};
-use crate::emit::{self, Content, EmitOptions, OutputFile};
+use crate::emit::{self, Content, OutputFile};
 use crate::error::{Error, Result};
 use crate::markdown::Rendered;
 use crate::resolve::{self, Graph, PageLinks, Severity};
@@ -447,21 +447,10 @@ fn emit_quick(
     preview: bool,
 ) -> Result<Files> {
     let site = &compiled.site;
-    let options = EmitOptions { preview };
-    let site_json = emit::site_value(site);
+    let emitter = compiled.emitter(preview);
     let outputs = indices
         .par_iter()
-        .map(|&j| {
-            emit::emit_page(
-                site,
-                &compiled.rendered,
-                &compiled.graph,
-                &compiled.theme,
-                &options,
-                &site_json,
-                j,
-            )
-        })
+        .map(|&j| emitter.page(j))
         .collect::<Result<Vec<_>>>()?;
     let mut files = old_files.clone();
     for output in outputs {
@@ -503,13 +492,12 @@ fn reemit(
                 || graph.hrefs[j] != old.hrefs[j]
         })
         .collect();
-    let options = EmitOptions { preview };
-    let site_json = emit::site_value(site);
+    let emitter = emit::Emitter::new(site, rendered, &graph, theme, preview);
     let mut outputs = targets
         .par_iter()
-        .map(|&j| emit::emit_page(site, rendered, &graph, theme, &options, &site_json, j))
+        .map(|&j| emitter.page(j))
         .collect::<Result<Vec<_>>>()?;
-    outputs.extend(emit::emit_rest(site, &graph, theme, &options, &site_json)?);
+    outputs.extend(emitter.rest()?);
     let mut files = old_files.clone();
     for output in outputs {
         let reread = assets.contains(&output.path);

@@ -41,6 +41,8 @@ async function exportCsv(page) {
   return { name: download.suggestedFilename(), text: fs.readFileSync(await download.path(), 'utf8') };
 }
 async function importCsv(page, text, name = 'progress.csv') {
+  // Clear the last message first, so the wait below sees this import's answer, not the last.
+  await page.evaluate(() => { document.querySelector('#sp-cl-message').textContent = ''; });
   const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('[data-action=import]')]);
   await chooser.setFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(text, 'utf8') });
   await page.locator('#sp-cl-message').filter({ hasText: name }).waitFor();
