@@ -110,8 +110,8 @@ pub fn timed<T>(stage: &str, run: impl FnOnce() -> T) -> T {
     value
 }
 
-/// Load, render and resolve: everything but writing.
-pub fn compile(options: &Options) -> Result<Compiled> {
+/// The load stage and the theme the site asks for.
+pub fn load(options: &Options) -> Result<(Site, Theme)> {
     let site = timed("load", || {
         site::load(&LoadOptions {
             root: options.root.clone(),
@@ -129,6 +129,12 @@ pub fn compile(options: &Options) -> Result<Compiled> {
             },
         )
     })?;
+    Ok((site, theme))
+}
+
+/// Load, render and resolve: everything but writing.
+pub fn compile(options: &Options) -> Result<Compiled> {
+    let (site, theme) = load(options)?;
     emit::check_layouts(&site, &theme)?;
     let rendered = timed("render", || render_pages(&site, &theme, options.preview))?;
     let graph = timed("resolve", || {

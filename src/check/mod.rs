@@ -12,8 +12,7 @@ use crate::emit;
 use crate::error::{Error, Location, Result};
 use crate::markdown::{Note, Rendered};
 use crate::resolve::{self, Diagnostic, Graph, Resolution, Severity};
-use crate::site::{self, LoadOptions, Site};
-use crate::theme::{Theme, Urls};
+use crate::site::{self, Site};
 
 /// What a check found.
 #[derive(Debug, Default)]
@@ -83,23 +82,8 @@ fn as_diagnostic(error: Error, code: &'static str) -> Result<Diagnostic> {
 /// Load, render and resolve, carrying on past pages that fail to render. `Err(Ok(d))` is a
 /// site that cannot be loaded at all, at a known place; `Err(Err(e))` a usage error.
 pub fn compile_tolerant(options: &Options) -> Result<Result<Checked, Diagnostic>> {
-    let site = match site::load(&LoadOptions {
-        root: options.root.clone(),
-        baseurl: options.baseurl.clone(),
-        drafts: options.drafts,
-        skip: options.skip.clone(),
-    }) {
-        Ok(site) => site,
-        Err(e) => return as_diagnostic(e, "load-error").map(Err),
-    };
-    let theme = match Theme::load(
-        &compile::theme_source(options, &site),
-        &Urls {
-            baseurl: site.config.baseurl.clone(),
-            site_url: site.config.url.clone(),
-        },
-    ) {
-        Ok(theme) => theme,
+    let (site, theme) = match compile::load(options) {
+        Ok(loaded) => loaded,
         Err(e) => return as_diagnostic(e, "load-error").map(Err),
     };
     let mut problems = Vec::new();
