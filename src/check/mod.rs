@@ -162,12 +162,6 @@ impl Checked {
 
 /// `signpost check`: every diagnostic, sorted by place.
 pub fn check(options: &CheckOptions) -> Result<Report> {
-    if !options.site.root.is_dir() {
-        return Err(Error::Usage(format!(
-            "site root `{}` does not exist or is not a folder",
-            options.site.root.display()
-        )));
-    }
     let checked = match compile_tolerant(&options.site)? {
         Ok(checked) => checked,
         Err(diagnostic) => {
@@ -205,12 +199,6 @@ pub struct Notes {
 
 /// `signpost notes`: every `<!-- … -->` note in page order, optionally of one tag.
 pub fn notes(options: &Options, tag: Option<&str>) -> Result<Notes> {
-    if !options.root.is_dir() {
-        return Err(Error::Usage(format!(
-            "site root `{}` does not exist or is not a folder",
-            options.root.display()
-        )));
-    }
     let checked = match compile_tolerant(options)? {
         Ok(checked) => checked,
         Err(diagnostic) => {
