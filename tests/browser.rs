@@ -1,19 +1,28 @@
-//! The guide in a real headless Chromium: builds it, then runs the Node tests in
-//! tests/browser/ (playwright-core driving /usr/bin/chromium, axe-core for accessibility):
-//! `theme.test.mjs` (every page at 320px, print, skip link, axe) and `checklist.test.mjs`.
-//! Without Chromium, Node or the test's npm packages the test says SKIPPED loudly and
+//! The guide in real headless browsers: builds it, then runs the Node tests in tests/browser/
+//! against it.
+//! - Chromium (playwright-core driving /usr/bin/chromium, axe-core for accessibility):
+//!   `theme.test.mjs` (every page at 320px, print, skip link, axe) and `checklist.test.mjs`.
+//! - Firefox (puppeteer-core driving /usr/bin/firefox-esr over WebDriver BiDi):
+//!   `firefox.test.mjs` (the checklists and every page, so the JS and CSS work there too).
+//!
+//! Without the browser, Node or the tests' npm packages a test says SKIPPED loudly and
 //! passes, unless SIGNPOST_REQUIRE_BROWSER=1 (CI), where it fails.
 
 mod common;
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Why the browser tests cannot run here, if they cannot.
-fn missing(chromium: &str, browser_dir: &Path) -> Option<String> {
-    if !Path::new(chromium).exists() {
-        return Some("chromium not installed".into());
+/// The folder of the Node browser tests and their npm packages.
+fn browser_dir() -> PathBuf {
+    common::repo().join("tests/browser")
+}
+
+/// Why Node tests driving `browser` (with these npm packages) cannot run here, if they cannot.
+fn missing(browser: &str, install: &str, packages: &[&str]) -> Option<String> {
+    if !Path::new(browser).exists() {
+        return Some(format!("{install} not installed ({browser} missing)"));
     }
     if Command::new("node")
         .arg("--version")
@@ -22,8 +31,8 @@ fn missing(chromium: &str, browser_dir: &Path) -> Option<String> {
     {
         return Some("node not installed".into());
     }
-    for package in ["playwright-core", "axe-core"] {
-        if !browser_dir.join("node_modules").join(package).is_dir() {
+    for package in packages {
+        if !browser_dir().join("node_modules").join(package).is_dir() {
             return Some(format!(
                 "npm package {package} not installed (run `npm ci` in tests/browser)"
             ));
@@ -32,33 +41,36 @@ fn missing(chromium: &str, browser_dir: &Path) -> Option<String> {
     None
 }
 
-#[test]
-fn the_guide_works_in_headless_chromium() {
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    let browser_dir = common::repo().join("tests/browser");
-    if let Some(why) = missing(&chromium, &browser_dir) {
-        if std::env::var("SIGNPOST_REQUIRE_BROWSER").as_deref() == Ok("1") {
-            panic!("SIGNPOST_REQUIRE_BROWSER=1 but {why}");
-        }
-        // Straight to stderr, past the test harness's capture, so a skip is never silent.
-        let _ = writeln!(
-            std::io::stderr(),
-            "\n*** SKIPPED: {why}: browser tests (theme, checklists) did not run ***\n"
-        );
-        return;
+/// True when the tests must be skipped: says so loudly, or fails under
+/// SIGNPOST_REQUIRE_BROWSER=1 where skipping would hide a broken CI image.
+fn skipped(why: Option<String>, what: &str) -> bool {
+    let Some(why) = why else { return false };
+    if std::env::var("SIGNPOST_REQUIRE_BROWSER").as_deref() == Ok("1") {
+        panic!("SIGNPOST_REQUIRE_BROWSER=1 but {why}");
     }
+    // Straight to stderr, past the test harness's capture, so a skip is never silent.
+    let _ = writeln!(
+        std::io::stderr(),
+        "\n*** SKIPPED: {why}: browser tests ({what}) did not run ***\n"
+    );
+    true
+}
 
+/// Builds the guide, then runs `node --test <files>` in tests/browser with SITE_DIR, BASEURL
+/// and `env` set, and fails with node's report unless every test ran and passed.
+fn run_node_tests(files: &[&str], env: &[(&str, &str)]) {
     let out = tempfile::tempdir().expect("temp dir");
     let site = out.path().join("site");
     let (code, stderr) = common::build(&common::repo().join("content"), &site, &[]);
     assert_eq!(code, 0, "the guide builds: {stderr}");
 
     let run = Command::new("node")
-        .args(["--test", "theme.test.mjs", "checklist.test.mjs"])
-        .current_dir(&browser_dir)
+        .arg("--test")
+        .args(files)
+        .current_dir(browser_dir())
         .env("SITE_DIR", &site)
         .env("BASEURL", "/prm-practice-migration")
-        .env("CHROMIUM", &chromium)
+        .envs(env.iter().copied())
         .output()
         .expect("run node");
     let report = format!(
@@ -72,4 +84,32 @@ fn the_guide_works_in_headless_chromium() {
         report.contains("# fail 0") && !report.contains("# pass 0"),
         "{report}"
     );
+}
+
+#[test]
+fn the_guide_works_in_headless_chromium() {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let why = missing(&chromium, "chromium", &["playwright-core", "axe-core"]);
+    if skipped(why, "theme, checklists in Chromium") {
+        return;
+    }
+    run_node_tests(
+        &["theme.test.mjs", "checklist.test.mjs"],
+        &[("CHROMIUM", &chromium)],
+    );
+}
+
+#[test]
+fn checklists_work_in_headless_firefox() {
+    let firefox = std::env::var("FIREFOX").unwrap_or_else(|_| "/usr/bin/firefox-esr".into());
+    // harness.mjs, shared with the Chromium tests, imports playwright-core.
+    let why = missing(
+        &firefox,
+        "firefox-esr",
+        &["puppeteer-core", "playwright-core"],
+    );
+    if skipped(why, "checklists and pages in Firefox") {
+        return;
+    }
+    run_node_tests(&["firefox.test.mjs"], &[("FIREFOX", &firefox)]);
 }
