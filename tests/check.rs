@@ -3,30 +3,12 @@
 
 mod common;
 
-use common::{read, repo, signpost, site};
+use common::{read, repo, signpost, site, Run};
 use serde_json::Value;
 use std::path::Path;
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 fn check(root: &Path, extra: &[&str]) -> Run {
-    let output = signpost()
-        .arg("check")
-        .arg("--root")
-        .arg(root)
-        .args(extra)
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("run signpost check");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    common::run("check", root, extra)
 }
 
 fn json(run: &Run) -> Value {

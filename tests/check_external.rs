@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{signpost, site};
+use common::site;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -108,20 +108,10 @@ fn fixture(base: &str) -> tempfile::TempDir {
 }
 
 fn run(root: &std::path::Path, extra: &[&str]) -> (i32, Value) {
-    let output = signpost()
-        .args(["check", "--format", "json", "--root"])
-        .arg(root)
-        .args(extra)
-        .output()
-        .expect("run signpost check");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let report = serde_json::from_str(&stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {stdout}\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        )
-    });
-    (output.status.code().unwrap_or(-1), report)
+    let run = common::run("check", root, ["--format", "json"].iter().chain(extra));
+    let report = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", run.stdout, run.stderr));
+    (run.code, report)
 }
 
 fn codes(report: &Value) -> Vec<(String, String, Option<String>)> {
@@ -144,7 +134,13 @@ fn external_links_against_a_local_server() {
     let (base, stats) = serve();
     let dir = fixture(&base);
     let cache = dir.path().join("cache/external.json");
-    let cache_arg = cache.to_str().unwrap();
+    let external = [
+        "--external",
+        "--timeout",
+        "1",
+        "--external-cache",
+        cache.to_str().unwrap(),
+    ];
 
     // Without --external nothing is fetched.
     let (code, report) = run(dir.path(), &[]);
@@ -152,16 +148,7 @@ fn external_links_against_a_local_server() {
     assert_eq!(stats.total(), 0);
 
     let started = std::time::Instant::now();
-    let (code, report) = run(
-        dir.path(),
-        &[
-            "--external",
-            "--timeout",
-            "1",
-            "--external-cache",
-            cache_arg,
-        ],
-    );
+    let (code, report) = run(dir.path(), &external);
     let elapsed = started.elapsed();
     assert_eq!(code, 1, "{report}");
     let mut found = codes(&report);
@@ -200,16 +187,7 @@ fn external_links_against_a_local_server() {
     // Second run within a day: answers come from the cache, except the ones that may pass
     // (timeout, 503) which are asked again.
     let before: HashMap<String, usize> = stats.hits.lock().unwrap().clone();
-    let (code, report) = run(
-        dir.path(),
-        &[
-            "--external",
-            "--timeout",
-            "1",
-            "--external-cache",
-            cache_arg,
-        ],
-    );
+    let (code, report) = run(dir.path(), &external);
     assert_eq!(code, 1);
     let mut again = codes(&report);
     again.sort();

@@ -2,22 +2,12 @@
 
 mod common;
 
-use common::{repo, signpost, site};
+use common::{repo, site};
 use serde_json::Value;
 
 fn notes(root: &std::path::Path, extra: &[&str]) -> (i32, String, String) {
-    let output = signpost()
-        .arg("notes")
-        .arg("--root")
-        .arg(root)
-        .args(extra)
-        .output()
-        .expect("run signpost notes");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    let run = common::run("notes", root, extra);
+    (run.code, run.stdout, run.stderr)
 }
 
 const SITE: &[(&str, &str)] = &[

@@ -307,15 +307,7 @@ impl Drop for Running {
 
 fn serve(dir: tempfile::TempDir) -> Running {
     let root = dir.path().canonicalize().expect("root");
-    let server = Server::start(ServeOptions {
-        build: Options {
-            root: root.clone(),
-            ..Default::default()
-        },
-        port: 0,
-        ..Default::default()
-    })
-    .expect("server starts");
+    let server = common::start_server(&root);
     Running {
         addr: server.addr(),
         server: Some(server),

@@ -4,8 +4,6 @@
 mod common;
 
 use common::browser::Browser;
-use signpost::serve::{ServeOptions, Server};
-use signpost::Options;
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(15);
@@ -33,15 +31,7 @@ fn an_open_page_reloads_itself_after_an_edit() {
         "---\nlayout: page\ntitle: Page\npermalink: /page\n---\n\n<link rel=\"stylesheet\" href=\"/live/css/extra.css\">\n\nThe first text.\n",
     )
     .expect("write");
-    let server = Server::start(ServeOptions {
-        build: Options {
-            root: root.clone(),
-            ..Default::default()
-        },
-        port: 0,
-        ..Default::default()
-    })
-    .expect("serve");
+    let server = common::start_server(&root);
     let url = format!("{}page", server.url());
     browser.goto(&url);
     browser.wait_until(

@@ -23,21 +23,54 @@ pub fn signpost() -> Command {
     Command::new(env!("CARGO_BIN_EXE_signpost"))
 }
 
-/// Runs `signpost build --root <root> --out <out> <extra…>`; (exit code, stderr).
-pub fn build(root: &Path, out: &Path, extra: &[&str]) -> (i32, String) {
+/// What one run of the binary printed.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `signpost <command> --root <root> <extra…>` (with `NO_COLOR` unset, so tests that
+/// want it set say so).
+pub fn run<I, S>(command: &str, root: &Path, extra: I) -> Run
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
     let output = signpost()
-        .arg("build")
+        .arg(command)
         .arg("--root")
         .arg(root)
-        .arg("--out")
-        .arg(out)
         .args(extra)
+        .env_remove("NO_COLOR")
         .output()
-        .expect("run signpost");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+        .unwrap_or_else(|e| panic!("run signpost {command}: {e}"));
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// Runs `signpost build --root <root> --out <out> <extra…>`; (exit code, stderr).
+pub fn build(root: &Path, out: &Path, extra: &[&str]) -> (i32, String) {
+    let mut args = vec![std::ffi::OsStr::new("--out"), out.as_os_str()];
+    args.extend(extra.iter().map(std::ffi::OsStr::new));
+    let run = run("build", root, args);
+    (run.code, run.stderr)
+}
+
+/// Starts `signpost serve` in-process on a free loopback port.
+pub fn start_server(root: &Path) -> signpost::serve::Server {
+    signpost::serve::Server::start(signpost::serve::ServeOptions {
+        build: signpost::Options {
+            root: root.to_path_buf(),
+            ..Default::default()
+        },
+        port: 0,
+        ..Default::default()
+    })
+    .expect("server starts")
 }
 
 pub fn read(path: impl AsRef<Path>) -> String {
