@@ -2,14 +2,17 @@
 
 use crate::emit::{self, OutputFile};
 use crate::error::{Error, Result};
-use crate::markdown::{self, liquid, Rendered};
+use crate::liquid::{self, Include};
+use crate::markdown::{self, Rendered};
 use crate::resolve::{self, Graph, Severity};
 use crate::site::{self, LoadOptions, Site};
 use crate::theme::{ShortcodeRenderer, Theme, ThemeSource, Urls};
 use rayon::prelude::*;
+use serde_json::Map;
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 #[derive(Clone, Debug, Default)]
 pub struct Options {
@@ -18,6 +21,8 @@ pub struct Options {
     /// A theme folder; None uses `theme:` from `_config.yml`, else the embedded theme.
     pub theme: Option<PathBuf>,
     pub drafts: bool,
+    /// Undefined Liquid variables are errors (also `strict: true` in `_config.yml`).
+    pub strict: bool,
     /// Serve mode: editorial notes shown in place.
     pub preview: bool,
     /// Folders inside the root not to read (the output folder).
@@ -117,6 +122,7 @@ pub fn load(options: &Options) -> Result<(Site, Theme)> {
             root: options.root.clone(),
             baseurl: options.baseurl.clone(),
             drafts: options.drafts,
+            strict: options.strict,
             skip: options.skip.clone(),
         })
     })?;
@@ -166,11 +172,16 @@ pub fn render_only(
 ) -> Result<Vec<Rendered>> {
     let site_json = emit::site_value(site);
     let steps = steps_by_group(site);
-    let shortcodes = ShortcodeRenderer {
-        theme,
-        site: &site_json,
-        base: &site.config.baseurl,
-        steps: &steps,
+    let host = PageHost {
+        site,
+        shortcodes: ShortcodeRenderer {
+            theme,
+            site: &site_json,
+            base: &site.config.baseurl,
+            steps: &steps,
+        },
+        urls: source_urls(site),
+        relative: Mutex::new(HashMap::new()),
     };
     indices
         .par_iter()
@@ -187,12 +198,83 @@ pub fn render_only(
                     page: &page_json,
                     baseurl: &site.config.baseurl,
                     site_url: &site.config.url,
-                    shortcodes: &shortcodes,
+                    host: &host,
+                    strict: site.config.strict,
                 },
                 show_notes: preview,
             })
         })
         .collect()
+}
+
+/// Source path → URL of every page and file, for `{% link %}`.
+fn source_urls(site: &Site) -> HashMap<String, String> {
+    let mut urls = HashMap::with_capacity(site.pages.len() + site.assets.len());
+    for page in &site.pages {
+        urls.insert(page.source.path.clone(), page.url.clone());
+    }
+    for asset in &site.assets {
+        urls.insert(asset.path.clone(), asset.url.clone());
+    }
+    urls
+}
+
+/// What a page's Liquid may reach: the site's includes, the theme's shortcodes, Markdown,
+/// and page URLs.
+struct PageHost<'a> {
+    site: &'a Site,
+    shortcodes: ShortcodeRenderer<'a>,
+    urls: HashMap<String, String>,
+    /// `include_relative` files, read on first use.
+    relative: Mutex<HashMap<String, Option<Arc<Include>>>>,
+}
+
+impl liquid::Host for PageHost<'_> {
+    fn include(&self, name: &str) -> Option<Arc<Include>> {
+        self.site.includes.get(name).cloned()
+    }
+
+    fn include_relative(&self, path: &str) -> Option<Arc<Include>> {
+        let mut cache = self.relative.lock().unwrap_or_else(|e| e.into_inner());
+        cache
+            .entry(path.to_string())
+            .or_insert_with(|| {
+                let text = std::fs::read_to_string(self.site.root.join(path)).ok()?;
+                // A page's front matter is not part of what it includes.
+                let body = crate::site::frontmatter::split(&text).body;
+                Some(Arc::new(Include::new(path.to_string(), body)))
+            })
+            .clone()
+    }
+
+    fn has_shortcode(&self, name: &str) -> bool {
+        self.shortcodes.has(name)
+    }
+
+    fn include_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.site.includes.keys().cloned().collect();
+        names.extend(self.shortcodes.names().iter().cloned());
+        names.sort();
+        names.dedup();
+        names
+    }
+
+    fn shortcode(
+        &self,
+        name: &str,
+        include: &Map<String, Value>,
+        page: &Value,
+    ) -> std::result::Result<String, String> {
+        self.shortcodes.render(name, include, page)
+    }
+
+    fn markdownify(&self, text: &str) -> String {
+        markdown::markdownify(text)
+    }
+
+    fn link(&self, path: &str) -> Option<String> {
+        self.urls.get(path).cloned()
+    }
 }
 
 /// The whole site in memory, refusing what a build must not write (two pages on one URL).

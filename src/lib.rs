@@ -9,6 +9,7 @@ pub mod compile;
 pub mod emit;
 pub mod error;
 pub mod lines;
+pub mod liquid;
 pub mod markdown;
 pub mod resolve;
 pub mod serve;

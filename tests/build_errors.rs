@@ -81,19 +81,19 @@ fn duplicate_permalink_names_both_files() {
 fn unknown_tag_filter_and_include() {
     let cases = [
         (
-            "Text\n\n{% if page.title %}x{% endif %}\n",
+            "Text\n\n{% frobnicate page.title %}x\n",
             "a.md:7:1",
-            "unknown Liquid tag `if`",
+            "unknown Liquid tag `frobnicate`",
         ),
         (
-            "{{ page.title | upcase }}\n",
-            "a.md:5:1",
-            "unknown Liquid filter `upcase`",
+            "{{ page.title | upcase | frobnicate }}\n",
+            "a.md:5:26",
+            "unknown Liquid filter `frobnicate`",
         ),
         (
             "One\n  {% include nope.html %}\n",
             "a.md:6:3",
-            "unknown include `nope.html`",
+            "`{% include nope.html %}`: no such file in `_includes/`",
         ),
     ];
     for (body, at, message) in cases {

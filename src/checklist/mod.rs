@@ -10,7 +10,8 @@ mod markup;
 
 pub use ids::{item_id, normalise};
 
-use crate::markdown::{liquid::Context, Link};
+use crate::liquid::Context;
+use crate::markdown::Link;
 use pulldown_cmark::{Event, Tag, TagEnd};
 use serde::Serialize;
 use serde_json::Value;

@@ -3,11 +3,10 @@
 
 pub mod html;
 pub mod ids;
-pub mod liquid;
 
 use crate::error::{Error, Location, Result};
 use crate::lines::LineIndex;
-use liquid::Context;
+use crate::liquid::{self, Context, SourcePos};
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 use regex::Regex;
 use std::sync::OnceLock;
@@ -61,6 +60,8 @@ pub struct Rendered {
     pub notes: Vec<Note>,
     /// The page's tickable items, when it has any (see [`crate::checklist`]).
     pub checklist: Option<crate::checklist::Checklist>,
+    /// What Liquid tolerated but the author may want fixed (undefined variables).
+    pub warnings: Vec<(Location, String)>,
 }
 
 /// The placeholder for link `index` of a page, replaced at emit time.
@@ -112,12 +113,46 @@ struct Positions<'a> {
     file: &'a str,
     lines: LineIndex<'a>,
     body_line: usize,
+    /// Line tables of the included files Liquid pulled in, by path.
+    included: Vec<(&'a str, LineIndex<'a>)>,
+    liquid: &'a liquid::Output,
 }
 
-impl Positions<'_> {
+impl<'a> Positions<'a> {
+    fn new(input: &'a Input<'a>, liquid: &'a liquid::Output) -> Self {
+        let mut included: Vec<(&str, LineIndex<'_>)> = Vec::new();
+        for file in &liquid.sources {
+            if !included.iter().any(|(p, _)| *p == file.path) {
+                included.push((&file.path, LineIndex::new(&file.text)));
+            }
+        }
+        Positions {
+            file: input.file,
+            lines: LineIndex::new(input.body),
+            body_line: input.body_line,
+            included,
+            liquid,
+        }
+    }
+
+    /// A body offset as file:line:column.
     fn at(&self, offset: usize) -> Location {
         let (line, column) = self.lines.position(offset);
         Location::new(self.file, line + self.body_line - 1, column)
+    }
+
+    /// A source position: in the body, or in the included file it came from.
+    fn at_source(&self, pos: SourcePos) -> Location {
+        let Some(file) = self.liquid.source_file(pos.source) else {
+            return self.at(pos.offset);
+        };
+        match self.included.iter().find(|(p, _)| *p == file.path) {
+            Some((path, lines)) => {
+                let (line, column) = lines.position(pos.offset);
+                Location::new(*path, line, column)
+            }
+            None => self.at(self.liquid.in_template(pos).offset),
+        }
     }
 }
 
@@ -157,14 +192,24 @@ fn blank_attribute_lists(text: &str) -> String {
         .into_owned()
 }
 
+/// A Liquid error where it happened: in the body, or in an included file (naming the line
+/// of the body that included it).
+fn liquid_error(input: &Input<'_>, e: liquid::LiquidError) -> Error {
+    let lines = LineIndex::new(input.body);
+    let (line, column) = lines.position(e.offset);
+    let here = Location::new(input.file, line + input.body_line - 1, column);
+    match e.inside {
+        None => Error::content(here, e.message),
+        Some(site) => Error::content(
+            Location::new(site.path, site.line, site.column),
+            format!("{} (included from {here})", e.message),
+        ),
+    }
+}
+
 pub fn render(input: &Input<'_>) -> Result<Rendered> {
-    let pos = Positions {
-        file: input.file,
-        lines: LineIndex::new(input.body),
-        body_line: input.body_line,
-    };
-    let liquid = liquid::render(input.body, &input.context)
-        .map_err(|e| Error::content(pos.at(e.offset), e.message))?;
+    let liquid = liquid::render(input.body, &input.context).map_err(|e| liquid_error(input, e))?;
+    let pos = Positions::new(input, &liquid);
 
     let mut page = PageBuilder {
         pos: &pos,
@@ -186,7 +231,7 @@ pub fn render(input: &Input<'_>) -> Result<Rendered> {
 
     // Put each include's HTML in place of its token: alone in a paragraph it is a block.
     for (index, include) in liquid.includes.iter().enumerate() {
-        let location = pos.at(include.offset);
+        let location = pos.at_source(include.at);
         let processed = page.include_html(&include.html, &location);
         let token = liquid::include_token(index);
         let block = format!("<p>{token}</p>\n");
@@ -197,6 +242,11 @@ pub fn render(input: &Input<'_>) -> Result<Rendered> {
         };
     }
     let mut rendered = page.rendered;
+    rendered.warnings = liquid
+        .warnings
+        .iter()
+        .map(|w| (pos.at_source(w.at), w.message.clone()))
+        .collect();
     rendered.ids.extend(html::ids(&html));
     rendered.html = html;
     Ok(rendered)
@@ -221,7 +271,7 @@ impl PageBuilder<'_> {
             .take_while(|(at, _)| *at <= offset)
             .map(|(_, len)| len)
             .sum();
-        self.pos.at(self.liquid.source_offset(offset + cut))
+        self.pos.at_source(self.liquid.origin(offset + cut))
     }
 
     fn add_link(
@@ -281,7 +331,7 @@ impl PageBuilder<'_> {
                     let end = start + 4 + close + 3;
                     let cut_end = text[end..].find('\n').map_or(text.len(), |i| end + i + 1);
                     if text[end..cut_end].trim().is_empty() {
-                        let location = self.pos.at(self.liquid.source_offset(start));
+                        let location = self.pos.at_source(self.liquid.origin(start));
                         let note = parse_note(&text[start + 4..end - 3], location);
                         self.rendered.notes.push(note);
                         self.removed.push((out.len(), cut_end - pos));

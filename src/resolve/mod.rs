@@ -664,7 +664,7 @@ impl Resolver<'_> {
             };
             let title = map
                 .get("title")
-                .map(crate::markdown::liquid::display)
+                .map(crate::liquid::display)
                 .unwrap_or_default();
             let mut nav = NavItem {
                 title,

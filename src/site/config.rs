@@ -29,6 +29,8 @@ pub struct Config {
     pub defaults: Vec<FrontMatterDefault>,
     pub theme: Option<String>,
     pub noindex: bool,
+    /// `strict: true` (or `--strict`): undefined Liquid variables are errors.
+    pub strict: bool,
     /// Text of `_config.yml`, kept to point diagnostics at its lines.
     pub text: String,
 }
@@ -136,6 +138,7 @@ impl Config {
             collections,
             defaults,
             noindex,
+            strict: matches!(values.get("strict"), Some(Value::Bool(true))),
             values,
             text: text.to_string(),
         }

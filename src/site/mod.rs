@@ -5,11 +5,13 @@ pub mod frontmatter;
 pub mod url;
 
 use crate::error::{Error, Location, Result};
+use crate::liquid::Include;
 pub use config::Config;
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 #[derive(Clone, Debug, Default)]
 pub struct LoadOptions {
@@ -17,6 +19,8 @@ pub struct LoadOptions {
     /// Overrides `baseurl` from `_config.yml`.
     pub baseurl: Option<String>,
     pub drafts: bool,
+    /// Undefined Liquid variables are errors.
+    pub strict: bool,
     /// Folders inside the root never read (the output folder when it sits there).
     pub skip: Vec<PathBuf>,
 }
@@ -66,8 +70,12 @@ impl Page {
         self.source.str_field("title").unwrap_or("")
     }
 
+    /// The layout asked for; `layout: null` means none, as in Jekyll.
     pub fn layout(&self) -> Option<&str> {
-        self.source.str_field("layout")
+        match self.source.front.get("layout") {
+            Some(Value::Null) => Some("none"),
+            _ => self.source.str_field("layout"),
+        }
     }
 }
 
@@ -102,6 +110,8 @@ pub struct Site {
     pub data_files: Vec<DataFile>,
     pub collections: BTreeMap<String, Vec<Doc>>,
     pub assets: Vec<Asset>,
+    /// `_includes/`: path inside the folder → the file, parsed once.
+    pub includes: BTreeMap<String, Arc<Include>>,
 }
 
 fn read_text(path: &Path, rel: &str) -> Result<String> {
@@ -207,9 +217,11 @@ pub fn load(options: &LoadOptions) -> Result<Site> {
             root.display()
         )));
     }
-    let config = load_config(root, options.baseurl.as_deref())?;
+    let mut config = load_config(root, options.baseurl.as_deref())?;
+    config.strict |= options.strict;
     let (data, data_files) = load_data(root)?;
     let collections = load_collections(root, &config)?;
+    let includes = load_includes(root)?;
 
     let mut pages = Vec::new();
     let mut assets = Vec::new();
@@ -266,7 +278,31 @@ pub fn load(options: &LoadOptions) -> Result<Site> {
         data_files,
         collections,
         assets,
+        includes,
     })
+}
+
+/// Every file under `_includes/`, parsed as Liquid (a parse error is reported where the
+/// file is used).
+pub fn load_includes(root: &Path) -> Result<BTreeMap<String, Arc<Include>>> {
+    let dir = root.join("_includes");
+    let mut includes = BTreeMap::new();
+    if !dir.is_dir() {
+        return Ok(includes);
+    }
+    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| Error::Usage(format!("cannot read _includes: {e}")))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = relative(root, entry.path());
+        let text = read_text(entry.path(), &rel)?;
+        includes.insert(
+            relative(&dir, entry.path()),
+            Arc::new(Include::new(rel, text)),
+        );
+    }
+    Ok(includes)
 }
 
 fn load_data(root: &Path) -> Result<(Map<String, Value>, Vec<DataFile>)> {

@@ -2,7 +2,8 @@
 //! `themes/nhsuk` is compiled into the binary so a build needs nothing but a site root.
 
 use crate::error::{Error, Location, Result};
-use crate::markdown::{self, liquid};
+use crate::liquid;
+use crate::markdown;
 use include_dir::{include_dir, Dir};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
@@ -215,16 +216,16 @@ pub struct ShortcodeRenderer<'a> {
     pub steps: &'a BTreeMap<String, Vec<Value>>,
 }
 
-impl liquid::Shortcodes for ShortcodeRenderer<'_> {
-    fn has(&self, name: &str) -> bool {
+impl ShortcodeRenderer<'_> {
+    pub fn has(&self, name: &str) -> bool {
         self.theme.shortcodes.iter().any(|s| s == name)
     }
 
-    fn names(&self) -> Vec<String> {
-        self.theme.shortcodes.clone()
+    pub fn names(&self) -> &[String] {
+        &self.theme.shortcodes
     }
 
-    fn render(
+    pub fn render(
         &self,
         name: &str,
         include: &Map<String, Value>,
@@ -240,9 +241,5 @@ impl liquid::Shortcodes for ShortcodeRenderer<'_> {
             context.insert("steps", steps);
         }
         self.theme.render(&format!("shortcodes/{name}"), &context)
-    }
-
-    fn markdownify(&self, text: &str) -> String {
-        markdown::markdownify(text)
     }
 }

@@ -1,0 +1,1048 @@
+//! Evaluator: walks a parsed template with the site's data, writing output with a map back
+//! to the source. Lax like Jekyll: an undefined variable is nil (and a warning, or an error
+//! when strict). Bounded: include depth and total output are limited, so content cannot
+//! exhaust the stack or memory.
+
+use super::filters;
+use super::parser::{
+    self, Condition, Expr, Filtered, IncludeFile, Join, Lookup, Node, Offset, Root,
+};
+use super::value::{self, to_s, truthy};
+use super::{
+    include_token, Context, IncludeOutput, IncludeSite, LiquidError, Output, SourceFile, SourcePos,
+    Warning,
+};
+use crate::lines::LineIndex;
+use serde_json::{Map, Value};
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+/// Includes nested deeper than this stop with an error naming the chain.
+pub const MAX_INCLUDE_DEPTH: usize = 32;
+/// Bytes one render may produce, captures and assignments included.
+pub const MAX_OUTPUT: usize = 64 * 1024 * 1024;
+/// Items a range may have in a loop.
+const MAX_RANGE: i64 = 1_000_000;
+
+enum Interrupt {
+    Break,
+    Continue,
+}
+
+/// The text a node list comes from: the template (source 0) or an included file.
+#[derive(Clone, Copy)]
+struct Src<'t> {
+    text: &'t str,
+    id: usize,
+}
+
+struct Renderer<'c, 'a> {
+    ctx: &'c Context<'a>,
+    /// scopes[0] is where `assign` writes; loops and includes push inner scopes.
+    scopes: Vec<Map<String, Value>>,
+    counters: Map<String, Value>,
+    cycles: HashMap<String, usize>,
+    for_offsets: HashMap<String, usize>,
+    forloops: Vec<Map<String, Value>>,
+    include_chain: Vec<String>,
+    interrupt: Option<Interrupt>,
+    produced: usize,
+    ifchanged: Option<String>,
+    /// Writing into the page itself (not a capture): shortcodes become tokens.
+    top: bool,
+    warned: HashSet<(usize, usize)>,
+    /// Included files met so far (sources 1…).
+    sources: Vec<SourceFile>,
+    warnings: Vec<Warning>,
+}
+
+/// Parses and renders `src` (the template, source 0).
+pub fn render(src: &str, ctx: &Context<'_>) -> Result<Output, LiquidError> {
+    let nodes = parser::parse(src)?;
+    render_nodes(&nodes, src, ctx)
+}
+
+/// Renders an already parsed template.
+pub fn render_nodes(nodes: &[Node], src: &str, ctx: &Context<'_>) -> Result<Output, LiquidError> {
+    let mut r = Renderer {
+        ctx,
+        scopes: vec![Map::new()],
+        counters: Map::new(),
+        cycles: HashMap::new(),
+        for_offsets: HashMap::new(),
+        forloops: Vec::new(),
+        include_chain: Vec::new(),
+        interrupt: None,
+        produced: 0,
+        ifchanged: None,
+        top: true,
+        warned: HashSet::new(),
+        sources: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let mut out = Output::default();
+    let result = r.nodes(nodes, Src { text: src, id: 0 }, &mut out);
+    out.sources = std::mem::take(&mut r.sources);
+    out.warnings = std::mem::take(&mut r.warnings);
+    match result {
+        Ok(()) => Ok(out),
+        Err(e) => Err(r.locate(e)),
+    }
+}
+
+/// Where an error was raised: source and offset.
+struct Raised {
+    at: SourcePos,
+    message: String,
+}
+
+type R<T> = Result<T, Raised>;
+
+fn raise<T>(src: Src<'_>, offset: usize, message: impl Into<String>) -> R<T> {
+    Err(Raised {
+        at: SourcePos {
+            source: src.id,
+            offset,
+        },
+        message: message.into(),
+    })
+}
+
+fn from_parse(src: Src<'_>, e: LiquidError) -> Raised {
+    Raised {
+        at: SourcePos {
+            source: src.id,
+            offset: e.offset,
+        },
+        message: e.message,
+    }
+}
+
+impl<'c, 'a> Renderer<'c, 'a> {
+    /// Turns an error raised anywhere into one at the template, naming the included file.
+    fn locate(&self, e: Raised) -> LiquidError {
+        let file = e.at.source.checked_sub(1).and_then(|i| self.sources.get(i));
+        let Some(file) = file else {
+            return LiquidError::at(e.at.offset, e.message);
+        };
+        let (line, column) = LineIndex::new(&file.text).position(e.at.offset);
+        let mut top = file.included_at;
+        while let Some(f) = top.source.checked_sub(1).and_then(|i| self.sources.get(i)) {
+            top = f.included_at;
+        }
+        LiquidError {
+            offset: top.offset,
+            message: e.message,
+            inside: Some(IncludeSite {
+                path: file.path.clone(),
+                line,
+                column,
+            }),
+        }
+    }
+
+    fn grow(&mut self, src: Src<'_>, at: usize, bytes: usize) -> R<()> {
+        self.produced += bytes;
+        if self.produced > MAX_OUTPUT {
+            return raise(
+                src,
+                at,
+                format!(
+                    "Liquid output passed {} MB: a capture or loop doubles its own output",
+                    MAX_OUTPUT / (1024 * 1024)
+                ),
+            );
+        }
+        Ok(())
+    }
+
+    fn write(
+        &mut self,
+        out: &mut Output,
+        src: Src<'_>,
+        at: usize,
+        text: &str,
+        literal: bool,
+    ) -> R<()> {
+        self.grow(src, at, text.len())?;
+        out.push(
+            text,
+            SourcePos {
+                source: src.id,
+                offset: at,
+            },
+            literal,
+        );
+        Ok(())
+    }
+
+    fn nodes(&mut self, nodes: &[Node], src: Src<'_>, out: &mut Output) -> R<()> {
+        for node in nodes {
+            self.node(node, src, out)?;
+            if self.interrupt.is_some() {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Renders nodes into a string (captures, highlight bodies): shortcodes inline.
+    fn render_text(&mut self, nodes: &[Node], src: Src<'_>) -> R<String> {
+        let was_top = std::mem::replace(&mut self.top, false);
+        let mut buf = Output::default();
+        let result = self.nodes(nodes, src, &mut buf);
+        self.top = was_top;
+        result?;
+        Ok(buf.text)
+    }
+
+    fn node(&mut self, node: &Node, src: Src<'_>, out: &mut Output) -> R<()> {
+        match node {
+            Node::Text(s, e) => self.write(out, src, *s, &src.text[*s..*e], true)?,
+            Node::Raw(s, e) => self.write(out, src, *s, &src.text[*s..*e], true)?,
+            Node::Output { at, value } => {
+                let v = self.filtered(value, src)?;
+                let text = value::to_output(&v);
+                self.write(out, src, *at, &text, false)?;
+            }
+            Node::Assign { at, name, value } => {
+                let v = self.filtered(value, src)?.into_owned();
+                if let Value::String(s) = &v {
+                    self.grow(src, *at, s.len())?;
+                }
+                self.scopes[0].insert(name.clone(), v);
+            }
+            Node::Capture { name, body } => {
+                let text = self.render_text(body, src)?;
+                self.scopes[0].insert(name.clone(), Value::String(text));
+            }
+            Node::If {
+                negate_first,
+                branches,
+                ..
+            } => {
+                for (i, branch) in branches.iter().enumerate() {
+                    let pass = match &branch.condition {
+                        None => true,
+                        Some(c) => {
+                            let t = self.condition(c, src)?;
+                            if i == 0 && *negate_first {
+                                !t
+                            } else {
+                                t
+                            }
+                        }
+                    };
+                    if pass {
+                        return self.nodes(&branch.body, src, out);
+                    }
+                }
+            }
+            Node::Case {
+                subject,
+                arms,
+                bodies,
+                ..
+            } => {
+                let left = self.eval(subject, src, false)?.into_owned();
+                let mut matched = false;
+                for (value, body) in arms {
+                    let run = match value {
+                        None => !matched,
+                        Some(v) => {
+                            let hit = self.compare(&left, "==", v, src)?;
+                            matched |= hit;
+                            hit
+                        }
+                    };
+                    if run {
+                        self.nodes(&bodies[*body], src, out)?;
+                        if self.interrupt.is_some() {
+                            break;
+                        }
+                    }
+                }
+            }
+            Node::For {
+                at,
+                var,
+                name,
+                collection,
+                limit,
+                offset,
+                reversed,
+                body,
+                else_body,
+            } => self.for_loop(
+                ForLoop {
+                    at: *at,
+                    var,
+                    name,
+                    collection,
+                    limit: limit.as_ref(),
+                    offset: offset.as_ref(),
+                    reversed: *reversed,
+                    body,
+                    else_body: else_body.as_deref(),
+                },
+                src,
+                out,
+            )?,
+            Node::Break => self.interrupt = Some(Interrupt::Break),
+            Node::Continue => self.interrupt = Some(Interrupt::Continue),
+            Node::Cycle {
+                at,
+                group,
+                key,
+                values,
+            } => {
+                let key = match group {
+                    Some(g) => to_s(&*self.eval(g, src, false)?),
+                    None => key.clone(),
+                };
+                let index = self.cycles.get(&key).copied().unwrap_or(0);
+                let v = match values.get(index) {
+                    Some(e) => value::to_output(&*self.eval(e, src, false)?),
+                    None => String::new(),
+                };
+                self.cycles.insert(key, (index + 1) % values.len().max(1));
+                self.write(out, src, *at, &v, false)?;
+            }
+            Node::Counter { at, name, step } => {
+                let current = self.counters.get(name).and_then(Value::as_i64).unwrap_or(0);
+                let (shown, stored) = if *step > 0 {
+                    (current, current + 1)
+                } else {
+                    (current - 1, current - 1)
+                };
+                self.counters.insert(name.clone(), Value::from(stored));
+                self.write(out, src, *at, &shown.to_string(), false)?;
+            }
+            Node::Include {
+                at,
+                end,
+                file,
+                params,
+                relative,
+            } => self.include(*at, *end, file, params, *relative, src, out)?,
+            Node::Link { at, markup } => {
+                let raw = &src.text[markup.0..markup.1];
+                let path = if raw.contains("{{") {
+                    let nodes = parser::parse(raw).map_err(|e| {
+                        from_parse(src, LiquidError::at(markup.0 + e.offset, e.message))
+                    })?;
+                    self.render_text(
+                        &nodes,
+                        Src {
+                            text: raw,
+                            id: src.id,
+                        },
+                    )?
+                } else {
+                    raw.to_string()
+                };
+                let path = path.trim().trim_start_matches('/');
+                // A missing target is left as its path: the resolver reports it as a
+                // broken link where it is written, with a suggestion.
+                let href = match self.ctx.host.link(path) {
+                    Some(url) => format!("{}{}", self.ctx.baseurl, url),
+                    None => format!("/{path}"),
+                };
+                self.write(out, src, *at, &href, false)?;
+            }
+            Node::Highlight {
+                at,
+                end,
+                lang,
+                linenos,
+                body,
+            } => {
+                let code = self.render_text(body, src)?;
+                let code = code.trim_matches(|c| c == '\n' || c == '\r');
+                let html = highlight_html(lang, code, *linenos);
+                self.shortcode_output(out, src, *at, *end, html)?;
+            }
+            Node::IfChanged { body } => {
+                let text = self.render_text(body, src)?;
+                if self.ifchanged.as_deref() != Some(text.as_str()) {
+                    self.write(out, src, 0, &text, false)?;
+                    self.ifchanged = Some(text);
+                }
+            }
+            Node::Nothing => {}
+        }
+        Ok(())
+    }
+
+    /// HTML the theme (or a highlight block) made: a token in the page, inline elsewhere.
+    fn shortcode_output(
+        &mut self,
+        out: &mut Output,
+        src: Src<'_>,
+        at: usize,
+        end: usize,
+        html: String,
+    ) -> R<()> {
+        if !self.top {
+            return self.write(out, src, at, &html, false);
+        }
+        self.grow(src, at, html.len())?;
+        let pos = SourcePos {
+            source: src.id,
+            offset: at,
+        };
+        let token = include_token(out.includes.len());
+        out.includes.push(IncludeOutput { html, at: pos });
+        // Alone on its line it is a block, even when whitespace control glued it to the
+        // text around it.
+        let token = if stands_alone(src.text, at, end) {
+            format!("\n\n{token}\n\n")
+        } else {
+            token
+        };
+        out.push(&token, pos, false);
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn include(
+        &mut self,
+        at: usize,
+        end: usize,
+        file: &IncludeFile,
+        params: &[(String, Expr)],
+        relative: bool,
+        src: Src<'_>,
+        out: &mut Output,
+    ) -> R<()> {
+        let name = match file {
+            IncludeFile::Static(name) => name.clone(),
+            IncludeFile::Dynamic(s, e) => {
+                let raw = &src.text[*s..*e];
+                let nodes = parser::parse(raw)
+                    .map_err(|e| from_parse(src, LiquidError::at(s + e.offset, e.message)))?;
+                self.render_text(
+                    &nodes,
+                    Src {
+                        text: raw,
+                        id: src.id,
+                    },
+                )?
+                .trim()
+                .to_string()
+            }
+        };
+        let tag = if relative {
+            "include_relative"
+        } else {
+            "include"
+        };
+        if name.is_empty()
+            || name.split('/').any(|seg| seg == ".." || seg == ".")
+            || name.contains("//")
+            || name.starts_with('/')
+        {
+            return raise(src, at, format!("`{{% {tag} {name} %}}`: the file name may not be empty or contain `..`, `./` or `//`"));
+        }
+        let mut map = Map::new();
+        for (key, expr) in params {
+            let v = self.eval(expr, src, false)?.into_owned();
+            map.insert(key.clone(), v);
+        }
+        let found = if relative {
+            let page_path = self
+                .ctx
+                .page
+                .get("path")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            let dir = page_path.rsplit_once('/').map_or("", |(d, _)| d);
+            let full = if dir.is_empty() {
+                name.clone()
+            } else {
+                format!("{dir}/{name}")
+            };
+            self.ctx.host.include_relative(&full)
+        } else {
+            self.ctx.host.include(&name)
+        };
+        let Some(include) = found else {
+            if !relative && self.ctx.host.has_shortcode(&name) {
+                let html = self
+                    .ctx
+                    .host
+                    .shortcode(&name, &map, self.ctx.page)
+                    .map_err(|m| Raised {
+                        at: SourcePos {
+                            source: src.id,
+                            offset: at,
+                        },
+                        message: format!("include `{name}` failed: {m}"),
+                    })?;
+                return self.shortcode_output(out, src, at, end, html);
+            }
+            let mut names = self.ctx.host.include_names();
+            let hint = crate::resolve::diagnostic::closest(&name, names.iter().map(String::as_str));
+            names.truncate(12);
+            let message = match hint {
+                Some(h) => format!("`{{% {tag} {name} %}}`: no such file; did you mean `{h}`?"),
+                None if relative => {
+                    format!("`{{% {tag} {name} %}}`: no such file next to the page")
+                }
+                None => format!(
+                    "`{{% {tag} {name} %}}`: no such file in `_includes/` (available: {})",
+                    names.join(", ")
+                ),
+            };
+            return raise(src, at, message);
+        };
+        if self.include_chain.len() >= MAX_INCLUDE_DEPTH {
+            let mut chain = self.include_chain.clone();
+            chain.push(include.path.clone());
+            return raise(src, at, format!("includes nested more than {MAX_INCLUDE_DEPTH} deep (an include includes itself?): {}", chain.join(" → ")));
+        }
+        let nodes = match &include.nodes {
+            Ok(nodes) => nodes,
+            Err(e) => {
+                self.sources.push(SourceFile {
+                    path: include.path.clone(),
+                    text: Arc::clone(&include.text),
+                    included_at: SourcePos {
+                        source: src.id,
+                        offset: at,
+                    },
+                });
+                return Err(Raised {
+                    at: SourcePos {
+                        source: self.sources.len(),
+                        offset: e.offset,
+                    },
+                    message: e.message.clone(),
+                });
+            }
+        };
+        self.sources.push(SourceFile {
+            path: include.path.clone(),
+            text: Arc::clone(&include.text),
+            included_at: SourcePos {
+                source: src.id,
+                offset: at,
+            },
+        });
+        let id = self.sources.len();
+        self.include_chain.push(include.path.clone());
+        let pushed = !map.is_empty();
+        if pushed {
+            let mut scope = Map::new();
+            scope.insert("include".into(), Value::Object(map));
+            self.scopes.push(scope);
+        }
+        let result = self.nodes(
+            nodes,
+            Src {
+                text: &include.text,
+                id,
+            },
+            out,
+        );
+        if pushed {
+            self.scopes.pop();
+        }
+        self.include_chain.pop();
+        result
+    }
+
+    fn for_loop(&mut self, l: ForLoop<'_>, src: Src<'_>, out: &mut Output) -> R<()> {
+        let from = match l.offset {
+            None => 0,
+            Some(Offset::Continue) => self.for_offsets.get(l.name).copied().unwrap_or(0),
+            Some(Offset::Expr(e)) => {
+                let v = self.eval(e, src, false)?;
+                match &*v {
+                    Value::Null => 0,
+                    other => to_integer(other)
+                        .map_err(|m| Raised {
+                            at: SourcePos {
+                                source: src.id,
+                                offset: l.at,
+                            },
+                            message: m,
+                        })?
+                        .max(0) as usize,
+                }
+            }
+        };
+        let limit = match l.limit {
+            None => None,
+            Some(e) => {
+                let v = self.eval(e, src, false)?;
+                match &*v {
+                    Value::Null => None,
+                    other => Some(to_integer(other).map_err(|m| Raised {
+                        at: SourcePos {
+                            source: src.id,
+                            offset: l.at,
+                        },
+                        message: m,
+                    })?),
+                }
+            }
+        };
+        let mut items = match l.collection {
+            Expr::Range(a, b) => {
+                let a = self.range_end(a, src, l.at)?;
+                let b = self.range_end(b, src, l.at)?;
+                if b - a >= MAX_RANGE {
+                    return raise(src, l.at, format!("a range of more than {MAX_RANGE} items"));
+                }
+                (a..=b).map(Value::from).collect()
+            }
+            e => match self.eval(e, src, false)?.into_owned() {
+                Value::Array(items) => items,
+                Value::Object(map) => value::pairs(&map),
+                Value::String(s) if !s.is_empty() => vec![Value::String(s)],
+                _ => Vec::new(),
+            },
+        };
+        let to = limit.map(|n| (n.max(0) as usize).saturating_add(from));
+        let end = to.unwrap_or(items.len()).min(items.len());
+        let start = from.min(end);
+        items.truncate(end);
+        items.drain(..start);
+        if l.reversed {
+            items.reverse();
+        }
+        self.for_offsets
+            .insert(l.name.to_string(), from + items.len());
+        if items.is_empty() {
+            if let Some(body) = l.else_body {
+                self.nodes(body, src, out)?;
+            }
+            return Ok(());
+        }
+        let length = items.len();
+        let parent = self
+            .forloops
+            .last()
+            .cloned()
+            .map(Value::Object)
+            .unwrap_or(Value::Null);
+        self.scopes.push(Map::new());
+        let mut result = Ok(());
+        for (i, item) in items.into_iter().enumerate() {
+            let mut forloop = Map::new();
+            forloop.insert("name".into(), Value::String(l.name.to_string()));
+            forloop.insert("length".into(), Value::from(length));
+            forloop.insert("index".into(), Value::from(i + 1));
+            forloop.insert("index0".into(), Value::from(i));
+            forloop.insert("rindex".into(), Value::from(length - i));
+            forloop.insert("rindex0".into(), Value::from(length - i - 1));
+            forloop.insert("first".into(), Value::Bool(i == 0));
+            forloop.insert("last".into(), Value::Bool(i + 1 == length));
+            forloop.insert("parentloop".into(), parent.clone());
+            if let Some(scope) = self.scopes.last_mut() {
+                scope.insert("forloop".into(), Value::Object(forloop.clone()));
+                scope.insert(l.var.to_string(), item);
+            }
+            self.forloops.push(forloop);
+            result = self.nodes(l.body, src, out);
+            self.forloops.pop();
+            if result.is_err() {
+                break;
+            }
+            match self.interrupt.take() {
+                Some(Interrupt::Break) => break,
+                Some(Interrupt::Continue) | None => {}
+            }
+        }
+        self.scopes.pop();
+        result
+    }
+
+    fn range_end(&mut self, e: &Expr, src: Src<'_>, at: usize) -> R<i64> {
+        let v = self.eval(e, src, false)?;
+        to_integer(&v).map_err(|m| Raised {
+            at: SourcePos {
+                source: src.id,
+                offset: at,
+            },
+            message: m,
+        })
+    }
+
+    fn filtered(&mut self, f: &Filtered, src: Src<'_>) -> R<Cow<'c, Value>> {
+        // `x | default: …` tests for presence: no warning when x is undefined.
+        let quiet = f.filters.first().is_some_and(|c| c.name == "default");
+        let mut v = self.eval(&f.expr, src, quiet)?;
+        for call in &f.filters {
+            let mut args = Vec::with_capacity(call.args.len());
+            for a in &call.args {
+                args.push(self.eval(a, src, false)?.into_owned());
+            }
+            let mut kwargs = Map::new();
+            for (k, a) in &call.kwargs {
+                kwargs.insert(k.clone(), self.eval(a, src, false)?.into_owned());
+            }
+            let input = v.into_owned();
+            let result = if call.name == "where_exp" || call.name == "find_exp" {
+                self.where_exp(&call.name, input, &args, src, call.at)?
+            } else {
+                filters::apply(&call.name, input, &args, &kwargs, self.ctx).map_err(|m| Raised {
+                    at: SourcePos {
+                        source: src.id,
+                        offset: call.at,
+                    },
+                    message: m,
+                })?
+            };
+            if let Value::String(s) = &result {
+                self.grow(src, call.at, s.len())?;
+            }
+            v = Cow::Owned(result);
+        }
+        Ok(v)
+    }
+
+    /// Jekyll's `where_exp`/`find_exp`: the condition evaluated with each item bound.
+    fn where_exp(
+        &mut self,
+        name: &str,
+        input: Value,
+        args: &[Value],
+        src: Src<'_>,
+        at: usize,
+    ) -> R<Value> {
+        let (Some(var), Some(expr)) = (args.first(), args.get(1)) else {
+            return raise(
+                src,
+                at,
+                format!("`{name}` needs a variable name and an expression"),
+            );
+        };
+        let items = match input {
+            Value::Array(items) => items,
+            Value::Object(map) => map.into_iter().map(|(_, v)| v).collect(),
+            other => return Ok(other),
+        };
+        let text = to_s(expr);
+        let condition = parser::condition_at(&text, 0).map_err(|e| Raised {
+            at: SourcePos {
+                source: src.id,
+                offset: at,
+            },
+            message: format!("in `{name}` expression `{text}`: {}", e.message),
+        })?;
+        let var = to_s(var);
+        let mut kept = Vec::new();
+        self.scopes.push(Map::new());
+        let mut result = Ok(());
+        for item in items {
+            if let Some(scope) = self.scopes.last_mut() {
+                scope.insert(var.clone(), item.clone());
+            }
+            match self.condition(
+                &condition,
+                Src {
+                    text: &text,
+                    id: src.id,
+                },
+            ) {
+                Ok(true) => {
+                    kept.push(item);
+                    if name == "find_exp" {
+                        break;
+                    }
+                }
+                Ok(false) => {}
+                Err(mut e) => {
+                    e.at = SourcePos {
+                        source: src.id,
+                        offset: at,
+                    };
+                    result = Err(e);
+                    break;
+                }
+            }
+        }
+        self.scopes.pop();
+        result?;
+        Ok(if name == "find_exp" {
+            kept.into_iter().next().unwrap_or(Value::Null)
+        } else {
+            Value::Array(kept)
+        })
+    }
+
+    fn condition(&mut self, c: &Condition, src: Src<'_>) -> R<bool> {
+        let mut current = c;
+        loop {
+            let result = match &current.compare {
+                None => truthy(&*self.eval(&current.left, src, true)?),
+                Some((op, right)) => {
+                    let left = self.eval(&current.left, src, false)?.into_owned();
+                    self.compare(&left, op, right, src)?
+                }
+            };
+            match &current.next {
+                Some((Join::Or, next)) if !result => current = next,
+                Some((Join::And, next)) if result => current = next,
+                _ => return Ok(result),
+            }
+        }
+    }
+
+    /// `left op right`, where `right` may be `empty` or `blank`.
+    fn compare(&mut self, left: &Value, op: &str, right: &Expr, src: Src<'_>) -> R<bool> {
+        let method = match right {
+            Expr::Empty => Some(value::is_empty(left)),
+            Expr::Blank => Some(None),
+            _ => None,
+        };
+        if let Some(result) = method {
+            return Ok(match op {
+                "==" => result.unwrap_or(false),
+                "!=" | "<>" => !result.unwrap_or(false),
+                _ => false,
+            });
+        }
+        let right = self.eval(right, src, false)?;
+        Ok(compare_values(left, op, &right))
+    }
+
+    fn eval(&mut self, e: &Expr, src: Src<'_>, quiet: bool) -> R<Cow<'c, Value>> {
+        match e {
+            Expr::Literal(v) => Ok(Cow::Owned(v.clone())),
+            Expr::Empty | Expr::Blank => Ok(Cow::Owned(Value::String(String::new()))),
+            Expr::Range(a, b) => {
+                let a = self.range_end(a, src, 0)?;
+                let b = self.range_end(b, src, 0)?;
+                if b - a >= MAX_RANGE {
+                    return raise(src, 0, format!("a range of more than {MAX_RANGE} items"));
+                }
+                Ok(Cow::Owned(Value::Array((a..=b).map(Value::from).collect())))
+            }
+            Expr::Var { root, lookups, at } => {
+                let name = match root {
+                    Root::Name(n) => n.clone(),
+                    Root::Dynamic(inner) => to_s(&*self.eval(inner, src, quiet)?),
+                };
+                let mut current: Cow<'c, Value> = match self.variable(&name) {
+                    Some(v) => v,
+                    None => {
+                        self.undefined(src, *at, &name, quiet)?;
+                        return Ok(Cow::Owned(Value::Null));
+                    }
+                };
+                let mut path = name;
+                for lookup in lookups {
+                    let key = match lookup {
+                        Lookup::Key(k) => Value::String(k.clone()),
+                        Lookup::Index(i) => self.eval(i, src, quiet)?.into_owned(),
+                    };
+                    let command = matches!(lookup, Lookup::Key(_));
+                    match lookup_in(current, &key, command) {
+                        Some(next) => current = next,
+                        None => {
+                            path.push('.');
+                            path.push_str(&to_s(&key));
+                            self.undefined(src, *at, &path, quiet)?;
+                            return Ok(Cow::Owned(Value::Null));
+                        }
+                    }
+                    if let Value::String(k) = &key {
+                        path.push('.');
+                        path.push_str(k);
+                    }
+                }
+                Ok(current)
+            }
+        }
+    }
+
+    fn variable(&self, name: &str) -> Option<Cow<'c, Value>> {
+        for scope in self.scopes.iter().rev() {
+            if let Some(v) = scope.get(name) {
+                return Some(Cow::Owned(v.clone()));
+            }
+        }
+        if let Some(v) = self.counters.get(name) {
+            return Some(Cow::Owned(v.clone()));
+        }
+        match name {
+            "site" => Some(Cow::Borrowed(self.ctx.site)),
+            "page" => Some(Cow::Borrowed(self.ctx.page)),
+            _ => None,
+        }
+    }
+
+    fn undefined(&mut self, src: Src<'_>, at: usize, path: &str, quiet: bool) -> R<()> {
+        if quiet {
+            return Ok(());
+        }
+        let message = format!("undefined variable `{path}` (renders as nothing)");
+        if self.ctx.strict {
+            return raise(src, at, message);
+        }
+        if self.warned.insert((src.id, at)) {
+            self.warnings.push(Warning {
+                at: SourcePos {
+                    source: src.id,
+                    offset: at,
+                },
+                message,
+            });
+        }
+        Ok(())
+    }
+}
+
+struct ForLoop<'n> {
+    at: usize,
+    var: &'n str,
+    name: &'n str,
+    collection: &'n Expr,
+    limit: Option<&'n Expr>,
+    offset: Option<&'n Offset>,
+    reversed: bool,
+    body: &'n [Node],
+    else_body: Option<&'n [Node]>,
+}
+
+/// One step of a variable lookup; None when the key is not there.
+fn lookup_in<'v>(current: Cow<'v, Value>, key: &Value, command: bool) -> Option<Cow<'v, Value>> {
+    let step = |v: &Value| -> Option<Value> {
+        match (v, key) {
+            (Value::Object(map), Value::String(k)) => match map.get(k) {
+                Some(found) => Some(found.clone()),
+                None if command => command_of(v, k),
+                None => None,
+            },
+            (Value::Array(items), Value::Number(n)) => {
+                let i = n.as_i64()?;
+                let index = if i < 0 { items.len() as i64 + i } else { i };
+                Some(
+                    usize::try_from(index)
+                        .ok()
+                        .and_then(|i| items.get(i))
+                        .cloned()
+                        .unwrap_or(Value::Null),
+                )
+            }
+            (Value::Array(items), Value::String(k)) if command => match k.parse::<usize>() {
+                Ok(i) => Some(items.get(i).cloned().unwrap_or(Value::Null)),
+                Err(_) => command_of(v, k).or(Some(Value::Null)),
+            },
+            (Value::String(_), Value::String(k)) if command && k == "size" => command_of(v, k),
+            (Value::Null, _) => None,
+            _ => Some(Value::Null),
+        }
+    };
+    match current {
+        Cow::Borrowed(v) => {
+            // Borrow through maps and lists without copying.
+            match (v, key) {
+                (Value::Object(map), Value::String(k)) if map.contains_key(k) => {
+                    map.get(k).map(Cow::Borrowed)
+                }
+                (Value::Array(items), Value::Number(n)) => {
+                    let i = n.as_i64()?;
+                    let index = if i < 0 { items.len() as i64 + i } else { i };
+                    Some(
+                        match usize::try_from(index).ok().and_then(|i| items.get(i)) {
+                            Some(item) => Cow::Borrowed(item),
+                            None => Cow::Owned(Value::Null),
+                        },
+                    )
+                }
+                _ => step(v).map(Cow::Owned),
+            }
+        }
+        Cow::Owned(v) => step(&v).map(Cow::Owned),
+    }
+}
+
+fn command_of(v: &Value, command: &str) -> Option<Value> {
+    match command {
+        "size" => value::size(v).map(Value::from),
+        "first" => match v {
+            Value::Array(items) => Some(items.first().cloned().unwrap_or(Value::Null)),
+            Value::Object(map) => Some(value::pairs(map).into_iter().next().unwrap_or(Value::Null)),
+            _ => None,
+        },
+        "last" => match v {
+            Value::Array(items) => Some(items.last().cloned().unwrap_or(Value::Null)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Liquid's comparison operators with Ruby's rules: `<` between text and a number is false.
+pub fn compare_values(left: &Value, op: &str, right: &Value) -> bool {
+    use std::cmp::Ordering::*;
+    match op {
+        "==" => value::equal(left, right),
+        "!=" | "<>" => !value::equal(left, right),
+        "contains" => match (left, right) {
+            (Value::String(s), r) if !r.is_null() => s.contains(to_s(r).as_str()),
+            (Value::Array(items), r) if !r.is_null() => items.iter().any(|i| value::equal(i, r)),
+            (Value::Object(map), Value::String(k)) => map.contains_key(k),
+            _ => false,
+        },
+        _ => {
+            if left.is_object() || right.is_object() {
+                return false;
+            }
+            let Some(ord) = value::compare(left, right) else {
+                return false;
+            };
+            match op {
+                "<" => ord == Less,
+                ">" => ord == Greater,
+                "<=" => ord != Greater,
+                ">=" => ord != Less,
+                _ => false,
+            }
+        }
+    }
+}
+
+/// Liquid's `to_integer`: integers, and text that is exactly an integer.
+pub fn to_integer(v: &Value) -> Result<i64, String> {
+    match v {
+        Value::Number(n) => n
+            .as_i64()
+            .or_else(|| n.as_f64().map(|f| f as i64))
+            .ok_or_else(|| "invalid integer".to_string()),
+        other => to_s(other)
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| format!("invalid integer `{}`", to_s(other))),
+    }
+}
+
+/// Is the tag at `start..end` the only thing on its source line?
+fn stands_alone(src: &str, start: usize, end: usize) -> bool {
+    let line_start = src[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = src[end..].find('\n').map_or(src.len(), |i| end + i);
+    src[line_start..start].trim().is_empty() && src[end..line_end].trim().is_empty()
+}
+
+/// A highlight block as Jekyll marks it up, without colouring.
+fn highlight_html(lang: &str, code: &str, linenos: bool) -> String {
+    let escaped = crate::markdown::html::escape(code);
+    let body = if linenos {
+        escaped
+            .lines()
+            .enumerate()
+            .map(|(i, l)| format!("<span class=\"lineno\">{}</span>{l}", i + 1))
+            .collect::<Vec<_>>()
+            .join("\n")
+    } else {
+        escaped
+    };
+    format!(
+        "<figure class=\"highlight\"><pre><code class=\"language-{lang}\" data-lang=\"{lang}\">{body}</code></pre></figure>"
+    )
+}
