@@ -171,6 +171,7 @@ pub fn render_only(
     indices: &[usize],
 ) -> Result<Vec<Rendered>> {
     let site_json = emit::site_value(site);
+    let liquid_site = liquid_site_value(site, &site_json);
     let steps = steps_by_group(site);
     let host = PageHost {
         site,
@@ -194,7 +195,7 @@ pub fn render_only(
                 body_line: page.source.body_line,
                 is_markdown: page.is_markdown,
                 context: liquid::Context {
-                    site: &site_json,
+                    site: &liquid_site,
                     page: &page_json,
                     baseurl: &site.config.baseurl,
                     site_url: &site.config.url,
@@ -205,6 +206,48 @@ pub fn render_only(
             })
         })
         .collect()
+}
+
+/// `site` as content Liquid sees it, as Jekyll shows it: `_config.yml` and `site.data`, plus
+/// `site.pages`, each collection as `site.<name>`, and `site.time`. (Layouts get the
+/// smaller [`emit::site_value`], copied for every page.)
+fn liquid_site_value(site: &Site, base: &Value) -> Value {
+    let mut map = base.as_object().cloned().unwrap_or_default();
+    let pages = site
+        .pages
+        .iter()
+        .map(|page| {
+            let mut value = page.source.front.clone();
+            value.insert("url".into(), Value::String(page.url.clone()));
+            value.insert("path".into(), Value::String(page.source.path.clone()));
+            let name = page.source.path.rsplit('/').next().unwrap_or_default();
+            value.insert("name".into(), Value::String(name.to_string()));
+            Value::Object(value)
+        })
+        .collect();
+    map.insert("pages".into(), Value::Array(pages));
+    for (name, docs) in &site.collections {
+        let docs = docs
+            .iter()
+            .map(|doc| {
+                let mut value = doc.source.front.clone();
+                value.insert("path".into(), Value::String(doc.source.path.clone()));
+                value.insert(
+                    "relative_path".into(),
+                    Value::String(doc.source.path.clone()),
+                );
+                value.insert("collection".into(), Value::String(name.clone()));
+                value.insert("content".into(), Value::String(doc.source.body.clone()));
+                Value::Object(value)
+            })
+            .collect();
+        map.insert(name.clone(), Value::Array(docs));
+    }
+    map.insert(
+        "time".into(),
+        Value::String(liquid::date::DateTime::now().to_ruby_string()),
+    );
+    Value::Object(map)
 }
 
 /// Source path → URL of every page and file, for `{% link %}`.

@@ -54,6 +54,9 @@ enum Command {
         /// Include pages marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Undefined Liquid variables are errors (also `strict: true` in _config.yml).
+        #[arg(long)]
+        strict: bool,
     },
     /// Check every internal link, anchor and page reference; write nothing.
     Check {
@@ -77,6 +80,10 @@ enum Command {
         /// Include pages marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Undefined Liquid variables are errors, not warnings (also `strict: true` in
+        /// _config.yml).
+        #[arg(long)]
+        strict: bool,
     },
     /// List editorial notes (`<!-- [TAG] … -->` comments) with file:line, tag and text.
     Notes {
@@ -127,8 +134,16 @@ enum Deny {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Build { site, out, drafts } => {
-            let options = site.options(drafts);
+        Command::Build {
+            site,
+            out,
+            drafts,
+            strict,
+        } => {
+            let options = signpost::Options {
+                strict,
+                ..site.options(drafts)
+            };
             signpost::build(&options, &out).map(|report| {
                 eprintln!(
                     "built {} pages ({} files) into {}{}",
@@ -151,9 +166,13 @@ fn main() -> ExitCode {
             timeout,
             external_cache,
             drafts,
+            strict,
         } => {
             let options = signpost::check::CheckOptions {
-                site: site.options(drafts),
+                site: signpost::Options {
+                    strict,
+                    ..site.options(drafts)
+                },
                 external: external.then(|| signpost::check::external::Settings {
                     cache: external_cache.or_else(signpost::check::external::default_cache_file),
                     timeout: std::time::Duration::from_secs_f64(timeout.clamp(0.001, 3600.0)),

@@ -62,6 +62,8 @@ pub enum Join {
 /// `left [op right] [and|or next]`: Liquid evaluates the chain right to left.
 #[derive(Clone, Debug)]
 pub struct Condition {
+    /// Where the condition starts, for errors in comparing.
+    pub at: usize,
     pub left: Expr,
     pub compare: Option<(&'static str, Expr)>,
     pub next: Option<(Join, Box<Condition>)>,
@@ -832,6 +834,7 @@ impl TokenStream {
 
     /// `a == b and c contains "x" or d`
     pub fn condition(&mut self) -> Result<Condition, LiquidError> {
+        let at = self.offset();
         let left = self.expression()?;
         let compare = match self.peek().clone() {
             Tok::Comparison(op) => {
@@ -852,6 +855,7 @@ impl TokenStream {
             None => None,
         };
         Ok(Condition {
+            at,
             left,
             compare,
             next,

@@ -82,11 +82,12 @@ pub fn render_nodes(nodes: &[Node], src: &str, ctx: &Context<'_>) -> Result<Outp
         warnings: Vec::new(),
     };
     let mut out = Output::default();
-    let result = r.nodes(nodes, Src { text: src, id: 0 }, &mut out);
-    out.sources = std::mem::take(&mut r.sources);
-    out.warnings = std::mem::take(&mut r.warnings);
-    match result {
-        Ok(()) => Ok(out),
+    match r.nodes(nodes, Src { text: src, id: 0 }, &mut out) {
+        Ok(()) => {
+            out.sources = std::mem::take(&mut r.sources);
+            out.warnings = std::mem::take(&mut r.warnings);
+            Ok(out)
+        }
         Err(e) => Err(r.locate(e)),
     }
 }
@@ -240,10 +241,10 @@ impl<'c, 'a> Renderer<'c, 'a> {
                 }
             }
             Node::Case {
+                at,
                 subject,
                 arms,
                 bodies,
-                ..
             } => {
                 let left = self.eval(subject, src, false)?.into_owned();
                 let mut matched = false;
@@ -251,7 +252,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
                     let run = match value {
                         None => !matched,
                         Some(v) => {
-                            let hit = self.compare(&left, "==", v, src)?;
+                            let hit = self.compare(&left, "==", v, src, *at)?;
                             matched |= hit;
                             hit
                         }
@@ -498,9 +499,23 @@ impl<'c, 'a> Renderer<'c, 'a> {
             return raise(src, at, message);
         };
         if self.include_chain.len() >= MAX_INCLUDE_DEPTH {
-            let mut chain = self.include_chain.clone();
+            // Name the loop: from the last time this file was included to now.
+            let first = self
+                .include_chain
+                .iter()
+                .rposition(|p| *p == include.path)
+                .unwrap_or(0);
+            let mut chain = self.include_chain[first..].to_vec();
+            chain.truncate(8);
             chain.push(include.path.clone());
-            return raise(src, at, format!("includes nested more than {MAX_INCLUDE_DEPTH} deep (an include includes itself?): {}", chain.join(" → ")));
+            return raise(
+                src,
+                at,
+                format!(
+                    "includes nested more than {MAX_INCLUDE_DEPTH} deep, in the loop {}",
+                    chain.join(" → ")
+                ),
+            );
         }
         let nodes = match &include.nodes {
             Ok(nodes) => nodes,
@@ -781,7 +796,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
                 None => truthy(&*self.eval(&current.left, src, true)?),
                 Some((op, right)) => {
                     let left = self.eval(&current.left, src, false)?.into_owned();
-                    self.compare(&left, op, right, src)?
+                    self.compare(&left, op, right, src, current.at)?
                 }
             };
             match &current.next {
@@ -793,7 +808,14 @@ impl<'c, 'a> Renderer<'c, 'a> {
     }
 
     /// `left op right`, where `right` may be `empty` or `blank`.
-    fn compare(&mut self, left: &Value, op: &str, right: &Expr, src: Src<'_>) -> R<bool> {
+    fn compare(
+        &mut self,
+        left: &Value,
+        op: &str,
+        right: &Expr,
+        src: Src<'_>,
+        at: usize,
+    ) -> R<bool> {
         let method = match right {
             Expr::Empty => Some(value::is_empty(left)),
             Expr::Blank => Some(None),
@@ -807,7 +829,13 @@ impl<'c, 'a> Renderer<'c, 'a> {
             });
         }
         let right = self.eval(right, src, false)?;
-        Ok(compare_values(left, op, &right))
+        compare_values(left, op, &right).map_err(|m| Raised {
+            at: SourcePos {
+                source: src.id,
+                offset: at,
+            },
+            message: m,
+        })
     }
 
     fn eval(&mut self, e: &Expr, src: Src<'_>, quiet: bool) -> R<Cow<'c, Value>> {
@@ -978,10 +1006,11 @@ fn command_of(v: &Value, command: &str) -> Option<Value> {
     }
 }
 
-/// Liquid's comparison operators with Ruby's rules: `<` between text and a number is false.
-pub fn compare_values(left: &Value, op: &str, right: &Value) -> bool {
+/// Liquid's comparison operators with Ruby's rules: `<` with nil, a list or a hash is false;
+/// between text and a number it is an error, as in Ruby.
+pub fn compare_values(left: &Value, op: &str, right: &Value) -> Result<bool, String> {
     use std::cmp::Ordering::*;
-    match op {
+    Ok(match op {
         "==" => value::equal(left, right),
         "!=" | "<>" => !value::equal(left, right),
         "contains" => match (left, right) {
@@ -991,11 +1020,24 @@ pub fn compare_values(left: &Value, op: &str, right: &Value) -> bool {
             _ => false,
         },
         _ => {
-            if left.is_object() || right.is_object() {
-                return false;
+            let text_vs_number = matches!(
+                (left, right),
+                (Value::String(_), Value::Number(_)) | (Value::Number(_), Value::String(_))
+            );
+            if text_vs_number {
+                return Err(format!(
+                    "cannot compare {} with {} using `{op}`",
+                    value::inspect(left),
+                    value::inspect(right)
+                ));
             }
-            let Some(ord) = value::compare(left, right) else {
-                return false;
+            // Only numbers and text have `<` in Ruby; nil, lists and hashes compare false.
+            let comparable = matches!(
+                (left, right),
+                (Value::Number(_), Value::Number(_)) | (Value::String(_), Value::String(_))
+            );
+            let Some(ord) = value::compare(left, right).filter(|_| comparable) else {
+                return Ok(false);
             };
             match op {
                 "<" => ord == Less,
@@ -1005,7 +1047,7 @@ pub fn compare_values(left: &Value, op: &str, right: &Value) -> bool {
                 _ => false,
             }
         }
-    }
+    })
 }
 
 /// Liquid's `to_integer`: integers, and text that is exactly an integer.

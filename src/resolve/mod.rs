@@ -121,6 +121,14 @@ pub fn resolve(site: &Site, rendered: &[Rendered], generated: &[String]) -> Grap
     };
     r.report_clashes(&clashes);
     r.report_collection_links();
+    for (page, rendered) in site.pages.iter().zip(rendered) {
+        for (location, message) in &rendered.warnings {
+            r.diagnostics.push(
+                Diagnostic::warning("undefined-variable", location.clone(), message.clone())
+                    .on_page(&page.url),
+            );
+        }
+    }
 
     let mut hrefs = Vec::with_capacity(site.pages.len());
     let mut roles: Vec<Vec<PageRef>> = vec![Vec::new(); site.pages.len()];

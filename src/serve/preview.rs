@@ -3,7 +3,7 @@
 //! A changed page is re-loaded and re-rendered alone; resolve runs again over the whole site
 //! (one cheap pass); then only the pages whose layout inputs changed are re-emitted: the
 //! edited page, and pages whose breadcrumbs, previous/next, roles or link targets differ from
-//! before (a title or permalink elsewhere changed). Config, `_data`, collections, theme, new
+//! before (a title or permalink elsewhere changed). Config, `_data`, `_includes`, collections, theme, new
 //! or deleted files rebuild everything. Either way the files equal what a full build of the
 //! same options writes.
 
@@ -242,7 +242,8 @@ impl Preview {
                 return Plan::Full;
             }
             let first = rel.split('/').next().unwrap_or("");
-            if first == "_config.yml" || first == "_data" || collections.iter().any(|c| c == first)
+            if ["_config.yml", "_data", "_includes"].contains(&first)
+                || collections.iter().any(|c| c == first)
             {
                 return Plan::Full;
             }

@@ -1,0 +1,281 @@
+//! Content Liquid inside a site: the site's own `_includes/`, lax and strict undefined
+//! variables, errors located in the file that has them, and links written inside includes
+//! reported where they are written.
+
+mod common;
+
+use common::{read, run, site};
+use serde_json::Value;
+
+const CONFIG: (&str, &str) = ("_config.yml", "title: Includes\nbaseurl: /base\n");
+
+fn page(front: &str, body: &str) -> String {
+    format!("---\ntitle: Page\nlayout: page\n{front}---\n{body}")
+}
+
+fn check_json(root: &std::path::Path, extra: &[&str]) -> (i32, Vec<Value>) {
+    let mut args = vec!["--format", "json"];
+    args.extend(extra);
+    let r = run("check", root, args);
+    let report: Value = serde_json::from_str(&r.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", r.stdout, r.stderr));
+    (
+        r.code,
+        report["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default(),
+    )
+}
+
+fn at(d: &Value) -> String {
+    format!(
+        "{}:{}:{}",
+        d["file"].as_str().unwrap_or(""),
+        d["line"],
+        d["column"]
+    )
+}
+
+#[test]
+fn site_includes_with_parameters_nesting_and_markdown() {
+    let s = site(&[
+        CONFIG,
+        (
+            "_includes/note.html",
+            "<div class=\"note note--{{ include.kind | default: 'info' }}\">{{ include.text }}</div>\n",
+        ),
+        (
+            "_includes/promos/card.html",
+            "<section class=\"card\">{% include note.html text=include.title kind=\"card\" %}</section>\n",
+        ),
+        (
+            "_includes/steps-table.md",
+            "## From an include\n\n{% for s in site.data.steps %}- {{ s.name }}\n{% endfor %}",
+        ),
+        ("_data/steps.yml", "- name: Plan\n- name: Migrate\n"),
+        (
+            "index.md",
+            &page(
+                "",
+                "Intro\n\n{% include note.html text=\"Back up first\" kind=\"warning\" %}\n\n{% include promos/card.html title=page.title %}\n\n{% include steps-table.md %}\n",
+            ),
+        ),
+    ]);
+    let out = s.path().join("_out");
+    let (code, err) = common::build(s.path(), &out, &[]);
+    assert_eq!(code, 0, "{err}");
+    let html = read(out.join("index.html"));
+    assert!(
+        html.contains("<div class=\"note note--warning\">Back up first</div>"),
+        "{html}"
+    );
+    // Like Jekyll, an include keeps its file's last newline.
+    assert!(
+        html.contains(
+            "<section class=\"card\"><div class=\"note note--card\">Page</div>\n</section>"
+        ),
+        "{html}"
+    );
+    // An include's Markdown is part of the page: its heading gets an id, its list is a list.
+    assert!(
+        html.contains("<h2 id=\"from-an-include\">From an include</h2>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<li>Plan</li>") && html.contains("<li>Migrate</li>"),
+        "{html}"
+    );
+}
+
+#[test]
+fn a_site_include_overrides_the_theme_shortcode() {
+    let s = site(&[
+        CONFIG,
+        (
+            "_includes/button.html",
+            "<a class=\"site-button\" href=\"{{ include.link }}\">{{ include.title }}!</a>",
+        ),
+        ("go.md", &page("permalink: /go\n", "Go\n")),
+        (
+            "index.md",
+            &page(
+                "",
+                "{% include button.html title=\"Start\" link=\"/go\" %}\n",
+            ),
+        ),
+    ]);
+    let out = s.path().join("_out");
+    let (code, err) = common::build(s.path(), &out, &[]);
+    assert_eq!(code, 0, "{err}");
+    let html = read(out.join("index.html"));
+    assert!(
+        html.contains("<a class=\"site-button\" href=\"/base/go\">Start!</a>"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("sp-button"),
+        "the theme's button was used: {html}"
+    );
+}
+
+#[test]
+fn a_self_including_include_is_an_error_naming_the_chain() {
+    let s = site(&[
+        CONFIG,
+        ("_includes/loop.html", "x\n{% include loop.html %}"),
+        ("index.md", &page("", "Start\n\n{% include loop.html %}\n")),
+    ]);
+    let out = s.path().join("_out");
+    let (code, err) = common::build(s.path(), &out, &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(!out.exists(), "a failed build wrote output");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("_includes/loop.html:2:1: error: includes nested more than 32 deep, in the loop _includes/loop.html → _includes/loop.html"),
+        "{err}"
+    );
+    assert!(err.contains("(included from index.md:7:1)"), "{err}");
+}
+
+#[test]
+fn undefined_variables_render_empty_warn_in_check_and_fail_under_strict() {
+    let files = [
+        CONFIG,
+        (
+            "index.md",
+            &page("", "Hello [{{ page.nickname }}] and [{{ mystery | upcase }}].\n\n{% if page.optional %}shown{% endif %}{{ page.other | default: \"fallback\" }}\n"),
+        ),
+    ];
+    let s = site(&files);
+    let out = s.path().join("_out");
+    let (code, err) = common::build(s.path(), &out, &[]);
+    assert_eq!(code, 0, "{err}");
+    let html = read(out.join("index.html"));
+    assert!(html.contains("Hello [] and [].</p>"), "{html}");
+    assert!(html.contains("fallback"), "{html}");
+
+    // check: one warning per undefined variable, at the variable; presence tests are quiet.
+    let (code, diags) = check_json(s.path(), &[]);
+    assert_eq!(code, 0);
+    let undefined: Vec<String> = diags
+        .iter()
+        .filter(|d| d["code"] == "undefined-variable")
+        .map(|d| format!("{} {}", at(d), d["message"].as_str().unwrap_or("")))
+        .collect();
+    assert_eq!(
+        undefined,
+        [
+            "index.md:5:11 undefined variable `page.nickname` (renders as nothing)",
+            "index.md:5:37 undefined variable `mystery` (renders as nothing)"
+        ]
+    );
+
+    // --strict (or strict: true) makes the first one an error and writes nothing.
+    let (code, err) = common::build(s.path(), &s.path().join("_strict"), &["--strict"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.starts_with("index.md:5:11: error: undefined variable `page.nickname`"),
+        "{err}"
+    );
+    assert!(!s.path().join("_strict").exists());
+    let strict_site = site(&[("_config.yml", "title: S\nstrict: true\n"), files[1]]);
+    let (code, err) = common::build(strict_site.path(), &strict_site.path().join("_o"), &[]);
+    assert_eq!(code, 1, "{err}");
+    let (code, diags) = check_json(s.path(), &["--strict"]);
+    assert_eq!(code, 1);
+    assert!(
+        diags.iter().any(|d| d["severity"] == "error"
+            && at(d) == "index.md:5:11"
+            && d["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains("page.nickname")),
+        "{diags:?}"
+    );
+}
+
+#[test]
+fn errors_inside_an_include_point_into_the_include() {
+    let cases = [
+        (
+            "<p>\n  {{ include.text | frobnicate }}\n</p>\n",
+            "_includes/bad.html:2:21: error: unknown Liquid filter `frobnicate` (included from index.md:7:1)",
+        ),
+        (
+            "{% if include.text %}\nno end\n",
+            "_includes/bad.html:1:1: error: `{% if %}` is never closed with `{% endif %}` (included from index.md:7:1)",
+        ),
+        (
+            "{% assign n = \"3\" %}{% if n > 2 %}x{% endif %}",
+            "_includes/bad.html:1:27: error: cannot compare \"3\" with 2 using `>` (included from index.md:7:1)",
+        ),
+    ];
+    for (include, expected) in cases {
+        let s = site(&[
+            CONFIG,
+            ("_includes/bad.html", include),
+            (
+                "index.md",
+                &page("", "Start\n\n{% include bad.html text=\"x\" %}\n"),
+            ),
+        ]);
+        let (code, err) = common::build(s.path(), &s.path().join("_out"), &[]);
+        assert_eq!(code, 1, "{err}");
+        assert_eq!(err.trim_end(), expected);
+    }
+}
+
+#[test]
+fn links_inside_includes_are_checked_where_they_are_written() {
+    let s = site(&[
+        CONFIG,
+        ("guide.md", &page("permalink: /guide\n", "# Guide\n")),
+        (
+            "_includes/nav.html",
+            "<nav>\n  <a href=\"{{ '/guide' | relative_url }}\">Guide</a>\n  <a href=\"/base/gide\">Typo</a>\n</nav>\n",
+        ),
+        (
+            "_includes/more.md",
+            "Read [the guide](/guide) and [the missing page](/nowhere).\n",
+        ),
+        (
+            "index.md",
+            &page("", "Top\n\n{% include nav.html %}\n\n{% include more.md %}\n\nA [link]({% link guide.md %}).\n"),
+        ),
+    ]);
+    let (code, diags) = check_json(s.path(), &[]);
+    assert_eq!(code, 1);
+    let errors: Vec<String> = diags
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .map(|d| {
+            format!(
+                "{} {} {}",
+                at(d),
+                d["target"].as_str().unwrap_or(""),
+                d["page"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "_includes/more.md:1:30 /nowhere /",
+            "_includes/nav.html:3:12 /base/gide /"
+        ]
+    );
+}
+
+#[test]
+fn runaway_output_stops_with_an_error() {
+    let mut body = String::from("{% capture a %}xxxxxxxxxxxxxxxx{% endcapture %}\n");
+    for _ in 0..40 {
+        body.push_str("{% capture a %}{{ a }}{{ a }}{% endcapture %}");
+    }
+    let s = site(&[CONFIG, ("index.md", &page("", &body))]);
+    let (code, err) = common::build(s.path(), &s.path().join("_out"), &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("Liquid output passed 64 MB"), "{err}");
+    assert!(err.starts_with("index.md:6:"), "{err}");
+}
