@@ -12,7 +12,7 @@ use serde_json::Map;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 #[derive(Clone, Debug, Default)]
 pub struct Options {
@@ -171,7 +171,6 @@ pub fn render_only(
     indices: &[usize],
 ) -> Result<Vec<Rendered>> {
     let site_json = emit::site_value(site);
-    let liquid_site = liquid_site_value(site, &site_json);
     let steps = steps_by_group(site);
     let host = PageHost {
         site,
@@ -181,8 +180,16 @@ pub fn render_only(
             base: &site.config.baseurl,
             steps: &steps,
         },
-        urls: source_urls(site),
+        urls: OnceLock::new(),
         relative: Mutex::new(HashMap::new()),
+        pages: OnceLock::new(),
+        collections: site
+            .config
+            .collections
+            .iter()
+            .map(|c| (c.clone(), OnceLock::new()))
+            .collect(),
+        time: OnceLock::new(),
     };
     indices
         .par_iter()
@@ -195,7 +202,7 @@ pub fn render_only(
                 body_line: page.source.body_line,
                 is_markdown: page.is_markdown,
                 context: liquid::Context {
-                    site: &liquid_site,
+                    site: &site_json,
                     page: &page_json,
                     baseurl: &site.config.baseurl,
                     site_url: &site.config.url,
@@ -208,11 +215,8 @@ pub fn render_only(
         .collect()
 }
 
-/// `site` as content Liquid sees it, as Jekyll shows it: `_config.yml` and `site.data`, plus
-/// `site.pages`, each collection as `site.<name>`, and `site.time`. (Layouts get the
-/// smaller [`emit::site_value`], copied for every page.)
-fn liquid_site_value(site: &Site, base: &Value) -> Value {
-    let mut map = base.as_object().cloned().unwrap_or_default();
+/// `site.pages` as Jekyll shows it: each page's front matter with `url`, `path`, `name`.
+fn pages_value(site: &Site) -> Value {
     let pages = site
         .pages
         .iter()
@@ -225,10 +229,14 @@ fn liquid_site_value(site: &Site, base: &Value) -> Value {
             Value::Object(value)
         })
         .collect();
-    map.insert("pages".into(), Value::Array(pages));
-    for (name, docs) in &site.collections {
-        let docs = docs
-            .iter()
+    Value::Array(pages)
+}
+
+/// `site.<collection>`: its documents' front matter with `path`, `collection` and `content`.
+fn collection_value(site: &Site, name: &str) -> Value {
+    let docs = site.collections.get(name).map_or(&[][..], Vec::as_slice);
+    Value::Array(
+        docs.iter()
             .map(|doc| {
                 let mut value = doc.source.front.clone();
                 value.insert("path".into(), Value::String(doc.source.path.clone()));
@@ -236,18 +244,12 @@ fn liquid_site_value(site: &Site, base: &Value) -> Value {
                     "relative_path".into(),
                     Value::String(doc.source.path.clone()),
                 );
-                value.insert("collection".into(), Value::String(name.clone()));
+                value.insert("collection".into(), Value::String(name.to_string()));
                 value.insert("content".into(), Value::String(doc.source.body.clone()));
                 Value::Object(value)
             })
-            .collect();
-        map.insert(name.clone(), Value::Array(docs));
-    }
-    map.insert(
-        "time".into(),
-        Value::String(liquid::date::DateTime::now().to_ruby_string()),
-    );
-    Value::Object(map)
+            .collect(),
+    )
 }
 
 /// Source path → URL of every page and file, for `{% link %}`.
@@ -267,9 +269,14 @@ fn source_urls(site: &Site) -> HashMap<String, String> {
 struct PageHost<'a> {
     site: &'a Site,
     shortcodes: ShortcodeRenderer<'a>,
-    urls: HashMap<String, String>,
+    /// Source path → URL, made when a `{% link %}` first asks.
+    urls: OnceLock<HashMap<String, String>>,
     /// `include_relative` files, read on first use.
     relative: Mutex<HashMap<String, Option<Arc<Include>>>>,
+    // `site.pages`, `site.<collection>` and `site.time`, made when first read.
+    pages: OnceLock<Value>,
+    collections: BTreeMap<String, OnceLock<Value>>,
+    time: OnceLock<Value>,
 }
 
 impl liquid::Host for PageHost<'_> {
@@ -316,7 +323,24 @@ impl liquid::Host for PageHost<'_> {
     }
 
     fn link(&self, path: &str) -> Option<String> {
-        self.urls.get(path).cloned()
+        self.urls
+            .get_or_init(|| source_urls(self.site))
+            .get(path)
+            .cloned()
+    }
+
+    fn site_member(&self, key: &str) -> Option<&Value> {
+        match key {
+            "pages" => Some(self.pages.get_or_init(|| pages_value(self.site))),
+            "time" => Some(
+                self.time
+                    .get_or_init(|| Value::String(liquid::date::DateTime::now().to_ruby_string())),
+            ),
+            name => self
+                .collections
+                .get(name)
+                .map(|cell| cell.get_or_init(|| collection_value(self.site, name))),
+        }
     }
 }
 

@@ -102,6 +102,35 @@ pub struct Emitter<'a> {
     preview: bool,
     /// [`site_value`] of `site`, computed once for every page.
     site_json: Value,
+    /// The four navigation lists with no item current, copied and marked for each page.
+    nav_json: Map<String, Value>,
+}
+
+/// The navigation lists templates see, in the order of `nav_json`.
+fn nav_lists(graph: &Graph) -> [(&'static str, &[NavItem]); 4] {
+    [
+        ("menu", &graph.navigation.menu),
+        ("sidebar", &graph.navigation.sidebar),
+        ("checklists", &graph.navigation.checklists),
+        ("promo", &graph.navigation.promo),
+    ]
+}
+
+/// Sets `current` on the items (at any depth) that are page `i`.
+fn mark_current(items: &[NavItem], json: &mut Value, i: usize) {
+    let Value::Array(values) = json else {
+        return;
+    };
+    for (item, value) in items.iter().zip(values.iter_mut()) {
+        if let Value::Object(map) = value {
+            if item.page == Some(i) {
+                map.insert("current".into(), Value::Bool(true));
+            }
+            if let Some(sub) = map.get_mut("subitems") {
+                mark_current(&item.subitems, sub, i);
+            }
+        }
+    }
 }
 
 impl<'a> Emitter<'a> {
@@ -119,6 +148,10 @@ impl<'a> Emitter<'a> {
             theme,
             preview,
             site_json: site_value(site),
+            nav_json: nav_lists(graph)
+                .into_iter()
+                .map(|(key, items)| (key.to_string(), nav_value(items, None)))
+                .collect(),
         }
     }
 
@@ -157,14 +190,11 @@ impl<'a> Emitter<'a> {
             }
             // Built as JSON values and moved into the context: `Context::insert` (and `json!`)
             // would serialize, that is deep-copy, each of them again for every page.
-            let mut nav = Map::new();
-            for (key, items) in [
-                ("menu", &graph.navigation.menu),
-                ("sidebar", &graph.navigation.sidebar),
-                ("checklists", &graph.navigation.checklists),
-                ("promo", &graph.navigation.promo),
-            ] {
-                nav.insert(key.into(), nav_value(items, Some(i)));
+            let mut nav = self.nav_json.clone();
+            for (key, items) in nav_lists(graph) {
+                if let Some(list) = nav.get_mut(key) {
+                    mark_current(items, list, i);
+                }
             }
             let checklist = serde_json::to_value(&rendered[i].checklist).map_err(|e| {
                 Error::content(

@@ -279,3 +279,29 @@ fn runaway_output_stops_with_an_error() {
     assert!(err.contains("Liquid output passed 64 MB"), "{err}");
     assert!(err.starts_with("index.md:6:"), "{err}");
 }
+
+#[test]
+fn site_pages_collections_and_link_are_there_when_read() {
+    let s = site(&[
+        (
+            "_config.yml",
+            "title: Lists\nbaseurl: /base\ncollections:\n  steps:\n    output: false\n",
+        ),
+        ("_steps/one.md", "---\ntitle: First step\norder: 1\n---\nDo it.\n"),
+        ("b.md", &page("permalink: /bee\n", "B\n")),
+        (
+            "index.md",
+            &page(
+                "",
+                "{% assign sorted = site.pages | sort: \"url\" %}{% for p in sorted %}[{{ p.url }} {{ p.path }}]{% endfor %}\n\n{% for s in site.steps %}({{ s.title }} from {{ s.path }}){% endfor %}\n\n[B]({% link b.md %})\n",
+            ),
+        ),
+    ]);
+    let out = s.path().join("_out");
+    let (code, err) = common::build(s.path(), &out, &[]);
+    assert_eq!(code, 0, "{err}");
+    let html = read(out.join("index.html"));
+    assert!(html.contains("[/ index.md][/bee b.md]"), "{html}");
+    assert!(html.contains("(First step from _steps/one.md)"), "{html}");
+    assert!(html.contains("<a href=\"/base/bee\">B</a>"), "{html}");
+}

@@ -100,11 +100,15 @@ fn text(start: usize, end: usize) -> Piece {
 
 fn find_open(bytes: &[u8], from: usize) -> Option<usize> {
     let mut i = from;
-    while i + 1 < bytes.len() {
-        if bytes[i] == b'{' && matches!(bytes[i + 1], b'{' | b'%') {
-            return Some(i);
+    while let Some(rel) = bytes
+        .get(i..)
+        .and_then(|rest| rest.iter().position(|&b| b == b'{'))
+    {
+        let at = i + rel;
+        if matches!(bytes.get(at + 1), Some(b'{' | b'%')) {
+            return Some(at);
         }
-        i += 1;
+        i = at + 1;
     }
     None
 }

@@ -83,6 +83,11 @@ pub trait Host: Sync {
     fn markdownify(&self, text: &str) -> String;
     /// The URL (without baseurl) of the page or file at `path` relative to the site root.
     fn link(&self, path: &str) -> Option<String>;
+    /// Members of `site` that cost something to make (`pages`, collections, `time`), made
+    /// when a template first reads them.
+    fn site_member(&self, _key: &str) -> Option<&Value> {
+        None
+    }
 }
 
 pub struct Context<'a> {

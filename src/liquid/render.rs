@@ -59,6 +59,12 @@ struct Renderer<'c, 'a> {
 
 /// Parses and renders `src` (the template, source 0).
 pub fn render(src: &str, ctx: &Context<'_>) -> Result<Output, LiquidError> {
+    // Most pages have no Liquid at all: their output is their text.
+    if !src.contains("{{") && !src.contains("{%") {
+        let mut out = Output::default();
+        out.push(src, SourcePos::default(), true);
+        return Ok(out);
+    }
     let nodes = parser::parse(src)?;
     render_nodes(&nodes, src, ctx)
 }
@@ -862,14 +868,26 @@ impl<'c, 'a> Renderer<'c, 'a> {
                         return Ok(Cow::Owned(Value::Null));
                     }
                 };
+                let is_site = matches!(current, Cow::Borrowed(v) if std::ptr::eq(v, self.ctx.site));
                 let mut path = name;
-                for lookup in lookups {
+                for (depth, lookup) in lookups.iter().enumerate() {
                     let key = match lookup {
                         Lookup::Key(k) => Value::String(k.clone()),
                         Lookup::Index(i) => self.eval(i, src, quiet)?.into_owned(),
                     };
                     let command = matches!(lookup, Lookup::Key(_));
-                    match lookup_in(current, &key, command) {
+                    // `site.pages`, collections and `site.time` are made on first use.
+                    let lazy = match (&key, is_site && depth == 0) {
+                        (Value::String(k), true) if self.ctx.site.get(k.as_str()).is_none() => {
+                            self.ctx.host.site_member(k)
+                        }
+                        _ => None,
+                    };
+                    let found = match lazy {
+                        Some(v) => Some(Cow::Borrowed(v)),
+                        None => lookup_in(current, &key, command),
+                    };
+                    match found {
                         Some(next) => current = next,
                         None => {
                             path.push('.');
