@@ -27,6 +27,8 @@ pub struct Options {
     pub preview: bool,
     /// Folders inside the root not to read (the output folder).
     pub skip: Vec<PathBuf>,
+    /// Replace an output folder signpost did not make.
+    pub force: bool,
 }
 
 pub struct Compiled {
@@ -402,6 +404,15 @@ pub fn build(options: &Options, out: &Path) -> Result<BuildReport> {
             out.display()
         )));
     }
+    if out_abs.starts_with(&root) && out_abs != root.join("_site") {
+        return Err(Error::Usage(format!(
+            "output `{}` is inside the site root `{}`; build into `{}` or a folder outside the root",
+            out.display(),
+            options.root.display(),
+            options.root.join("_site").display()
+        )));
+    }
+    emit::check_replaceable(&out_abs, options.force)?;
     let mut options = options.clone();
     options.skip.push(out_abs.clone());
     let compiled = compile(&options)?;

@@ -365,6 +365,29 @@ fn sitemap(site: &Site) -> String {
     xml
 }
 
+/// The file every output folder signpost makes carries, so a later build knows the folder
+/// is its own to replace.
+pub const MARKER: &str = ".signpost-output";
+
+/// Refuses to replace an existing folder that is not empty and has no [`MARKER`] (a folder
+/// of sources given as `--out` by mistake), unless `force`.
+pub fn check_replaceable(out: &Path, force: bool) -> Result<()> {
+    if force || !out.is_dir() || out.join(MARKER).is_file() {
+        return Ok(());
+    }
+    let empty = std::fs::read_dir(out)
+        .map_err(|e| Error::io(out, e))?
+        .next()
+        .is_none();
+    if empty {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "output `{}` is a folder signpost did not make (it has no `{MARKER}`); building would replace everything in it. Choose another --out, or pass --force to replace it",
+        out.display()
+    )))
+}
+
 /// Runs `fill` on a sibling temporary folder, then swaps it in for `out`.
 fn write_via(out: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
     let name = out
@@ -387,6 +410,12 @@ fn write_via(out: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
     let old = parent.join(format!(".{name}.signpost-old-{pid}"));
     let _ = std::fs::remove_dir_all(&tmp);
     let result = fill(&tmp).and_then(|()| {
+        let marker = tmp.join(MARKER);
+        std::fs::write(
+            &marker,
+            "Made by `signpost build`, which replaces this folder on every build.\n",
+        )
+        .map_err(|e| Error::io(&marker, e))?;
         if out.exists() {
             std::fs::rename(out, &old).map_err(|e| Error::io(out, e))?;
             if let Err(e) = std::fs::rename(&tmp, out) {
@@ -406,12 +435,32 @@ fn write_via(out: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
     result
 }
 
+/// `dir/rel`, refusing any `rel` that is not a plain relative path (no `..`, `.`, root or
+/// drive): the last guard that keeps every write strictly inside the output folder, whatever
+/// URL sanitising before it missed.
+pub fn inside(dir: &Path, rel: &str) -> Result<PathBuf> {
+    let path = Path::new(rel);
+    let plain = !rel.is_empty()
+        && path
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
+    if !plain {
+        return Err(Error::Usage(format!(
+            "refusing to write `{rel}`: it is not inside the output folder"
+        )));
+    }
+    Ok(dir.join(path))
+}
+
 /// Creates `dir` and the folders the files at `paths` (relative to it) go in.
 fn make_dirs<'a>(dir: &Path, paths: impl Iterator<Item = &'a String>) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let mut dirs: Vec<PathBuf> = paths
-        .filter_map(|p| Path::new(p).parent().map(|p| dir.join(p)))
-        .collect();
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    for p in paths {
+        if let Some(parent) = inside(dir, p)?.parent() {
+            dirs.push(parent.to_path_buf());
+        }
+    }
     dirs.sort();
     dirs.dedup();
     for d in &dirs {
@@ -421,7 +470,7 @@ fn make_dirs<'a>(dir: &Path, paths: impl Iterator<Item = &'a String>) -> Result<
 }
 
 fn write_file(dir: &Path, file: &OutputFile) -> Result<()> {
-    let target = dir.join(&file.path);
+    let target = inside(dir, &file.path)?;
     match &file.content {
         Content::Bytes(bytes) => std::fs::write(&target, bytes),
         Content::Copy(from) => std::fs::copy(from, &target).map(|_| ()),

@@ -57,6 +57,9 @@ enum Command {
         /// Undefined Liquid variables are errors (also `strict: true` in _config.yml).
         #[arg(long)]
         strict: bool,
+        /// Replace --out even if it is a non-empty folder signpost did not make.
+        #[arg(long)]
+        force: bool,
     },
     /// Check every internal link, anchor and page reference; write nothing.
     Check {
@@ -139,9 +142,11 @@ fn main() -> ExitCode {
             out,
             drafts,
             strict,
+            force,
         } => {
             let options = signpost::Options {
                 strict,
+                force,
                 ..site.options(drafts)
             };
             signpost::build(&options, &out).map(|report| {

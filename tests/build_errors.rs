@@ -14,7 +14,7 @@ fn page(front: &str, body: &str) -> String {
 /// Builds a site that must fail; returns (exit code, the one error line).
 fn failing(files: &[(&str, &str)]) -> (i32, String) {
     let site = common::site(files);
-    let out = site.path().join("_out");
+    let out = site.path().join("_site");
     let (code, err) = common::build(site.path(), &out, &[]);
     assert!(!out.exists(), "a failed build wrote output");
     let lines: Vec<&str> = err.lines().collect();

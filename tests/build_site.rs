@@ -238,7 +238,7 @@ fn include_alone_on_its_line_is_a_block_even_when_trimmed() {
         ),
         ("404.md", "---\nlayout: 404\ntitle: Not here\npermalink: /404.html\n---\nSorry.\n"),
     ]);
-    let out = site.path().join("_out");
+    let out = site.path().join("_site");
     let (code, err) = common::build(site.path(), &out, &[]);
     assert_eq!(code, 0, "{err}");
     let html = common::read(out.join("index.html"));
@@ -269,7 +269,7 @@ fn a_comment_line_between_list_items_keeps_one_list() {
             "---\nlayout: none\n---\n* One <!-- [UPLIFT] inline -->\n<!-- [GAP] a whole line -->\n* Two\n\n```html\n<!-- shown in code -->\n```\n",
         ),
     ]);
-    let out = site.path().join("_out");
+    let out = site.path().join("_site");
     let (code, err) = common::build(site.path(), &out, &[]);
     assert_eq!(code, 0, "{err}");
     let html = common::read(out.join("index.html"));
@@ -304,7 +304,7 @@ fn odd_input_never_panics() {
                 &format!("---\nlayout: page\ntitle: x\n---\n{body}"),
             ),
         ]);
-        let out = site.path().join("_out");
+        let out = site.path().join("_site");
         let (code, err) = common::build(site.path(), &out, &[]);
         assert!(code == 0 || code == 1, "{body:?} → exit {code}: {err}");
         assert!(!err.contains("panicked"), "{body:?}: {err}");
@@ -322,7 +322,7 @@ fn data_files_in_folders_nest_under_site_data() {
             "---\nlayout: none\n---\nLead: {{ site.data.team.lead.name }}, first phase {{ site.data.phases.0.id }}.\n",
         ),
     ]);
-    let out = site.path().join("_out");
+    let out = site.path().join("_site");
     let (code, err) = common::build(site.path(), &out, &[]);
     assert_eq!(code, 0, "{err}");
     let html = common::read(out.join("index.html"));

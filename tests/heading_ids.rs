@@ -19,7 +19,7 @@ fn every_measured_kramdown_id_matches_in_one_page() {
         ("_config.yml", "title: T\n"),
         ("index.md", &format!("---\nlayout: none\n---\n{body}")),
     ]);
-    let out = site.path().join("_out");
+    let out = site.path().join("_site");
     let (code, err) = common::build(site.path(), &out, &[]);
     assert_eq!(code, 0, "{err}");
     let html = common::read(out.join("index.html"));

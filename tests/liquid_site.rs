@@ -62,7 +62,7 @@ fn site_includes_with_parameters_nesting_and_markdown() {
             ),
         ),
     ]);
-    let out = s.path().join("_out");
+    let out = s.path().join("_site");
     let (code, err) = common::build(s.path(), &out, &[]);
     assert_eq!(code, 0, "{err}");
     let html = read(out.join("index.html"));
@@ -105,7 +105,7 @@ fn a_site_include_overrides_the_theme_shortcode() {
             ),
         ),
     ]);
-    let out = s.path().join("_out");
+    let out = s.path().join("_site");
     let (code, err) = common::build(s.path(), &out, &[]);
     assert_eq!(code, 0, "{err}");
     let html = read(out.join("index.html"));
@@ -126,7 +126,7 @@ fn a_self_including_include_is_an_error_naming_the_chain() {
         ("_includes/loop.html", "x\n{% include loop.html %}"),
         ("index.md", &page("", "Start\n\n{% include loop.html %}\n")),
     ]);
-    let out = s.path().join("_out");
+    let out = s.path().join("_site");
     let (code, err) = common::build(s.path(), &out, &[]);
     assert_eq!(code, 1, "{err}");
     assert!(!out.exists(), "a failed build wrote output");
@@ -148,7 +148,7 @@ fn undefined_variables_render_empty_warn_in_check_and_fail_under_strict() {
         ),
     ];
     let s = site(&files);
-    let out = s.path().join("_out");
+    let out = s.path().join("_site");
     let (code, err) = common::build(s.path(), &out, &[]);
     assert_eq!(code, 0, "{err}");
     let html = read(out.join("index.html"));
@@ -171,16 +171,16 @@ fn undefined_variables_render_empty_warn_in_check_and_fail_under_strict() {
         ]
     );
 
-    // --strict (or strict: true) makes the first one an error and writes nothing.
-    let (code, err) = common::build(s.path(), &s.path().join("_strict"), &["--strict"]);
+    // --strict (or strict: true) makes the first one an error and leaves the output alone.
+    let (code, err) = common::build(s.path(), &out, &["--strict"]);
     assert_eq!(code, 1, "{err}");
     assert!(
         err.starts_with("index.md:5:11: error: undefined variable `page.nickname`"),
         "{err}"
     );
-    assert!(!s.path().join("_strict").exists());
+    assert_eq!(read(out.join("index.html")), html);
     let strict_site = site(&[("_config.yml", "title: S\nstrict: true\n"), files[1]]);
-    let (code, err) = common::build(strict_site.path(), &strict_site.path().join("_o"), &[]);
+    let (code, err) = common::build(strict_site.path(), &strict_site.path().join("_site"), &[]);
     assert_eq!(code, 1, "{err}");
     let (code, diags) = check_json(s.path(), &["--strict"]);
     assert_eq!(code, 1);
@@ -220,7 +220,7 @@ fn errors_inside_an_include_point_into_the_include() {
                 &page("", "Start\n\n{% include bad.html text=\"x\" %}\n"),
             ),
         ]);
-        let (code, err) = common::build(s.path(), &s.path().join("_out"), &[]);
+        let (code, err) = common::build(s.path(), &s.path().join("_site"), &[]);
         assert_eq!(code, 1, "{err}");
         assert_eq!(err.trim_end(), expected);
     }
@@ -274,7 +274,7 @@ fn runaway_output_stops_with_an_error() {
         body.push_str("{% capture a %}{{ a }}{{ a }}{% endcapture %}");
     }
     let s = site(&[CONFIG, ("index.md", &page("", &body))]);
-    let (code, err) = common::build(s.path(), &s.path().join("_out"), &[]);
+    let (code, err) = common::build(s.path(), &s.path().join("_site"), &[]);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("Liquid output passed 64 MB"), "{err}");
     assert!(err.starts_with("index.md:6:"), "{err}");
@@ -297,7 +297,7 @@ fn site_pages_collections_and_link_are_there_when_read() {
             ),
         ),
     ]);
-    let out = s.path().join("_out");
+    let out = s.path().join("_site");
     let (code, err) = common::build(s.path(), &out, &[]);
     assert_eq!(code, 0, "{err}");
     let html = read(out.join("index.html"));

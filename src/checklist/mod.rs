@@ -323,9 +323,9 @@ fn split_subpoints<'a>(inline: &[Event<'a>]) -> (Vec<Event<'a>>, Vec<Vec<Event<'
 fn first_link(events: &[Event<'_>]) -> Option<usize> {
     events.iter().find_map(|e| match e {
         Event::InlineHtml(h) if h.starts_with("<a ") => {
-            let start = h.find('\u{1}')? + 2;
-            let end = start + h[start..].find('\u{2}')?;
-            h[start..end].parse().ok()
+            let start = h.find("\u{1}L")? + 2;
+            let end = start + h.get(start..)?.find('\u{2}')?;
+            h.get(start..end)?.parse().ok()
         }
         _ => None,
     })

@@ -611,12 +611,12 @@ fn url_decode(text: &str) -> String {
     while i < bytes.len() {
         match bytes[i] {
             b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => match u8::from_str_radix(&text[i + 1..i + 3], 16) {
-                Ok(b) => {
+            b'%' => match crate::resolve::urls::hex_byte(bytes.get(i + 1..i + 3)) {
+                Some(b) => {
                     out.push(b);
                     i += 2;
                 }
-                Err(_) => out.push(b'%'),
+                None => out.push(b'%'),
             },
             b => out.push(b),
         }
@@ -918,6 +918,7 @@ mod tests {
             "the-config-yml-file"
         );
         assert_eq!(base64_encode(b"ab"), "YWI=");
+        assert_eq!(url_decode("a%2Fb+c%€%4"), "a/b c%€%4");
     }
 
     #[test]

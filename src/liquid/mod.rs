@@ -156,8 +156,24 @@ pub fn include_token(index: usize) -> String {
     format!("\u{1}I{index}\u{2}")
 }
 
+/// Later stages mark places in the text with tokens made of U+0001 and U+0002, so content
+/// never carries those two characters (HTML does not allow them anyway): each becomes a
+/// space, which keeps every byte offset where it was.
+pub fn without_token_marks(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains(['\u{1}', '\u{2}']) {
+        std::borrow::Cow::Owned(text.replace(['\u{1}', '\u{2}'], " "))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 impl Output {
     fn push(&mut self, text: &str, src: SourcePos, literal: bool) {
+        self.push_marked(&without_token_marks(text), src, literal);
+    }
+
+    /// Pushes text that may hold tokens ([`include_token`]): only the engine's own.
+    fn push_marked(&mut self, text: &str, src: SourcePos, literal: bool) {
         if text.is_empty() {
             return;
         }

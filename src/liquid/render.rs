@@ -391,6 +391,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
         end: usize,
         html: String,
     ) -> R<()> {
+        let html = super::without_token_marks(&html).into_owned();
         if !self.top {
             return self.write(out, src, at, &html, false);
         }
@@ -408,7 +409,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
         } else {
             token
         };
-        out.push(&token, pos, false);
+        out.push_marked(&token, pos, false);
         Ok(())
     }
 

@@ -67,6 +67,15 @@ fn has_scheme(href: &str) -> bool {
         })
 }
 
+/// The byte two hex digits spell, if they are two hex digits.
+pub fn hex_byte(digits: Option<&[u8]>) -> Option<u8> {
+    let [hi, lo] = digits? else {
+        return None;
+    };
+    let value = |c: u8| (c as char).to_digit(16);
+    Some((value(*hi)? * 16 + value(*lo)?) as u8)
+}
+
 fn percent_decode(s: &str) -> String {
     if !s.contains('%') {
         return s.to_string();
@@ -75,8 +84,9 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+        // Bytes, not a str slice: the two after `%` may be part of a multi-byte character.
+        if bytes[i] == b'%' {
+            if let Some(b) = hex_byte(bytes.get(i + 1..i + 3)) {
                 out.push(b);
                 i += 3;
                 continue;
@@ -171,7 +181,6 @@ impl UrlTable {
         }
         for (i, page) in site.pages.iter().enumerate() {
             for from in redirect_froms(page) {
-                let from = join("/", &from).unwrap_or(from);
                 let index = table.redirects.len();
                 table.redirects.push(Redirect {
                     from: from.clone(),
@@ -347,16 +356,19 @@ impl UrlTable {
     }
 }
 
-/// `redirect_from` as a list, whether written as a list or one string.
+/// `redirect_from` as a list (written as a list or one string), each URL sanitised as a
+/// permalink is, so a redirect page cannot be written outside the output folder.
 pub fn redirect_froms(page: &crate::site::Page) -> Vec<String> {
-    match page.source.front.get("redirect_from") {
-        Some(serde_json::Value::String(s)) => vec![s.clone()],
-        Some(serde_json::Value::Array(items)) => items
-            .iter()
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect(),
+    let raw: Vec<&str> = match page.source.front.get("redirect_from") {
+        Some(serde_json::Value::String(s)) => vec![s.as_str()],
+        Some(serde_json::Value::Array(items)) => {
+            items.iter().filter_map(serde_json::Value::as_str).collect()
+        }
         _ => Vec::new(),
-    }
+    };
+    raw.into_iter()
+        .map(crate::site::url::sanitize_url)
+        .collect()
 }
 
 #[cfg(test)]
@@ -373,6 +385,8 @@ mod tests {
         assert_eq!(join("/guide/kick-off", "./").as_deref(), Some("/guide/"));
         assert_eq!(join("/a", "../../x"), None);
         assert_eq!(percent_decode("a%20b"), "a b");
+        assert_eq!(percent_decode("/%€"), "/%€");
+        assert_eq!(percent_decode("%4"), "%4");
         assert!(has_scheme("https://x"));
         assert!(has_scheme("mailto:a@b"));
         assert!(!has_scheme("/a:b"));

@@ -3,12 +3,7 @@
 /// The URL of a page from its source path and optional permalink (no baseurl).
 pub fn page_url(rel: &str, permalink: Option<&str>) -> String {
     if let Some(p) = permalink.map(str::trim).filter(|p| !p.is_empty()) {
-        let expanded = expand_permalink(p, rel);
-        return if expanded.starts_with('/') {
-            expanded
-        } else {
-            format!("/{expanded}")
-        };
+        return sanitize_url(&expand_permalink(p, rel));
     }
     let html = match rel.rsplit_once('.') {
         Some((stem, ext)) if is_markdown_ext(ext) => format!("{stem}.html"),
@@ -19,6 +14,27 @@ pub fn page_url(rel: &str, permalink: Option<&str>) -> String {
         Some(dir) if dir.ends_with('/') => dir.to_string(),
         _ => url,
     }
+}
+
+/// A site URL as Jekyll sanitises permalinks: one leading `/`, no `.` or `..` segments, no
+/// repeated slashes, the trailing `/` kept. No URL can name a file outside the output
+/// folder, whatever the content says.
+pub fn sanitize_url(url: &str) -> String {
+    let (path, rest) = match url.find(['?', '#']) {
+        Some(i) => url.split_at(i),
+        None => (url, ""),
+    };
+    let segments: Vec<&str> = path
+        .split(['/', '\\'])
+        .filter(|s| !s.is_empty() && *s != "." && *s != "..")
+        .collect();
+    let mut out = format!("/{}", segments.join("/"));
+    let trailing = path.ends_with('/') || path.ends_with("/.") || path.ends_with("/..");
+    if trailing && out.len() > 1 {
+        out.push('/');
+    }
+    out.push_str(rest);
+    out
 }
 
 pub fn is_markdown_ext(ext: &str) -> bool {
@@ -74,5 +90,14 @@ mod tests {
         assert_eq!(page_url("guide/index.md", None), "/guide/");
         assert_eq!(page_url("about.html", None), "/about.html");
         assert_eq!(page_url("a/b.md", Some("/x/:basename/")), "/x/b/");
+    }
+
+    #[test]
+    fn permalinks_cannot_leave_the_site() {
+        assert_eq!(page_url("a.md", Some("/../../x")), "/x");
+        assert_eq!(page_url("a.md", Some("../x/./y//z/")), "/x/y/z/");
+        assert_eq!(page_url("a.md", Some("/..")), "/");
+        assert_eq!(sanitize_url("..\\..\\evil"), "/evil");
+        assert_eq!(sanitize_url("/a/../b?q=1#f"), "/a/b?q=1#f");
     }
 }

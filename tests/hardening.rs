@@ -1,0 +1,175 @@
+//! Content is untrusted input (guides are built in CI from pull requests): nothing it says
+//! may write outside `--out`, `--out` never replaces a folder signpost did not make, and
+//! odd bytes never panic. One regression test per fault found.
+
+mod common;
+
+use common::{read, run, site};
+use std::path::Path;
+
+fn page(front: &str, body: &str) -> String {
+    format!("---\ntitle: Page\n{front}---\n{body}")
+}
+
+/// Every file under `dir`, relative, sorted.
+fn files_under(dir: &Path) -> Vec<String> {
+    let mut files: Vec<String> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            e.path()
+                .strip_prefix(dir)
+                .unwrap_or(e.path())
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn permalinks_and_redirects_cannot_name_files_outside_the_output() {
+    let s = site(&[
+        (
+            "_config.yml",
+            "title: T\ndefaults:\n  - scope: {path: \"evil\"}\n    values:\n      permalink: /../../../from-defaults\n",
+        ),
+        (
+            "a.md",
+            &page(
+                "permalink: /../../escaped\nredirect_from:\n  - /../../../redirected\n  - ..\\..\\backslashed\n",
+                "A\n",
+            ),
+        ),
+        ("evil/b.md", &page("", "B\n")),
+    ]);
+    let outer = tempfile::tempdir().expect("tmp");
+    let out = outer.path().join("deep/er/_site");
+    let (code, err) = common::build(s.path(), &out, &[]);
+    assert_eq!(code, 0, "{err}");
+    // Jekyll's sanitising: `..` segments dropped, the file lands inside the output.
+    for inside in [
+        "escaped.html",
+        "redirected.html",
+        "backslashed.html",
+        "from-defaults.html",
+    ] {
+        assert!(
+            out.join(inside).is_file(),
+            "{inside} missing: {:?}",
+            files_under(&out)
+        );
+    }
+    // Nothing was written next to or above the output folder.
+    let outside: Vec<String> = files_under(outer.path())
+        .into_iter()
+        .filter(|f| !f.starts_with("deep/er/_site/"))
+        .collect();
+    assert!(outside.is_empty(), "written outside --out: {outside:?}");
+    assert!(files_under(s.path())
+        .iter()
+        .all(|f| !f.contains("escaped") && !f.contains("redirected")));
+}
+
+#[test]
+fn the_writer_refuses_paths_that_leave_its_folder() {
+    let dir = Path::new("/tmp/out");
+    for bad in ["../x.html", "/etc/x", "a/../../x", "./x", ""] {
+        let err = signpost::emit::inside(dir, bad).expect_err(bad);
+        assert!(
+            err.to_string().contains("not inside the output folder"),
+            "{err}"
+        );
+    }
+    assert_eq!(
+        signpost::emit::inside(dir, "guide/a.html").expect("plain path"),
+        dir.join("guide/a.html")
+    );
+}
+
+#[test]
+fn out_never_replaces_a_folder_signpost_did_not_make() {
+    let s = site(&[
+        ("_config.yml", "title: T\n"),
+        ("index.md", &page("", "Home\n")),
+    ]);
+    let outer = tempfile::tempdir().expect("tmp");
+
+    // A folder of someone's files: refused, exit 2, named, left exactly as it was.
+    let precious = outer.path().join("precious");
+    std::fs::create_dir_all(precious.join(".git")).expect("mkdir");
+    std::fs::write(precious.join("notes.md"), "mine").expect("write");
+    let (code, err) = common::build(s.path(), &precious, &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("precious") && err.contains("--force"), "{err}");
+    assert_eq!(files_under(&precious), ["notes.md"]);
+    assert!(precious.join(".git").is_dir());
+    assert_eq!(read(precious.join("notes.md")), "mine");
+
+    // --force replaces it; the new folder carries the marker, so the next build needs no flag.
+    let (code, err) = common::build(s.path(), &precious, &["--force"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(precious.join(".signpost-output").is_file());
+    assert!(!precious.join("notes.md").exists());
+    let (code, err) = common::build(s.path(), &precious, &[]);
+    assert_eq!(code, 0, "{err}");
+
+    // An empty folder is fine.
+    let empty = outer.path().join("empty");
+    std::fs::create_dir_all(&empty).expect("mkdir");
+    assert_eq!(common::build(s.path(), &empty, &[]).0, 0);
+}
+
+#[test]
+fn out_inside_the_site_root_must_be_its_site_folder() {
+    let s = site(&[
+        ("_config.yml", "title: T\n"),
+        ("index.md", &page("", "Home\n")),
+        ("guide/a.md", &page("", "A\n")),
+    ]);
+    for bad in ["guide", "public"] {
+        let (code, err) = common::build(s.path(), &s.path().join(bad), &[]);
+        assert_eq!(code, 2, "{bad}: {err}");
+        assert!(err.contains("inside the site root"), "{err}");
+    }
+    assert!(s.path().join("guide/a.md").is_file());
+    let (code, err) = common::build(s.path(), &s.path().join("_site"), &[]);
+    assert_eq!(code, 0, "{err}");
+    // and the next build does not read its own output as content
+    let (code, err) = common::build(s.path(), &s.path().join("_site"), &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("built 2 pages"), "{err}");
+}
+
+#[test]
+fn odd_bytes_in_links_and_task_items_do_not_panic() {
+    let s = site(&[
+        ("_config.yml", "title: T\n"),
+        (
+            "index.md",
+            &page(
+                "checklist: true\n",
+                "## Phase\n\n[x](/%€) and [y](/%4) and [z](%E2%82)\n\n- [ ] item <a title=\"\u{1}é\" href=\"/\">x</a> and <a href=\"/\">\u{1}L9é\u{2}</a>\n",
+            ),
+        ),
+    ]);
+    let out = s.path().join("_site");
+    let (code, err) = common::build(s.path(), &out, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    let html = read(out.join("index.html"));
+    assert!(
+        !html.contains('\u{1}') && !html.contains('\u{2}'),
+        "token marks leaked"
+    );
+    let r = run("check", s.path(), ["--format", "json"]);
+    assert!(
+        r.code == 0 || r.code == 1,
+        "check exited {}: {}",
+        r.code,
+        r.stderr
+    );
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+}
