@@ -305,3 +305,33 @@ fn site_pages_collections_and_link_are_there_when_read() {
     assert!(html.contains("(First step from _steps/one.md)"), "{html}");
     assert!(html.contains("<a href=\"/base/bee\">B</a>"), "{html}");
 }
+
+#[test]
+fn baseurl_before_a_link_tag_is_reported_as_doubled() {
+    let s = site(&[
+        CONFIG,
+        ("a.md", &page("permalink: /a\n", "A\n")),
+        (
+            "index.md",
+            &page(
+                "",
+                "[a]({{ site.baseurl }}{% link a.md %}) and [b]({% link a.md %})\n",
+            ),
+        ),
+    ]);
+    let (code, diags) = check_json(s.path(), &[]);
+    assert_eq!(code, 1);
+    let errors: Vec<String> = diags
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .map(|d| {
+            format!(
+                "{} {} {}",
+                at(d),
+                d["code"].as_str().unwrap_or(""),
+                d["suggestion"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    assert_eq!(errors, ["index.md:5:1 doubled-baseurl /a"]);
+}

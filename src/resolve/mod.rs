@@ -344,8 +344,20 @@ impl Resolver<'_> {
                 );
                 let written = href.trim();
                 let relative = !written.starts_with('/') && !written.starts_with(['#', '?']);
+                let base = self.site.config.baseurl.as_str();
+                // `{{ site.baseurl }}{% link x.md %}`: Jekyll's link tag (like relative_url)
+                // already adds the baseurl, so it appears twice and the link is a 404.
+                let doubled = !base.is_empty()
+                    && path.strip_prefix(base).is_some()
+                    && path.strip_prefix(base) == suggestion.as_deref();
                 Some(
-                    if relative {
+                    if doubled {
+                        Diagnostic::error(
+                            "doubled-baseurl",
+                            location,
+                            format!("the baseurl `{base}` is in this link twice (`{base}{path}`): `{{% link %}}` and `relative_url` already add it, so drop `{{{{ site.baseurl }}}}`"),
+                        )
+                    } else if relative {
                         Diagnostic::error(
                             "relative-nowhere",
                             location,
