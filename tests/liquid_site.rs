@@ -335,3 +335,25 @@ fn baseurl_before_a_link_tag_is_reported_as_doubled() {
         .collect();
     assert_eq!(errors, ["index.md:5:1 doubled-baseurl /a"]);
 }
+
+#[test]
+fn include_relative_and_page_content() {
+    let s = site(&[
+        CONFIG,
+        ("guide/snippet.md", "Shared *text* for {{ page.title }}.\n"),
+        (
+            "guide/index.md",
+            &page("", "{% include_relative snippet.md %}\n\nWords: {{ page.content | number_of_words }}\n"),
+        ),
+    ]);
+    let out = s.path().join("_site");
+    let (code, err) = common::build(s.path(), &out, &[]);
+    assert_eq!(code, 0, "{err}");
+    let html = read(out.join("guide/index.html"));
+    assert!(
+        html.contains("<p>Shared <em>text</em> for Page.</p>"),
+        "{html}"
+    );
+    // page.content is the page's own text before Liquid, tags and all: 10 words.
+    assert!(html.contains("<p>Words: 10</p>"), "{html}");
+}

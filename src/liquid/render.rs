@@ -39,6 +39,8 @@ struct Src<'t> {
 
 struct Renderer<'c, 'a> {
     ctx: &'c Context<'a>,
+    /// The template rendered: `page.content` while a page renders, as in Jekyll.
+    page_body: &'c str,
     /// scopes[0] is where `assign` writes; loops and includes push inner scopes.
     scopes: Vec<Map<String, Value>>,
     counters: Map<String, Value>,
@@ -70,9 +72,14 @@ pub fn render(src: &str, ctx: &Context<'_>) -> Result<Output, LiquidError> {
 }
 
 /// Renders an already parsed template.
-pub fn render_nodes(nodes: &[Node], src: &str, ctx: &Context<'_>) -> Result<Output, LiquidError> {
+pub fn render_nodes<'c>(
+    nodes: &[Node],
+    src: &'c str,
+    ctx: &'c Context<'_>,
+) -> Result<Output, LiquidError> {
     let mut r = Renderer {
         ctx,
+        page_body: src,
         scopes: vec![Map::new()],
         counters: Map::new(),
         cycles: HashMap::new(),
@@ -870,6 +877,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
                     }
                 };
                 let is_site = matches!(current, Cow::Borrowed(v) if std::ptr::eq(v, self.ctx.site));
+                let is_page = matches!(current, Cow::Borrowed(v) if std::ptr::eq(v, self.ctx.page));
                 let mut path = name;
                 for (depth, lookup) in lookups.iter().enumerate() {
                     let key = match lookup {
@@ -884,8 +892,16 @@ impl<'c, 'a> Renderer<'c, 'a> {
                         }
                         _ => None,
                     };
+                    // Jekyll's `page.content` while the page renders: its text before Liquid.
+                    let own_content = is_page
+                        && depth == 0
+                        && key.as_str() == Some("content")
+                        && self.ctx.page.get("content").is_none();
                     let found = match lazy {
                         Some(v) => Some(Cow::Borrowed(v)),
+                        None if own_content => {
+                            Some(Cow::Owned(Value::String(self.page_body.to_string())))
+                        }
                         None => lookup_in(current, &key, command),
                     };
                     match found {
