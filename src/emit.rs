@@ -151,6 +151,17 @@ impl<'a> Emitter<'a> {
             nav_json: nav_lists(graph)
                 .into_iter()
                 .map(|(key, items)| (key.to_string(), nav_value(items, None)))
+                .chain(std::iter::once((
+                    "titles".to_string(),
+                    Value::Object(
+                        graph
+                            .navigation
+                            .titles
+                            .iter()
+                            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                            .collect(),
+                    ),
+                )))
                 .collect(),
         }
     }

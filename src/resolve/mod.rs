@@ -2,6 +2,7 @@
 //! through one resolver, works out navigation (menus, breadcrumbs, previous/next, roles) and
 //! reports what is broken.
 
+pub mod data;
 pub mod diagnostic;
 pub mod urls;
 
@@ -11,7 +12,7 @@ use crate::site::Site;
 pub use diagnostic::{Diagnostic, Severity};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 pub use urls::{Problem, Resolution, Target, UrlTable};
 
 /// A navigation entry from `_data`, resolved.
@@ -33,6 +34,8 @@ pub struct Navigation {
     pub sidebar: Vec<NavItem>,
     pub checklists: Vec<NavItem>,
     pub promo: Vec<NavItem>,
+    /// Headings a wrapped data file gives (`sidebar_title:`), by part name.
+    pub titles: BTreeMap<String, String>,
 }
 
 /// A link to another page with the text to show for it.
@@ -64,13 +67,6 @@ pub struct Graph {
 
 /// Front matter keys that name another page.
 const PAGE_KEYS: [&str; 3] = ["nextpage", "previouspage", "breadcrumbparent"];
-/// `_data` files the theme reads navigation from.
-const NAV_FILES: [&str; 4] = [
-    "menu_navigation",
-    "sidebar_navigation",
-    "sidebar_navigation_checklists",
-    "home_promo",
-];
 
 struct Resolver<'a> {
     site: &'a Site,
@@ -169,6 +165,7 @@ pub fn resolve(site: &Site, rendered: &[Rendered], generated: &[String]) -> Grap
     }
     r.report_asymmetric_pagination();
     let navigation = r.navigation();
+    r.report_data_links();
     r.report_orphans();
 
     let mut diagnostics = r.diagnostics;
@@ -648,35 +645,47 @@ impl Resolver<'_> {
 
     fn navigation(&mut self) -> Navigation {
         let mut nav = Navigation::default();
-        for name in NAV_FILES {
-            let Some(items) = self.site.data.get(name).and_then(Value::as_array).cloned() else {
+        for part in data::nav_parts(&self.site.config.values) {
+            let Some(value) = data::data_value(self.site, &part.data) else {
                 continue;
             };
-            let file = self
-                .site
-                .data_files
-                .iter()
-                .find(|f| f.name == name)
-                .map(|f| (f.path.clone(), f.text.clone()))
-                .unwrap_or_default();
-            let mut cursor = 0;
-            let resolved = self.nav_items(&items, &file, &mut cursor);
-            match name {
-                "menu_navigation" => nav.menu = resolved,
-                "sidebar_navigation" => nav.sidebar = resolved,
-                "sidebar_navigation_checklists" => nav.checklists = resolved,
+            let (items, title) = match data::read_nav(value, &part) {
+                data::NavShape::Items { items, title } => (items, title),
+                data::NavShape::Unreadable(expected) => {
+                    let file = self
+                        .site
+                        .data_files
+                        .iter()
+                        .find(|f| f.name == part.data)
+                        .map_or_else(|| format!("_data/{}.yml", part.data), |f| f.path.clone());
+                    self.diagnostics.push(Diagnostic::warning(
+                        "nav-shape",
+                        Location::new(file, 1, 1),
+                        format!(
+                            "the theme's {} cannot read this file, so it shows nothing: expected {expected} (or set `navigation.{}` in _config.yml)",
+                            part.part, part.part
+                        ),
+                    ));
+                    continue;
+                }
+            };
+            let resolved = self.nav_items(items);
+            if let Some(title) = title {
+                nav.titles.insert(part.part.to_string(), title);
+            }
+            match part.part {
+                "menu" => nav.menu = resolved,
+                "sidebar" => nav.sidebar = resolved,
+                "checklists" => nav.checklists = resolved,
                 _ => nav.promo = resolved,
             }
         }
         nav
     }
 
-    fn nav_items(
-        &mut self,
-        items: &[Value],
-        file: &(String, String),
-        cursor: &mut usize,
-    ) -> Vec<NavItem> {
+    /// Navigation entries with their links resolved (problems with them are reported where
+    /// the data file writes them, by [`Resolver::report_data_links`]).
+    fn nav_items(&mut self, items: &[Value]) -> Vec<NavItem> {
         let mut out = Vec::new();
         for item in items {
             let Some(map) = item.as_object() else {
@@ -690,21 +699,15 @@ impl Resolver<'_> {
                 title,
                 extra: map
                     .iter()
-                    .filter(|(k, _)| !matches!(k.as_str(), "title" | "url" | "subitems"))
+                    .filter(|(k, _)| {
+                        !matches!(k.as_str(), "title" | "url" | "link" | "href" | "subitems")
+                    })
                     .map(|(k, v)| (k.clone(), v.clone()))
                     .collect(),
                 ..NavItem::default()
             };
-            if let Some(url) = map.get("url").and_then(Value::as_str) {
-                let location = locate_data_url(&file.0, &file.1, url, cursor);
-                self.link_count += 1;
+            if let Some(url) = data::item_url(map) {
                 let resolution = self.table.resolve(url, "/", "");
-                if resolution != Resolution::External {
-                    self.check_hardcoded(url, &location, None);
-                }
-                if let Some(d) = self.problem(&resolution, url, location) {
-                    self.diagnostics.push(d.target(url));
-                }
                 if let Resolution::Internal { target, .. } = &resolution {
                     nav.page = self.table.page_of(*target);
                     if let Some(p) = nav.page {
@@ -713,12 +716,39 @@ impl Resolver<'_> {
                 }
                 nav.href = self.table.href(&resolution, url);
             }
+            if let Some(image) = map.get("image").and_then(Value::as_str) {
+                let resolution = self.table.resolve(image, "/", "");
+                nav.extra.insert(
+                    "image".into(),
+                    Value::String(self.table.href(&resolution, image)),
+                );
+            }
             if let Some(Value::Array(sub)) = map.get("subitems") {
-                nav.subitems = self.nav_items(sub, file, cursor);
+                nav.subitems = self.nav_items(sub);
             }
             out.push(nav);
         }
         out
+    }
+
+    /// Every site link in every `_data` file (`url`, `link`, `href`, `image` at any depth),
+    /// checked where the file writes it.
+    fn report_data_links(&mut self) {
+        for file in &self.site.data_files {
+            let Some(value) = data::data_value(self.site, &file.name) else {
+                continue;
+            };
+            for link in data::data_links(file, value) {
+                self.link_count += 1;
+                let resolution = self.table.resolve(&link.url, "/", "");
+                if resolution != Resolution::External {
+                    self.check_hardcoded(&link.url, &link.location, None);
+                }
+                if let Some(d) = self.problem(&resolution, &link.url, link.location) {
+                    self.diagnostics.push(d.target(&link.url));
+                }
+            }
+        }
     }
 
     fn report_orphans(&mut self) {
@@ -740,22 +770,4 @@ impl Resolver<'_> {
             }
         }
     }
-}
-
-/// Where `url: <value>` is written in a data file, searching on from `cursor` so repeated
-/// values are found in order.
-fn locate_data_url(path: &str, text: &str, value: &str, cursor: &mut usize) -> Location {
-    let lines = crate::lines::LineIndex::new(text);
-    let mut search_from = *cursor;
-    while let Some(rel) = text.get(search_from..).and_then(|t| t.find(value)) {
-        let at = search_from + rel;
-        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-        if text[line_start..at].contains("url") {
-            *cursor = at + value.len();
-            let (line, column) = lines.position(at);
-            return Location::new(path, line, column);
-        }
-        search_from = at + value.len().max(1);
-    }
-    Location::new(path, 1, 1)
 }
