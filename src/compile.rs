@@ -61,44 +61,124 @@ pub fn theme_source(options: &Options, site: &Site) -> ThemeSource {
     }
 }
 
-/// Collection groups for the steps shortcode: group → documents ordered by `order`.
-fn steps_by_group(site: &Site) -> BTreeMap<String, Vec<Value>> {
+/// Collection documents rendered for the steps shortcode: group → documents ordered by
+/// `order`, and each document's links. A document's content goes through the page pipeline
+/// (Liquid, then Markdown with heading ids); its links carry [`DOC_LINK`] hrefs so the page
+/// that shows it can report them at the document's own line.
+struct Steps {
+    groups: BTreeMap<String, Vec<Value>>,
+    links: Vec<Vec<markdown::Link>>,
+}
+
+/// The href a collection document's link `l` of document `d` has inside steps HTML.
+pub const DOC_LINK: &str = "signpost-doc:";
+
+fn render_steps(site: &Site, site_json: &Value, preview: bool) -> Result<Steps> {
+    let host = DocHost {
+        site,
+        urls: OnceLock::new(),
+    };
     let mut groups: BTreeMap<String, Vec<(f64, Value)>> = BTreeMap::new();
-    for docs in site.collections.values() {
-        for doc in docs {
-            let order = doc
-                .source
+    let mut links = Vec::new();
+    for doc in site.collections.values().flatten() {
+        let order = doc
+            .source
+            .front
+            .get("order")
+            .and_then(Value::as_f64)
+            .unwrap_or(0.0);
+        let mut value = doc.source.front.clone();
+        value.insert("path".into(), Value::String(doc.source.path.clone()));
+        let page = Value::Object(value.clone());
+        let rendered = markdown::render(&markdown::Input {
+            file: &doc.source.path,
+            body: &doc.source.body,
+            body_line: doc.source.body_line,
+            is_markdown: true,
+            context: liquid::Context {
+                site: site_json,
+                page: &page,
+                baseurl: &site.config.baseurl,
+                site_url: &site.config.url,
+                host: &host,
+                strict: site.config.strict,
+            },
+            show_notes: preview,
+            doc_links: &[],
+        })?;
+        let d = links.len();
+        let html = markdown::fill_links(&rendered.html, |l| format!("{DOC_LINK}{d}:{l}"));
+        links.push(rendered.links);
+        value.insert(
+            "url".into(),
+            doc.source
                 .front
-                .get("order")
-                .and_then(Value::as_f64)
-                .unwrap_or(0.0);
-            let mut value = doc.source.front.clone();
-            value.insert(
-                "url".into(),
-                doc.source
-                    .front
-                    .get("title_url")
-                    .cloned()
-                    .unwrap_or(Value::String(String::new())),
-            );
-            value.insert(
-                "content".into(),
-                Value::String(markdown::markdownify(&doc.source.body)),
-            );
-            value.entry("order").or_insert(Value::from(order));
-            groups
-                .entry(doc.group.clone())
-                .or_default()
-                .push((order, Value::Object(value)));
-        }
+                .get("title_url")
+                .cloned()
+                .unwrap_or(Value::String(String::new())),
+        );
+        value.insert("content".into(), Value::String(html));
+        value.entry("order").or_insert(Value::from(order));
+        groups
+            .entry(doc.group.clone())
+            .or_default()
+            .push((order, Value::Object(value)));
     }
-    groups
+    let groups = groups
         .into_iter()
         .map(|(group, mut docs)| {
             docs.sort_by(|a, b| a.0.total_cmp(&b.0));
             (group, docs.into_iter().map(|(_, v)| v).collect())
         })
-        .collect()
+        .collect();
+    Ok(Steps { groups, links })
+}
+
+/// What a collection document's Liquid may reach: the site's includes and page URLs (no
+/// theme shortcodes: a document is shown inside one).
+struct DocHost<'a> {
+    site: &'a Site,
+    urls: OnceLock<HashMap<String, String>>,
+}
+
+impl liquid::Host for DocHost<'_> {
+    fn include(&self, name: &str) -> Option<Arc<Include>> {
+        self.site.includes.get(name).cloned()
+    }
+
+    fn include_relative(&self, _path: &str) -> Option<Arc<Include>> {
+        None
+    }
+
+    fn has_shortcode(&self, _name: &str) -> bool {
+        false
+    }
+
+    fn include_names(&self) -> Vec<String> {
+        self.site.includes.keys().cloned().collect()
+    }
+
+    fn shortcode(
+        &self,
+        name: &str,
+        _: &Map<String, Value>,
+        _: &Value,
+    ) -> std::result::Result<String, String> {
+        Err(format!(
+            "`{name}` is a theme shortcode, not available inside a collection document"
+        ))
+    }
+
+    fn markdownify(&self, text: &str) -> String {
+        markdown::markdownify(text)
+    }
+
+    fn link(&self, path: &str) -> Option<String> {
+        self.urls
+            .get_or_init(|| source_urls(self.site))
+            .get(path)
+            .cloned()
+    }
 }
 
 /// Runs one pipeline stage; with `SIGNPOST_TIMINGS=1` its wall time goes to stderr, so
@@ -173,14 +253,14 @@ pub fn render_only(
     indices: &[usize],
 ) -> Result<Vec<Rendered>> {
     let site_json = emit::site_value(site);
-    let steps = steps_by_group(site);
+    let steps = render_steps(site, &site_json, preview)?;
     let host = PageHost {
         site,
         shortcodes: ShortcodeRenderer {
             theme,
             site: &site_json,
             base: &site.config.baseurl,
-            steps: &steps,
+            steps: &steps.groups,
         },
         urls: OnceLock::new(),
         relative: Mutex::new(HashMap::new()),
@@ -212,6 +292,7 @@ pub fn render_only(
                     strict: site.config.strict,
                 },
                 show_notes: preview,
+                doc_links: &steps.links,
             })
         })
         .collect()

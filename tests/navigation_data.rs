@@ -112,6 +112,8 @@ fn bare_lists_still_work_with_the_default_headings() {
     );
 }
 
+/// Data files, front matter and a collection document shown through the steps include: each
+/// broken link at its own file:line:column (a document's with the page that shows it).
 #[test]
 fn every_broken_link_in_data_and_front_matter_is_reported_where_it_is_written() {
     let r = run("check", &fixture(), ["--format", "json"]);
@@ -122,8 +124,11 @@ fn every_broken_link_in_data_and_front_matter_is_reported_where_it_is_written() 
         .expect("diagnostics")
         .iter()
         .map(|d| {
+            let on = d["page"]
+                .as_str()
+                .map_or(String::new(), |p| format!(" on {p}"));
             format!(
-                "{} {} {}:{}:{} {}",
+                "{} {} {}:{}:{} {}{on}",
                 d["severity"].as_str().unwrap_or(""),
                 d["code"].as_str().unwrap_or(""),
                 d["file"].as_str().unwrap_or(""),
@@ -141,7 +146,8 @@ fn every_broken_link_in_data_and_front_matter_is_reported_where_it_is_written() 
             "error missing-page _data/home_promo.yml:9:12 /images/missing.png",
             "error missing-page _data/menu_navigation.yml:7:10 /guide/old-page",
             "error missing-page _data/sidebar_navigation.yml:9:14 /guide/nowhere",
-            "error missing-page guide/help.md:6:19 /guide/parent-gone",
+            "error missing-page _steps/intro/01-first.md:7:10 /guide/gone on /guide/",
+            "error missing-page guide/help.md:6:19 /guide/parent-gone on /guide/help",
         ]
     );
 }

@@ -107,6 +107,9 @@ pub struct Input<'a> {
     pub context: Context<'a>,
     /// Show editorial notes in place (serve) instead of dropping them (build).
     pub show_notes: bool,
+    /// Links of the collection documents shortcodes show, by document: an include's
+    /// `signpost-doc:D:L` href is link L of document D, reported where the document has it.
+    pub doc_links: &'a [Vec<Link>],
 }
 
 struct Positions<'a> {
@@ -212,6 +215,7 @@ pub fn render(input: &Input<'_>) -> Result<Rendered> {
     let pos = Positions::new(input, &liquid);
 
     let mut page = PageBuilder {
+        doc_links: input.doc_links,
         pos: &pos,
         liquid: &liquid,
         rendered: Rendered::default(),
@@ -253,6 +257,7 @@ pub fn render(input: &Input<'_>) -> Result<Rendered> {
 }
 
 struct PageBuilder<'p> {
+    doc_links: &'p [Vec<Link>],
     pos: &'p Positions<'p>,
     liquid: &'p liquid::Output,
     rendered: Rendered,
@@ -368,12 +373,13 @@ impl PageBuilder<'_> {
         let stripped = html::strip_comments(text, 0, &mut open, &mut comments);
         html::rewrite_links(&stripped, |value, _| {
             let index = self.rendered.links.len();
-            self.rendered.links.push(Link {
+            let link = doc_link(self.doc_links, value).unwrap_or_else(|| Link {
                 href: value.to_string(),
                 location: location.clone(),
                 kind: LinkKind::Include,
                 empty_text: false,
             });
+            self.rendered.links.push(link);
             link_token(index)
         })
     }
@@ -519,6 +525,16 @@ impl PageBuilder<'_> {
         pulldown_cmark::html::push_html(&mut out, events.into_iter());
         out
     }
+}
+
+/// The collection document link a `signpost-doc:D:L` href stands for.
+fn doc_link(docs: &[Vec<Link>], href: &str) -> Option<Link> {
+    let (d, l) = href
+        .strip_prefix(crate::compile::DOC_LINK)?
+        .split_once(':')?;
+    docs.get(d.parse::<usize>().ok()?)?
+        .get(l.parse::<usize>().ok()?)
+        .cloned()
 }
 
 fn parse_note(raw: &str, location: Location) -> Note {

@@ -187,6 +187,20 @@ impl Preview {
         result
     }
 
+    /// Editors save by emptying a file, then writing it: a page read while its file was
+    /// empty looks like a page removed. True when `site` lost a page of the last build whose
+    /// file is now empty or has front matter again (so the read was mid-save).
+    fn caught_mid_save(&self, site: &crate::site::Site) -> bool {
+        let Some(state) = &self.state else {
+            return false;
+        };
+        state.compiled.site.pages.iter().any(|old| {
+            !site.pages.iter().any(|p| p.source.path == old.source.path)
+                && std::fs::read(self.root.join(&old.source.path))
+                    .is_ok_and(|bytes| bytes.is_empty() || bytes.starts_with(b"---"))
+        })
+    }
+
     pub fn full_builds(&self) -> usize {
         self.full_builds
     }
@@ -194,7 +208,17 @@ impl Preview {
     fn full(&mut self) -> Result<()> {
         self.full_builds += 1;
         self.unsettled = false;
-        let (compiled, outputs) = compile::compile_files(&self.options)?;
+        let mut built = compile::compile_files(&self.options)?;
+        // A build that read a page mid-save is read again once the save is done (a few
+        // times at most: a page emptied on purpose is published after that).
+        for _ in 0..3 {
+            if !self.caught_mid_save(&built.0.site) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+            built = compile::compile_files(&self.options)?;
+        }
+        let (compiled, outputs) = built;
         let old = self
             .state
             .as_ref()
