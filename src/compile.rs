@@ -223,11 +223,12 @@ pub fn load(options: &Options) -> Result<(Site, Theme)> {
 /// Load, render and resolve: everything but writing.
 pub fn compile(options: &Options) -> Result<Compiled> {
     let (site, theme) = load(options)?;
-    emit::check_layouts(&site, &theme)?;
+    let layout_warnings = emit::check_layouts(&site, &theme)?;
     let rendered = timed("render", || render_pages(&site, &theme, options.preview))?;
-    let graph = timed("resolve", || {
+    let mut graph = timed("resolve", || {
         resolve::resolve(&site, &rendered, &emit::generated_urls(&theme))
     });
+    graph.diagnostics.extend(layout_warnings);
     Ok(Compiled {
         site,
         theme,

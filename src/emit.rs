@@ -4,7 +4,7 @@
 
 use crate::error::{Error, Location, Result};
 use crate::markdown::{fill_links, Rendered};
-use crate::resolve::{Graph, NavItem, PageRef};
+use crate::resolve::{Diagnostic, Graph, NavItem, PageRef};
 use crate::site::{url, Site};
 use crate::theme::Theme;
 use rayon::prelude::*;
@@ -74,22 +74,52 @@ fn ref_value(r: &PageRef) -> Value {
     json!({"title": r.title, "url": r.href})
 }
 
-/// Checks every page's layout exists before any rendering starts.
-pub fn check_layouts(site: &Site, theme: &Theme) -> Result<()> {
-    for page in &site.pages {
-        if let Some(layout) = page.layout() {
-            if layout != "none" && !theme.has_layout(layout) {
-                return Err(Error::content(
-                    page.source.locate("layout", None),
-                    format!(
-                        "unknown layout `{layout}` (the theme has: {})",
-                        theme.layouts().join(", ")
-                    ),
-                ));
-            }
-        }
+/// The theme layout page `page` is wrapped in: the one it names, or `default` when the theme
+/// has no such layout (a site's own `_layouts/`, a gem theme's), as Jekyll falls back.
+pub fn layout_of<'p>(page: &'p crate::site::Page, theme: &Theme) -> &'p str {
+    match page.layout() {
+        None => "default",
+        Some(layout) if layout == "none" || theme.has_layout(layout) => layout,
+        Some(_) => "default",
     }
-    Ok(())
+}
+
+/// One warning per layout name the theme lacks (those pages use `default`), before any
+/// rendering starts; an error only when the theme has no `default` to fall back on.
+pub fn check_layouts(site: &Site, theme: &Theme) -> Result<Vec<Diagnostic>> {
+    let mut warned: Vec<&str> = Vec::new();
+    let mut warnings = Vec::new();
+    for page in &site.pages {
+        let Some(layout) = page.layout() else {
+            continue;
+        };
+        if layout == "none" || theme.has_layout(layout) || warned.contains(&layout) {
+            continue;
+        }
+        let location = page.source.locate("layout", None);
+        if !theme.has_layout("default") {
+            return Err(Error::content(
+                location,
+                format!(
+                    "unknown layout `{layout}`, and the theme has no `default` to use instead (it has: {})",
+                    theme.layouts().join(", ")
+                ),
+            ));
+        }
+        warned.push(layout);
+        warnings.push(
+            Diagnostic::warning(
+                "unknown-layout",
+                location,
+                format!(
+                    "the theme has no layout `{layout}`: pages asking for it use `default` (the theme has: {})",
+                    theme.layouts().join(", ")
+                ),
+            )
+            .on_page(&page.url),
+        );
+    }
+    Ok(warnings)
 }
 
 /// The emit stage's inputs: what load, render and resolve produced, and the theme.
@@ -185,7 +215,7 @@ impl<'a> Emitter<'a> {
         let body = fill_links(&rendered[i].html, |l| {
             crate::markdown::html::escape(graph.hrefs[i].get(l).map_or("", String::as_str))
         });
-        let layout = page.layout().unwrap_or("default");
+        let layout = layout_of(page, theme);
         let html = if layout == "none" {
             body
         } else {

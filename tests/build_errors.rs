@@ -52,17 +52,40 @@ fn malformed_data_file_points_into_it() {
     assert!(line.starts_with("_data/menu_navigation.yml:3:"), "{line}");
 }
 
+/// Jekyll tolerates a layout the theme lacks (a site's own `_layouts/`): the page uses the
+/// theme's `default`, and `check` warns once per layout name.
 #[test]
-fn unknown_layout_lists_the_available_ones() {
-    let (code, line) = failing(&[CONFIG, ("a.md", &page("title: A\nlayout: fancy\n", "x\n"))]);
-    assert_eq!(code, 1);
+fn unknown_layout_falls_back_to_default_with_one_warning() {
+    let site = common::site(&[
+        ("_config.yml", "baseurl: /base\n"),
+        ("a.md", &page("title: A\nlayout: fancy\n", "x\n")),
+        ("b.md", &page("title: B\nlayout: fancy\n", "y\n")),
+    ]);
+    let out = site.path().join("_site");
+    let (code, err) = common::build(site.path(), &out, &[]);
+    assert_eq!(code, 0, "{err}");
+    let html = common::read(out.join("a.html"));
     assert!(
-        line.starts_with("a.md:3:9: error: unknown layout `fancy`"),
-        "{line}"
+        html.contains("<title>A | A</title>"),
+        "default layout, site titled after the first page: {html}"
     );
-    for layout in ["404", "default", "home", "page", "page_with_sidebar"] {
-        assert!(line.contains(layout), "{line}");
-    }
+    let run = common::run("check", site.path(), ["--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    let warnings: Vec<String> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["code"] == "unknown-layout")
+        .map(|d| {
+            format!(
+                "{}:{}:{}",
+                d["file"].as_str().unwrap_or(""),
+                d["line"],
+                d["column"]
+            )
+        })
+        .collect();
+    assert_eq!(warnings, ["a.md:3:9"]);
 }
 
 #[test]

@@ -262,7 +262,7 @@ fn a_page_that_cannot_render_is_a_diagnostic_and_the_rest_is_still_checked() {
     assert!(
         found
             .iter()
-            .any(|l| l.starts_with("error content-error b.md:4:9 ")),
+            .any(|l| l.starts_with("warning unknown-layout b.md:4:9 ")),
         "unknown layout: {found:#?}"
     );
     assert!(

@@ -87,8 +87,9 @@ pub fn compile_tolerant(options: &Options) -> Result<Result<Checked, Diagnostic>
         Err(e) => return as_diagnostic(e, "load-error").map(Err),
     };
     let mut problems = Vec::new();
-    if let Err(e) = emit::check_layouts(&site, &theme) {
-        problems.push(as_diagnostic(e, "content-error")?);
+    match emit::check_layouts(&site, &theme) {
+        Ok(warnings) => problems.extend(warnings),
+        Err(e) => problems.push(as_diagnostic(e, "content-error")?),
     }
     let mut failed = vec![false; site.pages.len()];
     let rendered = match compile::render_pages(&site, &theme, options.preview) {

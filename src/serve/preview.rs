@@ -349,7 +349,7 @@ impl Preview {
         for (i, page) in loaded {
             old_pages.push((i, std::mem::replace(&mut compiled.site.pages[i], page)));
         }
-        let rendered = emit::check_layouts(&compiled.site, &compiled.theme).and_then(|()| {
+        let rendered = emit::check_layouts(&compiled.site, &compiled.theme).and_then(|_| {
             compile::render_only(
                 &compiled.site,
                 &compiled.theme,

@@ -270,6 +270,25 @@ pub fn load(options: &LoadOptions) -> Result<Site> {
         }
     }
 
+    if config.title.trim().is_empty() {
+        // Jekyll builds without a title; the theme shows the home page's title, else the
+        // first page's, else the folder's name.
+        let home = pages.iter().find(|p| p.url == "/").map(Page::title);
+        let first = pages.iter().map(Page::title).find(|t| !t.is_empty());
+        let folder = root
+            .canonicalize()
+            .ok()
+            .and_then(|r| r.file_name().map(|n| n.to_string_lossy().into_owned()));
+        config.title = home
+            .filter(|t| !t.is_empty())
+            .or(first)
+            .map(str::to_string)
+            .or(folder)
+            .unwrap_or_else(|| "Site".to_string());
+        config
+            .values
+            .insert("title".into(), Value::String(config.title.clone()));
+    }
     Ok(Site {
         root: root.clone(),
         config,
