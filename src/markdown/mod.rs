@@ -394,6 +394,7 @@ impl PageBuilder<'_> {
         let mut open_links: Vec<(usize, bool)> = Vec::new();
         let mut image: Option<(String, String, String)> = None;
         let mut comment_open = None;
+        let mut footnotes = Footnotes::default();
 
         for (event, range) in parser {
             if let Some((src, alt, title)) = image.as_mut() {
@@ -433,8 +434,18 @@ impl PageBuilder<'_> {
                             attrs,
                         }) = std::mem::replace(&mut events[start], Event::SoftBreak)
                         {
+                            let mut text = text;
                             let id = match id {
-                                Some(explicit) => Some(explicit.to_string()),
+                                Some(explicit) if is_xml_name(&explicit) => {
+                                    Some(explicit.to_string())
+                                }
+                                // kramdown takes `{#1st}` as text, not an id.
+                                Some(written) => {
+                                    let literal = format!(" {{#{written}}}");
+                                    text.push_str(&literal);
+                                    events.push(Event::Text(literal.into()));
+                                    ids.next(&text)
+                                }
                                 None => ids.next(&text),
                             };
                             self.rendered.headings.push(Heading {
@@ -515,8 +526,23 @@ impl PageBuilder<'_> {
                         Event::Html(out.into())
                     });
                 }
+                Event::FootnoteReference(label) => {
+                    events.push(Event::InlineHtml(footnotes.reference(&label).into()));
+                }
+                Event::Start(Tag::FootnoteDefinition(label)) => {
+                    footnotes.open = Some((label.to_string(), events.len()));
+                }
+                Event::End(TagEnd::FootnoteDefinition) => {
+                    if let Some((label, start)) = footnotes.open.take() {
+                        let body: Vec<Event<'_>> = events.drain(start..).collect();
+                        footnotes.definitions.push((label, body));
+                    }
+                }
                 other => events.push(other),
             }
+        }
+        if let Some(html) = footnotes.html() {
+            events.push(Event::Html(html.into()));
         }
         let (events, checklist) =
             crate::checklist::extract(events, &self.checklist, &self.rendered.links);
@@ -525,6 +551,71 @@ impl PageBuilder<'_> {
         pulldown_cmark::html::push_html(&mut out, events.into_iter());
         out
     }
+}
+
+/// Footnotes as kramdown writes them, so their anchors (`#fn:NAME`, `#fnref:NAME`) match the
+/// Jekyll site's: numbered in the order first referenced, gathered at the end of the page.
+#[derive(Default)]
+struct Footnotes<'e> {
+    /// Labels in the order first referenced.
+    order: Vec<String>,
+    /// Definitions met: label and their events.
+    definitions: Vec<(String, Vec<Event<'e>>)>,
+    /// The definition being read: its label and where its events start.
+    open: Option<(String, usize)>,
+}
+
+impl Footnotes<'_> {
+    fn reference(&mut self, label: &str) -> String {
+        let n = match self.order.iter().position(|l| l == label) {
+            Some(i) => i + 1,
+            None => {
+                self.order.push(label.to_string());
+                self.order.len()
+            }
+        };
+        let id = html::escape(label);
+        format!("<sup id=\"fnref:{id}\" role=\"doc-noteref\"><a href=\"#fn:{id}\" class=\"footnote\" rel=\"footnote\">{n}</a></sup>")
+    }
+
+    /// The footnotes block, with each referenced definition and a link back to its reference.
+    fn html(&mut self) -> Option<String> {
+        if self.order.is_empty() {
+            return None;
+        }
+        let mut out = String::from("<div class=\"footnotes\" role=\"doc-endnotes\">\n<ol>\n");
+        for label in &self.order {
+            let id = html::escape(label);
+            let back = format!(" <a href=\"#fnref:{id}\" class=\"reversefootnote\" role=\"doc-backlink\">&#8617;</a>");
+            let Some((_, body)) = self.definitions.iter_mut().find(|(l, _)| l == label) else {
+                continue;
+            };
+            let mut body = std::mem::take(body);
+            // The link back goes at the end of the last paragraph, as kramdown puts it.
+            match body
+                .iter()
+                .rposition(|e| matches!(e, Event::End(TagEnd::Paragraph)))
+            {
+                Some(i) => body.insert(i, Event::InlineHtml(back.into())),
+                None => body.push(Event::InlineHtml(back.into())),
+            }
+            out.push_str(&format!("<li id=\"fn:{id}\" role=\"doc-endnote\">\n"));
+            pulldown_cmark::html::push_html(&mut out, body.into_iter());
+            out.push_str("</li>\n");
+        }
+        out.push_str("</ol>\n</div>\n");
+        Some(out)
+    }
+}
+
+/// An XML name, as kramdown requires of a `{#id}`: a letter, `_` or `:` first, then
+/// letters, digits, `-`, `_`, `.` or `:`.
+fn is_xml_name(id: &str) -> bool {
+    let mut chars = id.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_alphabetic() || c == '_' || c == ':')
+        && chars.all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
 }
 
 /// The collection document link a `signpost-doc:D:L` href stands for.

@@ -29,6 +29,8 @@ pub struct Config {
     pub defaults: Vec<FrontMatterDefault>,
     pub theme: Option<String>,
     pub noindex: bool,
+    /// The site's `permalink:` style (`date`, `pretty`, … or a pattern); Jekyll's default `date`.
+    pub permalink: String,
     /// `strict: true` (or `--strict`): undefined Liquid variables are errors.
     pub strict: bool,
     /// Text of `_config.yml`, kept to point diagnostics at its lines.
@@ -138,6 +140,11 @@ impl Config {
             collections,
             defaults,
             noindex,
+            permalink: values
+                .get("permalink")
+                .and_then(Value::as_str)
+                .unwrap_or("date")
+                .to_string(),
             strict: matches!(values.get("strict"), Some(Value::Bool(true))),
             values,
             text: text.to_string(),

@@ -198,7 +198,7 @@ pub fn load_file(root: &Path, rel: &str, config: &Config, drafts: bool) -> Resul
             if source.flag("draft") && !drafts {
                 return Ok(FileKind::Draft);
             }
-            let url = url::page_url(rel, source.str_field("permalink"));
+            let url = url::page_url_in_style(rel, source.str_field("permalink"), &config.permalink);
             return Ok(FileKind::Page(Page {
                 source,
                 url,

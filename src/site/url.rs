@@ -1,18 +1,52 @@
 //! Page URLs and the output files they map to, as Jekyll does it.
 
-/// The URL of a page from its source path and optional permalink (no baseurl).
+/// The URL of a page from its source path and optional permalink (no baseurl), with
+/// Jekyll's default permalink style.
 pub fn page_url(rel: &str, permalink: Option<&str>) -> String {
+    page_url_in_style(rel, permalink, "date")
+}
+
+/// The URL of a page as Jekyll makes it: its own `permalink:`, else its path with the
+/// ending the site's `permalink:` style gives pages (`pretty` and styles ending in `/`
+/// give `/a/` for `a.md`; `date`, `ordinal`, `none` and styles ending in `:output_ext`
+/// give `/a.html`; other custom styles give `/a`). An index page is its folder.
+pub fn page_url_in_style(rel: &str, permalink: Option<&str>, style: &str) -> String {
     if let Some(p) = permalink.map(str::trim).filter(|p| !p.is_empty()) {
         return sanitize_url(&expand_permalink(p, rel));
     }
-    let html = match rel.rsplit_once('.') {
-        Some((stem, ext)) if is_markdown_ext(ext) => format!("{stem}.html"),
-        _ => rel.to_string(),
+    let (dir, file) = rel.rsplit_once('/').unwrap_or(("", rel));
+    let (stem, ext) = file.rsplit_once('.').unwrap_or((file, ""));
+    let html = is_markdown_ext(ext) || ext == "html" || ext == "htm";
+    let folder = if dir.is_empty() {
+        "/".to_string()
+    } else {
+        format!("/{dir}/")
     };
-    let url = format!("/{html}");
-    match url.strip_suffix("index.html") {
-        Some(dir) if dir.ends_with('/') => dir.to_string(),
-        _ => url,
+    if !html {
+        return format!("{folder}{file}");
+    }
+    if stem == "index" {
+        return folder;
+    }
+    let output_ext = if is_markdown_ext(ext) {
+        ".html"
+    } else {
+        ext_with_dot(ext)
+    };
+    let suffix = match style.trim() {
+        "pretty" => "/",
+        "date" | "ordinal" | "none" | "weekdate" | "" => output_ext,
+        custom if custom.ends_with('/') => "/",
+        custom if custom.ends_with(":output_ext") => output_ext,
+        _ => "",
+    };
+    format!("{folder}{stem}{suffix}")
+}
+
+fn ext_with_dot(ext: &str) -> &str {
+    match ext {
+        "htm" => ".htm",
+        _ => ".html",
     }
 }
 
@@ -90,6 +124,21 @@ mod tests {
         assert_eq!(page_url("guide/index.md", None), "/guide/");
         assert_eq!(page_url("about.html", None), "/about.html");
         assert_eq!(page_url("a/b.md", Some("/x/:basename/")), "/x/b/");
+    }
+
+    #[test]
+    fn permalink_styles_for_pages() {
+        let url = |rel, style| page_url_in_style(rel, None, style);
+        assert_eq!(url("a.md", "pretty"), "/a/");
+        assert_eq!(url("guide/b.md", "pretty"), "/guide/b/");
+        assert_eq!(url("guide/index.md", "pretty"), "/guide/");
+        assert_eq!(url("about.html", "pretty"), "/about/");
+        assert_eq!(url("a.md", "date"), "/a.html");
+        assert_eq!(url("a.md", "none"), "/a.html");
+        assert_eq!(url("a.md", "/:categories/:title/"), "/a/");
+        assert_eq!(url("a.md", "/:title:output_ext"), "/a.html");
+        assert_eq!(url("a.md", "/:title"), "/a");
+        assert_eq!(output_path(&url("a.md", "pretty")), "a/index.html");
     }
 
     #[test]
