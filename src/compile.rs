@@ -468,6 +468,8 @@ pub struct BuildReport {
     pub pages: usize,
     pub files: usize,
     pub warnings: usize,
+    /// Problems `check` fails on that do not stop a build (broken links, bad front matter).
+    pub errors: usize,
 }
 
 /// `signpost build`: the site written to `out`, all or nothing.
@@ -510,6 +512,12 @@ pub fn build(options: &Options, out: &Path) -> Result<BuildReport> {
             .diagnostics
             .iter()
             .filter(|d| d.severity == Severity::Warning)
+            .count(),
+        errors: compiled
+            .graph
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
             .count(),
     })
 }

@@ -158,10 +158,10 @@ fn main() -> ExitCode {
                     report.pages,
                     report.files,
                     out.display(),
-                    if report.warnings > 0 {
-                        format!("; `signpost check` reports {} warnings", report.warnings)
-                    } else {
-                        String::new()
+                    match (report.errors, report.warnings) {
+                        (0, 0) => String::new(),
+                        (0, w) => format!("; `signpost check` reports {w} warnings"),
+                        (e, w) => format!("; `signpost check` reports {e} errors and {w} warnings"),
                     }
                 );
             })

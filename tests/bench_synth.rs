@@ -122,10 +122,12 @@ fn parallel_load_reports_the_first_broken_file_in_walk_order() {
     for page in ["section-001/page-00150.md", "section-002/page-00250.md"] {
         std::fs::write(dir.path().join(page), "---\ntitle: [unclosed\n---\nbody\n").expect("write");
     }
-    // The same answer every time, whichever thread finishes first.
+    // The same answer every time, whichever thread finishes first (`strict`: bad front
+    // matter stops the build instead of being read as empty, as Jekyll reads it).
     for _ in 0..5 {
         let err = signpost::compile(&signpost::Options {
             root: dir.path().to_path_buf(),
+            strict: true,
             ..Default::default()
         })
         .err()

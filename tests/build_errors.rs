@@ -13,28 +13,51 @@ fn page(front: &str, body: &str) -> String {
 
 /// Builds a site that must fail; returns (exit code, the one error line).
 fn failing(files: &[(&str, &str)]) -> (i32, String) {
+    failing_with(files, &[])
+}
+
+fn failing_with(files: &[(&str, &str)], flags: &[&str]) -> (i32, String) {
     let site = common::site(files);
     let out = site.path().join("_site");
-    let (code, err) = common::build(site.path(), &out, &[]);
+    let (code, err) = common::build(site.path(), &out, flags);
     assert!(!out.exists(), "a failed build wrote output");
     let lines: Vec<&str> = err.lines().collect();
     assert_eq!(lines.len(), 1, "error should be one line: {err}");
     (code, lines[0].to_string())
 }
 
+/// Jekyll builds a file whose front matter is not YAML with empty front matter and says so;
+/// signpost does too, `check` reports it as an error at the mistake, `--strict` stops there.
 #[test]
 fn malformed_front_matter_points_at_the_real_line() {
-    let bad = page("title: Fine\nlayout: page\nsubtitle: [unclosed\n", "Body\n");
-    let (code, line) = failing(&[CONFIG, ("guide/a.md", &bad)]);
-    assert_eq!(code, 1);
+    let bad = page(
+        "title: Fine\nlayout: page\nsubtitle: [unclosed\n",
+        "Body text\n",
+    );
+    let site = common::site(&[CONFIG, ("guide/a.md", &bad)]);
+    let out = site.path().join("_site");
+    let (code, err) = common::build(site.path(), &out, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("reports 1 errors"), "{err}");
+    assert!(common::read(out.join("guide/a.html")).contains("<p>Body text</p>"));
+
+    let run = common::run("check", site.path(), ["--format", "json"]);
+    assert_eq!(run.code, 1);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    let d = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .find(|d| d["code"] == "front-matter")
+        .unwrap_or_else(|| panic!("no front-matter error: {}", run.stdout));
+    assert_eq!(d["file"], "guide/a.md");
     // The YAML error is at or after the `subtitle` line, which is line 4 of the file.
+    let at = d["line"].as_u64().unwrap_or(0);
+    assert!((4..=5).contains(&at), "{d}");
+
+    let (code, line) = failing_with(&[CONFIG, ("guide/a.md", &bad)], &["--strict"]);
+    assert_eq!(code, 1);
     assert!(line.starts_with("guide/a.md:"), "{line}");
-    let at: usize = line
-        .split(':')
-        .nth(1)
-        .and_then(|n| n.parse().ok())
-        .expect("line number");
-    assert!((4..=5).contains(&at), "{line}");
     assert!(line.contains("invalid YAML"), "{line}");
 }
 

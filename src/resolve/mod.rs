@@ -117,6 +117,20 @@ pub fn resolve(site: &Site, rendered: &[Rendered], generated: &[String]) -> Grap
     };
     r.report_clashes(&clashes);
     r.report_collection_links();
+    let sources = site
+        .pages
+        .iter()
+        .map(|p| &p.source)
+        .chain(site.collections.values().flatten().map(|d| &d.source));
+    for source in sources {
+        if let Some((location, message)) = &source.front_matter_error {
+            r.diagnostics.push(Diagnostic::error(
+                "front-matter",
+                location.clone(),
+                format!("{message}; the file is built with no front matter, as Jekyll does (`--strict` stops here)"),
+            ));
+        }
+    }
     for (page, rendered) in site.pages.iter().zip(rendered) {
         for (location, message) in &rendered.warnings {
             r.diagnostics.push(

@@ -339,7 +339,7 @@ impl Preview {
                         && page.source.front.get("redirect_from")
                             == old.source.front.get("redirect_from") =>
                 {
-                    loaded.push((*i, page));
+                    loaded.push((*i, *page));
                 }
                 _ => return Ok(false),
             }

@@ -36,6 +36,9 @@ pub struct Source {
     pub yaml_line: usize,
     pub body: String,
     pub body_line: usize,
+    /// Front matter that is not valid YAML: where and why. The file is read with empty
+    /// front matter, as Jekyll does (an error under `--strict`).
+    pub front_matter_error: Option<(Location, String)>,
 }
 
 impl Source {
@@ -136,7 +139,13 @@ fn load_source(root: &Path, path: &Path, config: &Config, kind: &str) -> Result<
     if !split.has_front_matter {
         return Ok(None);
     }
-    let own = frontmatter::parse_mapping(&split.yaml, &rel, split.yaml_line)?;
+    let (own, front_matter_error) =
+        match frontmatter::parse_mapping(&split.yaml, &rel, split.yaml_line) {
+            Ok(own) => (own, None),
+            Err(e) if config.strict => return Err(e),
+            Err(Error::Content { location, message }) => (Map::new(), Some((location, message))),
+            Err(e) => return Err(e),
+        };
     let mut front = config.defaults_for(&rel, kind);
     front.extend(own);
     // YAML reads `layout: 404` as a number; keys that name things are text.
@@ -160,6 +169,7 @@ fn load_source(root: &Path, path: &Path, config: &Config, kind: &str) -> Result<
         yaml_line: split.yaml_line,
         body: split.body,
         body_line: split.body_line,
+        front_matter_error,
     }))
 }
 
@@ -181,7 +191,7 @@ pub fn is_ignored_name(name: &str) -> bool {
 
 /// What one file of the site root is.
 pub enum FileKind {
-    Page(Page),
+    Page(Box<Page>),
     /// A page with `draft: true` while drafts are off: neither a page nor an asset.
     Draft,
     /// Anything else, copied as it is.
@@ -199,11 +209,11 @@ pub fn load_file(root: &Path, rel: &str, config: &Config, drafts: bool) -> Resul
                 return Ok(FileKind::Draft);
             }
             let url = url::page_url_in_style(rel, source.str_field("permalink"), &config.permalink);
-            return Ok(FileKind::Page(Page {
+            return Ok(FileKind::Page(Box::new(Page {
                 source,
                 url,
                 is_markdown,
-            }));
+            })));
         }
     }
     Ok(FileKind::Asset)
@@ -261,7 +271,7 @@ pub fn load(options: &LoadOptions) -> Result<Site> {
         .collect();
     for (rel, kind) in files.into_iter().zip(loaded) {
         match kind? {
-            FileKind::Page(page) => pages.push(page),
+            FileKind::Page(page) => pages.push(*page),
             FileKind::Draft => {}
             FileKind::Asset => assets.push(Asset {
                 url: format!("/{rel}"),
