@@ -431,13 +431,17 @@ impl liquid::Host for PageHost<'_> {
 /// The whole site in memory, refusing what a build must not write (two pages on one URL).
 pub fn compile_files(options: &Options) -> Result<(Compiled, Vec<OutputFile>)> {
     let compiled = compile(options)?;
-    refuse_clashes(&compiled.graph)?;
+    refuse_clashes(&compiled.graph, compiled.site.config.strict)?;
     let files = timed("layout", || compiled.emitter(options.preview).all())?;
     Ok((compiled, files))
 }
 
-/// Two pages (or a page and a redirect or file) on one URL: nothing can be written for it.
-pub fn refuse_clashes(graph: &Graph) -> Result<()> {
+/// Two pages (or a page and a redirect or file) on one URL: Jekyll warns and publishes one
+/// of them, and so does signpost; under `--strict` the build stops.
+pub fn refuse_clashes(graph: &Graph, strict: bool) -> Result<()> {
+    if !strict {
+        return Ok(());
+    }
     match graph
         .diagnostics
         .iter()
@@ -500,7 +504,7 @@ pub fn build(options: &Options, out: &Path) -> Result<BuildReport> {
     let mut options = options.clone();
     options.skip.push(out_abs.clone());
     let compiled = compile(&options)?;
-    refuse_clashes(&compiled.graph)?;
+    refuse_clashes(&compiled.graph, compiled.site.config.strict)?;
     let files = timed("emit", || {
         compiled.emitter(options.preview).to_disk(&out_abs)
     })?;

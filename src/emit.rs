@@ -4,7 +4,7 @@
 
 use crate::error::{Error, Location, Result};
 use crate::markdown::{fill_links, Rendered};
-use crate::resolve::{Diagnostic, Graph, NavItem, PageRef};
+use crate::resolve::{Diagnostic, Graph, NavItem, PageRef, Target};
 use crate::site::{url, Site};
 use crate::theme::Theme;
 use rayon::prelude::*;
@@ -196,10 +196,17 @@ impl<'a> Emitter<'a> {
         }
     }
 
+    /// Is page `i` written? Not when another page won its output path (see
+    /// [`crate::resolve::UrlTable::losers`]).
+    pub fn publishes(&self, i: usize) -> bool {
+        !self.graph.table.losers.contains(&Target::Page(i))
+    }
+
     /// Every page, redirect, the sitemap and the 404 page, in memory.
     pub fn all(&self) -> Result<Vec<OutputFile>> {
         let mut files: Vec<OutputFile> = (0..self.site.pages.len())
             .into_par_iter()
+            .filter(|&i| self.publishes(i))
             .map(|i| self.page(i))
             .collect::<Result<Vec<_>>>()?;
         files.extend(self.rest()?);
@@ -291,7 +298,10 @@ impl<'a> Emitter<'a> {
             .iter()
             .map(|p| url::output_path(&p.url))
             .collect();
-        for redirect in &graph.table.redirects {
+        for (r, redirect) in graph.table.redirects.iter().enumerate() {
+            if graph.table.losers.contains(&Target::Redirect(r)) {
+                continue;
+            }
             let mut context = tera::Context::new();
             context.insert("site", &site_json);
             context.insert("base", base);
@@ -341,7 +351,10 @@ impl<'a> Emitter<'a> {
                 content: Content::Bytes(sitemap(site).into_bytes()),
             });
         }
-        for asset in &site.assets {
+        for (a, asset) in site.assets.iter().enumerate() {
+            if graph.table.losers.contains(&Target::Asset(a)) {
+                continue;
+            }
             files.push(OutputFile {
                 path: asset.path.clone(),
                 content: Content::Copy(site.root.join(&asset.path)),
@@ -371,6 +384,7 @@ impl<'a> Emitter<'a> {
             make_dirs(dir, page_paths.iter().chain(rest.iter().map(|f| &f.path)))?;
             (0..pages.len())
                 .into_par_iter()
+                .filter(|&i| self.publishes(i))
                 .try_for_each(|i| write_file(dir, &self.page(i)?))?;
             rest.par_iter().try_for_each(|file| write_file(dir, file))
         })?;

@@ -477,13 +477,13 @@ impl Resolver<'_> {
                     ),
                 }
             };
-            let (first_name, _) = describe(first);
+            let (first_name, first_location) = describe(first);
             let (second_name, location) = describe(second);
             self.diagnostics.push(
                 Diagnostic::error(
                     "duplicate-url",
                     location,
-                    format!("`{url}` is claimed by both {first_name} and {second_name}"),
+                    format!("`{url}` is claimed by both {first_name} ({first_location}) and {second_name}; only {first_name} is published, as Jekyll would (`--strict` stops here)"),
                 )
                 .target(url),
             );

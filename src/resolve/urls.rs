@@ -3,7 +3,7 @@
 use crate::site::{url, Site};
 use std::collections::HashMap;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Target {
     Page(usize),
     /// A `redirect_from` URL: index into [`UrlTable::redirects`].
@@ -53,6 +53,22 @@ pub struct UrlTable {
     first_segments: std::collections::HashSet<String>,
     baseurl: String,
     source_baseurl: String,
+    /// Owners that lost a clash over their output file: nothing is written for them.
+    pub losers: std::collections::HashSet<Target>,
+}
+
+/// Jekyll's read order: a folder's files, then its subfolders, each by name. Of two pages
+/// on one output path, Jekyll publishes the one it reads last.
+fn jekyll_read_order(a: &str, b: &str) -> std::cmp::Ordering {
+    let key = |path: &str| -> Vec<(bool, String)> {
+        let parts: Vec<&str> = path.split('/').collect();
+        parts
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (i + 1 < parts.len(), p.to_string()))
+            .collect()
+    };
+    key(a).cmp(&key(b))
 }
 
 /// A second claim on a URL: (url, first owner, second owner).
@@ -153,6 +169,7 @@ impl UrlTable {
             first_segments: Default::default(),
             baseurl: site.config.baseurl.clone(),
             source_baseurl: site.config.source_baseurl.clone(),
+            losers: Default::default(),
         };
         let mut clashes = Vec::new();
         let mut claimed: HashMap<String, Target> = HashMap::new();
@@ -162,6 +179,7 @@ impl UrlTable {
                 let file = url::output_path(url);
                 if let Some(&first) = claimed.get(&file) {
                     clashes.push((url.to_string(), first, target));
+                    table.losers.insert(target);
                     return;
                 }
                 claimed.insert(file.clone(), target);
@@ -175,9 +193,20 @@ impl UrlTable {
                     table.first_segments.insert(seg.to_string());
                 }
             };
-        for (i, page) in site.pages.iter().enumerate() {
-            claim(&mut table, &page.url, Target::Page(i), &mut clashes);
-            table.by_source.insert(page.source.path.clone(), i);
+        // Pages claim their URLs in reverse read order, so the page Jekyll would publish
+        // (the last read) owns a URL two pages want.
+        let mut order: Vec<usize> = (0..site.pages.len()).collect();
+        order.sort_by(|&a, &b| {
+            jekyll_read_order(&site.pages[b].source.path, &site.pages[a].source.path)
+        });
+        for i in order {
+            claim(
+                &mut table,
+                &site.pages[i].url,
+                Target::Page(i),
+                &mut clashes,
+            );
+            table.by_source.insert(site.pages[i].source.path.clone(), i);
         }
         for (i, page) in site.pages.iter().enumerate() {
             for from in redirect_froms(page) {

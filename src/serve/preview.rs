@@ -475,6 +475,7 @@ fn emit_quick(
     let emitter = compiled.emitter(preview);
     let outputs = indices
         .par_iter()
+        .filter(|&&j| emitter.publishes(j))
         .map(|&j| emitter.page(j))
         .collect::<Result<Vec<_>>>()?;
     let mut files = old_files.clone();
@@ -505,7 +506,7 @@ fn reemit(
     let theme = &compiled.theme;
     let rendered = &compiled.rendered;
     let graph = resolve::resolve(site, rendered, &emit::generated_urls(theme));
-    compile::refuse_clashes(&graph)?;
+    compile::refuse_clashes(&graph, site.config.strict)?;
     let navigation = format!("{:?}", graph.navigation);
     let old = &compiled.graph;
     let emit_all = navigation != old_navigation;
@@ -520,6 +521,7 @@ fn reemit(
     let emitter = emit::Emitter::new(site, rendered, &graph, theme, preview);
     let mut outputs = targets
         .par_iter()
+        .filter(|&&j| emitter.publishes(j))
         .map(|&j| emitter.page(j))
         .collect::<Result<Vec<_>>>()?;
     outputs.extend(emitter.rest()?);
