@@ -76,7 +76,7 @@ pub const DOC_LINK: &str = "signpost-doc:";
 fn render_steps(site: &Site, site_json: &Value, preview: bool) -> Result<Steps> {
     let host = DocHost {
         site,
-        urls: OnceLock::new(),
+        urls: SourceUrls::new(site),
     };
     let mut groups: BTreeMap<String, Vec<(f64, Value)>> = BTreeMap::new();
     let mut links = Vec::new();
@@ -138,7 +138,7 @@ fn render_steps(site: &Site, site_json: &Value, preview: bool) -> Result<Steps> 
 /// theme shortcodes: a document is shown inside one).
 struct DocHost<'a> {
     site: &'a Site,
-    urls: OnceLock<HashMap<String, String>>,
+    urls: SourceUrls<'a>,
 }
 
 impl liquid::Host for DocHost<'_> {
@@ -174,10 +174,7 @@ impl liquid::Host for DocHost<'_> {
     }
 
     fn link(&self, path: &str) -> Option<String> {
-        self.urls
-            .get_or_init(|| source_urls(self.site))
-            .get(path)
-            .cloned()
+        self.urls.get(path)
     }
 }
 
@@ -263,7 +260,7 @@ pub fn render_only(
             base: &site.config.baseurl,
             steps: &steps.groups,
         },
-        urls: OnceLock::new(),
+        urls: SourceUrls::new(site),
         relative: Mutex::new(HashMap::new()),
         pages: OnceLock::new(),
         collections: site
@@ -336,16 +333,34 @@ fn collection_value(site: &Site, name: &str) -> Value {
     )
 }
 
-/// Source path → URL of every page and file, for `{% link %}`.
-fn source_urls(site: &Site) -> HashMap<String, String> {
-    let mut urls = HashMap::with_capacity(site.pages.len() + site.assets.len());
-    for page in &site.pages {
-        urls.insert(page.source.path.clone(), page.url.clone());
+/// Source path → URL of every page and file, for `{% link %}`, made when first asked.
+struct SourceUrls<'a> {
+    site: &'a Site,
+    urls: OnceLock<HashMap<String, String>>,
+}
+
+impl<'a> SourceUrls<'a> {
+    fn new(site: &'a Site) -> Self {
+        SourceUrls {
+            site,
+            urls: OnceLock::new(),
+        }
     }
-    for asset in &site.assets {
-        urls.insert(asset.path.clone(), asset.url.clone());
+
+    fn get(&self, path: &str) -> Option<String> {
+        self.urls
+            .get_or_init(|| {
+                let site = self.site;
+                let pages = site.pages.iter().map(|p| (&p.source.path, &p.url));
+                let assets = site.assets.iter().map(|a| (&a.path, &a.url));
+                pages
+                    .chain(assets)
+                    .map(|(path, url)| (path.clone(), url.clone()))
+                    .collect()
+            })
+            .get(path)
+            .cloned()
     }
-    urls
 }
 
 /// What a page's Liquid may reach: the site's includes, the theme's shortcodes, Markdown,
@@ -353,8 +368,7 @@ fn source_urls(site: &Site) -> HashMap<String, String> {
 struct PageHost<'a> {
     site: &'a Site,
     shortcodes: ShortcodeRenderer<'a>,
-    /// Source path → URL, made when a `{% link %}` first asks.
-    urls: OnceLock<HashMap<String, String>>,
+    urls: SourceUrls<'a>,
     /// `include_relative` files, read on first use.
     relative: Mutex<HashMap<String, Option<Arc<Include>>>>,
     // `site.pages`, `site.<collection>` and `site.time`, made when first read.
@@ -407,10 +421,7 @@ impl liquid::Host for PageHost<'_> {
     }
 
     fn link(&self, path: &str) -> Option<String> {
-        self.urls
-            .get_or_init(|| source_urls(self.site))
-            .get(path)
-            .cloned()
+        self.urls.get(path)
     }
 
     fn site_member(&self, key: &str) -> Option<&Value> {

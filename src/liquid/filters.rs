@@ -4,6 +4,7 @@
 use super::date::{self, DateTime};
 use super::value::{self, as_list, inspect, leading_int, to_number, to_s, Num};
 use super::Context;
+use crate::markdown::html::escape as escape_html;
 use serde_json::{Map, Value};
 use std::cmp::Ordering;
 
@@ -445,21 +446,6 @@ fn jekyll_time(input: &Value) -> Result<DateTime, String> {
         .ok_or_else(|| format!("Invalid Date: '{}' is not a valid datetime", to_s(input)))
 }
 
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// Escapes like `escape` but leaves existing entities (`&amp;`, `&#39;`) alone.
 fn escape_once(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -632,10 +618,7 @@ fn uri_escape(text: &str) -> String {
         if c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@/?#[]%".contains(c) {
             out.push(c);
         } else {
-            let mut buf = [0u8; 4];
-            for b in c.encode_utf8(&mut buf).bytes() {
-                out.push_str(&format!("%{b:02X}"));
-            }
+            super::percent_encode(c, &mut out);
         }
     }
     out

@@ -254,11 +254,16 @@ pub fn encode_url(url: &str) -> String {
         if c.is_ascii() && !c.is_ascii_control() && !" \"<>\\^`{|}".contains(c) {
             out.push(c);
         } else {
-            let mut buf = [0u8; 4];
-            for b in c.encode_utf8(&mut buf).bytes() {
-                out.push_str(&format!("%{b:02X}"));
-            }
+            percent_encode(c, &mut out);
         }
     }
     out
+}
+
+/// `%XX` for each UTF-8 byte of `c`.
+pub fn percent_encode(c: char, out: &mut String) {
+    let mut buf = [0u8; 4];
+    for b in c.encode_utf8(&mut buf).bytes() {
+        out.push_str(&format!("%{b:02X}"));
+    }
 }

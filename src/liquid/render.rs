@@ -531,26 +531,6 @@ impl<'c, 'a> Renderer<'c, 'a> {
                 ),
             );
         }
-        let nodes = match &include.nodes {
-            Ok(nodes) => nodes,
-            Err(e) => {
-                self.sources.push(SourceFile {
-                    path: include.path.clone(),
-                    text: Arc::clone(&include.text),
-                    included_at: SourcePos {
-                        source: src.id,
-                        offset: at,
-                    },
-                });
-                return Err(Raised {
-                    at: SourcePos {
-                        source: self.sources.len(),
-                        offset: e.offset,
-                    },
-                    message: e.message.clone(),
-                });
-            }
-        };
         self.sources.push(SourceFile {
             path: include.path.clone(),
             text: Arc::clone(&include.text),
@@ -560,6 +540,18 @@ impl<'c, 'a> Renderer<'c, 'a> {
             },
         });
         let id = self.sources.len();
+        let nodes = match &include.nodes {
+            Ok(nodes) => nodes,
+            Err(e) => {
+                return Err(Raised {
+                    at: SourcePos {
+                        source: id,
+                        offset: e.offset,
+                    },
+                    message: e.message.clone(),
+                })
+            }
+        };
         self.include_chain.push(include.path.clone());
         let pushed = !map.is_empty();
         if pushed {
