@@ -65,3 +65,24 @@ fn every_page_and_anchor_jekyll_publishes_is_published() {
         .collect();
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// Links as a static host serves them: `b` from a page beside `b.html`, and `/x` and
+/// `/x/index.html` for the page at `/x/`.
+#[test]
+fn links_name_pages_as_a_static_host_serves_them() {
+    let s = common::site(&[
+        ("_config.yml", "title: Links\n"),
+        ("guide/a.md", "---\ntitle: A\n---\nSee [b](b), [b.html](b.html), [c](/c), [c dir](/c/index.html) and [c](/c/).\n"),
+        ("guide/b.md", "---\ntitle: B\n---\nB\n"),
+        ("c.md", "---\ntitle: C\npermalink: /c/\n---\nC\n"),
+    ]);
+    let r = common::run("check", s.path(), ["--format", "json"]);
+    let report: Value = serde_json::from_str(&r.stdout).expect("json");
+    let errors: Vec<&Value> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+}

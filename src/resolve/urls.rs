@@ -189,6 +189,11 @@ impl UrlTable {
                 if let Some(dir) = url.strip_suffix('/').filter(|d| !d.is_empty()) {
                     table.by_url.entry(dir.to_string()).or_insert(target);
                 }
+                // GitHub Pages (and most hosts) serve `b.html` for `/b`: a link without the
+                // extension lands on the page too.
+                if let Some(stem) = url.strip_suffix(".html").filter(|s| !s.ends_with('/')) {
+                    table.by_url.entry(stem.to_string()).or_insert(target);
+                }
                 if let Some(seg) = url.trim_start_matches('/').split('/').next() {
                     table.first_segments.insert(seg.to_string());
                 }
