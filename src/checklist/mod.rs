@@ -15,7 +15,7 @@ use crate::markdown::Link;
 use pulldown_cmark::{Event, Tag, TagEnd};
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// A page's checklist: items in groups, in page order.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -164,6 +164,7 @@ pub fn extract<'a>(
         groups: Vec::new(),
         current: None,
         used: HashSet::new(),
+        next_repeat: HashMap::new(),
         markers: Vec::new(),
     };
     let mut out = Vec::with_capacity(events.len() + events.len() / 2);
@@ -201,6 +202,8 @@ struct Extractor<'s> {
     /// Index in `groups` of the group items are added to now.
     current: Option<usize>,
     used: HashSet<String>,
+    /// (group, normalised text) → the repeat counter its next item starts from.
+    next_repeat: HashMap<(String, String), usize>,
     /// (position in the output, group) after each heading.
     markers: Vec<(usize, usize)>,
 }
@@ -475,14 +478,17 @@ impl<'s> Extractor<'s> {
         out.push(Event::Html(markup::item_close(&id).into()));
     }
 
-    /// The item's id; a repeat of the same text in the same group gets a counter.
+    /// The item's id; a repeat of the same text in the same group gets a counter. The next
+    /// counter per text is remembered, so many repeats cost no more than many items.
     fn unique_id(&mut self, group: &str, text: &str) -> String {
-        let mut id = item_id(&self.settings.page_url, group, text, 1);
-        let mut repeat = 1;
+        let key = (group.to_string(), normalise(text));
+        let mut repeat = self.next_repeat.get(&key).copied().unwrap_or(1);
+        let mut id = item_id(&self.settings.page_url, group, text, repeat);
         while self.used.contains(&id) {
             repeat += 1;
             id = item_id(&self.settings.page_url, group, text, repeat);
         }
+        self.next_repeat.insert(key, repeat + 1);
         self.used.insert(id.clone());
         id
     }

@@ -193,20 +193,28 @@ impl Config {
 
 /// `*` matches any run of characters except `/`; `**` also crosses `/`.
 pub fn glob_match(pattern: &str, text: &str) -> bool {
-    fn go(p: &[u8], t: &[u8]) -> bool {
-        match p.first() {
-            None => t.is_empty(),
-            Some(b'*') => {
-                let deep = p.get(1) == Some(&b'*');
-                let rest = if deep { &p[2..] } else { &p[1..] };
-                (0..=t.len())
-                    .take_while(|&i| deep || !t[..i].contains(&b'/'))
-                    .any(|i| go(rest, &t[i..]))
-            }
-            Some(&c) => t.first() == Some(&c) && go(&p[1..], &t[1..]),
+    // matches[i][j]: does pattern[i..] match text[j..]? Filled from the ends, so the work is
+    // pattern length × text length whatever the stars (backtracking was exponential).
+    let (p, t) = (pattern.as_bytes(), text.as_bytes());
+    let width = t.len() + 1;
+    let mut matches = vec![false; (p.len() + 1) * width];
+    matches[p.len() * width + t.len()] = true;
+    for i in (0..p.len()).rev() {
+        for j in (0..=t.len()).rev() {
+            let here = match p[i] {
+                b'*' if p.get(i + 1) == Some(&b'*') => {
+                    matches[(i + 2) * width + j] || (j < t.len() && matches[i * width + j + 1])
+                }
+                b'*' => {
+                    matches[(i + 1) * width + j]
+                        || (j < t.len() && t[j] != b'/' && matches[i * width + j + 1])
+                }
+                c => j < t.len() && t[j] == c && matches[(i + 1) * width + j + 1],
+            };
+            matches[i * width + j] = here;
         }
     }
-    go(pattern.as_bytes(), text.as_bytes())
+    matches[0]
 }
 
 #[cfg(test)]
