@@ -207,3 +207,24 @@ fn many_repeats_and_starry_globs_stay_fast() {
         .join("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaac.html")
         .is_file());
 }
+
+/// 10,000 identical `redirect_from` entries (7.5 s, and more, before) are one redirect.
+#[test]
+fn repeated_redirects_are_one_redirect() {
+    let list = "  - /old\n".repeat(10_000);
+    let s = site(&[
+        ("_config.yml", "title: T\n"),
+        (
+            "index.md",
+            &format!("---\ntitle: Home\nredirect_from:\n{list}---\nBody\n"),
+        ),
+    ]);
+    let out = s.path().join("_site");
+    let (code, err) = common::build(s.path(), &out, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        !err.contains("errors"),
+        "a page repeating an old URL is no clash: {err}"
+    );
+    assert!(out.join("old.html").is_file());
+}

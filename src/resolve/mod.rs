@@ -457,14 +457,11 @@ impl Resolver<'_> {
                         (p.source.path.clone(), loc)
                     }
                     Target::Redirect(r) => {
-                        let to = self.table.redirects[r].to;
-                        let p = &self.site.pages[to];
-                        let index = urls::redirect_froms(p)
-                            .iter()
-                            .position(|f| urls::join("/", f).as_deref() == Some(url.as_str()));
+                        let redirect = &self.table.redirects[r];
+                        let p = &self.site.pages[redirect.to];
                         (
                             format!("{} (redirect_from)", p.source.path),
-                            p.source.locate("redirect_from", index),
+                            p.source.locate("redirect_from", Some(redirect.index)),
                         )
                     }
                     Target::Asset(a) => (

@@ -17,6 +17,8 @@ pub enum Target {
 pub struct Redirect {
     pub from: String,
     pub to: usize,
+    /// Its place in the page's `redirect_from` list, to point at it.
+    pub index: usize,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -214,13 +216,19 @@ impl UrlTable {
             table.by_source.insert(site.pages[i].source.path.clone(), i);
         }
         for (i, page) in site.pages.iter().enumerate() {
-            for from in redirect_froms(page) {
-                let index = table.redirects.len();
+            // The same old URL listed twice by one page is one redirect, not a clash.
+            let mut listed = std::collections::HashSet::new();
+            for (index, from) in redirect_froms(page).into_iter().enumerate() {
+                if !listed.insert(from.clone()) {
+                    continue;
+                }
+                let r = table.redirects.len();
                 table.redirects.push(Redirect {
                     from: from.clone(),
                     to: i,
+                    index,
                 });
-                claim(&mut table, &from, Target::Redirect(index), &mut clashes);
+                claim(&mut table, &from, Target::Redirect(r), &mut clashes);
             }
         }
         for (i, asset) in site.assets.iter().enumerate() {
