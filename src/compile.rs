@@ -243,13 +243,27 @@ pub fn render_pages(site: &Site, theme: &Theme, preview: bool) -> Result<Vec<Ren
     )
 }
 
-/// Renders just the pages at `indices` (serve re-renders only what changed), in that order.
+/// Renders just the pages at `indices` (serve re-renders only what changed), in that order;
+/// the first page that fails (in that order) is the error.
 pub fn render_only(
     site: &Site,
     theme: &Theme,
     preview: bool,
     indices: &[usize],
 ) -> Result<Vec<Rendered>> {
+    render_each(site, theme, preview, indices)?
+        .into_iter()
+        .collect()
+}
+
+/// Renders the pages at `indices`, each page's own result, so `check` can report every page
+/// that fails from one pass (site data and collection documents are prepared once).
+pub fn render_each(
+    site: &Site,
+    theme: &Theme,
+    preview: bool,
+    indices: &[usize],
+) -> Result<Vec<Result<Rendered>>> {
     let site_json = emit::site_value(site);
     let steps = render_steps(site, &site_json, preview)?;
     let host = PageHost {
@@ -271,7 +285,7 @@ pub fn render_only(
             .collect(),
         time: OnceLock::new(),
     };
-    indices
+    Ok(indices
         .par_iter()
         .map(|&i| {
             let page = &site.pages[i];
@@ -293,7 +307,7 @@ pub fn render_only(
                 doc_links: &steps.links,
             })
         })
-        .collect()
+        .collect())
 }
 
 /// `site.pages` as Jekyll shows it: each page's front matter with `url`, `path`, `name`.

@@ -228,3 +228,44 @@ fn repeated_redirects_are_one_redirect() {
     );
     assert!(out.join("old.html").is_file());
 }
+
+/// One broken page among many, with a large data file: `check` used to render every page
+/// again on its own (re-copying the site data each time); now one pass reports the page.
+#[test]
+fn one_broken_page_among_many_is_reported_from_one_pass() {
+    let mut files: Vec<(String, String)> = vec![
+        ("_config.yml".into(), "title: T\n".into()),
+        (
+            "_data/big.yml".into(),
+            (0..20_000)
+                .map(|i| format!("- name: item {i}\n  text: {}\n", "x".repeat(20)))
+                .collect(),
+        ),
+    ];
+    for i in 0..1_000 {
+        let body = if i == 500 { "{% if %}\n" } else { "Text.\n" };
+        files.push((format!("p{i:04}.md"), page("", body)));
+    }
+    let borrowed: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let s = site(&borrowed);
+    let r = run("check", s.path(), ["--format", "json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let report: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    let errors: Vec<String> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .map(|d| {
+            format!(
+                "{} {}",
+                d["code"].as_str().unwrap_or(""),
+                d["file"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    assert_eq!(errors, ["content-error p0500.md"]);
+}

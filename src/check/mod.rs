@@ -92,25 +92,31 @@ pub fn compile_tolerant(options: &Options) -> Result<Result<Checked, Diagnostic>
         Err(e) => problems.push(as_diagnostic(e, "content-error")?),
     }
     let mut failed = vec![false; site.pages.len()];
-    let rendered = match compile::render_pages(&site, &theme, options.preview) {
-        Ok(rendered) => rendered,
-        // The fast path failed: render page by page to report every broken page.
-        Err(_) => {
-            let mut rendered = Vec::with_capacity(site.pages.len());
-            for (i, failed) in failed.iter_mut().enumerate() {
-                match compile::render_only(&site, &theme, options.preview, &[i]) {
-                    Ok(mut one) => rendered.push(one.pop().unwrap_or_default()),
-                    Err(e) => {
-                        let page = site.pages[i].url.clone();
-                        problems.push(as_diagnostic(e, "content-error")?.on_page(&page));
-                        *failed = true;
-                        rendered.push(Rendered::default());
-                    }
-                }
-            }
-            rendered
+    // One pass, each page's own result: every page that fails is reported.
+    let all: Vec<usize> = (0..site.pages.len()).collect();
+    let results = match compile::render_each(&site, &theme, options.preview, &all) {
+        Ok(results) => results,
+        // A collection document every page may show failed: no page can be rendered.
+        Err(e) => {
+            problems.push(as_diagnostic(e, "content-error")?);
+            failed.iter_mut().for_each(|f| *f = true);
+            (0..site.pages.len())
+                .map(|_| Ok(Rendered::default()))
+                .collect()
         }
     };
+    let mut rendered = Vec::with_capacity(site.pages.len());
+    for (i, result) in results.into_iter().enumerate() {
+        match result {
+            Ok(page) => rendered.push(page),
+            Err(e) => {
+                let page = site.pages[i].url.clone();
+                problems.push(as_diagnostic(e, "content-error")?.on_page(&page));
+                failed[i] = true;
+                rendered.push(Rendered::default());
+            }
+        }
+    }
     let graph = resolve::resolve(&site, &rendered, &emit::generated_urls(&theme));
     Ok(Ok(Checked {
         site,
