@@ -228,18 +228,6 @@ pub fn is_empty(value: &Value) -> Option<bool> {
     }
 }
 
-/// `blank` as Liquid 5 tests it (no ActiveSupport): like `empty`, and nil/false are blank,
-/// whitespace-only text is blank.
-pub fn is_blank(value: &Value) -> Option<bool> {
-    match value {
-        Value::Null | Value::Bool(false) => Some(true),
-        Value::String(s) => Some(s.trim().is_empty()),
-        Value::Array(a) => Some(a.is_empty()),
-        Value::Object(o) => Some(o.is_empty()),
-        _ => Some(false),
-    }
-}
-
 /// The size Liquid reports: characters of text, items of a list, keys of a hash.
 pub fn size(value: &Value) -> Option<usize> {
     match value {
