@@ -208,7 +208,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("{e}");
+            eprintln!("{}", signpost::error::terminal_safe(&e.to_string()));
             ExitCode::from(e.exit_code() as u8)
         }
     }

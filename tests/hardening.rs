@@ -269,3 +269,35 @@ fn one_broken_page_among_many_is_reported_from_one_pass() {
         .collect();
     assert_eq!(errors, ["content-error p0500.md"]);
 }
+
+/// Text from the site never reaches the terminal as control characters: an escape sequence
+/// in a link or a bad tag cannot recolour or rewrite what `check` and `build` print.
+#[test]
+fn control_characters_in_content_are_escaped_on_the_terminal() {
+    let s = site(&[
+        ("_config.yml", "title: T\n"),
+        (
+            "index.md",
+            &page(
+                "",
+                "<a href=\"/gone\u{1b}[2J\">x</a> and text\u{1b}[31m\r\n",
+            ),
+        ),
+    ]);
+    let r = run("check", s.path(), std::iter::empty::<&str>());
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        !r.stdout.contains('\u{1b}') && !r.stdout.contains('\r'),
+        "{:?}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("\\x1b"), "{}", r.stdout);
+
+    let bad = site(&[
+        ("_config.yml", "title: T\n"),
+        ("index.md", &page("", "{% frob\u{1b}[2J %}\n")),
+    ]);
+    let (code, err) = common::build(bad.path(), &bad.path().join("_site"), &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(!err.contains('\u{1b}'), "{err:?}");
+}

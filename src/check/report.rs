@@ -2,6 +2,7 @@
 //! one JSON object for other tools. Also the `signpost notes` listing.
 
 use super::Report;
+use crate::error::terminal_safe;
 use crate::markdown::Note;
 use crate::resolve::{Diagnostic, Severity};
 use serde::Serialize;
@@ -87,11 +88,16 @@ pub fn human(report: &Report, sources: &mut Sources, color: bool) -> String {
             out,
             "{}{}",
             style.paint(sev_color, &format!("{sev}[{}]", d.code)),
-            style.paint("1", &format!(": {}", d.message))
+            style.paint("1", &format!(": {}", terminal_safe(&d.message)))
         );
         let line_no = d.location.line.to_string();
         let gutter = " ".repeat(line_no.len());
-        let _ = writeln!(out, "{gutter}{} {}", style.paint("1;34", "-->"), d.location);
+        let _ = writeln!(
+            out,
+            "{gutter}{} {}",
+            style.paint("1;34", "-->"),
+            terminal_safe(&d.location.to_string())
+        );
         if let Some(line) = sources.line(&d.location.file, d.location.line) {
             let (start, len) = underline(&line, d.location.column, &d.target);
             // Keep tabs so the caret lines up under the text as the terminal shows it.
@@ -102,7 +108,12 @@ pub fn human(report: &Report, sources: &mut Sources, color: bool) -> String {
                 .collect();
             let bar = style.paint("1;34", "|");
             let _ = writeln!(out, "{gutter} {bar}");
-            let _ = writeln!(out, "{} {bar} {line}", style.paint("1;34", &line_no));
+            let _ = writeln!(
+                out,
+                "{} {bar} {}",
+                style.paint("1;34", &line_no),
+                terminal_safe(&line)
+            );
             let _ = writeln!(
                 out,
                 "{gutter} {bar} {pad}{}",
@@ -110,13 +121,19 @@ pub fn human(report: &Report, sources: &mut Sources, color: bool) -> String {
             );
         }
         if let Some(page) = &d.page {
-            let _ = writeln!(out, "{gutter} {} page: {page}", style.paint("1;34", "="));
+            let _ = writeln!(
+                out,
+                "{gutter} {} page: {}",
+                style.paint("1;34", "="),
+                terminal_safe(page)
+            );
         }
         if let Some(s) = &d.suggestion {
             let _ = writeln!(
                 out,
-                "{gutter} {} did you mean `{s}`?",
-                style.paint("1;32", "= help:")
+                "{gutter} {} did you mean `{}`?",
+                style.paint("1;32", "= help:"),
+                terminal_safe(s)
             );
         }
         out.push('\n');
