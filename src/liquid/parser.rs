@@ -83,6 +83,21 @@ pub enum IncludeFile {
     Dynamic(usize, usize),
 }
 
+/// `{% for var in collection reversed limit: n offset: m %}body{% else %}else_body{% endfor %}`
+#[derive(Clone, Debug)]
+pub struct ForLoop {
+    pub at: usize,
+    pub var: String,
+    /// Identifies the loop for `offset: continue`.
+    pub name: String,
+    pub collection: Expr,
+    pub limit: Option<Expr>,
+    pub offset: Option<Offset>,
+    pub reversed: bool,
+    pub body: Vec<Node>,
+    pub else_body: Option<Vec<Node>>,
+}
+
 #[derive(Clone, Debug)]
 pub enum Offset {
     Expr(Expr),
@@ -120,18 +135,7 @@ pub enum Node {
         arms: Vec<(Option<Expr>, usize)>,
         bodies: Vec<Vec<Node>>,
     },
-    For {
-        at: usize,
-        var: String,
-        /// Identifies the loop for `offset: continue`.
-        name: String,
-        collection: Expr,
-        limit: Option<Expr>,
-        offset: Option<Offset>,
-        reversed: bool,
-        body: Vec<Node>,
-        else_body: Option<Vec<Node>>,
-    },
+    For(Box<ForLoop>),
     Break,
     Continue,
     Cycle {
@@ -459,7 +463,7 @@ impl<'s> Parser<'s> {
                 }
             }
             "for" => {
-                let spec = for_spec(markup, args.0)?;
+                let mut spec = for_spec(markup, args.0, at)?;
                 let body = self.block("for", at, &["else", "endfor"])?;
                 let mut blank = body.blank;
                 let mut nodes = body.nodes;
@@ -475,17 +479,9 @@ impl<'s> Parser<'s> {
                         remove_blank_text(e);
                     }
                 }
-                Node::For {
-                    at,
-                    var: spec.var,
-                    name: spec.name,
-                    collection: spec.collection,
-                    limit: spec.limit,
-                    offset: spec.offset,
-                    reversed: spec.reversed,
-                    body: nodes,
-                    else_body,
-                }
+                spec.body = nodes;
+                spec.else_body = else_body;
+                Node::For(Box::new(spec))
             }
             "break" => Node::Break,
             "continue" => Node::Continue,
@@ -903,16 +899,8 @@ fn when_values(markup: &str, base: usize) -> Result<Vec<Expr>, LiquidError> {
     Ok(values)
 }
 
-struct ForSpec {
-    var: String,
-    name: String,
-    collection: Expr,
-    limit: Option<Expr>,
-    offset: Option<Offset>,
-    reversed: bool,
-}
-
-fn for_spec(markup: &str, base: usize) -> Result<ForSpec, LiquidError> {
+/// The loop a `{% for %}` tag describes, its bodies still empty.
+fn for_spec(markup: &str, base: usize, at: usize) -> Result<ForLoop, LiquidError> {
     let mut ts = TokenStream::new(markup, base)?;
     let Tok::Ident(var) = ts.next() else {
         return Err(LiquidError::at(
@@ -950,13 +938,16 @@ fn for_spec(markup: &str, base: usize) -> Result<ForSpec, LiquidError> {
             _ => return Err(ts.unexpected("expected `limit:` or `offset:` in `{% for %}`")),
         }
     }
-    Ok(ForSpec {
+    Ok(ForLoop {
+        at,
         var,
         name,
         collection,
         limit,
         offset,
         reversed,
+        body: Vec::new(),
+        else_body: None,
     })
 }
 

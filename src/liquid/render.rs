@@ -5,7 +5,7 @@
 
 use super::filters;
 use super::parser::{
-    self, Condition, Expr, Filtered, IncludeFile, Join, Lookup, Node, Offset, Root,
+    self, Condition, Expr, Filtered, ForLoop, IncludeFile, Join, Lookup, Node, Offset, Root,
 };
 use super::value::{self, to_s, truthy};
 use super::{
@@ -121,6 +121,15 @@ fn raise<T>(src: Src<'_>, offset: usize, message: impl Into<String>) -> R<T> {
         },
         message: message.into(),
     })
+}
+
+/// Turns a message into an error at `offset` of `src` (for `map_err`).
+fn raised(src: Src<'_>, offset: usize) -> impl FnOnce(String) -> Raised {
+    let id = src.id;
+    move |message| Raised {
+        at: SourcePos { source: id, offset },
+        message,
+    }
 }
 
 fn from_parse(src: Src<'_>, e: LiquidError) -> Raised {
@@ -278,31 +287,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
                     }
                 }
             }
-            Node::For {
-                at,
-                var,
-                name,
-                collection,
-                limit,
-                offset,
-                reversed,
-                body,
-                else_body,
-            } => self.for_loop(
-                ForLoop {
-                    at: *at,
-                    var,
-                    name,
-                    collection,
-                    limit: limit.as_ref(),
-                    offset: offset.as_ref(),
-                    reversed: *reversed,
-                    body,
-                    else_body: else_body.as_deref(),
-                },
-                src,
-                out,
-            )?,
+            Node::For(l) => self.for_loop(l, src, out)?,
             Node::Break => self.interrupt = Some(Interrupt::Break),
             Node::Continue => self.interrupt = Some(Interrupt::Continue),
             Node::Cycle {
@@ -574,43 +559,19 @@ impl<'c, 'a> Renderer<'c, 'a> {
         result
     }
 
-    fn for_loop(&mut self, l: ForLoop<'_>, src: Src<'_>, out: &mut Output) -> R<()> {
-        let from = match l.offset {
+    fn for_loop(&mut self, l: &ForLoop, src: Src<'_>, out: &mut Output) -> R<()> {
+        let from = match &l.offset {
             None => 0,
-            Some(Offset::Continue) => self.for_offsets.get(l.name).copied().unwrap_or(0),
+            Some(Offset::Continue) => self.for_offsets.get(&l.name).copied().unwrap_or(0),
             Some(Offset::Expr(e)) => {
-                let v = self.eval(e, src, false)?;
-                match &*v {
-                    Value::Null => 0,
-                    other => to_integer(other)
-                        .map_err(|m| Raised {
-                            at: SourcePos {
-                                source: src.id,
-                                offset: l.at,
-                            },
-                            message: m,
-                        })?
-                        .max(0) as usize,
-                }
+                self.integer_or_nil(e, src, l.at)?.unwrap_or(0).max(0) as usize
             }
         };
-        let limit = match l.limit {
+        let limit = match &l.limit {
             None => None,
-            Some(e) => {
-                let v = self.eval(e, src, false)?;
-                match &*v {
-                    Value::Null => None,
-                    other => Some(to_integer(other).map_err(|m| Raised {
-                        at: SourcePos {
-                            source: src.id,
-                            offset: l.at,
-                        },
-                        message: m,
-                    })?),
-                }
-            }
+            Some(e) => self.integer_or_nil(e, src, l.at)?,
         };
-        let mut items = match l.collection {
+        let mut items = match &l.collection {
             Expr::Range(a, b) => {
                 let a = self.range_end(a, src, l.at)?;
                 let b = self.range_end(b, src, l.at)?;
@@ -634,10 +595,9 @@ impl<'c, 'a> Renderer<'c, 'a> {
         if l.reversed {
             items.reverse();
         }
-        self.for_offsets
-            .insert(l.name.to_string(), from + items.len());
+        self.for_offsets.insert(l.name.clone(), from + items.len());
         if items.is_empty() {
-            if let Some(body) = l.else_body {
+            if let Some(body) = &l.else_body {
                 self.nodes(body, src, out)?;
             }
             return Ok(());
@@ -653,7 +613,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
         let mut result = Ok(());
         for (i, item) in items.into_iter().enumerate() {
             let mut forloop = Map::new();
-            forloop.insert("name".into(), Value::String(l.name.to_string()));
+            forloop.insert("name".into(), Value::String(l.name.clone()));
             forloop.insert("length".into(), Value::from(length));
             forloop.insert("index".into(), Value::from(i + 1));
             forloop.insert("index0".into(), Value::from(i));
@@ -664,10 +624,10 @@ impl<'c, 'a> Renderer<'c, 'a> {
             forloop.insert("parentloop".into(), parent.clone());
             if let Some(scope) = self.scopes.last_mut() {
                 scope.insert("forloop".into(), Value::Object(forloop.clone()));
-                scope.insert(l.var.to_string(), item);
+                scope.insert(l.var.clone(), item);
             }
             self.forloops.push(forloop);
-            result = self.nodes(l.body, src, out);
+            result = self.nodes(&l.body, src, out);
             self.forloops.pop();
             if result.is_err() {
                 break;
@@ -683,13 +643,16 @@ impl<'c, 'a> Renderer<'c, 'a> {
 
     fn range_end(&mut self, e: &Expr, src: Src<'_>, at: usize) -> R<i64> {
         let v = self.eval(e, src, false)?;
-        to_integer(&v).map_err(|m| Raised {
-            at: SourcePos {
-                source: src.id,
-                offset: at,
-            },
-            message: m,
-        })
+        integer(&v, src, at)
+    }
+
+    /// `limit:`/`offset:` values: nil means not given.
+    fn integer_or_nil(&mut self, e: &Expr, src: Src<'_>, at: usize) -> R<Option<i64>> {
+        let v = self.eval(e, src, false)?;
+        if v.is_null() {
+            return Ok(None);
+        }
+        integer(&v, src, at).map(Some)
     }
 
     fn filtered(&mut self, f: &Filtered, src: Src<'_>) -> R<Cow<'c, Value>> {
@@ -709,13 +672,8 @@ impl<'c, 'a> Renderer<'c, 'a> {
             let result = if call.name == "where_exp" || call.name == "find_exp" {
                 self.where_exp(&call.name, input, &args, src, call.at)?
             } else {
-                filters::apply(&call.name, input, &args, &kwargs, self.ctx).map_err(|m| Raised {
-                    at: SourcePos {
-                        source: src.id,
-                        offset: call.at,
-                    },
-                    message: m,
-                })?
+                filters::apply(&call.name, input, &args, &kwargs, self.ctx)
+                    .map_err(raised(src, call.at))?
             };
             if let Value::String(s) = &result {
                 self.grow(src, call.at, s.len())?;
@@ -835,13 +793,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
             });
         }
         let right = self.eval(right, src, false)?;
-        compare_values(left, op, &right).map_err(|m| Raised {
-            at: SourcePos {
-                source: src.id,
-                offset: at,
-            },
-            message: m,
-        })
+        compare_values(left, op, &right).map_err(raised(src, at))
     }
 
     fn eval(&mut self, e: &Expr, src: Src<'_>, quiet: bool) -> R<Cow<'c, Value>> {
@@ -950,18 +902,6 @@ impl<'c, 'a> Renderer<'c, 'a> {
         }
         Ok(())
     }
-}
-
-struct ForLoop<'n> {
-    at: usize,
-    var: &'n str,
-    name: &'n str,
-    collection: &'n Expr,
-    limit: Option<&'n Expr>,
-    offset: Option<&'n Offset>,
-    reversed: bool,
-    body: &'n [Node],
-    else_body: Option<&'n [Node]>,
 }
 
 /// One step of a variable lookup; None when the key is not there.
@@ -1075,6 +1015,11 @@ pub fn compare_values(left: &Value, op: &str, right: &Value) -> Result<bool, Str
             }
         }
     })
+}
+
+/// [`to_integer`], its error placed at `at`.
+fn integer(v: &Value, src: Src<'_>, at: usize) -> R<i64> {
+    to_integer(v).map_err(raised(src, at))
 }
 
 /// Liquid's `to_integer`: integers, and text that is exactly an integer.
