@@ -357,3 +357,31 @@ fn include_relative_and_page_content() {
     // page.content is the page's own text before Liquid, tags and all: 10 words.
     assert!(html.contains("<p>Words: 10</p>"), "{html}");
 }
+
+/// Each Liquid error the engine raises, one line at file:line:column of the page.
+#[test]
+fn every_liquid_error_is_one_located_line() {
+    let deep = "{% if true %}".repeat(101);
+    let cases: Vec<(String, &str)> = vec![
+        ("{% for i in (1..2000000) %}{% endfor %}".into(), "index.md:5:1: error: a range of more than 1000000 items"),
+        (deep, "index.md:5:1301: error: blocks nested more than 100 deep"),
+        ("{% include ../secret.html %}".into(), "index.md:5:1: error: `{% include ../secret.html %}`: the file name may not be empty or contain `..`"),
+        ("{% highlight %}x{% endhighlight %}".into(), "index.md:5:1: error: `{% highlight %}` needs a language"),
+        ("{{ page.title | }}".into(), "index.md:5:17: error: expected a filter name after `|`"),
+        ("{% if page.title == %}x{% endif %}".into(), "index.md:5:21: error: expected a value, found the end of the tag"),
+        ("{% assign = 3 %}".into(), "index.md:5:1: error: `` is not a variable name in `{% assign %}`"),
+        ("{% for x %}{% endfor %}".into(), "index.md:5:10: error: expected `in` in `{% for %}`, found the end of the tag"),
+        ("{% endif %}".into(), "index.md:5:1: error: `{% endif %}` without its opening tag"),
+        ("{{ 'open }}".into(), "index.md:5:4: error: a string is never closed"),
+    ];
+    for (body, expected) in cases {
+        let s = site(&[CONFIG, ("index.md", &page("", &format!("{body}\n")))]);
+        let (code, err) = common::build(s.path(), &s.path().join("_site"), &[]);
+        assert_eq!(code, 1, "{body}: {err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.starts_with(expected),
+            "{body}:\n  got  {err}  want {expected}"
+        );
+    }
+}
