@@ -281,7 +281,9 @@ pub fn render_each(
             .config
             .collections
             .iter()
-            .map(|c| (c.clone(), OnceLock::new()))
+            .map(|c| c.name.clone())
+            .chain(["posts".to_string()])
+            .map(|name| (name, OnceLock::new()))
             .collect(),
         time: OnceLock::new(),
     };
@@ -310,11 +312,13 @@ pub fn render_each(
         .collect())
 }
 
-/// `site.pages` as Jekyll shows it: each page's front matter with `url`, `path`, `name`.
+/// `site.pages` as Jekyll shows it: each page's front matter with `url`, `path`, `name`
+/// (posts and collection documents are not pages).
 fn pages_value(site: &Site) -> Value {
     let pages = site
         .pages
         .iter()
+        .filter(|page| page.document.is_none())
         .map(|page| {
             let mut value = page.source.front.clone();
             value.insert("url".into(), Value::String(page.url.clone()));
@@ -327,8 +331,55 @@ fn pages_value(site: &Site) -> Value {
     Value::Array(pages)
 }
 
-/// `site.<collection>`: its documents' front matter with `path`, `collection` and `content`.
+/// A published document (post or `output: true` collection document) as Liquid sees it in
+/// `site.posts` and `site.<collection>`: front matter, `url`, `content` (its source text)
+/// and `excerpt` (its first paragraph as HTML).
+fn document_value(site: &Site, index: usize) -> Value {
+    let page = &site.pages[index];
+    let mut value = page.source.front.clone();
+    value.insert("url".into(), Value::String(page.url.clone()));
+    value.insert("path".into(), Value::String(page.source.path.clone()));
+    value.insert(
+        "relative_path".into(),
+        Value::String(page.source.path.clone()),
+    );
+    value.insert(
+        "id".into(),
+        Value::String(page.url.trim_end_matches(".html").to_string()),
+    );
+    let body = page.source.body.trim_start();
+    let first = body.split("\n\n").next().unwrap_or(body);
+    value.insert(
+        "excerpt".into(),
+        Value::String(markdown::markdownify(first)),
+    );
+    value.insert("content".into(), Value::String(page.source.body.clone()));
+    Value::Object(value)
+}
+
+/// `site.<collection>` (and `site.posts`, newest first): published documents as pages
+/// show them, other collections' documents with `path`, `collection` and `content`.
 fn collection_value(site: &Site, name: &str) -> Value {
+    if name == "posts" {
+        return Value::Array(
+            site.posts()
+                .into_iter()
+                .map(|i| document_value(site, i))
+                .collect(),
+        );
+    }
+    let published: Vec<Value> = (0..site.pages.len())
+        .filter(|&i| {
+            site.pages[i]
+                .document
+                .as_ref()
+                .is_some_and(|d| d.collection == name)
+        })
+        .map(|i| document_value(site, i))
+        .collect();
+    if !published.is_empty() {
+        return Value::Array(published);
+    }
     let docs = site.collections.get(name).map_or(&[][..], Vec::as_slice);
     Value::Array(
         docs.iter()

@@ -356,7 +356,7 @@ impl<'a> Emitter<'a> {
                 continue;
             }
             files.push(OutputFile {
-                path: asset.path.clone(),
+                path: asset.url.trim_start_matches('/').to_string(),
                 content: Content::Copy(site.root.join(&asset.path)),
             });
         }

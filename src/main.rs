@@ -54,7 +54,7 @@ enum Command {
         /// Folder to write the site to; replaced only when the build succeeds.
         #[arg(long, default_value = "_site")]
         out: PathBuf,
-        /// Include pages marked `draft: true`.
+        /// Include `_drafts/` and pages marked `draft: true`.
         #[arg(long)]
         drafts: bool,
         /// Undefined Liquid variables are errors (also `strict: true` in _config.yml).
@@ -83,7 +83,7 @@ enum Command {
         /// Cache file for external results (default: ~/.cache/signpost/external-links.json).
         #[arg(long)]
         external_cache: Option<PathBuf>,
-        /// Include pages marked `draft: true`.
+        /// Include `_drafts/` and pages marked `draft: true`.
         #[arg(long)]
         drafts: bool,
         /// Undefined Liquid variables are errors, not warnings (also `strict: true` in

@@ -30,6 +30,30 @@ fn check_fixture(fixture: &Path) -> Vec<String> {
             continue;
         };
         let have = ids_in(&html);
+        // Jekyll's links on the page, in its order, among signpost's (the theme adds more).
+        let hrefs = hrefs_in(&html);
+        let mut at = 0;
+        for want in expected["links"][path.as_str()]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            let want = &from_root(path, want.as_str().unwrap_or(""));
+            match hrefs[at..].iter().position(|h| h == want) {
+                Some(i) => at += i + 1,
+                None => problems.push(format!(
+                    "{path}: no link `{want}` after link {at} (has {hrefs:?})"
+                )),
+            }
+        }
+        if let Some(text) = expected["texts"][path.as_str()].as_str() {
+            if !text_of(&html).contains(text) {
+                problems.push(format!(
+                    "{path}: text differs\n jekyll:   {text}\n signpost: {}",
+                    text_of(&html)
+                ));
+            }
+        }
         for id in ids.as_array().expect("ids") {
             let id = id.as_str().unwrap_or("");
             if !have.iter().any(|h| h == id) {
@@ -37,7 +61,63 @@ fn check_fixture(fixture: &Path) -> Vec<String> {
             }
         }
     }
+    for file in expected["files"].as_array().into_iter().flatten() {
+        let file = file.as_str().unwrap_or("");
+        if !out.join(file).is_file() {
+            problems.push(format!("{file}: not copied"));
+        }
+    }
     problems
+}
+
+/// `href` as written on the page published at `page` (`a/b.html`), from the site root:
+/// signpost writes links root-relative where Jekyll kept them as written.
+fn from_root(page: &str, href: &str) -> String {
+    if href.starts_with(['/', '#']) || href.contains(':') {
+        return href.to_string();
+    }
+    let mut segments: Vec<&str> = page.split('/').collect();
+    segments.pop();
+    for part in href.split('/') {
+        match part {
+            "." => {}
+            ".." => {
+                segments.pop();
+            }
+            p => segments.push(p),
+        }
+    }
+    format!("/{}", segments.join("/"))
+}
+
+/// The text of `html`: tags removed, white space collapsed, as the oracle records it.
+fn text_of(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                text.push(' ');
+            }
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.split_ascii_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Every `href` of an `<a>` in `html`, in order.
+fn hrefs_in(html: &str) -> Vec<String> {
+    html.split("<a ")
+        .skip(1)
+        .filter_map(|tag| {
+            let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
+            let rest = tag.split("href=\"").nth(1)?;
+            Some(rest[..rest.find('"').unwrap_or(rest.len())].replace("&amp;", "&"))
+        })
+        .collect()
 }
 
 #[test]
@@ -85,4 +165,51 @@ fn links_name_pages_as_a_static_host_serves_them() {
         .filter(|d| d["severity"] == "error")
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
+}
+
+/// `_drafts/` only with `--drafts`; posts dated after today only with `future: true`;
+/// `published: false` never.
+#[test]
+fn drafts_future_posts_and_unpublished_files() {
+    let files = [
+        ("_posts/2024-01-15-past.md", "---\ntitle: Past\n---\nPast\n"),
+        (
+            "_posts/2999-01-01-future.md",
+            "---\ntitle: Future\n---\nFuture\n",
+        ),
+        (
+            "_drafts/idea.md",
+            "---\ntitle: Idea\ndate: 2024-05-01\n---\nIdea\n",
+        ),
+        (
+            "hidden.md",
+            "---\ntitle: Hidden\npublished: false\n---\nHidden\n",
+        ),
+    ];
+    let published = |config: &str, flags: &[&str]| {
+        let mut all = vec![("_config.yml", config)];
+        all.extend(files);
+        let s = common::site(&all);
+        let out = s.path().join("_site");
+        let (code, err) = common::build(s.path(), &out, flags);
+        assert_eq!(code, 0, "{err}");
+        [
+            "2024/01/15/past.html",
+            "2999/01/01/future.html",
+            "2024/05/01/idea.html",
+            "hidden.html",
+        ]
+        .iter()
+        .map(|p| out.join(p).is_file())
+        .collect::<Vec<bool>>()
+    };
+    assert_eq!(published("title: T\n", &[]), [true, false, false, false]);
+    assert_eq!(
+        published("title: T\n", &["--drafts"]),
+        [true, false, true, false]
+    );
+    assert_eq!(
+        published("title: T\nfuture: true\n", &[]),
+        [true, true, false, false]
+    );
 }

@@ -626,9 +626,14 @@ fn uri_escape(text: &str) -> String {
 
 /// Jekyll's `slugify` modes: `default`, `raw`, `pretty`, `ascii`, `latin`, `none`.
 pub fn slugify(text: &str, mode: Option<&str>) -> String {
+    slugify_cased(text, mode).to_lowercase()
+}
+
+/// `slugify` keeping the letters' case, as Jekyll makes `:title` in URLs.
+pub fn slugify_cased(text: &str, mode: Option<&str>) -> String {
     let mode = mode.unwrap_or("default");
     if mode == "none" {
-        return text.to_lowercase();
+        return text.to_string();
     }
     let keep = |c: char| -> bool {
         match mode {
@@ -651,7 +656,7 @@ pub fn slugify(text: &str, mode: Option<&str>) -> String {
             dash = true;
         }
     }
-    out.to_lowercase()
+    out
 }
 
 fn base64_encode(bytes: &[u8]) -> String {

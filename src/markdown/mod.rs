@@ -586,7 +586,7 @@ impl Footnotes<'_> {
         let mut out = String::from("<div class=\"footnotes\" role=\"doc-endnotes\">\n<ol>\n");
         for label in &self.order {
             let id = html::escape(label);
-            let back = format!(" <a href=\"#fnref:{id}\" class=\"reversefootnote\" role=\"doc-backlink\">&#8617;</a>");
+            let back = format!("\u{a0}<a href=\"#fnref:{id}\" class=\"reversefootnote\" role=\"doc-backlink\">&#8617;</a>");
             let Some((_, body)) = self.definitions.iter_mut().find(|(l, _)| l == label) else {
                 continue;
             };

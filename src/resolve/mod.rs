@@ -117,6 +117,13 @@ pub fn resolve(site: &Site, rendered: &[Rendered], generated: &[String]) -> Grap
     };
     r.report_clashes(&clashes);
     r.report_collection_links();
+    for w in &site.warnings {
+        r.diagnostics.push(Diagnostic::warning(
+            w.code,
+            w.location.clone(),
+            w.message.clone(),
+        ));
+    }
     let sources = site
         .pages
         .iter()

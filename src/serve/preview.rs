@@ -242,7 +242,8 @@ impl Preview {
             .config
             .collections
             .iter()
-            .map(|c| format!("_{c}"))
+            .map(|c| format!("_{}", c.name))
+            .chain(["_posts".to_string(), "_drafts".to_string()])
             .collect();
         let mut pages = Vec::new();
         let mut assets = Vec::new();

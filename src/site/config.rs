@@ -13,6 +13,16 @@ pub struct FrontMatterDefault {
     pub values: Map<String, Value>,
 }
 
+/// A collection named under `collections:`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Collection {
+    pub name: String,
+    /// `output: true`: each document is a page of its own.
+    pub output: bool,
+    /// The collection's `permalink:` template, if it sets one.
+    pub permalink: Option<String>,
+}
+
 #[derive(Clone, Debug)]
 pub struct Config {
     /// Every key of `_config.yml`; templates see it as `site`.
@@ -25,7 +35,12 @@ pub struct Config {
     pub source_baseurl: String,
     pub url: String,
     pub exclude: Vec<String>,
-    pub collections: Vec<String>,
+    /// `collections:` (not `posts`, which every site has).
+    pub collections: Vec<Collection>,
+    /// `permalink:` of `collections: posts:`, when set.
+    pub posts_permalink: Option<String>,
+    /// `future: true`: posts dated after the build are published too.
+    pub future: bool,
     pub defaults: Vec<FrontMatterDefault>,
     pub theme: Option<String>,
     pub noindex: bool,
@@ -98,10 +113,7 @@ impl Config {
         let mut exclude: Vec<String> = DEFAULT_EXCLUDES.iter().map(|s| s.to_string()).collect();
         exclude.extend(strings_of(values.get("exclude")));
 
-        let collections = match values.get("collections") {
-            Some(Value::Object(map)) => map.keys().cloned().collect(),
-            other => strings_of(other),
-        };
+        let (collections, posts_permalink) = collections_of(values.get("collections"));
 
         let defaults = match values.get("defaults") {
             Some(Value::Array(items)) => items
@@ -138,6 +150,8 @@ impl Config {
             source_baseurl,
             exclude,
             collections,
+            posts_permalink,
+            future: matches!(values.get("future"), Some(Value::Bool(true))),
             defaults,
             noindex,
             permalink: values
@@ -189,6 +203,36 @@ impl Config {
         }
         merged
     }
+}
+
+/// `collections:` as a list of names or a map of names to settings; `posts` apart.
+fn collections_of(value: Option<&Value>) -> (Vec<Collection>, Option<String>) {
+    let entries: Vec<(String, Option<&Map<String, Value>>)> = match value {
+        Some(Value::Object(map)) => map
+            .iter()
+            .map(|(name, settings)| (name.clone(), settings.as_object()))
+            .collect(),
+        other => strings_of(other).into_iter().map(|n| (n, None)).collect(),
+    };
+    let mut posts_permalink = None;
+    let mut collections = Vec::new();
+    for (name, settings) in entries {
+        let permalink = settings
+            .and_then(|s| s.get("permalink"))
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        if name == "posts" {
+            posts_permalink = permalink;
+            continue;
+        }
+        let output = settings.is_some_and(|s| matches!(s.get("output"), Some(Value::Bool(true))));
+        collections.push(Collection {
+            name,
+            output,
+            permalink,
+        });
+    }
+    (collections, posts_permalink)
 }
 
 /// `*` matches any run of characters except `/`; `**` also crosses `/`.

@@ -1,10 +1,12 @@
 //! Load stage: read a Jekyll-style site root into plain data.
 
 pub mod config;
+pub mod document;
 pub mod frontmatter;
 pub mod url;
 
 use crate::error::{Error, Location, Result};
+use crate::liquid::date::DateTime;
 use crate::liquid::Include;
 pub use config::Config;
 use rayon::prelude::*;
@@ -66,6 +68,8 @@ pub struct Page {
     pub url: String,
     /// Markdown pages go through pulldown-cmark; HTML pages only through Liquid.
     pub is_markdown: bool,
+    /// A post, draft or document of a collection with `output: true` (not in `site.pages`).
+    pub document: Option<document::Document>,
 }
 
 impl Page {
@@ -95,6 +99,14 @@ pub struct Asset {
     pub url: String,
 }
 
+/// Something the load stage skipped or changed that the author should hear about.
+#[derive(Clone, Debug)]
+pub struct LoadWarning {
+    pub code: &'static str,
+    pub location: Location,
+    pub message: String,
+}
+
 /// A `_data` file, kept as text so diagnostics can point into it.
 #[derive(Clone, Debug)]
 pub struct DataFile {
@@ -111,10 +123,36 @@ pub struct Site {
     /// `site.data`: one entry per `_data` file.
     pub data: Map<String, Value>,
     pub data_files: Vec<DataFile>,
-    pub collections: BTreeMap<String, Vec<Doc>>,
+    pub collections: Collections,
     pub assets: Vec<Asset>,
     /// `_includes/`: path inside the folder → the file, parsed once.
     pub includes: BTreeMap<String, Arc<Include>>,
+    pub warnings: Vec<LoadWarning>,
+}
+
+impl Site {
+    /// Posts (and drafts when shown), newest first, as `site.posts` lists them.
+    pub fn posts(&self) -> Vec<usize> {
+        let mut posts: Vec<usize> = (0..self.pages.len())
+            .filter(|&i| {
+                self.pages[i]
+                    .document
+                    .as_ref()
+                    .is_some_and(|d| d.collection == "posts")
+            })
+            .collect();
+        let key = |i: &usize| {
+            let page = &self.pages[*i];
+            let when = page
+                .document
+                .as_ref()
+                .and_then(|d| d.date)
+                .map_or(0, |d| d.unix());
+            (when, page.source.path.clone())
+        };
+        posts.sort_by_key(|i| std::cmp::Reverse(key(i)));
+        posts
+    }
 }
 
 fn read_text(path: &Path, rel: &str) -> Result<String> {
@@ -173,6 +211,11 @@ fn load_source(root: &Path, path: &Path, config: &Config, kind: &str) -> Result<
     }))
 }
 
+/// `published: false`: Jekyll leaves the file out.
+fn unpublished(source: &Source) -> bool {
+    matches!(source.front.get("published"), Some(Value::Bool(false)))
+}
+
 /// Reads `_config.yml` alone (serve watches it; build needs it before anything else).
 pub fn load_config(root: &Path, baseurl: Option<&str>) -> Result<Config> {
     let path = root.join("_config.yml");
@@ -205,7 +248,7 @@ pub fn load_file(root: &Path, rel: &str, config: &Config, drafts: bool) -> Resul
     let is_markdown = url::is_markdown_ext(ext);
     if is_markdown || ext == "html" {
         if let Some(source) = load_source(root, &root.join(rel), config, "pages")? {
-            if source.flag("draft") && !drafts {
+            if (source.flag("draft") && !drafts) || unpublished(&source) {
                 return Ok(FileKind::Draft);
             }
             let url = url::page_url_in_style(rel, source.str_field("permalink"), &config.permalink);
@@ -213,6 +256,7 @@ pub fn load_file(root: &Path, rel: &str, config: &Config, drafts: bool) -> Resul
                 source,
                 url,
                 is_markdown,
+                document: None,
             })));
         }
     }
@@ -230,7 +274,8 @@ pub fn load(options: &LoadOptions) -> Result<Site> {
     let mut config = load_config(root, options.baseurl.as_deref())?;
     config.strict |= options.strict;
     let (data, data_files) = load_data(root)?;
-    let collections = load_collections(root, &config)?;
+    let mut warnings = Vec::new();
+    let (collections, documents) = load_collections(root, &config, &mut warnings)?;
     let includes = load_includes(root)?;
 
     let mut pages = Vec::new();
@@ -240,6 +285,7 @@ pub fn load(options: &LoadOptions) -> Result<Site> {
         .iter()
         .filter_map(|p| p.canonicalize().ok())
         .collect();
+    let mut post_folders = Vec::new();
     let walker = walkdir::WalkDir::new(root)
         .sort_by_file_name()
         .into_iter()
@@ -247,7 +293,14 @@ pub fn load(options: &LoadOptions) -> Result<Site> {
             if e.depth() == 0 {
                 return true;
             }
-            if is_ignored_name(&e.file_name().to_string_lossy()) {
+            let name = e.file_name().to_string_lossy();
+            if is_ignored_name(&name) {
+                // Jekyll reads posts from `_posts/` (and drafts from `_drafts/`) in any folder.
+                let posts = name == "_posts" || (name == "_drafts" && options.drafts);
+                if posts && e.file_type().is_dir() && !config.is_excluded(&relative(root, e.path()))
+                {
+                    post_folders.push(relative(root, e.path()));
+                }
                 return false;
             }
             let rel = relative(root, e.path());
@@ -279,6 +332,9 @@ pub fn load(options: &LoadOptions) -> Result<Site> {
             }),
         }
     }
+    pages.extend(documents);
+    pages.extend(load_posts(root, &config, &post_folders)?);
+    assets.extend(collection_files(root, &config)?);
 
     if config.title.trim().is_empty() {
         // Jekyll builds without a title; the theme shows the home page's title, else the
@@ -308,6 +364,7 @@ pub fn load(options: &LoadOptions) -> Result<Site> {
         collections,
         assets,
         includes,
+        warnings,
     })
 }
 
@@ -391,35 +448,196 @@ fn insert_at(map: &mut Map<String, Value>, path: &[&str], value: Value) {
     }
 }
 
-fn load_collections(root: &Path, config: &Config) -> Result<BTreeMap<String, Vec<Doc>>> {
+/// Files of the folder `_name` that Jekyll reads as documents (Markdown or HTML), in
+/// name order, as paths relative to the root.
+fn document_files(root: &Path, folder: &str) -> Result<Vec<String>> {
+    let dir = root.join(folder);
+    let mut files = Vec::new();
+    if !dir.is_dir() {
+        return Ok(files);
+    }
+    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| Error::Usage(format!("cannot read {folder}: {e}")))?;
+        let name = entry.file_name().to_string_lossy();
+        if !entry.file_type().is_file() || (entry.depth() > 0 && is_ignored_name(&name)) {
+            continue;
+        }
+        files.push(relative(root, entry.path()));
+    }
+    Ok(files)
+}
+
+fn is_document(rel: &str) -> bool {
+    rel.rsplit_once('.')
+        .is_some_and(|(_, ext)| url::is_markdown_ext(ext) || ext == "html")
+}
+
+/// A collection name that names a folder of the root (`_name`), not one elsewhere.
+fn is_plain_name(name: &str) -> bool {
+    !name.is_empty() && !name.contains(['/', '\\']) && name != "." && name != ".."
+}
+
+/// A published document as a page, with the front matter and URL Jekyll gives it.
+fn document_page(
+    mut source: Source,
+    collection: &str,
+    inner: &str,
+    template: &str,
+    file_date: Option<DateTime>,
+) -> Result<Page> {
+    let (doc, url) = document::prepare(&mut source, collection, inner, template, file_date)?;
+    let is_markdown = source
+        .path
+        .rsplit_once('.')
+        .is_some_and(|(_, ext)| url::is_markdown_ext(ext));
+    Ok(Page {
+        source,
+        url,
+        is_markdown,
+        document: Some(doc),
+    })
+}
+
+/// Collection name → its documents that are not pages of their own.
+pub type Collections = BTreeMap<String, Vec<Doc>>;
+
+/// Documents of every collection: those of collections with `output: true` as pages (each
+/// at its Jekyll URL), the others kept for the templates that show them.
+fn load_collections(
+    root: &Path,
+    config: &Config,
+    warnings: &mut Vec<LoadWarning>,
+) -> Result<(Collections, Vec<Page>)> {
     let mut collections = BTreeMap::new();
-    for name in &config.collections {
-        let dir = root.join(format!("_{name}"));
+    let mut pages = Vec::new();
+    for collection in &config.collections {
+        let name = &collection.name;
+        if !is_plain_name(name) {
+            warnings.push(LoadWarning {
+                code: "collection-name",
+                location: Location::new("_config.yml", 1, 1),
+                message: format!("collection `{name}` is not a plain folder name; it is not read"),
+            });
+            continue;
+        }
+        let folder = format!("_{name}");
+        let template = collection
+            .permalink
+            .clone()
+            .unwrap_or_else(|| document::collection_template(&config.permalink));
         let mut docs = Vec::new();
-        if dir.is_dir() {
-            for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-                let entry = entry.map_err(|e| Error::Usage(format!("cannot read _{name}: {e}")))?;
-                let is_md = entry
-                    .path()
-                    .extension()
-                    .and_then(|e| e.to_str())
-                    .is_some_and(url::is_markdown_ext);
-                if !entry.file_type().is_file() || !is_md {
-                    continue;
-                }
-                let Some(source) = load_source(root, entry.path(), config, name)? else {
-                    continue;
-                };
-                let inner = relative(&dir, entry.path());
-                let group = source
-                    .str_field("group")
-                    .map(str::to_string)
-                    .or_else(|| inner.split_once('/').map(|(g, _)| g.to_string()))
-                    .unwrap_or_default();
-                docs.push(Doc { source, group });
+        for rel in document_files(root, &folder)? {
+            if !is_document(&rel) {
+                continue;
             }
+            let Some(source) = load_source(root, &root.join(&rel), config, name)? else {
+                continue;
+            };
+            if unpublished(&source) {
+                continue;
+            }
+            let inner = rel[folder.len() + 1..].to_string();
+            if collection.output {
+                pages.push(document_page(source, name, &inner, &template, None)?);
+                continue;
+            }
+            let group = source
+                .str_field("group")
+                .map(str::to_string)
+                .or_else(|| inner.split_once('/').map(|(g, _)| g.to_string()))
+                .unwrap_or_default();
+            docs.push(Doc { source, group });
         }
         collections.insert(name.clone(), docs);
     }
-    Ok(collections)
+    Ok((collections, pages))
+}
+
+/// Files of collections with `output: true` that are not documents (no front matter, or
+/// not Markdown/HTML): copied as they are, under `/name/`.
+fn collection_files(root: &Path, config: &Config) -> Result<Vec<Asset>> {
+    let mut assets = Vec::new();
+    for collection in config.collections.iter().filter(|c| c.output) {
+        if !is_plain_name(&collection.name) {
+            continue;
+        }
+        let folder = format!("_{}", collection.name);
+        for rel in document_files(root, &folder)? {
+            let is_page = is_document(&rel)
+                && frontmatter::split(&read_text(&root.join(&rel), &rel)?).has_front_matter;
+            if !is_page {
+                assets.push(Asset {
+                    url: format!("/{}/{}", collection.name, &rel[folder.len() + 1..]),
+                    path: rel,
+                });
+            }
+        }
+    }
+    Ok(assets)
+}
+
+/// Posts of the `_posts/` (and, when drafts are shown, `_drafts/`) folders found in the
+/// site: dated posts at Jekyll's post URLs, the folders above the `_posts/` being their
+/// first categories. Files whose names carry no date are not posts, as in Jekyll; posts
+/// dated after now wait unless `future: true`; drafts are dated by their file's
+/// modification time.
+fn load_posts(root: &Path, config: &Config, folders: &[String]) -> Result<Vec<Page>> {
+    let template = config
+        .posts_permalink
+        .clone()
+        .unwrap_or_else(|| document::post_template(&config.permalink));
+    let now = DateTime::now().unix();
+    let mut posts = Vec::new();
+    for folder in folders {
+        let (above, kind) = folder.rsplit_once('/').unwrap_or(("", folder));
+        let is_draft = kind == "_drafts";
+        for rel in document_files(root, folder)? {
+            let file = rel.rsplit('/').next().unwrap_or(&rel);
+            if !is_document(&rel) || (!is_draft && document::dated_name(file).is_none()) {
+                continue;
+            }
+            let Some(mut source) = load_source(root, &root.join(&rel), config, "posts")? else {
+                continue;
+            };
+            if unpublished(&source) {
+                continue;
+            }
+            if !above.is_empty() {
+                let mut categories: Vec<Value> = above
+                    .split('/')
+                    .map(|c| Value::String(c.to_string()))
+                    .collect();
+                match source.front.remove("categories") {
+                    Some(Value::Array(own)) => categories.extend(own),
+                    Some(Value::String(own)) => categories
+                        .extend(own.split_whitespace().map(|c| Value::String(c.to_string()))),
+                    _ => {}
+                }
+                source
+                    .front
+                    .insert("categories".into(), Value::Array(categories));
+            }
+            let modified = if is_draft {
+                std::fs::metadata(root.join(&rel))
+                    .and_then(|m| m.modified())
+                    .ok()
+                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                    .map(|d| DateTime::from_unix(d.as_secs() as i64))
+            } else {
+                None
+            };
+            let inner = &rel[folder.len() + 1..];
+            let page = document_page(source, "posts", inner, &template, modified)?;
+            let future = page
+                .document
+                .as_ref()
+                .and_then(|d| d.date)
+                .is_some_and(|d| d.unix() > now);
+            if future && !config.future {
+                continue;
+            }
+            posts.push(page);
+        }
+    }
+    Ok(posts)
 }

@@ -75,18 +75,63 @@ pub fn is_markdown_ext(ext: &str) -> bool {
     matches!(ext, "md" | "markdown" | "mkd" | "mkdn")
 }
 
+/// A page's own `permalink:` with Jekyll's page placeholders: `:path` (its folder),
+/// `:basename`, `:output_ext`.
 fn expand_permalink(permalink: &str, rel: &str) -> String {
     if !permalink.contains(':') {
         return permalink.to_string();
     }
     let (dir, file) = rel.rsplit_once('/').unwrap_or(("", rel));
-    let basename = file.rsplit_once('.').map_or(file, |(b, _)| b);
-    let path = format!("{dir}/{basename}");
-    permalink
-        .replace(":path", path.trim_start_matches('/'))
-        .replace(":basename", basename)
-        .replace(":name", basename)
-        .replace(":output_ext", ".html")
+    let (basename, ext) = file.rsplit_once('.').unwrap_or((file, ""));
+    let output_ext = if is_markdown_ext(ext) || ext.is_empty() {
+        ".html".to_string()
+    } else {
+        format!(".{ext}")
+    };
+    expand_template(permalink, |name| match name {
+        "path" => Some(dir.to_string()),
+        "basename" | "name" => Some(basename.to_string()),
+        "output_ext" => Some(output_ext.clone()),
+        _ => None,
+    })
+}
+
+/// Replaces each `:placeholder` (lower-case letters and `_`) of a permalink template with
+/// its value, as Jekyll does; a name ending in `_` may also mean the name without it
+/// (`:title_` before a letter). Unknown names stay as written. Repeated slashes collapse.
+pub fn expand_template(template: &str, value: impl Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(at) = rest.find(':') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let len = after
+            .find(|c: char| !(c.is_ascii_lowercase() || c == '_'))
+            .unwrap_or(after.len());
+        let name = &after[..len];
+        let found = value(name).map(|v| (v, len)).or_else(|| {
+            let short = name.strip_suffix('_')?;
+            value(short).map(|v| (v, len - 1))
+        });
+        match found {
+            Some((v, used)) if !name.is_empty() => {
+                out.push_str(&v);
+                rest = &after[used..];
+            }
+            _ => {
+                out.push(':');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    let mut squeezed = String::with_capacity(out.len());
+    for c in out.chars() {
+        if !(c == '/' && squeezed.ends_with('/')) {
+            squeezed.push(c);
+        }
+    }
+    squeezed
 }
 
 /// The file (relative to the output root) that serves `url`:
