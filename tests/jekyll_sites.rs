@@ -213,3 +213,68 @@ fn drafts_future_posts_and_unpublished_files() {
         [true, true, false, false]
     );
 }
+
+/// The blank lines added to end HTML blocks where kramdown ends them do not move
+/// diagnostics: a broken link after them is reported at its own line.
+#[test]
+fn links_after_html_blocks_keep_their_lines() {
+    let s = common::site(&[
+        ("_config.yml", "title: Blocks\n"),
+        (
+            "index.md",
+            "---\ntitle: A\n---\n<div markdown=\"1\">\n## In\n[x](/nope-one)\n</div>\n<div>\n</div>\n## After\n\n[y](/nope-two)\n",
+        ),
+    ]);
+    let r = common::run("check", s.path(), ["--format", "json"]);
+    let report: Value = serde_json::from_str(&r.stdout).expect("json");
+    let lines: Vec<(String, u64)> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            (
+                d["target"].as_str().unwrap_or("").to_string(),
+                d["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [("/nope-one".to_string(), 6), ("/nope-two".to_string(), 12)]
+    );
+}
+
+/// A root-relative link without the baseurl: `build` still points it into the site, and
+/// `check` warns (`missing-baseurl`) that Jekyll would publish it as a 404; the same link
+/// written with `{{ site.baseurl }}` or `relative_url` is quiet.
+#[test]
+fn links_that_leave_out_the_baseurl_are_warned_about() {
+    let s = common::site(&[
+        ("_config.yml", "title: Base\nbaseurl: /docs\n"),
+        (
+            "index.md",
+            "---\ntitle: Home\n---\n[bare](/b)\n\n[base]({{ site.baseurl }}/b)\n\n[filter]({{ '/b' | relative_url }})\n",
+        ),
+        ("b.md", "---\ntitle: B\npermalink: /b\n---\nB\n"),
+    ]);
+    let r = common::run("check", s.path(), ["--format", "json"]);
+    let report: Value = serde_json::from_str(&r.stdout).expect("json");
+    let found: Vec<(String, u64)> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["code"] == "missing-baseurl")
+        .map(|d| {
+            (
+                d["severity"].as_str().unwrap_or("").to_string(),
+                d["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(found, [("warning".to_string(), 4)], "{}", r.stdout);
+    let out = s.path().join("_site");
+    let (code, err) = common::build(s.path(), &out, &[]);
+    assert_eq!(code, 0, "{err}");
+    let html = common::read(out.join("index.html"));
+    assert_eq!(html.matches("href=\"/docs/b\"").count(), 3, "{html}");
+}

@@ -1,6 +1,7 @@
 //! Render stage: one page's body → Liquid subset → Markdown → an HTML fragment, with its
 //! headings, ids, links (each with its source position) and editorial notes. Reads no other page.
 
+mod blocks;
 pub mod html;
 pub mod ids;
 
@@ -168,21 +169,86 @@ pub fn markdown_options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// Plain Markdown to HTML, for the `markdownify` filter (no Liquid, comments dropped).
+/// Plain Markdown to HTML, for the `markdownify` filter (no Liquid, comments dropped), with
+/// kramdown's heading ids counted for this text alone, as Jekyll converts it.
 pub fn markdownify(text: &str) -> String {
     let blanked = blank_attribute_lists(text);
+    let (separated, _) = blocks::separate(&blanked);
     let mut open = None;
     let mut notes = Vec::new();
-    let events = Parser::new_ext(&blanked, markdown_options()).map(|event| match event {
-        Event::Html(h) => Event::Html(html::strip_comments(&h, 0, &mut open, &mut notes).into()),
-        Event::InlineHtml(h) => {
-            Event::InlineHtml(html::strip_comments(&h, 0, &mut open, &mut notes).into())
+    let mut ids = ids::HeadingIds::default();
+    let mut heading: Option<(usize, String)> = None;
+    let mut events: Vec<Event<'_>> = Vec::new();
+    for event in Parser::new_ext(&separated, markdown_options()) {
+        match event {
+            Event::Html(h) => {
+                let html = html::strip_comments(&h, 0, &mut open, &mut notes);
+                events.push(Event::Html(
+                    blocks::without_markdown_attribute(&html)
+                        .into_owned()
+                        .into(),
+                ));
+            }
+            Event::InlineHtml(h) => {
+                let html = html::strip_comments(&h, 0, &mut open, &mut notes);
+                events.push(Event::InlineHtml(html.into()));
+            }
+            Event::Start(Tag::Heading { .. }) => {
+                heading = Some((events.len(), String::new()));
+                events.push(event);
+            }
+            Event::Text(ref t) | Event::Code(ref t) => {
+                if let Some((_, text)) = heading.as_mut() {
+                    text.push_str(t);
+                }
+                events.push(event);
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                if let Some((start, mut text)) = heading.take() {
+                    if let Event::Start(Tag::Heading {
+                        level,
+                        id,
+                        classes,
+                        attrs,
+                    }) = std::mem::replace(&mut events[start], Event::SoftBreak)
+                    {
+                        let (id, literal) = kramdown_id(&mut ids, id.as_deref(), &mut text);
+                        events.extend(literal.map(|l| Event::Text(l.into())));
+                        events[start] = Event::Start(Tag::Heading {
+                            level,
+                            id: id.map(CowStr::from),
+                            classes,
+                            attrs,
+                        });
+                    }
+                }
+                events.push(Event::End(TagEnd::Heading(level)));
+            }
+            other => events.push(other),
         }
-        other => other,
-    });
+    }
     let mut out = String::new();
-    pulldown_cmark::html::push_html(&mut out, events);
+    pulldown_cmark::html::push_html(&mut out, events.into_iter());
     out
+}
+
+/// The id kramdown gives a heading with text `text` and an explicit `{#id}` if written:
+/// the explicit id when it is an XML name, else the id from the text, with `{#1st}` put
+/// back into the text (returned, to show after the heading's text).
+fn kramdown_id(
+    ids: &mut ids::HeadingIds,
+    explicit: Option<&str>,
+    text: &mut String,
+) -> (Option<String>, Option<String>) {
+    match explicit {
+        Some(explicit) if is_xml_name(explicit) => (Some(explicit.to_string()), None),
+        Some(written) => {
+            let literal = format!(" {{#{written}}}");
+            text.push_str(&literal);
+            (ids.next(text), Some(literal))
+        }
+        None => (ids.next(text), None),
+    }
 }
 
 /// kramdown's `{: .class}` attribute-list lines are never printed: blank them out, keeping
@@ -222,12 +288,15 @@ pub fn render(input: &Input<'_>) -> Result<Rendered> {
         show_notes: input.show_notes,
         checklist: crate::checklist::Settings::from_context(&input.context),
         removed: Vec::new(),
+        added: Vec::new(),
     };
     let mut html = if input.is_markdown {
         let mut text = blank_attribute_lists(&liquid.text);
         if !input.show_notes {
             text = page.cut_comment_lines(&text);
         }
+        let (text, added) = blocks::separate(&text);
+        page.added = added;
         page.markdown(&text)
     } else {
         page.raw_html(&liquid.text, 0)
@@ -265,11 +334,15 @@ struct PageBuilder<'p> {
     checklist: crate::checklist::Settings,
     /// Whole-line comments cut before Markdown: (offset in the cut text, bytes removed).
     removed: Vec<(usize, usize)>,
+    /// Line breaks added after the cut to end HTML blocks where kramdown does: their offsets
+    /// in the text Markdown parsed.
+    added: Vec<usize>,
 }
 
 impl PageBuilder<'_> {
     /// Location in the source of an offset in the text Markdown parsed.
     fn at(&self, offset: usize) -> Location {
+        let offset = offset - self.added.partition_point(|&at| at < offset);
         let cut: usize = self
             .removed
             .iter()
@@ -435,19 +508,8 @@ impl PageBuilder<'_> {
                         }) = std::mem::replace(&mut events[start], Event::SoftBreak)
                         {
                             let mut text = text;
-                            let id = match id {
-                                Some(explicit) if is_xml_name(&explicit) => {
-                                    Some(explicit.to_string())
-                                }
-                                // kramdown takes `{#1st}` as text, not an id.
-                                Some(written) => {
-                                    let literal = format!(" {{#{written}}}");
-                                    text.push_str(&literal);
-                                    events.push(Event::Text(literal.into()));
-                                    ids.next(&text)
-                                }
-                                None => ids.next(&text),
-                            };
+                            let (id, literal) = kramdown_id(&mut ids, id.as_deref(), &mut text);
+                            events.extend(literal.map(|l| Event::Text(l.into())));
                             self.rendered.headings.push(Heading {
                                 level: level as u8,
                                 id: id.clone(),
@@ -519,7 +581,7 @@ impl PageBuilder<'_> {
                         };
                         self.add_link(value, offset, LinkKind::Html, None)
                     });
-                    let out = shown + &rewritten;
+                    let out = shown + &blocks::without_markdown_attribute(&rewritten);
                     events.push(if inline {
                         Event::InlineHtml(out.into())
                     } else {

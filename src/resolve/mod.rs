@@ -281,6 +281,34 @@ impl Resolver<'_> {
         self.diagnostics.push(d);
     }
 
+    /// Warns when a root-relative link leaves out the baseurl: signpost adds it, but Jekyll
+    /// publishes the link as written, a 404 once the site lives under its baseurl.
+    fn check_missing_base(&mut self, href: &str, location: &Location, page: &str) {
+        let href = href.trim();
+        let base = self.site.config.baseurl.as_str();
+        let source_base = self.site.config.source_baseurl.as_str();
+        if base.is_empty() || !href.starts_with('/') || href.starts_with("//") {
+            return;
+        }
+        let path = href.split(['#', '?']).next().unwrap_or(href);
+        let under = |b: &str| !b.is_empty() && (path == b || path.starts_with(&format!("{b}/")));
+        if under(base) || under(source_base) {
+            return;
+        }
+        self.diagnostics.push(
+            Diagnostic::warning(
+                "missing-baseurl",
+                location.clone(),
+                format!(
+                    "root-relative link `{href}` leaves out the baseurl `{base}`: signpost adds it, but a Jekyll build publishes the link as written, a 404 there"
+                ),
+            )
+            .suggest(Some(format!("{{{{ '{href}' | relative_url }}}}")))
+            .target(href)
+            .on_page(page),
+        );
+    }
+
     /// `title_url` of each collection document (a step), checked where the step file sets it.
     fn report_collection_links(&mut self) {
         let docs: Vec<&crate::site::Doc> = self.site.collections.values().flatten().collect();
@@ -336,6 +364,10 @@ impl Resolver<'_> {
         }
         if resolution != Resolution::External {
             self.check_hardcoded(href, location, Some(&page));
+            // Theme shortcodes and includes add the baseurl themselves.
+            if kind != LinkKind::Include {
+                self.check_missing_base(href, location, &page);
+            }
         }
         let diagnostic = self.problem(&resolution, href, location.clone());
         if let Some(d) = diagnostic {
