@@ -123,7 +123,7 @@ fn human_format_points_at_the_source_with_a_caret() {
     let block = "error[missing-anchor]: `/guide/planning` has no heading or element with id `before-you-strat`\n  --> guide/doing.md:13:16\n   |\n13 | Broken anchor: [before](/guide/planning#before-you-strat).\n   |                         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n   = page: /guide/doing\n   = help: did you mean `/guide/planning#before-you-start`?\n";
     assert!(out.contains(block), "{out}");
     assert!(out.contains("checked "), "{out}");
-    assert!(out.trim_end().ends_with("20 errors, 9 warnings"), "{out}");
+    assert!(out.trim_end().ends_with("20 errors, 10 warnings"), "{out}");
 }
 
 #[test]
@@ -168,11 +168,11 @@ const CLEAN: &[(&str, &str)] = &[
     ("_config.yml", "title: T\nbaseurl: /base\n"),
     (
         "index.md",
-        "---\ntitle: Home\n---\nSee [a](/a#part) and [b](/b).\n",
+        "---\ntitle: Home\n---\nSee [a]({{ site.baseurl }}/a#part) and [b]({{ site.baseurl }}/b).\n",
     ),
     (
         "a.md",
-        "---\ntitle: A\npermalink: /a\n---\n## Part\n\nBack [home](/).\n",
+        "---\ntitle: A\npermalink: /a\n---\n## Part\n\nBack [home]({{ '/' | relative_url }}).\n",
     ),
     ("b.md", "---\ntitle: B\npermalink: /b\n---\nText.\n"),
 ];

@@ -299,7 +299,7 @@ fn item_ids_are_anchors_that_check_knows() {
     let id = checklist.groups[0].items[1].id.clone();
     let role_page =
         format!("---\ntitle: Role\npermalink: /guide/role/x\nchecklist: true\n---\n{ROLE}");
-    let linking = format!("---\ntitle: L\n---\n[good](/guide/role/x#{id}) and [bad](/guide/role/x#item-000000000000)\n");
+    let linking = format!("---\ntitle: L\n---\n[good]({{{{ site.baseurl }}}}/guide/role/x#{id}) and [bad]({{{{ site.baseurl }}}}/guide/role/x#item-000000000000)\n");
     let dir = common::site(&[
         ("_config.yml", CONFIG),
         ("guide/role/x.md", &role_page),

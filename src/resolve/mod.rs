@@ -364,14 +364,15 @@ impl Resolver<'_> {
         }
         if resolution != Resolution::External {
             self.check_hardcoded(href, location, Some(&page));
-            // Theme shortcodes and includes add the baseurl themselves.
-            if kind != LinkKind::Include {
-                self.check_missing_base(href, location, &page);
-            }
         }
         let diagnostic = self.problem(&resolution, href, location.clone());
-        if let Some(d) = diagnostic {
-            self.diagnostics.push(at(d));
+        match diagnostic {
+            Some(d) => self.diagnostics.push(at(d)),
+            // Theme shortcodes and includes add the baseurl themselves.
+            None if resolution != Resolution::External && kind != LinkKind::Include => {
+                self.check_missing_base(href, location, &page);
+            }
+            None => {}
         }
         resolution
     }
