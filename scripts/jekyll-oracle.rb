@@ -29,7 +29,8 @@ Dir.glob(File.join(ROOT, "tests/fixtures/jekyll/*/site")).sort.each do |site|
       pages[path] = html.scan(/<[a-z][a-z0-9]*\s[^>]*\bid="([^"]*)"/).flatten
       hrefs = html.scan(/<a\s[^>]*\bhref="([^"]*)"/).flatten
       links[path] = hrefs unless hrefs.empty?
-      texts[path] = html.gsub(/<[^>]*>/, " ").split.join(" ")
+      # A redirect page's wording is the theme's own.
+      texts[path] = html.gsub(/<[^>]*>/, " ").split.join(" ") unless html.include?('http-equiv="refresh"')
     end
     files = Dir.glob("**/*", base: out).select { |f| File.file?(File.join(out, f)) && !f.end_with?(".html") }.sort
     expected = { "pages" => pages, "links" => links, "texts" => texts, "files" => files }

@@ -74,6 +74,10 @@ fn ref_value(r: &PageRef) -> Value {
     json!({"title": r.title, "url": r.href})
 }
 
+fn under_base(path: &str, base: &str) -> bool {
+    !base.is_empty() && (path == base || path.starts_with(&format!("{base}/")))
+}
+
 /// The theme layout page `page` is wrapped in: the one it names, or `default` when the theme
 /// has no such layout (a site's own `_layouts/`, a gem theme's), as Jekyll falls back.
 pub fn layout_of<'p>(page: &'p crate::site::Page, theme: &Theme) -> &'p str {
@@ -223,7 +227,18 @@ impl<'a> Emitter<'a> {
             crate::markdown::html::escape(graph.hrefs[i].get(l).map_or("", String::as_str))
         });
         let layout = layout_of(page, theme);
-        let html = if layout == "none" {
+        let html = if let Some(target) = page.redirect_to() {
+            // jekyll-redirect-from: the page is only a pointer elsewhere.
+            let target = if target.starts_with('/')
+                && !target.starts_with("//")
+                && !under_base(&target, base)
+            {
+                format!("{base}{target}")
+            } else {
+                target
+            };
+            self.redirect_page(&page.url, page.title(), &target, &page.source.path)?
+        } else if layout == "none" {
             body
         } else {
             let links = &graph.pages[i];
@@ -287,6 +302,41 @@ impl<'a> Emitter<'a> {
         })
     }
 
+    /// A page that sends the reader on to `target` (a `redirect_from` URL, or a page with
+    /// `redirect_to`), from the theme's `redirect.html`.
+    fn redirect_page(&self, from: &str, title: &str, target: &str, source: &str) -> Result<String> {
+        let mut context = tera::Context::new();
+        context.insert("site", &self.site_json);
+        context.insert("base", &self.site.config.baseurl);
+        context.insert("target", target);
+        context.insert("page", &json!({"url": from, "title": title}));
+        self.theme.render("redirect.html", &context).map_err(|m| {
+            Error::content(
+                Location::new(source.to_string(), 1, 1),
+                format!("redirect page failed: {m}"),
+            )
+        })
+    }
+
+    /// jekyll-redirect-from's `redirects.json`: each redirecting URL and where it leads.
+    fn redirects_json(&self) -> String {
+        let (site, graph) = (self.site, self.graph);
+        let base = site.config.baseurl.as_str();
+        let mut map = Map::new();
+        for (r, redirect) in graph.table.redirects.iter().enumerate() {
+            if !graph.table.losers.contains(&Target::Redirect(r)) {
+                let to = format!("{base}{}", site.pages[redirect.to].url);
+                map.insert(redirect.from.clone(), Value::String(to));
+            }
+        }
+        for (i, page) in site.pages.iter().enumerate() {
+            if let Some(target) = page.redirect_to().filter(|_| self.publishes(i)) {
+                map.insert(page.url.clone(), Value::String(target));
+            }
+        }
+        Value::Object(map).to_string()
+    }
+
     /// Everything but the pages: redirects, 404 page, sitemap, site assets and theme statics.
     pub fn rest(&self) -> Result<Vec<OutputFile>> {
         let (site, graph, theme) = (self.site, self.graph, self.theme);
@@ -302,20 +352,13 @@ impl<'a> Emitter<'a> {
             if graph.table.losers.contains(&Target::Redirect(r)) {
                 continue;
             }
-            let mut context = tera::Context::new();
-            context.insert("site", &site_json);
-            context.insert("base", base);
-            context.insert("target", &format!("{base}{}", site.pages[redirect.to].url));
-            context.insert(
-                "page",
-                &json!({"url": redirect.from, "title": site.pages[redirect.to].title()}),
-            );
-            let html = theme.render("redirect.html", &context).map_err(|m| {
-                Error::content(
-                    Location::new(site.pages[redirect.to].source.path.clone(), 1, 1),
-                    format!("redirect page failed: {m}"),
-                )
-            })?;
+            let to = &site.pages[redirect.to];
+            let html = self.redirect_page(
+                &redirect.from,
+                to.title(),
+                &format!("{base}{}", to.url),
+                &to.source.path,
+            )?;
             files.push(OutputFile {
                 path: url::output_path(&redirect.from),
                 content: Content::Bytes(html.into_bytes()),
@@ -343,6 +386,12 @@ impl<'a> Emitter<'a> {
             files.push(OutputFile {
                 path: "404.html".into(),
                 content: Content::Bytes(html.into_bytes()),
+            });
+        }
+        if site.config.has_plugin("jekyll-redirect-from") && !written.contains("redirects.json") {
+            files.push(OutputFile {
+                path: "redirects.json".into(),
+                content: Content::Bytes(self.redirects_json().into_bytes()),
             });
         }
         if !written.contains("sitemap.xml") {
@@ -405,7 +454,8 @@ fn sitemap(site: &Site) -> String {
     for page in &site.pages {
         let excluded = page.layout() == Some("404")
             || page.url.starts_with("/404")
-            || matches!(page.source.front.get("sitemap"), Some(Value::Bool(false)));
+            || matches!(page.source.front.get("sitemap"), Some(Value::Bool(false)))
+            || page.redirect_to().is_some();
         if !excluded {
             xml.push_str(&format!(
                 "  <url><loc>{}</loc></url>\n",

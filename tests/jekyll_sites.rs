@@ -278,3 +278,69 @@ fn links_that_leave_out_the_baseurl_are_warned_about() {
     let html = common::read(out.join("index.html"));
     assert_eq!(html.matches("href=\"/docs/b\"").count(), 3, "{html}");
 }
+
+/// Plugins signpost does not run are named once each, at their line in `_config.yml`, with
+/// what differs; their tags render nothing instead of failing. `redirect_to` is a link,
+/// checked where it is written.
+#[test]
+fn plugins_signpost_does_not_run_are_named_and_redirect_to_is_checked() {
+    let s = common::site(&[
+        (
+            "_config.yml",
+            "title: P\nplugins:\n  - jekyll-redirect-from\n  - jekyll-seo-tag\n  - jemoji\n",
+        ),
+        (
+            "index.md",
+            "---\ntitle: Home\n---\n{% seo %}{% feed_meta %}Hello :smile:\n",
+        ),
+        ("a.md", "---\ntitle: A\nredirect_to: /nowhere\n---\nA\n"),
+        (
+            "b.md",
+            "---\ntitle: B\nredirect_to: https://example.org/b\n---\nB\n",
+        ),
+    ]);
+    let r = common::run("check", s.path(), ["--format", "json"]);
+    let report: Value = serde_json::from_str(&r.stdout).expect("json");
+    let found: Vec<String> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {}:{}:{} {}",
+                d["code"].as_str().unwrap_or(""),
+                d["file"].as_str().unwrap_or(""),
+                d["line"],
+                d["column"],
+                d["message"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    let joined = found.join("\n");
+    assert!(
+        joined.contains(
+            "unsupported-plugin _config.yml:4:5 plugin `jekyll-seo-tag` is not run by signpost"
+        ),
+        "{joined}"
+    );
+    assert!(
+        joined.contains("unsupported-plugin _config.yml:5:5 plugin `jemoji`"),
+        "{joined}"
+    );
+    assert!(!joined.contains("jekyll-redirect-from"), "{joined}");
+    assert!(joined.contains("missing-page a.md:3:14"), "{joined}");
+    assert_eq!(found.len(), 3, "{joined}");
+
+    let out = s.path().join("_site");
+    let (code, err) = common::build(s.path(), &out, &[]);
+    assert_eq!(code, 0, "{err}");
+    let b = common::read(out.join("b.html"));
+    assert!(
+        b.contains("https://example.org/b") && !b.contains("<p>B</p>"),
+        "{b}"
+    );
+    let redirects: Value =
+        serde_json::from_str(&common::read(out.join("redirects.json"))).expect("json");
+    assert_eq!(redirects["/b.html"], "https://example.org/b");
+    assert!(!common::read(out.join("sitemap.xml")).contains("b.html"));
+}

@@ -572,9 +572,13 @@ impl<'s> Parser<'s> {
                 at,
                 value: filtered(markup, args.0)?,
             },
-            "include" | "include_relative" => {
+            // jekyll-include-cache's tag renders what `include` does.
+            "include" | "include_cached" | "include_relative" => {
                 include(markup, args, at, piece.end, name == "include_relative")?
             }
+            // Plugin tags signpost does not run (jekyll-seo-tag, jekyll-feed, jekyll-avatar):
+            // nothing, as the build's `unsupported-plugin` warning says.
+            "seo" | "feed_meta" | "avatar" => Node::Raw(at, at),
             "link" => {
                 if markup.trim().is_empty() {
                     return Err(LiquidError::at(

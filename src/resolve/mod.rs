@@ -116,7 +116,7 @@ pub fn resolve(site: &Site, rendered: &[Rendered], generated: &[String]) -> Grap
             .collect(),
     };
     r.report_clashes(&clashes);
-    r.report_collection_links();
+    r.report_front_matter_links();
     for w in &site.warnings {
         r.diagnostics.push(Diagnostic::warning(
             w.code,
@@ -309,25 +309,51 @@ impl Resolver<'_> {
         );
     }
 
-    /// `title_url` of each collection document (a step), checked where the step file sets it.
-    fn report_collection_links(&mut self) {
-        let docs: Vec<&crate::site::Doc> = self.site.collections.values().flatten().collect();
-        for doc in docs {
-            let Some(url) = doc.source.str_field("title_url") else {
-                continue;
-            };
-            if url.trim().is_empty() {
-                continue;
+    /// Links written in front matter: `title_url` of each collection document (a step) and
+    /// `redirect_to` of each page, checked where the file sets them.
+    fn report_front_matter_links(&mut self) {
+        let site = self.site;
+        for doc in site.collections.values().flatten() {
+            if let Some(url) = doc.source.str_field("title_url") {
+                let location = doc.source.locate("title_url", None);
+                self.check_front_matter_link(url, "/", &doc.source.path, location, None);
             }
-            self.link_count += 1;
-            let location = doc.source.locate("title_url", None);
-            let resolution = self.table.resolve(url, "/", &doc.source.path);
-            if resolution != Resolution::External {
-                self.check_hardcoded(url, &location, None);
+        }
+        for page in &site.pages {
+            if let Some(url) = page.redirect_to() {
+                let location = page.source.locate("redirect_to", None);
+                self.check_front_matter_link(
+                    &url,
+                    &page.url,
+                    &page.source.path,
+                    location,
+                    Some(&page.url),
+                );
             }
-            if let Some(d) = self.problem(&resolution, url, location) {
-                self.diagnostics.push(d.target(url));
+        }
+    }
+
+    fn check_front_matter_link(
+        &mut self,
+        url: &str,
+        from_url: &str,
+        from_source: &str,
+        location: Location,
+        page: Option<&str>,
+    ) {
+        if url.trim().is_empty() {
+            return;
+        }
+        self.link_count += 1;
+        let resolution = self.table.resolve(url, from_url, from_source);
+        if resolution != Resolution::External {
+            self.check_hardcoded(url, &location, page);
+        }
+        if let Some(mut d) = self.problem(&resolution, url, location) {
+            if let Some(page) = page {
+                d = d.on_page(page);
             }
+            self.diagnostics.push(d.target(url));
         }
     }
 
@@ -807,7 +833,8 @@ impl Resolver<'_> {
             let is_special = page.url == "/"
                 || page.layout() == Some("404")
                 || page.url.starts_with("/404")
-                || matches!(page.source.front.get("sitemap"), Some(Value::Bool(false)));
+                || matches!(page.source.front.get("sitemap"), Some(Value::Bool(false)))
+                || page.redirect_to().is_some();
             if !is_special && !self.reached.contains(&i) {
                 self.diagnostics.push(
                     Diagnostic::warning(

@@ -336,8 +336,15 @@ impl UrlTable {
                 None => return Resolution::Unresolved(Problem::RelativeNowhere),
             }
         };
-        if let Some(target) = self.lookup(&site_path) {
-            return internal(target, site_path);
+        // A link to a Markdown file names its page (jekyll-relative-links), even when the
+        // file itself is published too (jekyll-optional-front-matter keeps originals).
+        let to_markdown = site_path
+            .rsplit_once('.')
+            .is_some_and(|(_, ext)| crate::site::url::is_markdown_ext(ext));
+        if !to_markdown {
+            if let Some(target) = self.lookup(&site_path) {
+                return internal(target, site_path);
+            }
         }
         // A path to the source file: relative to the page's source folder, or to the root.
         let source_dir = from_source.rsplit_once('/').map_or("", |(d, _)| d);
@@ -355,6 +362,9 @@ impl UrlTable {
             if let Some(page) = self.page_by_source(&candidate) {
                 return internal(Target::Page(page), self.page_urls[page].clone());
             }
+        }
+        if let Some(target) = self.lookup(&site_path).filter(|_| to_markdown) {
+            return internal(target, site_path);
         }
         let first = site_path
             .trim_start_matches('/')

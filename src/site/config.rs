@@ -46,6 +46,8 @@ pub struct Config {
     pub noindex: bool,
     /// The site's `permalink:` style (`date`, `pretty`, … or a pattern); Jekyll's default `date`.
     pub permalink: String,
+    /// `plugins:` (or `gems:`): the Jekyll plugins the site asks for.
+    pub plugins: Vec<String>,
     /// `strict: true` (or `--strict`): undefined Liquid variables are errors.
     pub strict: bool,
     /// Text of `_config.yml`, kept to point diagnostics at its lines.
@@ -160,9 +162,17 @@ impl Config {
                 .unwrap_or("date")
                 .to_string(),
             strict: matches!(values.get("strict"), Some(Value::Bool(true))),
+            plugins: strings_of(values.get("plugins"))
+                .into_iter()
+                .chain(strings_of(values.get("gems")))
+                .collect(),
             values,
             text: text.to_string(),
         }
+    }
+
+    pub fn has_plugin(&self, name: &str) -> bool {
+        self.plugins.iter().any(|p| p == name)
     }
 
     /// Is `rel` (a path relative to the root, `/`-separated) excluded from the site?

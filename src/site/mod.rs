@@ -3,6 +3,7 @@
 pub mod config;
 pub mod document;
 pub mod frontmatter;
+pub mod plugins;
 pub mod url;
 
 use crate::error::{Error, Location, Result};
@@ -41,6 +42,8 @@ pub struct Source {
     /// Front matter that is not valid YAML: where and why. The file is read with empty
     /// front matter, as Jekyll does (an error under `--strict`).
     pub front_matter_error: Option<(Location, String)>,
+    /// The file had no front matter (a page by jekyll-optional-front-matter).
+    pub no_front_matter: bool,
 }
 
 impl Source {
@@ -75,6 +78,19 @@ pub struct Page {
 impl Page {
     pub fn title(&self) -> &str {
         self.source.str_field("title").unwrap_or("")
+    }
+
+    /// `redirect_to:` (jekyll-redirect-from): one URL, or the first of a list.
+    pub fn redirect_to(&self) -> Option<String> {
+        let value = match self.source.front.get("redirect_to")? {
+            Value::Array(items) => items.first()?,
+            other => other,
+        };
+        value
+            .as_str()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
     }
 
     /// The layout asked for; `layout: null` means none, as in Jekyll.
@@ -174,7 +190,14 @@ fn load_source(root: &Path, path: &Path, config: &Config, kind: &str) -> Result<
     let rel = relative(root, path);
     let text = read_text(path, &rel)?;
     let split = frontmatter::split(&text);
-    if !split.has_front_matter {
+    // jekyll-optional-front-matter: Markdown pages need none.
+    let optional = kind == "pages"
+        && config.has_plugin("jekyll-optional-front-matter")
+        && rel
+            .rsplit_once('.')
+            .is_some_and(|(_, ext)| url::is_markdown_ext(ext))
+        && !plugins::is_repository_file(&rel);
+    if !split.has_front_matter && !optional {
         return Ok(None);
     }
     let (own, front_matter_error) =
@@ -186,6 +209,11 @@ fn load_source(root: &Path, path: &Path, config: &Config, kind: &str) -> Result<
         };
     let mut front = config.defaults_for(&rel, kind);
     front.extend(own);
+    if config.has_plugin("jekyll-titles-from-headings") && !front.contains_key("title") {
+        if let Some(title) = plugins::title_from_heading(&split.body) {
+            front.insert("title".into(), Value::String(title));
+        }
+    }
     // YAML reads `layout: 404` as a number; keys that name things are text.
     for key in [
         "layout",
@@ -208,6 +236,7 @@ fn load_source(root: &Path, path: &Path, config: &Config, kind: &str) -> Result<
         body: split.body,
         body_line: split.body_line,
         front_matter_error,
+        no_front_matter: !split.has_front_matter,
     }))
 }
 
@@ -274,7 +303,7 @@ pub fn load(options: &LoadOptions) -> Result<Site> {
     let mut config = load_config(root, options.baseurl.as_deref())?;
     config.strict |= options.strict;
     let (data, data_files) = load_data(root)?;
-    let mut warnings = Vec::new();
+    let mut warnings = plugins::warnings(&config);
     let (collections, documents) = load_collections(root, &config, &mut warnings)?;
     let includes = load_includes(root)?;
 
@@ -322,9 +351,22 @@ pub fn load(options: &LoadOptions) -> Result<Site> {
         .par_iter()
         .map(|rel| load_file(root, rel, &config, options.drafts))
         .collect();
+    // jekyll-optional-front-matter also publishes such a page's Markdown as it is.
+    let keep_originals = !matches!(
+        config.values.get("optional_front_matter"),
+        Some(Value::Object(o)) if o.get("remove_originals") == Some(&Value::Bool(true))
+    );
     for (rel, kind) in files.into_iter().zip(loaded) {
         match kind? {
-            FileKind::Page(page) => pages.push(*page),
+            FileKind::Page(page) => {
+                if page.source.no_front_matter && keep_originals {
+                    assets.push(Asset {
+                        url: format!("/{rel}"),
+                        path: rel,
+                    });
+                }
+                pages.push(*page);
+            }
             FileKind::Draft => {}
             FileKind::Asset => assets.push(Asset {
                 url: format!("/{rel}"),
