@@ -489,6 +489,15 @@ impl liquid::Host for PageHost<'_> {
         self.urls.get(path)
     }
 
+    fn post_url(&self, name: &str) -> Option<String> {
+        self.site.pages.iter().find_map(|page| {
+            let document = page.document.as_ref()?;
+            let inner = page.source.path.split_once("_posts/")?.1;
+            let stem = inner.rsplit_once('.').map_or(inner, |(s, _)| s);
+            (document.collection == "posts" && stem == name).then(|| page.url.clone())
+        })
+    }
+
     fn site_member(&self, key: &str) -> Option<&Value> {
         match key {
             "pages" => Some(self.pages.get_or_init(|| pages_value(self.site))),

@@ -373,6 +373,8 @@ fn every_liquid_error_is_one_located_line() {
         ("{% for x %}{% endfor %}".into(), "index.md:5:10: error: expected `in` in `{% for %}`, found the end of the tag"),
         ("{% endif %}".into(), "index.md:5:1: error: `{% endif %}` without its opening tag"),
         ("{{ 'open }}".into(), "index.md:5:4: error: a string is never closed"),
+        ("{% post_url 2024-01-01-none %}".into(), "index.md:5:1: error: `{% post_url 2024-01-01-none %}`: there is no post"),
+        ("{% post_url %}".into(), "index.md:5:1: error: `{% post_url %}` needs a post's file name"),
     ];
     for (body, expected) in cases {
         let s = site(&[CONFIG, ("index.md", &page("", &format!("{body}\n")))]);

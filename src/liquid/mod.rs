@@ -83,6 +83,11 @@ pub trait Host: Sync {
     fn markdownify(&self, text: &str) -> String;
     /// The URL (without baseurl) of the page or file at `path` relative to the site root.
     fn link(&self, path: &str) -> Option<String>;
+    /// The URL (without baseurl) of the post whose file name without extension is `name`
+    /// (`2024-01-15-kick-off`, or with the folders inside `_posts/`).
+    fn post_url(&self, _name: &str) -> Option<String> {
+        None
+    }
     /// Members of `site` that cost something to make (`pages`, collections, `time`), made
     /// when a template first reads them.
     fn site_member(&self, _key: &str) -> Option<&Value> {

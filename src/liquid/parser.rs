@@ -158,9 +158,11 @@ pub enum Node {
         params: Vec<(String, Expr)>,
         relative: bool,
     },
+    /// `{% link path %}`, or `{% post_url name %}` when `post`.
     Link {
         at: usize,
         markup: (usize, usize),
+        post: bool,
     },
     Highlight {
         at: usize,
@@ -587,7 +589,25 @@ impl<'s> Parser<'s> {
                             .to_string(),
                     ));
                 }
-                Node::Link { at, markup: args }
+                Node::Link {
+                    at,
+                    markup: args,
+                    post: false,
+                }
+            }
+            "post_url" => {
+                if markup.trim().is_empty() {
+                    return Err(LiquidError::at(
+                        at,
+                        "`{% post_url %}` needs a post's file name without its extension, e.g. `{% post_url 2024-01-15-kick-off %}`"
+                            .to_string(),
+                    ));
+                }
+                Node::Link {
+                    at,
+                    markup: args,
+                    post: true,
+                }
             }
             "highlight" => {
                 let mut words = markup.split_whitespace();

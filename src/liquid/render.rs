@@ -325,7 +325,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
                 params,
                 relative,
             } => self.include(*at, *end, file, params, *relative, src, out)?,
-            Node::Link { at, markup } => {
+            Node::Link { at, markup, post } => {
                 let raw = &src.text[markup.0..markup.1];
                 let path = if raw.contains("{{") {
                     let nodes = parser::parse(raw).map_err(|e| {
@@ -342,11 +342,24 @@ impl<'c, 'a> Renderer<'c, 'a> {
                     raw.to_string()
                 };
                 let path = path.trim().trim_start_matches('/');
-                // A missing target is left as its path: the resolver reports it as a
-                // broken link where it is written, with a suggestion.
-                let href = match self.ctx.host.link(path) {
-                    Some(url) => format!("{}{}", self.ctx.baseurl, url),
-                    None => format!("/{path}"),
+                let href = if *post {
+                    match self.ctx.host.post_url(path) {
+                        Some(url) => format!("{}{}", self.ctx.baseurl, url),
+                        None => {
+                            return raise(
+                                src,
+                                *at,
+                                format!("`{{% post_url {path} %}}`: there is no post `{path}` in a `_posts/` folder"),
+                            )
+                        }
+                    }
+                } else {
+                    // A missing target is left as its path: the resolver reports it as a
+                    // broken link where it is written, with a suggestion.
+                    match self.ctx.host.link(path) {
+                        Some(url) => format!("{}{}", self.ctx.baseurl, url),
+                        None => format!("/{path}"),
+                    }
                 };
                 self.write(out, src, *at, &href, false)?;
             }
