@@ -452,7 +452,10 @@ impl liquid::Host for PageHost<'_> {
         cache
             .entry(path.to_string())
             .or_insert_with(|| {
-                let text = std::fs::read_to_string(self.site.root.join(path)).ok()?;
+                // Only a file inside the site root, even through a symbolic link.
+                let real_root = self.site.root.canonicalize().ok()?;
+                let file = crate::site::guard::confine(&real_root, &self.site.root.join(path))?;
+                let text = std::fs::read_to_string(file).ok()?;
                 // A page's front matter is not part of what it includes.
                 let body = crate::site::frontmatter::split(&text).body;
                 Some(Arc::new(Include::new(path.to_string(), body)))
@@ -522,16 +525,14 @@ pub fn compile_files(options: &Options) -> Result<(Compiled, Vec<OutputFile>)> {
 }
 
 /// Two pages (or a page and a redirect or file) on one URL: Jekyll warns and publishes one
-/// of them, and so does signpost; under `--strict` the build stops.
+/// of them, and so does signpost; under `--strict` the build stops. A file where another
+/// output needs a folder always stops it.
 pub fn refuse_clashes(graph: &Graph, strict: bool) -> Result<()> {
-    if !strict {
-        return Ok(());
-    }
-    match graph
-        .diagnostics
-        .iter()
-        .find(|d| d.code == "duplicate-url" && d.severity == Severity::Error)
-    {
+    // A file where a folder must be cannot be written by any build.
+    match graph.diagnostics.iter().find(|d| {
+        d.severity == Severity::Error
+            && (d.code == "output-clash" || (strict && d.code == "duplicate-url"))
+    }) {
         Some(clash) => Err(Error::content(
             clash.location.clone(),
             clash.message.clone(),

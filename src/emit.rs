@@ -15,8 +15,22 @@ use std::path::{Path, PathBuf};
 #[derive(Clone, Debug)]
 pub enum Content {
     Bytes(Vec<u8>),
-    /// A site file copied as it is.
-    Copy(PathBuf),
+    /// A site file copied as it is: the site root and the file's path inside it.
+    Copy(PathBuf, String),
+}
+
+impl Content {
+    /// The real path of a copied file, read only if it is still inside the site root when
+    /// it is read (a file swapped for a link to elsewhere after loading is refused).
+    pub fn source(root: &Path, rel: &str) -> Result<PathBuf> {
+        let real_root = root.canonicalize().map_err(|e| Error::io(root, e))?;
+        crate::site::guard::confine(&real_root, &root.join(rel)).ok_or_else(|| {
+            Error::content(
+                Location::new(rel, 1, 1),
+                "this file is a symbolic link to outside the site root (or to nothing): it is not published",
+            )
+        })
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -406,7 +420,7 @@ impl<'a> Emitter<'a> {
             }
             files.push(OutputFile {
                 path: asset.url.trim_start_matches('/').to_string(),
-                content: Content::Copy(site.root.join(&asset.path)),
+                content: Content::Copy(site.root.clone(), asset.path.clone()),
             });
         }
         let mut taken = written;
@@ -578,7 +592,7 @@ fn write_file(dir: &Path, file: &OutputFile) -> Result<()> {
     let target = inside(dir, &file.path)?;
     match &file.content {
         Content::Bytes(bytes) => std::fs::write(&target, bytes),
-        Content::Copy(from) => std::fs::copy(from, &target).map(|_| ()),
+        Content::Copy(root, rel) => std::fs::copy(Content::source(root, rel)?, &target).map(|_| ()),
     }
     .map_err(|e| Error::io(&target, e))
 }

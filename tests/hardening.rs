@@ -301,3 +301,160 @@ fn control_characters_in_content_are_escaped_on_the_terminal() {
     assert_eq!(code, 1, "{err}");
     assert!(!err.contains('\u{1b}'), "{err:?}");
 }
+
+/// Symbolic links that leave the site root are not followed, wherever they are (config,
+/// data, includes, collections, posts, pages, assets), and each is named in a warning; a
+/// link that stays inside works; a link loop is skipped.
+#[test]
+fn symlinks_that_leave_the_root_are_not_read() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().expect("tmp");
+    let o = outside.path();
+    std::fs::write(
+        o.join("secret.md"),
+        "---\ntitle: Secret\n---\nSECRET-PAGE\n",
+    )
+    .expect("w");
+    std::fs::write(o.join("secret.txt"), "SECRET-ASSET").expect("w");
+    std::fs::write(o.join("config.yml"), "title: SECRET-CONFIG\n").expect("w");
+    std::fs::create_dir_all(o.join("data")).expect("mkdir");
+    std::fs::write(o.join("data/nav.yml"), "- title: SECRET-DATA\n").expect("w");
+    std::fs::create_dir_all(o.join("docs")).expect("mkdir");
+    std::fs::write(
+        o.join("docs/d.md"),
+        "---\ntitle: SECRET-DOC\n---\nSECRET-DOC\n",
+    )
+    .expect("w");
+    std::fs::write(o.join("inc.html"), "SECRET-INCLUDE").expect("w");
+
+    let s = site(&[
+        (
+            "index.md",
+            "---\ntitle: Home\n---\nSee [real](real.html).\n\n{% include_relative notes.md %}\n",
+        ),
+        ("real.md", "---\ntitle: Real\n---\nREAL-TEXT\n"),
+        ("_includes/ok.html", "ok"),
+        (
+            "_config.yml",
+            "title: T\ncollections:\n  docs:\n    output: true\n",
+        ),
+    ]);
+    let r = s.path();
+    symlink(o.join("data"), r.join("_data")).expect("ln");
+    symlink(o.join("docs"), r.join("_docs")).expect("ln");
+    symlink(o.join("inc.html"), r.join("_includes/inc.html")).expect("ln");
+    symlink(o.join("secret.md"), r.join("secret.md")).expect("ln");
+    symlink(o.join("secret.md"), r.join("notes.md")).expect("ln");
+    symlink(o.join("secret.txt"), r.join("secret.txt")).expect("ln");
+    symlink(r.join("real.md"), r.join("alias.md")).expect("ln");
+    symlink(r, r.join("loop")).expect("ln");
+
+    let out = tempfile::tempdir().expect("tmp");
+    let site_out = out.path().join("site");
+    let (code, err) = common::build(r, &site_out, &[]);
+    // include_relative of a file that leaves the root is an error, as a missing file is.
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("index.md:6:1"), "{err}");
+    std::fs::write(
+        r.join("index.md"),
+        "---\ntitle: Home\n---\nSee [real](real.html).\n",
+    )
+    .expect("w");
+    let (code, err) = common::build(r, &site_out, &[]);
+    assert_eq!(code, 0, "{err}");
+    let mut published = String::new();
+    for f in files_under(&site_out) {
+        published.push_str(&f);
+        published.push_str(&String::from_utf8_lossy(
+            &std::fs::read(site_out.join(&f)).unwrap_or_default(),
+        ));
+    }
+    assert!(!published.contains("SECRET"), "{published}");
+    assert!(
+        site_out.join("alias.html").is_file(),
+        "a link inside the root is followed"
+    );
+
+    let check = run("check", r, ["--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&check.stdout).expect("json");
+    let warned: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["code"] == "symlink-outside")
+        .filter_map(|d| d["file"].as_str())
+        .collect();
+    for name in [
+        "_data",
+        "_docs",
+        "_includes/inc.html",
+        "notes.md",
+        "secret.md",
+        "secret.txt",
+        "loop",
+    ] {
+        assert!(warned.contains(&name), "{name} not warned: {warned:?}");
+    }
+
+    // `_config.yml` itself
+    let s = site(&[("index.md", "---\ntitle: Home\n---\n{{ site.title }}\n")]);
+    symlink(o.join("config.yml"), s.path().join("_config.yml")).expect("ln");
+    let (code, err) = common::build(s.path(), &site_out, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!read(site_out.join("index.html")).contains("SECRET"));
+    let check = run("check", s.path(), ["--format", "json"]);
+    assert!(
+        check.stdout.contains("\"file\": \"_config.yml\"")
+            && check.stdout.contains("symlink-outside"),
+        "{}",
+        check.stdout
+    );
+}
+
+/// A file where another output needs a folder, and a file name that is not UTF-8: each is
+/// one located error naming the source file, from `build` and from `check`.
+#[test]
+fn output_clashes_and_non_utf8_names_are_located_errors() {
+    // `g.md` is published as the file `guide.txt`, while `guide.txt/a.md` needs a folder
+    // of that name.
+    let s = site(&[
+        ("_config.yml", "title: T\n"),
+        ("index.md", "---\ntitle: Home\n---\nHome\n"),
+        ("g.md", "---\ntitle: G\npermalink: /guide.txt\n---\nG\n"),
+        ("guide.txt/a.md", "---\ntitle: A\n---\nA\n"),
+    ]);
+    let out = tempfile::tempdir().expect("tmp");
+    let (code, err) = common::build(s.path(), &out.path().join("site"), &[]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("guide.txt/a.md:1:1: error:") && err.contains("g.md:3:12"),
+        "{err}"
+    );
+    let check = run("check", s.path(), ["--format", "json"]);
+    assert_eq!(check.code, 1, "{}", check.stdout);
+    assert!(check.stdout.contains("output-clash"), "{}", check.stdout);
+
+    use std::os::unix::ffi::OsStrExt;
+    let s = site(&[
+        ("_config.yml", "title: T\n"),
+        ("index.md", "---\ntitle: Home\n---\nHome\n"),
+    ]);
+    let name = std::ffi::OsStr::from_bytes(b"bad-\xff.md");
+    std::fs::write(s.path().join(name), "---\ntitle: Bad\n---\nBad\n").expect("w");
+    let (code, err) = common::build(s.path(), &out.path().join("site2"), &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.starts_with("bad-\u{fffd}.md:1:1: error: the file name is not valid UTF-8"),
+        "{err}"
+    );
+    let check = run("check", s.path(), ["--format", "human"]);
+    assert_ne!(check.code, 0);
+    assert!(
+        check.stdout.contains("bad-\u{fffd}.md:1:1")
+            || check.stderr.contains("bad-\u{fffd}.md:1:1"),
+        "{} {}",
+        check.stdout,
+        check.stderr
+    );
+}

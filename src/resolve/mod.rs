@@ -116,6 +116,7 @@ pub fn resolve(site: &Site, rendered: &[Rendered], generated: &[String]) -> Grap
             .collect(),
     };
     r.report_clashes(&clashes);
+    r.report_folder_clashes();
     r.report_front_matter_links();
     for w in &site.warnings {
         r.diagnostics.push(Diagnostic::warning(
@@ -509,39 +510,41 @@ impl Resolver<'_> {
         }
     }
 
+    /// A target's source, and where to point at it.
+    fn describe(&self, t: &Target) -> (String, Location) {
+        match *t {
+            Target::Page(i) => {
+                let p = &self.site.pages[i];
+                let loc = if p.source.front.contains_key("permalink") {
+                    p.source.locate("permalink", None)
+                } else {
+                    Location::new(p.source.path.clone(), 1, 1)
+                };
+                (p.source.path.clone(), loc)
+            }
+            Target::Redirect(r) => {
+                let redirect = &self.table.redirects[r];
+                let p = &self.site.pages[redirect.to];
+                (
+                    format!("{} (redirect_from)", p.source.path),
+                    p.source.locate("redirect_from", Some(redirect.index)),
+                )
+            }
+            Target::Asset(a) => (
+                self.site.assets[a].path.clone(),
+                Location::new(self.site.assets[a].path.clone(), 1, 1),
+            ),
+            Target::Generated => (
+                "a file signpost writes".into(),
+                Location::new("_config.yml", 1, 1),
+            ),
+        }
+    }
+
     fn report_clashes(&mut self, clashes: &[urls::Clash]) {
         for (url, first, second) in clashes {
-            let describe = |t: &Target| -> (String, Location) {
-                match *t {
-                    Target::Page(i) => {
-                        let p = &self.site.pages[i];
-                        let loc = if p.source.front.contains_key("permalink") {
-                            p.source.locate("permalink", None)
-                        } else {
-                            Location::new(p.source.path.clone(), 1, 1)
-                        };
-                        (p.source.path.clone(), loc)
-                    }
-                    Target::Redirect(r) => {
-                        let redirect = &self.table.redirects[r];
-                        let p = &self.site.pages[redirect.to];
-                        (
-                            format!("{} (redirect_from)", p.source.path),
-                            p.source.locate("redirect_from", Some(redirect.index)),
-                        )
-                    }
-                    Target::Asset(a) => (
-                        self.site.assets[a].path.clone(),
-                        Location::new(self.site.assets[a].path.clone(), 1, 1),
-                    ),
-                    Target::Generated => (
-                        "a file signpost writes".into(),
-                        Location::new("_config.yml", 1, 1),
-                    ),
-                }
-            };
-            let (first_name, first_location) = describe(first);
-            let (second_name, location) = describe(second);
+            let (first_name, first_location) = self.describe(first);
+            let (second_name, location) = self.describe(second);
             self.diagnostics.push(
                 Diagnostic::error(
                     "duplicate-url",
@@ -550,6 +553,56 @@ impl Resolver<'_> {
                 )
                 .target(url),
             );
+        }
+    }
+
+    /// A file published where another needs a folder (`guide` and `guide/a.html`): no build
+    /// can write both, so it is an error at the file inside the would-be folder.
+    fn report_folder_clashes(&mut self) {
+        let table = &self.table;
+        let pages = self
+            .site
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, page)| (Target::Page(i), crate::site::url::output_path(&page.url)));
+        let redirects = table.redirects.iter().enumerate().map(|(r, redirect)| {
+            (
+                Target::Redirect(r),
+                crate::site::url::output_path(&redirect.from),
+            )
+        });
+        let assets = self.site.assets.iter().enumerate().map(|(a, asset)| {
+            (
+                Target::Asset(a),
+                asset.url.trim_start_matches('/').to_string(),
+            )
+        });
+        let outputs: Vec<(Target, String)> = pages
+            .chain(redirects)
+            .chain(assets)
+            .filter(|(t, _)| !table.losers.contains(t))
+            .collect();
+        let files: HashMap<&str, &Target> = outputs.iter().map(|(t, p)| (p.as_str(), t)).collect();
+        let mut found = Vec::new();
+        for (target, path) in &outputs {
+            let mut folder = path.as_str();
+            while let Some((parent, _)) = folder.rsplit_once('/') {
+                if let Some(file) = files.get(parent) {
+                    found.push((*target, **file, path.clone(), parent.to_string()));
+                    break;
+                }
+                folder = parent;
+            }
+        }
+        for (inner, file, path, parent) in found {
+            let (inner_name, location) = self.describe(&inner);
+            let (file_name, file_location) = self.describe(&file);
+            self.diagnostics.push(Diagnostic::error(
+                "output-clash",
+                location,
+                format!("{inner_name} is published at `{path}`, inside `{parent}`, but {file_name} ({file_location}) is published as the file `{parent}`: one path cannot be both a file and a folder; move one of them"),
+            ));
         }
     }
 

@@ -486,7 +486,7 @@ fn emit_quick(
     for path in assets {
         let output = OutputFile {
             path: path.clone(),
-            content: Content::Copy(site.root.join(path)),
+            content: Content::Copy(site.root.clone(), path.clone()),
         };
         put(&mut files, output, true)?;
     }
@@ -539,10 +539,11 @@ fn reemit(
 fn put(files: &mut Files, output: OutputFile, reread: bool) -> Result<()> {
     let bytes: Vec<u8> = match output.content {
         Content::Bytes(bytes) => bytes,
-        Content::Copy(from) => {
+        Content::Copy(root, rel) => {
             if !reread && files.contains_key(&output.path) {
                 return Ok(());
             }
+            let from = Content::source(&root, &rel)?;
             std::fs::read(&from).map_err(|e| Error::io(&from, e))?
         }
     };

@@ -3,6 +3,7 @@
 pub mod config;
 pub mod document;
 pub mod frontmatter;
+pub mod guard;
 pub mod plugins;
 pub mod url;
 
@@ -273,6 +274,19 @@ pub enum FileKind {
 /// Reads one file (`rel` relative to the root): serve uses it to re-load just the page that
 /// changed, `load` for every file.
 pub fn load_file(root: &Path, rel: &str, config: &Config, drafts: bool) -> Result<FileKind> {
+    let path = root.join(rel);
+    if path
+        .symlink_metadata()
+        .is_ok_and(|m| m.file_type().is_symlink())
+    {
+        let real_root = root.canonicalize().map_err(|e| Error::io(root, e))?;
+        if guard::confine(&real_root, &path).is_none() {
+            return Err(Error::content(
+                Location::new(rel, 1, 1),
+                "this file is a symbolic link to outside the site root (or to nothing): it is not read",
+            ));
+        }
+    }
     let ext = rel.rsplit_once('.').map_or("", |(_, e)| e);
     let is_markdown = url::is_markdown_ext(ext);
     if is_markdown || ext == "html" {
@@ -300,12 +314,16 @@ pub fn load(options: &LoadOptions) -> Result<Site> {
             root.display()
         )));
     }
-    let mut config = load_config(root, options.baseurl.as_deref())?;
+    let mut walker = guard::Walker::new(root);
+    let mut config = if walker.admits_rel("_config.yml") {
+        load_config(root, options.baseurl.as_deref())?
+    } else {
+        Config::parse("", options.baseurl.as_deref())?
+    };
     config.strict |= options.strict;
-    let (data, data_files) = load_data(root)?;
-    let mut warnings = plugins::warnings(&config);
-    let (collections, documents) = load_collections(root, &config, &mut warnings)?;
-    let includes = load_includes(root)?;
+    let (data, data_files) = load_data(&mut walker)?;
+    let (collections, documents) = load_collections(&mut walker, &config)?;
+    let includes = load_includes(&mut walker)?;
 
     let mut pages = Vec::new();
     let mut assets = Vec::new();
@@ -315,34 +333,45 @@ pub fn load(options: &LoadOptions) -> Result<Site> {
         .filter_map(|p| p.canonicalize().ok())
         .collect();
     let mut post_folders = Vec::new();
-    let walker = walkdir::WalkDir::new(root)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| {
-            if e.depth() == 0 {
-                return true;
-            }
-            let name = e.file_name().to_string_lossy();
-            if is_ignored_name(&name) {
-                // Jekyll reads posts from `_posts/` (and drafts from `_drafts/`) in any folder.
-                let posts = name == "_posts" || (name == "_drafts" && options.drafts);
-                if posts && e.file_type().is_dir() && !config.is_excluded(&relative(root, e.path()))
-                {
-                    post_folders.push(relative(root, e.path()));
-                }
-                return false;
-            }
-            let rel = relative(root, e.path());
-            if config.is_excluded(&rel) {
-                return false;
-            }
-            !(e.file_type().is_dir() && e.path().canonicalize().is_ok_and(|c| skip.contains(&c)))
-        });
     let mut files = Vec::new();
-    for entry in walker {
-        let entry = entry.map_err(|e| Error::Usage(format!("cannot read the site root: {e}")))?;
+    let mut walk = walkdir::WalkDir::new(root)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter();
+    while let Some(entry) = walk.next() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                walker.unreadable(&e)?;
+                continue;
+            }
+        };
+        if entry.depth() == 0 {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy();
+        let rel = relative(root, entry.path());
+        let is_dir = entry.file_type().is_dir();
+        let skipped = if is_ignored_name(&name) {
+            // Jekyll reads posts from `_posts/` (and drafts from `_drafts/`) in any folder.
+            let posts = name == "_posts" || (name == "_drafts" && options.drafts);
+            if posts && is_dir && !config.is_excluded(&rel) {
+                post_folders.push(rel);
+            }
+            true
+        } else {
+            config.is_excluded(&rel)
+                || !walker.admits(entry.path(), entry.path_is_symlink())
+                || (is_dir && entry.path().canonicalize().is_ok_and(|c| skip.contains(&c)))
+        };
+        if skipped {
+            if is_dir {
+                walk.skip_current_dir();
+            }
+            continue;
+        }
         if entry.file_type().is_file() {
-            files.push(relative(root, entry.path()));
+            files.push(walker.name_of(entry.path())?);
         }
     }
     // Reading and parsing front matter is most of the load stage: do it in parallel, then
@@ -375,8 +404,8 @@ pub fn load(options: &LoadOptions) -> Result<Site> {
         }
     }
     pages.extend(documents);
-    pages.extend(load_posts(root, &config, &post_folders)?);
-    assets.extend(collection_files(root, &config)?);
+    pages.extend(load_posts(&mut walker, &config, &post_folders)?);
+    assets.extend(collection_files(&mut walker, &config)?);
 
     if config.title.trim().is_empty() {
         // Jekyll builds without a title; the theme shows the home page's title, else the
@@ -397,6 +426,8 @@ pub fn load(options: &LoadOptions) -> Result<Site> {
             .values
             .insert("title".into(), Value::String(config.title.clone()));
     }
+    let mut warnings = plugins::warnings(&config);
+    warnings.append(&mut walker.warnings);
     Ok(Site {
         root: root.clone(),
         config,
@@ -412,57 +443,34 @@ pub fn load(options: &LoadOptions) -> Result<Site> {
 
 /// Every file under `_includes/`, parsed as Liquid (a parse error is reported where the
 /// file is used).
-pub fn load_includes(root: &Path) -> Result<BTreeMap<String, Arc<Include>>> {
-    let dir = root.join("_includes");
+fn load_includes(walker: &mut guard::Walker) -> Result<BTreeMap<String, Arc<Include>>> {
     let mut includes = BTreeMap::new();
-    if !dir.is_dir() {
-        return Ok(includes);
-    }
-    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-        let entry = entry.map_err(|e| Error::Usage(format!("cannot read _includes: {e}")))?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let rel = relative(root, entry.path());
-        let text = read_text(entry.path(), &rel)?;
-        includes.insert(
-            relative(&dir, entry.path()),
-            Arc::new(Include::new(rel, text)),
-        );
+    for rel in walker.files("_includes", |_| true)? {
+        let text = read_text(&walker.root.join(&rel), &rel)?;
+        let name = rel["_includes/".len()..].to_string();
+        includes.insert(name, Arc::new(Include::new(rel, text)));
     }
     Ok(includes)
 }
 
-fn load_data(root: &Path) -> Result<(Map<String, Value>, Vec<DataFile>)> {
+fn load_data(walker: &mut guard::Walker) -> Result<(Map<String, Value>, Vec<DataFile>)> {
     let mut data = Map::new();
     let mut files = Vec::new();
-    let dir = root.join("_data");
-    if !dir.is_dir() {
-        return Ok((data, files));
-    }
-    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-        let entry = entry.map_err(|e| Error::Usage(format!("cannot read _data: {e}")))?;
-        let path = entry.path();
-        let Some(ext) = path.extension().and_then(|e| e.to_str()) else {
+    for rel in walker.files("_data", |_| true)? {
+        let Some((inner, ext)) = rel["_data/".len()..].rsplit_once('.') else {
             continue;
         };
-        if !entry.file_type().is_file() || !matches!(ext, "yml" | "yaml" | "json") {
+        if !matches!(ext, "yml" | "yaml" | "json") {
             continue;
         }
-        let rel = relative(root, path);
-        let text = read_text(path, &rel)?;
+        let text = read_text(&walker.root.join(&rel), &rel)?;
         let value = frontmatter::parse_yaml(&text, &rel, 1)?;
         // `_data/a/b.yml` becomes site.data.a.b
-        let inner = relative(&dir, path);
-        let key_path: Vec<&str> = inner
-            .rsplit_once('.')
-            .map_or(inner.as_str(), |(stem, _)| stem)
-            .split('/')
-            .collect();
+        let key_path: Vec<&str> = inner.split('/').collect();
         insert_at(&mut data, &key_path, value);
         files.push(DataFile {
             name: key_path.join("."),
-            path: rel,
+            path: rel.clone(),
             text,
         });
     }
@@ -490,23 +498,10 @@ fn insert_at(map: &mut Map<String, Value>, path: &[&str], value: Value) {
     }
 }
 
-/// Files of the folder `_name` that Jekyll reads as documents (Markdown or HTML), in
-/// name order, as paths relative to the root.
-fn document_files(root: &Path, folder: &str) -> Result<Vec<String>> {
-    let dir = root.join(folder);
-    let mut files = Vec::new();
-    if !dir.is_dir() {
-        return Ok(files);
-    }
-    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-        let entry = entry.map_err(|e| Error::Usage(format!("cannot read {folder}: {e}")))?;
-        let name = entry.file_name().to_string_lossy();
-        if !entry.file_type().is_file() || (entry.depth() > 0 && is_ignored_name(&name)) {
-            continue;
-        }
-        files.push(relative(root, entry.path()));
-    }
-    Ok(files)
+/// Files of the folder `folder` (`_name`), in name order, as paths relative to the root;
+/// hidden files and editor backups are left out.
+fn document_files(walker: &mut guard::Walker, folder: &str) -> Result<Vec<String>> {
+    walker.files(folder, |name| !is_ignored_name(name))
 }
 
 fn is_document(rel: &str) -> bool {
@@ -546,16 +541,17 @@ pub type Collections = BTreeMap<String, Vec<Doc>>;
 /// Documents of every collection: those of collections with `output: true` as pages (each
 /// at its Jekyll URL), the others kept for the templates that show them.
 fn load_collections(
-    root: &Path,
+    walker: &mut guard::Walker,
     config: &Config,
-    warnings: &mut Vec<LoadWarning>,
 ) -> Result<(Collections, Vec<Page>)> {
+    let root = walker.root.clone();
+    let root = root.as_path();
     let mut collections = BTreeMap::new();
     let mut pages = Vec::new();
     for collection in &config.collections {
         let name = &collection.name;
         if !is_plain_name(name) {
-            warnings.push(LoadWarning {
+            walker.warnings.push(LoadWarning {
                 code: "collection-name",
                 location: Location::new("_config.yml", 1, 1),
                 message: format!("collection `{name}` is not a plain folder name; it is not read"),
@@ -568,7 +564,7 @@ fn load_collections(
             .clone()
             .unwrap_or_else(|| document::collection_template(&config.permalink));
         let mut docs = Vec::new();
-        for rel in document_files(root, &folder)? {
+        for rel in document_files(walker, &folder)? {
             if !is_document(&rel) {
                 continue;
             }
@@ -597,14 +593,15 @@ fn load_collections(
 
 /// Files of collections with `output: true` that are not documents (no front matter, or
 /// not Markdown/HTML): copied as they are, under `/name/`.
-fn collection_files(root: &Path, config: &Config) -> Result<Vec<Asset>> {
+fn collection_files(walker: &mut guard::Walker, config: &Config) -> Result<Vec<Asset>> {
+    let root = walker.root.clone();
     let mut assets = Vec::new();
     for collection in config.collections.iter().filter(|c| c.output) {
         if !is_plain_name(&collection.name) {
             continue;
         }
         let folder = format!("_{}", collection.name);
-        for rel in document_files(root, &folder)? {
+        for rel in document_files(walker, &folder)? {
             let is_page = is_document(&rel)
                 && frontmatter::split(&read_text(&root.join(&rel), &rel)?).has_front_matter;
             if !is_page {
@@ -623,7 +620,13 @@ fn collection_files(root: &Path, config: &Config) -> Result<Vec<Asset>> {
 /// first categories. Files whose names carry no date are not posts, as in Jekyll; posts
 /// dated after now wait unless `future: true`; drafts are dated by their file's
 /// modification time.
-fn load_posts(root: &Path, config: &Config, folders: &[String]) -> Result<Vec<Page>> {
+fn load_posts(
+    walker: &mut guard::Walker,
+    config: &Config,
+    folders: &[String],
+) -> Result<Vec<Page>> {
+    let root = walker.root.clone();
+    let root = root.as_path();
     let template = config
         .posts_permalink
         .clone()
@@ -633,7 +636,7 @@ fn load_posts(root: &Path, config: &Config, folders: &[String]) -> Result<Vec<Pa
     for folder in folders {
         let (above, kind) = folder.rsplit_once('/').unwrap_or(("", folder));
         let is_draft = kind == "_drafts";
-        for rel in document_files(root, folder)? {
+        for rel in document_files(walker, folder)? {
             let file = rel.rsplit('/').next().unwrap_or(&rel);
             if !is_document(&rel) || (!is_draft && document::dated_name(file).is_none()) {
                 continue;

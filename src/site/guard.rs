@@ -1,0 +1,134 @@
+//! Reading inside the site root only. Content is untrusted (pull requests), so a symbolic
+//! link is followed only while what it points at stays inside the root; a link that leaves
+//! the root, points nowhere or loops is not read, and the author is told where it is.
+
+use super::LoadWarning;
+use crate::error::{Error, Location, Result};
+use std::path::{Path, PathBuf};
+
+/// The real path of `path` when it lies inside `root` (itself a real, canonical path).
+pub fn confine(root: &Path, path: &Path) -> Option<PathBuf> {
+    let real = path.canonicalize().ok()?;
+    real.starts_with(root).then_some(real)
+}
+
+/// Walks folders of one site root, following symbolic links that stay inside it.
+pub struct Walker {
+    pub root: PathBuf,
+    /// The root's real path, which every file read must be under.
+    pub real_root: PathBuf,
+    pub warnings: Vec<LoadWarning>,
+}
+
+impl Walker {
+    pub fn new(root: &Path) -> Walker {
+        Walker {
+            root: root.to_path_buf(),
+            real_root: root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// `/`-separated path of `path` relative to the root.
+    pub fn relative(&self, path: &Path) -> String {
+        super::relative(&self.root, path)
+    }
+
+    /// May this entry be read? A symbolic link only when its target is inside the root;
+    /// otherwise a `symlink-outside` warning names it.
+    pub fn admits(&mut self, path: &Path, is_symlink: bool) -> bool {
+        if !is_symlink || confine(&self.real_root, path).is_some() {
+            return true;
+        }
+        let rel = self.relative(path);
+        let target = std::fs::read_link(path)
+            .map(|t| t.display().to_string())
+            .unwrap_or_default();
+        self.warnings.push(LoadWarning {
+            code: "symlink-outside",
+            location: Location::new(rel.clone(), 1, 1),
+            message: format!(
+                "`{rel}` is a symbolic link to `{target}`, outside the site root (or to nothing): it is not read"
+            ),
+        });
+        false
+    }
+
+    /// Does `rel` (a file or folder of the root, maybe absent) stay inside the root? Absent
+    /// is fine; a link that leaves is warned about once.
+    pub fn admits_rel(&mut self, rel: &str) -> bool {
+        let path = self.root.join(rel);
+        let is_link = path
+            .symlink_metadata()
+            .is_ok_and(|m| m.file_type().is_symlink());
+        self.admits(&path, is_link)
+    }
+
+    /// Every file under the folder `rel` of the root (recursively, in name order), as paths
+    /// relative to the root; `keep` decides on each entry below the folder by its name.
+    pub fn files(&mut self, rel: &str, keep: impl Fn(&str) -> bool) -> Result<Vec<String>> {
+        let dir = self.root.join(rel);
+        if !dir.is_dir() || !self.admits_rel(rel) {
+            return Ok(Vec::new());
+        }
+        let mut files = Vec::new();
+        let mut walk = walkdir::WalkDir::new(&dir)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter();
+        while let Some(entry) = walk.next() {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e) => {
+                    self.unreadable(&e)?;
+                    continue;
+                }
+            };
+            if entry.depth() == 0 {
+                continue;
+            }
+            let name = entry.file_name().to_string_lossy();
+            if !keep(&name) || !self.admits(entry.path(), entry.path_is_symlink()) {
+                if entry.file_type().is_dir() {
+                    walk.skip_current_dir();
+                }
+                continue;
+            }
+            if entry.file_type().is_file() {
+                files.push(self.name_of(entry.path())?);
+            }
+        }
+        Ok(files)
+    }
+
+    /// The `/`-separated relative name of a file, which must be UTF-8 (a URL is made from
+    /// it): an error at the file otherwise.
+    pub fn name_of(&self, path: &Path) -> Result<String> {
+        let inner = path.strip_prefix(&self.root).unwrap_or(path);
+        match inner.to_str() {
+            Some(_) => Ok(self.relative(path)),
+            None => Err(Error::content(
+                Location::new(self.relative(path), 1, 1),
+                "the file name is not valid UTF-8, so no URL can be made from it; rename the file",
+            )),
+        }
+    }
+
+    /// A walk error: a loop of links is skipped with a warning; anything else stops.
+    pub fn unreadable(&mut self, e: &walkdir::Error) -> Result<()> {
+        match (e.loop_ancestor(), e.path()) {
+            (Some(_), Some(path)) => {
+                let rel = self.relative(path);
+                self.warnings.push(LoadWarning {
+                    code: "symlink-outside",
+                    location: Location::new(rel.clone(), 1, 1),
+                    message: format!(
+                        "`{rel}` is a symbolic link to a folder that contains it: it is not read"
+                    ),
+                });
+                Ok(())
+            }
+            _ => Err(Error::Usage(format!("cannot read the site root: {e}"))),
+        }
+    }
+}
