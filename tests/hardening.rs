@@ -458,3 +458,63 @@ fn output_clashes_and_non_utf8_names_are_located_errors() {
         check.stderr
     );
 }
+
+/// Broken links against very long URLs (8.8 s in suggestions before) and task items nested
+/// many lists deep (30 s before) cost work in proportion to their size; the answers stay
+/// right: a near long URL is still suggested, shallow items are still checklist items.
+#[test]
+fn long_urls_and_deeply_nested_items_stay_linear() {
+    let long = "a".repeat(20_000);
+    let links: String = (0..10)
+        .map(|i| format!("[x{i}](/{}{i})\n\n", "b".repeat(20_000)))
+        .collect();
+    let deep = format!("{}[ ] deep\n", "- ".repeat(50_000));
+    let s = site(&[
+        ("_config.yml", "title: T\n"),
+        (
+            "index.md",
+            &page(&format!("permalink: /{long}\n"), "Home\n"),
+        ),
+        ("p.md", &page("", &format!("{links}[near](/{long}x)\n"))),
+        (
+            "list.md",
+            &page(
+                "checklist: true\n",
+                &format!("## Phase\n\n- [ ] shallow\n  - [ ] inner\n\n{deep}"),
+            ),
+        ),
+    ]);
+    let r = run("check", s.path(), ["--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    let diagnostics = report["diagnostics"].as_array().expect("diagnostics");
+    let broken = diagnostics
+        .iter()
+        .filter(|d| d["code"] == "missing-page")
+        .count();
+    assert_eq!(broken, 11, "{}", r.stdout.len());
+    let near = diagnostics
+        .iter()
+        .find(|d| d["target"].as_str().is_some_and(|t| t.ends_with("ax")))
+        .expect("near link reported");
+    assert_eq!(
+        near["suggestion"].as_str(),
+        Some(format!("/{long}").as_str())
+    );
+
+    // No file system takes a 20,000-byte name: a located error, not a temporary path.
+    let out = s.path().join("_site");
+    let (code, err) = common::build(s.path(), &out, &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.starts_with("index.md:3:12: error:") && err.contains("longer than 255 bytes"),
+        "{err}"
+    );
+    std::fs::write(s.path().join("index.md"), page("", "Home\n")).expect("w");
+    let (code, err) = common::build(s.path(), &out, &[]);
+    assert_eq!(code, 0, "{err}");
+    let html = read(out.join("list.html"));
+    // `shallow`, `inner`, and the outermost list item of the deep one (a checklist page makes
+    // every top-level item an item); the 50,000th level is a plain list item.
+    assert_eq!(html.matches("class=\"sp-check\" id=").count(), 3);
+    assert!(html.contains("deep"));
+}

@@ -208,6 +208,9 @@ struct Extractor<'s> {
     markers: Vec<(usize, usize)>,
 }
 
+/// Lists deeper than this hold no checklist items (sub-points are plenty at 16 levels).
+const MAX_ITEM_DEPTH: usize = 16;
+
 /// Index of the event closing the container opened at `start`.
 fn matching_end(events: &[Event<'_>], start: usize) -> usize {
     let mut depth = 0usize;
@@ -354,7 +357,9 @@ impl<'s> Extractor<'s> {
                 }
                 Event::Start(Tag::List(_)) => depth += 1,
                 Event::End(TagEnd::List(_)) => depth = depth.saturating_sub(1),
-                Event::Start(Tag::Item) => {
+                // Items nested deeper are left as plain list items: each level costs a pass
+                // over what it contains, so the depth bounds the work.
+                Event::Start(Tag::Item) if depth <= MAX_ITEM_DEPTH => {
                     let end = matching_end(events, i);
                     let inner = &events[i + 1..end];
                     let task = inner.iter().take(2).find_map(|e| match e {

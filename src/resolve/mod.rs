@@ -556,8 +556,9 @@ impl Resolver<'_> {
         }
     }
 
-    /// A file published where another needs a folder (`guide` and `guide/a.html`): no build
-    /// can write both, so it is an error at the file inside the would-be folder.
+    /// Output paths no build can write: a file published where another needs a folder
+    /// (`guide` and `guide/a.html`), an error at the file inside the would-be folder; and a
+    /// name longer than file systems allow, at the page that asks for it.
     fn report_folder_clashes(&mut self) {
         let table = &self.table;
         let pages = self
@@ -583,6 +584,12 @@ impl Resolver<'_> {
             .chain(assets)
             .filter(|(t, _)| !table.losers.contains(t))
             .collect();
+        // Most file systems refuse a file or folder name over 255 bytes.
+        let too_long: Vec<(Target, String)> = outputs
+            .iter()
+            .filter(|(_, p)| p.split('/').any(|segment| segment.len() > 255))
+            .map(|(t, p)| (*t, p.clone()))
+            .collect();
         let files: HashMap<&str, &Target> = outputs.iter().map(|(t, p)| (p.as_str(), t)).collect();
         let mut found = Vec::new();
         for (target, path) in &outputs {
@@ -594,6 +601,15 @@ impl Resolver<'_> {
                 }
                 folder = parent;
             }
+        }
+        for (target, path) in too_long {
+            let (name, location) = self.describe(&target);
+            let shown: String = path.chars().take(60).collect();
+            self.diagnostics.push(Diagnostic::error(
+                "output-clash",
+                location,
+                format!("{name} would be written at `{shown}…`, a path with a name longer than 255 bytes, which file systems refuse; shorten its URL"),
+            ));
         }
         for (inner, file, path, parent) in found {
             let (inner_name, location) = self.describe(&inner);
