@@ -83,6 +83,10 @@ enum Command {
         /// Cache file for external results (default: ~/.cache/signpost/external-links.json).
         #[arg(long)]
         external_cache: Option<PathBuf>,
+        /// Seconds the whole external check may take; links not tried by then are reported
+        /// as not checked.
+        #[arg(long, default_value_t = 300.0)]
+        external_budget: f64,
         /// Include `_drafts/` and pages marked `draft: true`.
         #[arg(long)]
         drafts: bool,
@@ -173,6 +177,7 @@ fn main() -> ExitCode {
             external,
             timeout,
             external_cache,
+            external_budget,
             drafts,
             strict,
         } => {
@@ -184,6 +189,9 @@ fn main() -> ExitCode {
                 external: external.then(|| signpost::check::external::Settings {
                     cache: external_cache.or_else(signpost::check::external::default_cache_file),
                     timeout: std::time::Duration::from_secs_f64(timeout.clamp(0.001, 3600.0)),
+                    budget: std::time::Duration::from_secs_f64(
+                        external_budget.clamp(0.0, 86_400.0),
+                    ),
                     ..Default::default()
                 }),
             };

@@ -73,6 +73,9 @@ fn respond(request: tiny_http::Request, stats: &Stats, base: &str) {
             .with_status_code(429)
             .with_header(header("Retry-After", "0")),
         "/flaky" => response,
+        "/slow-down" => response
+            .with_status_code(429)
+            .with_header(header("Retry-After", "3600")),
         "/busy" => response
             .with_status_code(503)
             .with_header(header("Retry-After", "0")),
@@ -267,4 +270,66 @@ fn a_bad_exclude_pattern_is_a_config_diagnostic() {
     assert_eq!(d["code"], "bad-config");
     assert_eq!(d["file"], "_config.yml");
     assert_eq!(d["line"], 2);
+}
+
+/// A server asking to be tried again in an hour does not hold the run: the link is
+/// reported within `--timeout`; and the whole run stops at `--external-budget`.
+#[test]
+fn retry_after_and_the_whole_run_are_bounded() {
+    let (base, _stats) = serve();
+    let dir = site(&[
+        ("_config.yml", "title: T\n"),
+        (
+            "index.md",
+            &format!("---\ntitle: Home\n---\n[slow]({base}/slow-down) [ok]({base}/ok)\n"),
+        ),
+    ]);
+    let cache = dir.path().join("cache.json");
+    let cache = cache.to_str().expect("utf-8");
+    let started = std::time::Instant::now();
+    let (code, report) = run(
+        dir.path(),
+        &["--external", "--timeout", "3", "--external-cache", cache],
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(code, 1);
+    let slow = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| {
+            d["target"]
+                .as_str()
+                .is_some_and(|t| t.ends_with("/slow-down"))
+        })
+        .expect("slow link reported");
+    assert_eq!(slow["code"], "external-status");
+    assert!(
+        slow["message"].as_str().unwrap().contains("3600 s"),
+        "{slow}"
+    );
+
+    let (code, report) = run(
+        dir.path(),
+        &[
+            "--external",
+            "--external-budget",
+            "0",
+            "--external-cache",
+            cache,
+        ],
+    );
+    let codes: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    // `/ok` answers from the cache of the first run; `/slow-down` (never cached) is not tried.
+    assert_eq!(codes, ["external-not-checked"], "{report}");
+    assert_eq!(code, 0, "not checked is a warning");
 }

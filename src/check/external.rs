@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::path::PathBuf;
 use std::sync::Mutex;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// How long a cached answer is trusted.
 const CACHE_TTL_SECS: u64 = 24 * 60 * 60;
@@ -31,6 +31,8 @@ pub struct Settings {
     pub retries: u32,
     /// First wait before a retry; doubles each time (unless the server says `Retry-After`).
     pub backoff: Duration,
+    /// The whole run's time: URLs not started by then are reported as not checked.
+    pub budget: Duration,
 }
 
 impl Default for Settings {
@@ -41,6 +43,7 @@ impl Default for Settings {
             concurrency: 8,
             retries: 3,
             backoff: Duration::from_millis(500),
+            budget: Duration::from_secs(300),
         }
     }
 }
@@ -70,6 +73,13 @@ pub enum Outcome {
     Unreachable {
         reason: String,
     },
+    /// The server asked to be tried again later than the time left allows.
+    RateLimited {
+        code: u16,
+        wait: u64,
+    },
+    /// The run's time budget ran out before this URL was tried.
+    NotChecked,
 }
 
 impl Outcome {
@@ -78,7 +88,10 @@ impl Outcome {
         match self {
             Outcome::Ok | Outcome::Moved { .. } => true,
             Outcome::Status { code } => *code != 429 && *code < 500,
-            Outcome::Timeout | Outcome::Unreachable { .. } => false,
+            Outcome::Timeout
+            | Outcome::Unreachable { .. }
+            | Outcome::RateLimited { .. }
+            | Outcome::NotChecked => false,
         }
     }
 }
@@ -165,16 +178,17 @@ fn redirect_target(current: &str, location: &str) -> String {
     format!("{origin}{dir}{location}")
 }
 
-fn retry_after(response: &ureq::http::Response<ureq::Body>) -> Option<Duration> {
-    let secs: u64 = response
+/// The wait a `Retry-After` header asks for, in seconds (HTTP dates are not honoured: the
+/// backoff is used instead).
+fn retry_after(response: &ureq::http::Response<ureq::Body>) -> Option<u64> {
+    response
         .headers()
         .get("retry-after")?
         .to_str()
         .ok()?
         .trim()
         .parse()
-        .ok()?;
-    Some(Duration::from_secs(secs).min(MAX_RETRY_AFTER))
+        .ok()
 }
 
 fn agent(settings: &Settings) -> ureq::Agent {
@@ -191,14 +205,76 @@ fn agent(settings: &Settings) -> ureq::Agent {
         .into()
 }
 
-/// Checks one URL: follows redirects by hand (to tell moved from fine), retries 429/5xx.
+/// The host of an http(s) URL, without port or brackets.
+fn host_name(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let authority = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    if let Some(v6) = authority.strip_prefix('[') {
+        return v6.split(']').next().unwrap_or("");
+    }
+    authority.split(':').next().unwrap_or("")
+}
+
+/// Is `ip` one no public link should lead to: loopback, private, link-local, unspecified?
+fn is_private(ip: std::net::IpAddr) -> bool {
+    match ip {
+        std::net::IpAddr::V4(v4) => {
+            v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.octets()[0] == 0
+                || (v4.octets()[0] == 100 && (64..128).contains(&v4.octets()[1]))
+        }
+        std::net::IpAddr::V6(v6) => {
+            let first = v6.segments()[0];
+            v6.is_loopback()
+                || v6.is_unspecified()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80
+                || v6.to_ipv4_mapped().is_some_and(|v4| is_private(v4.into()))
+        }
+    }
+}
+
+/// Does `url` name a loopback or private address (literally, as `localhost`, or by what
+/// its name resolves to)?
+fn is_private_host(url: &str) -> bool {
+    let host = host_name(url);
+    if host.eq_ignore_ascii_case("localhost") || host.to_ascii_lowercase().ends_with(".localhost") {
+        return true;
+    }
+    if let Ok(ip) = host.parse::<std::net::IpAddr>() {
+        return is_private(ip);
+    }
+    use std::net::ToSocketAddrs;
+    (host, 80)
+        .to_socket_addrs()
+        .is_ok_and(|mut addrs| addrs.any(|a| is_private(a.ip())))
+}
+
+/// Checks one URL: follows redirects by hand (to tell moved from fine, and to refuse a
+/// public link's redirect into a private network), retries 429/5xx. Everything for one URL,
+/// waits included, ends by `settings.timeout` after it starts.
 pub fn check_url(agent: &ureq::Agent, url: &str, settings: &Settings) -> Outcome {
+    let deadline = Instant::now() + settings.timeout;
+    let private_origin = is_private_host(url);
     let mut current = url.to_string();
     let mut moved = false;
     let mut attempt = 0;
     let mut hops = 0;
     loop {
-        let response = match agent.get(&current).call() {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Outcome::Timeout;
+        }
+        let request = agent
+            .get(&current)
+            .config()
+            .timeout_global(Some(left))
+            .build();
+        let response = match request.call() {
             Ok(r) => r,
             Err(ureq::Error::Timeout(_)) => return Outcome::Timeout,
             Err(e) => {
@@ -231,11 +307,26 @@ pub fn check_url(agent: &ureq::Agent, url: &str, settings: &Settings) -> Outcome
                     };
                 }
                 moved |= matches!(code, 301 | 308);
-                current = redirect_target(&current, location);
+                let next = redirect_target(&current, location);
+                if !private_origin && is_private_host(&next) {
+                    return Outcome::Unreachable {
+                        reason: format!("it redirects to `{next}`, a loopback or private address, which is not followed"),
+                    };
+                }
+                current = next;
             }
             429 | 500..=599 if attempt < settings.retries => {
-                let wait = retry_after(&response)
-                    .unwrap_or_else(|| settings.backoff.saturating_mul(1 << attempt.min(16)));
+                let asked = retry_after(&response);
+                let wait = asked.map_or_else(
+                    || settings.backoff.saturating_mul(1 << attempt.min(16)),
+                    |secs| Duration::from_secs(secs).min(MAX_RETRY_AFTER),
+                );
+                if wait >= deadline.saturating_duration_since(Instant::now()) {
+                    return Outcome::RateLimited {
+                        code,
+                        wait: asked.unwrap_or(wait.as_secs()),
+                    };
+                }
                 attempt += 1;
                 std::thread::sleep(wait);
             }
@@ -254,6 +345,7 @@ pub fn check_urls(urls: &[String], settings: &Settings) -> HashMap<String, Outco
     let results: Mutex<HashMap<String, Outcome>> = Mutex::new(HashMap::new());
     let workers = settings.concurrency.max(1).min(urls.len().max(1));
     let agent = agent(settings);
+    let run_ends = Instant::now() + settings.budget;
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| loop {
@@ -261,7 +353,11 @@ pub fn check_urls(urls: &[String], settings: &Settings) -> HashMap<String, Outco
                     return;
                 };
                 for url in group {
-                    let outcome = check_url(&agent, &url, settings);
+                    let outcome = if Instant::now() < run_ends {
+                        check_url(&agent, &url, settings)
+                    } else {
+                        Outcome::NotChecked
+                    };
                     if let Ok(mut r) = results.lock() {
                         r.insert(url, outcome);
                     }
@@ -393,6 +489,16 @@ pub fn check_site(checked: &Checked, settings: &Settings) -> Vec<Diagnostic> {
                 f.location,
                 format!("`{url}` could not be reached: {reason}"),
             ),
+            Outcome::RateLimited { code, wait } => Diagnostic::error(
+                "external-status",
+                f.location,
+                format!("`{url}` answered HTTP {code} and asked to be tried again in {wait} s, longer than the {} s allowed", settings.timeout.as_secs_f64()),
+            ),
+            Outcome::NotChecked => Diagnostic::warning(
+                "external-not-checked",
+                f.location,
+                format!("`{url}` was not checked: the run's {} s budget ran out (`--external-budget`)", settings.budget.as_secs()),
+            ),
         };
         diagnostics.push(d.on_page(&f.page).target(&f.written));
     }
@@ -416,5 +522,29 @@ mod tests {
             "https://other/x"
         );
         assert_eq!(redirect_target("http://h", "https://x/y"), "https://x/y");
+    }
+
+    #[test]
+    fn private_addresses() {
+        for url in [
+            "http://127.0.0.1:8080/x",
+            "http://localhost/",
+            "http://10.1.2.3/",
+            "http://192.168.0.1/",
+            "http://169.254.169.254/latest/meta-data",
+            "http://[::1]:80/",
+            "http://[fd00::1]/",
+            "http://0.0.0.0/",
+            "http://user@127.0.0.1/",
+        ] {
+            assert!(is_private_host(url), "{url}");
+        }
+        for url in [
+            "http://93.184.216.34/",
+            "https://8.8.8.8/x",
+            "http://[2001:db8::1]/",
+        ] {
+            assert!(!is_private_host(url), "{url}");
+        }
     }
 }
