@@ -818,3 +818,139 @@ fn saves_by_rename_deletes_and_bursts_are_all_picked_up() {
         events.next(Duration::from_millis(200));
     }
 }
+
+/// A broken save just after a good one (inside the quiet time before links are checked
+/// again) stays on the overlay: settling the last good build must not clear it.
+#[test]
+fn a_broken_save_right_after_a_good_one_is_not_hidden() {
+    let site = serve(guide());
+    let addr = site.addr;
+    let mut events = Events::open(addr, "/__signpost/events");
+    events.wait_for("build-ok", WAIT);
+    edit(&site.root, "guide/do.md", "Do it.", "Do it today.");
+    std::thread::sleep(Duration::from_millis(30));
+    edit(
+        &site.root,
+        "guide/do.md",
+        "Do it today.",
+        "Do {% nonsense %} it.",
+    );
+    events.wait_for("build-error", WAIT);
+    // Well past the settle time: the overlay is still there.
+    std::thread::sleep(Duration::from_millis(600));
+    let page = get(addr, "/docs/guide/plan").text();
+    assert!(
+        page.contains("id=\"signpost-overlay\""),
+        "the broken save was hidden"
+    );
+    edit(&site.root, "guide/do.md", "Do {% nonsense %} it.", "Do it.");
+    events.wait_for("build-ok", WAIT);
+    assert!(!get(addr, "/docs/guide/plan")
+        .text()
+        .contains("id=\"signpost-overlay\""));
+}
+
+/// Clients that send requests and never read the answers, or stop half way through a
+/// request, hold no worker: everyone else is answered at once, the stalled connection is
+/// closed after the I/O timeout, and the server still answers after its accept loop has
+/// been idle past that timeout (when tiny_http's loop ends and is started again).
+#[test]
+fn stalled_clients_hold_no_worker_and_the_server_stays_up() {
+    use std::io::{Read, Write};
+    let site = serve(guide());
+    let addr = site.addr;
+    let mut hogs = Vec::new();
+    for _ in 0..4 {
+        let mut stream = std::net::TcpStream::connect(addr).expect("connect");
+        let one = format!("GET /docs/guide/plan HTTP/1.1\r\nHost: {addr}\r\n\r\n");
+        let many = one.repeat(400);
+        stream
+            .set_write_timeout(Some(Duration::from_secs(5)))
+            .expect("timeout");
+        // The server may stop reading once its answers back up; that is fine.
+        let _ = stream.write_all(many.as_bytes());
+        hogs.push(stream);
+    }
+    let mut stalled = std::net::TcpStream::connect(addr).expect("connect");
+    stalled
+        .write_all(b"GET /docs/ HTTP/1.1\r\nHo")
+        .expect("send");
+    // tiny_http's connection pool can miscount idle threads when connections arrive in the
+    // same instant; give it a moment to take these (see docs/reliability.md).
+    std::thread::sleep(Duration::from_millis(300));
+
+    let started = Instant::now();
+    for _ in 0..5 {
+        assert_eq!(get(addr, "/docs/guide/do").status, 200);
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+
+    // The half-sent request is dropped after the I/O timeout (10 s), with a 408 or not.
+    stalled
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .expect("timeout");
+    let waited = Instant::now();
+    let mut rest = Vec::new();
+    let _ = stalled.read_to_end(&mut rest);
+    assert!(
+        waited.elapsed() < Duration::from_secs(15),
+        "{:?}",
+        waited.elapsed()
+    );
+    assert!(
+        rest.is_empty() || rest.starts_with(b"HTTP/1.1 408"),
+        "{}",
+        String::from_utf8_lossy(&rest)
+    );
+    drop(hogs);
+    std::thread::sleep(Duration::from_secs(1));
+    assert_eq!(
+        get(addr, "/docs/guide/do").status,
+        200,
+        "still serving after the idle accept timeout"
+    );
+}
+
+/// The site root deleted and made again (a branch switch, a script): the overlay says it is
+/// gone, and once it is back it is watched and served again.
+#[test]
+fn a_deleted_and_recreated_root_is_served_again() {
+    let site = serve(guide());
+    let addr = site.addr;
+    let mut events = Events::open(addr, "/__signpost/events");
+    events.wait_for("build-ok", WAIT);
+    let saved = tempfile::tempdir().expect("tmp");
+    let copy = saved.path().join("copy");
+    copy_tree(&site.root, &copy);
+    std::fs::remove_dir_all(&site.root).expect("rm");
+    events.wait_for("build-error", WAIT);
+    copy_tree(&copy, &site.root);
+    events.wait_for("build-ok", WAIT);
+    assert_eq!(get(addr, "/docs/guide/do").status, 200);
+    // Edits to the new folder are seen.
+    edit(&site.root, "guide/do.md", "Do it.", "Do it again.");
+    let deadline = Instant::now() + WAIT;
+    while !get(addr, "/docs/guide/do").text().contains("Do it again.") {
+        assert!(
+            Instant::now() < deadline,
+            "the edit to the re-created root was not picked up"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.expect("walk");
+        let target = to.join(entry.path().strip_prefix(from).expect("inside"));
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}

@@ -18,9 +18,12 @@ pub struct Hub {
     closed: AtomicBool,
 }
 
-/// One SSE message; each line of `data` gets its own `data:` field.
+/// One SSE message; each line of `data` gets its own `data:` field. CR, LF and CRLF all
+/// end a line in SSE, so each counts here: text from an error message cannot start a field
+/// (`event:`) of its own.
 pub fn message(event: &str, data: &str) -> String {
     let mut out = format!("event: {event}\n");
+    let data = data.replace("\r\n", "\n").replace('\r', "\n");
     for line in data.split('\n') {
         out.push_str("data: ");
         out.push_str(line);
@@ -149,4 +152,25 @@ pub fn stream(request: Request, store: &Store, hub: &Hub, bind: &str, port: u16)
             break;
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn carriage_returns_cannot_start_a_field() {
+        let text = message("build-error", "bad\revent: reload\r\ndata: *\nend");
+        let lines: Vec<&str> = text.split(['\r', '\n']).filter(|l| !l.is_empty()).collect();
+        assert_eq!(
+            lines,
+            [
+                "event: build-error",
+                "data: bad",
+                "data: event: reload",
+                "data: data: *",
+                "data: end"
+            ]
+        );
+    }
 }

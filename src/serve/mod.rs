@@ -7,6 +7,7 @@
 //! stream has a thread of its own.
 
 pub mod http;
+pub mod listen;
 pub mod live;
 pub mod preview;
 
@@ -69,10 +70,20 @@ pub struct Changes {
     pub css: Vec<String>,
 }
 
+/// Threads answering requests. Event streams run on threads of their own, and a client
+/// that stops reading holds one for at most [`listen::IO_TIMEOUT`].
+const WORKERS: usize = 8;
+
+/// How often an idle worker looks up from waiting (to stop, or to use a new server).
+const POLL: Duration = Duration::from_millis(200);
+
 /// Most paths one reload event lists before it says "everything" (`*`).
 const MAX_LISTED: usize = 500;
 
 pub(crate) type Store = Arc<RwLock<Arc<Snapshot>>>;
+
+/// The watcher, shared with the builder (which watches the root again after it comes back).
+type Shared<T> = Arc<std::sync::Mutex<Option<T>>>;
 
 pub(crate) fn current(store: &Store) -> Arc<Snapshot> {
     match store.read() {
@@ -151,7 +162,22 @@ fn rebuild(
     preview: &mut Preview,
     step: impl FnOnce(&mut Preview) -> Result<()>,
 ) {
-    let result = step(preview);
+    // A panic is a bug, but it must not end the builder: the preview would stay stale for
+    // good. It is reported like a build error, and the next rebuild starts afresh.
+    let result = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| step(preview))) {
+        Ok(result) => result,
+        Err(panic) => {
+            preview.after_panic();
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Err(Error::Usage(format!(
+                "signpost failed inside while building ({what}); this is a bug, please report it. The last good build is still served; the next save rebuilds everything"
+            )))
+        }
+    };
     let error = result.err().map(|e| e.to_string());
     let had_error = current(store).error.is_some();
     if let Some(message) = &error {
@@ -181,12 +207,10 @@ pub struct Server {
     addr: SocketAddr,
     base: String,
     stop: Arc<AtomicBool>,
-    http: Arc<tiny_http::Server>,
     hub: Arc<Hub>,
     threads: Vec<JoinHandle<()>>,
-    workers: usize,
-    /// Dropping it stops the watcher, which ends the builder thread.
-    watcher: Option<notify::RecommendedWatcher>,
+    /// Emptying it stops the watcher, which ends the builder thread.
+    watcher: Shared<notify::RecommendedWatcher>,
 }
 
 impl Server {
@@ -215,8 +239,8 @@ impl Server {
         let addr = listener
             .local_addr()
             .map_err(|e| Error::Usage(format!("cannot listen on {address}: {e}")))?;
-        let http = Arc::new(
-            tiny_http::Server::from_listener(listener, None)
+        let front = Arc::new(
+            listen::Front::new(listener)
                 .map_err(|e| Error::Usage(format!("cannot listen on {address}: {e}")))?,
         );
 
@@ -227,21 +251,23 @@ impl Server {
         let base = current(&store).base.clone();
 
         let (events_tx, events_rx) = mpsc::channel::<notify::Result<notify::Event>>();
-        let watcher = watch(&preview, events_tx)?;
+        let watcher: Shared<_> = Arc::new(std::sync::Mutex::new(Some(watch(&preview, events_tx)?)));
         let stop = Arc::new(AtomicBool::new(false));
         let mut threads = Vec::new();
         {
             let store = store.clone();
             let hub = hub.clone();
             let debounce = options.debounce;
+            let watcher = watcher.clone();
             threads.push(std::thread::spawn(move || {
-                builder(events_rx, debounce, &store, &hub, &mut preview)
+                builder(events_rx, debounce, &store, &hub, &mut preview, &watcher)
             }));
         }
-        let workers = 4;
         let bind = options.bind.to_string();
-        for _ in 0..workers {
-            let http = http.clone();
+        let writers = listen::Writers::new();
+        for _ in 0..WORKERS {
+            let writers = writers.clone();
+            let front = front.clone();
             let store = store.clone();
             let hub = hub.clone();
             let stop = stop.clone();
@@ -249,13 +275,20 @@ impl Server {
             let port = addr.port();
             threads.push(std::thread::spawn(move || {
                 while !stop.load(Ordering::SeqCst) {
-                    let Ok(request) = http.recv() else { break };
+                    let server = front.server();
+                    let request = match server.recv_timeout(POLL) {
+                        Ok(Some(request)) => request,
+                        Ok(None) => continue,
+                        Err(e) => {
+                            front.replace(&server, &e, || stop.load(Ordering::SeqCst));
+                            continue;
+                        }
+                    };
                     if live::is_events_request(&request) {
                         live::stream(request, &store, &hub, &bind, port);
                     } else {
                         let reply = http::respond(&request, &current(&store), &bind, port);
-                        // A client that hung up is not the server's problem.
-                        let _ = request.respond(reply);
+                        writers.send(request, reply);
                     }
                 }
             }));
@@ -264,11 +297,9 @@ impl Server {
             addr,
             base,
             stop,
-            http,
             hub,
             threads,
-            workers,
-            watcher: Some(watcher),
+            watcher,
         })
     }
 
@@ -284,11 +315,8 @@ impl Server {
     /// Stops watching and serving, and waits for every thread.
     pub fn shutdown(mut self) {
         self.stop.store(true, Ordering::SeqCst);
-        self.watcher = None;
+        *self.watcher.lock().unwrap_or_else(|e| e.into_inner()) = None;
         self.hub.close();
-        for _ in 0..self.workers {
-            self.http.unblock();
-        }
         for thread in self.threads.drain(..) {
             let _ = thread.join();
         }
@@ -345,6 +373,43 @@ const SETTLE_AFTER: Duration = Duration::from_millis(100);
 /// Longest a burst of events (a `git checkout`) may postpone a rebuild.
 const MAX_WAIT: Duration = Duration::from_millis(1000);
 
+/// Which folder the root path names now (device and inode), to see it replaced.
+fn folder_id(path: &std::path::Path) -> Option<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::metadata(path).ok().map(|_| (0, 0))
+    }
+}
+
+/// How often the builder looks for a site root that was deleted.
+const ROOT_POLL: Duration = Duration::from_millis(250);
+
+/// The root is back after being deleted: watch the new folder (the old watch went with the
+/// old one) and build it.
+fn root_returned(
+    store: &Store,
+    hub: &Hub,
+    preview: &mut Preview,
+    watcher: &Shared<notify::RecommendedWatcher>,
+) {
+    use notify::Watcher;
+    if let Some(w) = watcher.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
+        let _ = w.unwatch(preview.root());
+        if let Err(e) = w.watch(preview.root(), notify::RecursiveMode::Recursive) {
+            eprintln!(
+                "serve: cannot watch `{}` again: {e}",
+                preview.root().display()
+            );
+        }
+    }
+    rebuild(store, hub, preview, |p| p.rebuild(&[]));
+}
+
 /// Waits for file events, lets a burst settle, rebuilds. Ends when the watcher is dropped.
 fn builder(
     events: mpsc::Receiver<notify::Result<notify::Event>>,
@@ -352,10 +417,37 @@ fn builder(
     store: &Store,
     hub: &Hub,
     preview: &mut Preview,
+    watcher: &Shared<notify::RecommendedWatcher>,
 ) {
     let mut paths: BTreeSet<PathBuf> = BTreeSet::new();
     let mut everything = false;
+    let mut watched = folder_id(preview.root());
     loop {
+        if preview.root().is_dir() && folder_id(preview.root()) != watched {
+            // Replaced by a new folder of the same name between two looks.
+            paths.clear();
+            everything = false;
+            watched = folder_id(preview.root());
+            root_returned(store, hub, preview, watcher);
+            continue;
+        }
+        if !preview.root().is_dir() {
+            // Deleted (a branch switch, a script that re-creates it): no watch survives
+            // that, so look for it until it is back.
+            match events.recv_timeout(ROOT_POLL) {
+                Ok(event) => {
+                    take(event, &mut paths);
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => return,
+            }
+            if preview.root().is_dir() {
+                paths.clear();
+                watched = folder_id(preview.root());
+                root_returned(store, hub, preview, watcher);
+            }
+            continue;
+        }
         // After a quick rebuild, settle (full link check for the panels) once edits pause.
         let first = if preview.is_settled() {
             match events.recv() {
@@ -395,5 +487,43 @@ fn builder(
         paths.clear();
         everything = false;
         rebuild(store, hub, preview, |p| p.rebuild_quick(&batch));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A rebuild that panics is an error on the overlay; the builder lives on, and the next
+    /// rebuild works.
+    #[test]
+    fn a_panicking_rebuild_is_reported_and_the_builder_goes_on() {
+        let root = std::env::temp_dir().join(format!("signpost-panic-{}", std::process::id()));
+        std::fs::create_dir_all(&root).expect("mkdir");
+        std::fs::write(root.join("index.md"), "---\ntitle: Home\n---\nHome\n").expect("write");
+        let store: Store = Arc::new(RwLock::new(Arc::new(Snapshot::default())));
+        let hub = Hub::default();
+        let mut preview = Preview::new(Options {
+            root: root.clone(),
+            preview: true,
+            ..Options::default()
+        });
+        rebuild(&store, &hub, &mut preview, |p| p.rebuild(&[]));
+        assert!(current(&store).error.is_none());
+        let served = current(&store).files.len();
+        rebuild(&store, &hub, &mut preview, |_| panic!("boom"));
+        let snapshot = current(&store);
+        let error = snapshot.error.as_deref().unwrap_or("");
+        assert!(error.contains("(boom)") && error.contains("bug"), "{error}");
+        assert_eq!(
+            snapshot.files.len(),
+            served,
+            "the last good build is still served"
+        );
+        rebuild(&store, &hub, &mut preview, |p| {
+            p.rebuild_quick(&[root.join("index.md")])
+        });
+        assert!(current(&store).error.is_none());
+        let _ = std::fs::remove_dir_all(&root);
     }
 }

@@ -122,6 +122,13 @@ impl Preview {
     }
 
     /// Whether diagnostics are up to date (see [`Preview::settle`]).
+    /// A rebuild panicked (a bug): whatever it had changed is not trusted, so the next
+    /// rebuild starts from nothing.
+    pub fn after_panic(&mut self) {
+        self.full_pending = true;
+        self.unsettled = false;
+    }
+
     pub fn is_settled(&self) -> bool {
         !self.unsettled
     }
@@ -132,6 +139,13 @@ impl Preview {
     pub fn settle(&mut self) -> Result<()> {
         if !self.unsettled {
             return Ok(());
+        }
+        if !self.pending.is_empty() || self.full_pending {
+            // The last rebuild failed: the files as saved have not built. Settling the last
+            // good build would report no error and clear the overlay, so build what is on
+            // disk instead (once: after that, the builder waits for the next edit).
+            self.unsettled = false;
+            return self.rebuild_quick(&[]);
         }
         let Some(state) = self.state.as_mut() else {
             self.unsettled = false;
