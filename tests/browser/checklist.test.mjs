@@ -263,6 +263,64 @@ test('a malformed CSV is refused with its row and reason, and nothing saved is l
   });
 });
 
+test('a five-digit year, tampered storage or full storage never break the page', async () => {
+  await withPage(async (page) => {
+    await open(page, CCG);
+    const id = await page.locator('.sp-check').first().getAttribute('id');
+    const tools = async () => page.locator('[data-action=export]').isVisible()
+      && page.locator('[data-action=reset]').isVisible() && page.locator('#sp-cl-golive').isVisible();
+
+    // A five-digit year typed into the Go Live date is refused and not saved.
+    await page.fill('#sp-cl-golive', '2030-06-03');
+    await page.evaluate(() => {
+      const f = document.querySelector('#sp-cl-golive');
+      f.value = '20245-01-01';
+      f.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    assert.match(await page.locator('#sp-cl-message').textContent(), /is not a date; the Go Live date is unchanged/);
+    assert.equal(JSON.parse(await saved(page)).golive, '2030-06-03');
+
+    // State saved with such a year (by an older version), or tampered with, still loads:
+    // the tools are there, bad values are dropped, ticking works.
+    await page.evaluate(([k, id]) => localStorage.setItem(k, JSON.stringify({
+      v: 1, golive: '20245-01-01', total: 'x', done: {},
+      items: { [id]: 5, 'item-0123456789ab': { done: 'yes', owner: {}, date: '99999-01-01', status: 'Weird' }, __proto__: { done: true } },
+    })), [KEY, id]);
+    await page.reload();
+    assert.ok(await tools(), 'export, reset and the Go Live field are shown');
+    assert.equal(await page.inputValue('#sp-cl-golive'), '');
+    assert.equal(await count(page), '0 of 13 done');
+    await box(page, 0).check();
+    assert.equal(await count(page), '1 of 13 done');
+    assert.equal(JSON.parse(await saved(page)).items[id].done, true);
+    await page.evaluate((k) => localStorage.setItem(k, '{"v":1,"items":[1,2]}'), KEY);
+    await page.reload();
+    assert.ok(await tools());
+
+    // Storage full: an import says nothing was imported and changes nothing; a tick says it
+    // was not saved.
+    await page.evaluate((k) => localStorage.removeItem(k), KEY);
+    await page.reload();
+    await box(page, 0).check();
+    const before = await saved(page);
+    const csv = (await exportCsv(page)).text.replace(/,No,/g, ',Yes,');
+    await page.evaluate(() => {
+      // Fill this origin's storage to the last few bytes.
+      let size = 8 * 1024 * 1024, n = 0;
+      while (size >= 16) {
+        try { localStorage.setItem('filler-' + n, 'x'.repeat(size)); n++; } catch (e) { size = Math.floor(size / 2); }
+      }
+    });
+    const said = await importCsv(page, csv, 'full.csv');
+    assert.match(said, /^Nothing was imported from full\.csv: it could not be saved/);
+    assert.equal(await saved(page), before, 'saved state unchanged');
+    assert.equal(await count(page), '1 of 13 done', 'the page shows what is saved');
+    await page.evaluate(() => { document.querySelector('#sp-cl-message').textContent = ''; });
+    await box(page, 2).check();
+    assert.match(await page.locator('#sp-cl-message').textContent(), /was not saved: this browser’s storage for this site is full/);
+  });
+});
+
 test('reset asks first, and clears only when confirmed', async () => {
   await withPage(async (page) => {
     await open(page, CCG);

@@ -12,10 +12,35 @@
   function keyOf(url) {
     return url.replace(/[?#].*$/, '').replace(/(\/index)?\.html$/, '').replace(/\/+$/, '') || '/';
   }
+  // YYYY-MM-DD of a real day (years 1000-9999: date fields take 5-digit years), else ''.
+  function validDate(v) {
+    if (typeof v !== 'string' || !/^[1-9]\d{3}-\d{2}-\d{2}$/.test(v)) return '';
+    var t = new Date(v + 'T00:00:00Z');
+    return !isNaN(t.getTime()) && t.toISOString().slice(0, 10) === v ? v : '';
+  }
+  function str(v) { return typeof v === 'string' ? v.slice(0, 10000) : ''; }
+  // Saved state made safe: anything damaged or tampered with is dropped.
+  function clean(s) {
+    var out = { v: 1, items: {} };
+    var golive = validDate(s.golive);
+    if (golive) out.golive = golive;
+    Object.keys(s.items).forEach(function (id) {
+      var r = s.items[id];
+      if (!/^item-[0-9a-f]{12}$/.test(id) || !r || typeof r !== 'object') return;
+      var done = r.done === true;
+      out.items[id] = {
+        done: done, owner: str(r.owner), date: validDate(r.date), notes: str(r.notes),
+        status: STATUSES.indexOf(r.status) >= 0 ? r.status : done ? 'Done' : 'Not started',
+        item: str(r.item), phase: str(r.phase)
+      };
+    });
+    if (typeof s.total === 'number' && typeof s.done === 'number') { out.total = s.total; out.done = s.done; }
+    return out;
+  }
   function load(key) {
     try {
       var s = JSON.parse(w.localStorage.getItem(PREFIX + key));
-      if (s && s.v === 1 && s.items && typeof s.items === 'object') return s;
+      if (s && s.v === 1 && s.items && typeof s.items === 'object' && !Array.isArray(s.items)) return clean(s);
     } catch (e) { /* unreadable or blocked storage: start empty */ }
     return null;
   }
@@ -71,10 +96,11 @@
   function addDays(iso, days) {
     var t = new Date(iso + 'T00:00:00Z');
     t.setUTCDate(t.getUTCDate() + days);
-    return t.toISOString().slice(0, 10);
+    return isNaN(t.getTime()) ? '' : validDate(t.toISOString().slice(0, 10));
   }
   function longDate(iso) {
-    return new Date(iso + 'T00:00:00Z').toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+    var t = new Date(iso + 'T00:00:00Z');
+    return isNaN(t.getTime()) ? iso : t.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
   }
   function today() {
     var t = new Date();
@@ -88,14 +114,18 @@
   }
   function dueDate(it) { return record(it).date || phaseDate(it.group); }
 
+  // False (reader told) when the browser refuses, e.g. its storage is full.
   function save() {
     var done = items.filter(function (it) { return record(it).done; }).length;
     state.total = items.length;
     state.done = done;
     try {
       w.localStorage.setItem(PREFIX + key, JSON.stringify(state));
+      return true;
     } catch (e) {
-      say('This browser is not letting the page save your progress.', true);
+      var full = e && (e.name === 'QuotaExceededError' || e.code === 22 || e.code === 1014);
+      say('Your progress was not saved: ' + (full ? 'this browser’s storage for this site is full.' : 'this browser does not allow it.'), true);
+      return false;
     }
   }
   function say(words, error) {
@@ -294,10 +324,17 @@
         say('Nothing was imported from ' + file.name + '. ' + e.message, true);
         return;
       }
+      var before = JSON.stringify(state);
       changes.forEach(function (c) {
         if (c.id) state.items[c.id] = c.r; else state.golive = c.golive;
       });
-      save();
+      if (!save()) {
+        state = JSON.parse(before);
+        fill();
+        show();
+        say('Nothing was imported from ' + file.name + ': it could not be saved (this browser’s storage is full).', true);
+        return;
+      }
       fill();
       show();
       say('Imported ' + plural(changes.filter(function (c) { return c.id; }).length, 'item') + ' from ' + file.name + '.');
@@ -330,6 +367,11 @@
       field.addEventListener(f === 'status' || f === 'date' ? 'change' : 'input', function () {
         var values = {};
         values[f] = field.value;
+        if (f === 'date' && field.value && !validDate(field.value)) {
+          say('“' + field.value + '” is not a date; the target date is unchanged.', true);
+          field.value = record(it).date || '';
+          return;
+        }
         if (f === 'status') { values.done = field.value === 'Done'; it.box.checked = values.done; }
         change(it, values);
       });
@@ -342,6 +384,11 @@
   });
   if (golive) {
     golive.addEventListener('change', function () {
+      if (golive.value && !validDate(golive.value)) {
+        say('“' + golive.value + '” is not a date; the Go Live date is unchanged.', true);
+        golive.value = state.golive || '';
+        return;
+      }
       state.golive = golive.value;
       save();
       show();
@@ -368,8 +415,16 @@
     });
   }
 
-  fill();
-  show();
+  // Tools first, so bad saved state can never hide export, import or reset.
   d.documentElement.classList.add('sp-cl-on');
   d.querySelectorAll('.sp-check__details,.sp-cl__tools').forEach(function (el) { el.hidden = false; });
+  try {
+    fill();
+    show();
+  } catch (e) {
+    state = { v: 1, items: {} };
+    fill();
+    show();
+    say('The progress saved for this page could not be read. Use Reset to clear it.', true);
+  }
 })(document, window);
