@@ -438,6 +438,26 @@ fn traversal_and_symlinks_out_of_the_root_are_refused() {
             "{target} leaked /etc/passwd"
         );
     }
+
+    // An asset swapped for a link to outside while serving is not served either.
+    #[cfg(unix)]
+    {
+        let mut events = Events::open(addr, "/__signpost/events");
+        events.wait_for("build-ok", WAIT);
+        let css = site.root.join("css/site.css");
+        std::fs::remove_file(&css).expect("rm");
+        std::os::unix::fs::symlink(&secret, &css).expect("symlink");
+        let message = events.wait_for("build-error", WAIT);
+        assert!(
+            message.contains("css/site.css") && message.contains("outside the site root"),
+            "{message}"
+        );
+        let reply = get(addr, "/docs/css/site.css");
+        assert!(
+            !reply.text().contains("TOP SECRET"),
+            "the swapped asset leaked"
+        );
+    }
 }
 
 #[test]

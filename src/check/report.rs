@@ -167,11 +167,14 @@ pub fn human(report: &Report, sources: &mut Sources, color: bool) -> String {
 }
 
 /// GitHub workflow commands escape `%`, CR and LF in messages, and also `:` and `,` in
-/// property values.
+/// property values. Other control characters from content (an escape sequence would
+/// colour or rewrite the Actions log) are shown as `\x1b`, as on a terminal.
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
+    let safe = s
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    terminal_safe(&safe).into_owned()
 }
 
 fn escape_property(s: &str) -> String {
@@ -325,6 +328,7 @@ mod tests {
     #[test]
     fn escapes_workflow_commands() {
         assert_eq!(escape_data("50%\nx"), "50%25%0Ax");
+        assert_eq!(escape_data("a\u{1b}[31mred"), "a\\x1b[31mred");
         assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
     }
 }
