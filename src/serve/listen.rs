@@ -1,49 +1,114 @@
-//! The listening socket, kept open for the server's whole life, and the tiny_http server
-//! that accepts on it, replaced whenever its accept loop ends (tiny_http ends it on the
-//! first accept error, such as running out of file descriptors, which would otherwise
-//! close the port for good while the process looks alive).
+//! The front door: signpost's own accept loop owns every client connection, with the limits
+//! tiny_http does not have (request head size, read and write timeouts, a connection cap),
+//! and hands each request to tiny_http over a private Unix socket. One request per client
+//! connection (answered with `Connection: close`), so a client can hold at most its own
+//! thread, never one of the workers that answer everyone else.
 //!
-//! Read and write timeouts are set on the listening socket: Linux gives every accepted
-//! connection the same timeouts, so a client that stops sending mid-request, or stops
-//! reading its answers, is dropped after [`IO_TIMEOUT`] instead of holding a thread. The
-//! read timeout also ends an idle `accept` (tiny_http then ends its loop); the listening
-//! socket stays open meanwhile, so connections queue and nothing is refused.
+//! tiny_http still parses requests and the workers answer them; its accept loop (which it
+//! ends on the first accept error) is started again on the same socket whenever it ends.
 
-use std::collections::HashMap;
-use std::net::{SocketAddr, TcpListener};
-use std::sync::mpsc::{self, SyncSender, TrySendError};
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
-/// How long a connection may go without sending (mid-request) or taking what it is sent.
+/// How long a client may go without sending (mid-request) or taking what it is sent.
 pub const IO_TIMEOUT: Duration = Duration::from_secs(10);
+/// The request line and headers together; more is answered 431.
+pub const MAX_HEAD: usize = 16 * 1024;
+/// A request body (serve takes none; small ones are passed on to be refused properly).
+const MAX_BODY: usize = 64 * 1024;
+/// Client connections open at once; more are closed as they arrive.
+const MAX_CONNECTIONS: usize = 512;
+
+/// A private folder (mode 0700) for the socket between the front door and tiny_http.
+fn private_dir() -> std::io::Result<PathBuf> {
+    use std::os::unix::fs::DirBuilderExt;
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let dir = std::env::temp_dir().join(format!("signpost-serve-{}-{nanos}", std::process::id()));
+    std::fs::DirBuilder::new().mode(0o700).create(&dir)?;
+    Ok(dir)
+}
 
 pub struct Front {
-    listener: TcpListener,
+    socket_dir: PathBuf,
+    socket: PathBuf,
+    backend: UnixListener,
     server: RwLock<Arc<tiny_http::Server>>,
     /// Held while replacing the server, so two workers seeing one failure replace it once.
     replacing: Mutex<()>,
+    stop: Arc<AtomicBool>,
+    addr: std::net::SocketAddr,
 }
 
-fn server_on(listener: &TcpListener) -> std::io::Result<tiny_http::Server> {
+fn server_on(listener: &UnixListener) -> std::io::Result<tiny_http::Server> {
     let clone = listener.try_clone()?;
     tiny_http::Server::from_listener(clone, None).map_err(std::io::Error::other)
 }
 
 impl Front {
-    pub fn new(listener: TcpListener) -> std::io::Result<Front> {
-        let socket = socket2::SockRef::from(&listener);
-        socket.set_read_timeout(Some(IO_TIMEOUT))?;
-        socket.set_write_timeout(Some(IO_TIMEOUT))?;
-        let server = server_on(&listener)?;
-        Ok(Front {
-            listener,
+    /// Starts the accept loop on `listener` and tiny_http behind it.
+    pub fn start(listener: TcpListener, stop: Arc<AtomicBool>) -> std::io::Result<Arc<Front>> {
+        let socket_dir = private_dir()?;
+        let socket = socket_dir.join("http.sock");
+        let backend = UnixListener::bind(&socket)?;
+        let server = server_on(&backend)?;
+        let front = Arc::new(Front {
+            socket_dir,
+            socket,
+            backend,
             server: RwLock::new(Arc::new(server)),
             replacing: Mutex::new(()),
-        })
+            stop,
+            addr: listener.local_addr()?,
+        });
+        let door = front.clone();
+        std::thread::spawn(move || door.accept(&listener));
+        Ok(front)
     }
 
-    /// The server accepting now.
+    fn accept(&self, listener: &TcpListener) {
+        let open = Arc::new(AtomicUsize::new(0));
+        while !self.stop.load(Ordering::SeqCst) {
+            let client = match listener.accept() {
+                Ok((client, _)) => client,
+                Err(e) => {
+                    // Out of file descriptors, or the like: say so, wait, go on.
+                    eprintln!("serve: accepting a connection failed ({e}); still listening");
+                    std::thread::sleep(Duration::from_millis(100));
+                    continue;
+                }
+            };
+            if self.stop.load(Ordering::SeqCst) {
+                break;
+            }
+            if open.load(Ordering::SeqCst) >= MAX_CONNECTIONS {
+                continue;
+            }
+            open.fetch_add(1, Ordering::SeqCst);
+            let open = open.clone();
+            let socket = self.socket.clone();
+            std::thread::spawn(move || {
+                let _ = serve_connection(client, &socket);
+                open.fetch_sub(1, Ordering::SeqCst);
+            });
+        }
+    }
+
+    /// Wakes the accept loop so it sees the stop flag, and removes the private socket.
+    pub fn close(&self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(self.addr);
+        let _ = std::fs::remove_file(&self.socket);
+        let _ = std::fs::remove_dir(&self.socket_dir);
+    }
+
+    /// The tiny_http server answering now.
     pub fn server(&self) -> Arc<tiny_http::Server> {
         match self.server.read() {
             Ok(s) => s.clone(),
@@ -52,130 +117,145 @@ impl Front {
     }
 
     /// `failed`'s accept loop has ended with `error`: start a new one on the same socket
-    /// (unless another worker already has), trying again until it works or `stopping`. An
-    /// idle timeout is routine; anything else is logged, and each new try waits a moment so
-    /// a lasting fault (no file descriptors left) does not spin.
-    pub fn replace(
-        &self,
-        failed: &Arc<tiny_http::Server>,
-        error: &std::io::Error,
-        stopping: impl Fn() -> bool,
-    ) {
+    /// (unless another worker already has), trying every 100 ms until it works or the
+    /// server stops.
+    pub fn replace(&self, failed: &Arc<tiny_http::Server>, error: &std::io::Error) {
         let _one = self.replacing.lock().unwrap_or_else(|e| e.into_inner());
         if !Arc::ptr_eq(&self.server(), failed) {
             return;
         }
-        let idle = matches!(
-            error.kind(),
-            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-        );
-        if !idle {
-            eprintln!("serve: accepting connections failed ({error}); listening again");
-        }
-        let mut pause = !idle;
-        while !stopping() {
-            if pause {
-                std::thread::sleep(Duration::from_millis(100));
-            }
-            match server_on(&self.listener) {
-                Ok(next) => {
-                    match self.server.write() {
-                        Ok(mut s) => *s = Arc::new(next),
-                        Err(poisoned) => *poisoned.into_inner() = Arc::new(next),
-                    }
-                    return;
+        eprintln!("serve: accepting requests failed ({error}); listening again");
+        while !self.stop.load(Ordering::SeqCst) {
+            std::thread::sleep(Duration::from_millis(100));
+            if let Ok(next) = server_on(&self.backend) {
+                match self.server.write() {
+                    Ok(mut s) => *s = Arc::new(next),
+                    Err(poisoned) => *poisoned.into_inner() = Arc::new(next),
                 }
-                Err(e) if !pause => eprintln!("serve: cannot listen again yet ({e}); retrying"),
-                Err(_) => {}
+                return;
             }
-            pause = true;
         }
     }
 }
 
-/// Answers waiting to be written to one connection.
-const QUEUE_PER_CONNECTION: usize = 16;
-
-type Answer = (tiny_http::Request, super::http::Reply);
-
-/// Writes answers, one thread per connection, so a client that does not read what it is
-/// sent (its answers waiting on its full socket, up to [`IO_TIMEOUT`] each) holds only its
-/// own thread, never the workers that answer everyone else. Answers to a connection already
-/// [`QUEUE_PER_CONNECTION`] behind go to one shared thread that writes them when it can.
-pub struct Writers {
-    connections: Mutex<HashMap<SocketAddr, (u64, SyncSender<Answer>)>>,
-    next_id: std::sync::atomic::AtomicU64,
-    overflow: Mutex<mpsc::Sender<Answer>>,
+/// A short answer from the front door itself; the connection closes after it.
+fn refuse(client: &mut TcpStream, status: &str) -> std::io::Result<()> {
+    let body = format!("{status}\n");
+    write!(
+        client,
+        "HTTP/1.1 {status}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
 }
 
-impl Writers {
-    pub fn new() -> Arc<Writers> {
-        let (overflow, behind) = mpsc::channel::<Answer>();
-        std::thread::spawn(move || {
-            for (request, reply) in behind {
-                let _ = request.respond(reply);
-            }
-        });
-        Arc::new(Writers {
-            connections: Mutex::new(HashMap::new()),
-            next_id: std::sync::atomic::AtomicU64::new(0),
-            overflow: Mutex::new(overflow),
-        })
-    }
+/// Where the request head ends (just past the blank line), if it has.
+fn head_end(bytes: &[u8]) -> Option<usize> {
+    bytes
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map(|i| i + 4)
+}
 
-    /// Hands `reply` to the writer of `request`'s connection; never blocks on the client.
-    pub fn send(self: &Arc<Self>, request: tiny_http::Request, reply: super::http::Reply) {
-        let Some(peer) = request.remote_addr().copied() else {
-            let _ = request.respond(reply);
-            return;
-        };
-        let mut connections = self.connections.lock().unwrap_or_else(|e| e.into_inner());
-        let mut answer = (request, reply);
-        if let Some((_, tx)) = connections.get(&peer) {
-            match tx.try_send(answer) {
-                Ok(()) => return,
-                Err(TrySendError::Full(back)) => {
-                    drop(connections);
-                    let overflow = self.overflow.lock().unwrap_or_else(|e| e.into_inner());
-                    let _ = overflow.send(back);
-                    return;
-                }
-                Err(TrySendError::Disconnected(back)) => answer = back,
-            }
+/// One client connection: reads one request head within the limits, passes it to tiny_http
+/// with `Connection: close`, and copies the answer back.
+fn serve_connection(mut client: TcpStream, socket: &Path) -> std::io::Result<()> {
+    client.set_read_timeout(Some(IO_TIMEOUT))?;
+    client.set_write_timeout(Some(IO_TIMEOUT))?;
+    let mut pending = Vec::with_capacity(1024);
+    let mut chunk = [0u8; 4096];
+    let end = loop {
+        if let Some(end) = head_end(&pending) {
+            break end;
         }
-        let id = self
-            .next_id
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let (tx, rx) = mpsc::sync_channel::<Answer>(QUEUE_PER_CONNECTION);
-        let _ = tx.try_send(answer);
-        connections.insert(peer, (id, tx));
-        let writers = self.clone();
-        std::thread::spawn(move || writers.write(peer, id, &rx));
+        if pending.len() > MAX_HEAD {
+            return refuse(&mut client, "431 Request Header Fields Too Large");
+        }
+        match client.read(&mut chunk) {
+            Ok(0) => return Ok(()),
+            Ok(n) => pending.extend_from_slice(&chunk[..n]),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                return if pending.is_empty() {
+                    Ok(())
+                } else {
+                    refuse(&mut client, "408 Request Timeout")
+                };
+            }
+            Err(e) => return Err(e),
+        }
+    };
+    if end > MAX_HEAD {
+        return refuse(&mut client, "431 Request Header Fields Too Large");
     }
-
-    /// One connection's writer: answers in order; ends once the connection has been quiet
-    /// for [`IO_TIMEOUT`].
-    fn write(&self, peer: SocketAddr, id: u64, rx: &mpsc::Receiver<Answer>) {
-        loop {
-            match rx.recv_timeout(IO_TIMEOUT) {
-                Ok((request, reply)) => {
-                    let _ = request.respond(reply);
+    let head = String::from_utf8_lossy(&pending[..end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let request_line = lines.next().unwrap_or("");
+    let mut headers: Vec<&str> = Vec::new();
+    let mut body_len = 0usize;
+    for line in lines.filter(|l| !l.is_empty()) {
+        let name = line
+            .split(':')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        match name.as_str() {
+            "connection" | "keep-alive" => continue,
+            "transfer-encoding" => return refuse(&mut client, "501 Not Implemented"),
+            "content-length" => {
+                let value = line.split_once(':').map_or("", |(_, v)| v.trim());
+                match value.parse::<usize>() {
+                    Ok(n) if n <= MAX_BODY => body_len = n,
+                    _ => return refuse(&mut client, "413 Content Too Large"),
                 }
-                Err(mpsc::RecvTimeoutError::Timeout) => {
-                    let mut connections =
-                        self.connections.lock().unwrap_or_else(|e| e.into_inner());
-                    if connections.get(&peer).is_some_and(|(own, _)| *own == id) {
-                        connections.remove(&peer);
-                    }
-                    drop(connections);
-                    // Anything sent just before the entry went.
-                    while let Ok((request, reply)) = rx.try_recv() {
-                        let _ = request.respond(reply);
-                    }
-                    return;
-                }
-                Err(mpsc::RecvTimeoutError::Disconnected) => return,
             }
+            _ => {}
         }
+        headers.push(line);
+    }
+    while pending.len() < end + body_len {
+        match client.read(&mut chunk) {
+            Ok(0) => return Ok(()),
+            Ok(n) => pending.extend_from_slice(&chunk[..n]),
+            Err(_) => return refuse(&mut client, "408 Request Timeout"),
+        }
+    }
+    let mut forwarded = format!("{request_line}\r\n");
+    for line in headers {
+        forwarded.push_str(line);
+        forwarded.push_str("\r\n");
+    }
+    forwarded.push_str("Connection: close\r\n\r\n");
+    let mut backend = UnixStream::connect(socket)?;
+    backend.write_all(forwarded.as_bytes())?;
+    backend.write_all(&pending[end..end + body_len])?;
+    let streaming = request_line
+        .split_whitespace()
+        .nth(1)
+        .is_some_and(|target| target.starts_with(super::http::EVENTS_PATH));
+    if streaming {
+        // Live reload: passed on as it comes, for as long as the tab keeps it open.
+        std::io::copy(&mut backend, &mut client)?;
+    } else {
+        // Read the whole answer first, so a client that does not read holds no worker.
+        let mut answer = Vec::new();
+        backend.read_to_end(&mut answer)?;
+        client.write_all(&answer)?;
+    }
+    client.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heads_end_at_the_blank_line() {
+        assert_eq!(head_end(b"GET / HTTP/1.1\r\nHost: x\r\n\r\nnext"), Some(27));
+        assert_eq!(head_end(b"GET / HTTP/1.1\r\nHost: x\r\n"), None);
     }
 }

@@ -70,8 +70,8 @@ pub struct Changes {
     pub css: Vec<String>,
 }
 
-/// Threads answering requests. Event streams run on threads of their own, and a client
-/// that stops reading holds one for at most [`listen::IO_TIMEOUT`].
+/// Threads answering requests. Event streams run on threads of their own, and clients are
+/// read from and written to by the front door ([`listen`]), never by a worker.
 const WORKERS: usize = 8;
 
 /// How often an idle worker looks up from waiting (to stop, or to use a new server).
@@ -207,6 +207,7 @@ pub struct Server {
     addr: SocketAddr,
     base: String,
     stop: Arc<AtomicBool>,
+    front: Arc<listen::Front>,
     hub: Arc<Hub>,
     threads: Vec<JoinHandle<()>>,
     /// Emptying it stops the watcher, which ends the builder thread.
@@ -239,10 +240,9 @@ impl Server {
         let addr = listener
             .local_addr()
             .map_err(|e| Error::Usage(format!("cannot listen on {address}: {e}")))?;
-        let front = Arc::new(
-            listen::Front::new(listener)
-                .map_err(|e| Error::Usage(format!("cannot listen on {address}: {e}")))?,
-        );
+        let stop = Arc::new(AtomicBool::new(false));
+        let front = listen::Front::start(listener, stop.clone())
+            .map_err(|e| Error::Usage(format!("cannot listen on {address}: {e}")))?;
 
         let store: Store = Arc::new(RwLock::new(Arc::new(Snapshot::default())));
         let hub = Arc::new(Hub::default());
@@ -252,7 +252,6 @@ impl Server {
 
         let (events_tx, events_rx) = mpsc::channel::<notify::Result<notify::Event>>();
         let watcher: Shared<_> = Arc::new(std::sync::Mutex::new(Some(watch(&preview, events_tx)?)));
-        let stop = Arc::new(AtomicBool::new(false));
         let mut threads = Vec::new();
         {
             let store = store.clone();
@@ -264,9 +263,7 @@ impl Server {
             }));
         }
         let bind = options.bind.to_string();
-        let writers = listen::Writers::new();
         for _ in 0..WORKERS {
-            let writers = writers.clone();
             let front = front.clone();
             let store = store.clone();
             let hub = hub.clone();
@@ -280,7 +277,7 @@ impl Server {
                         Ok(Some(request)) => request,
                         Ok(None) => continue,
                         Err(e) => {
-                            front.replace(&server, &e, || stop.load(Ordering::SeqCst));
+                            front.replace(&server, &e);
                             continue;
                         }
                     };
@@ -288,7 +285,8 @@ impl Server {
                         live::stream(request, &store, &hub, &bind, port);
                     } else {
                         let reply = http::respond(&request, &current(&store), &bind, port);
-                        writers.send(request, reply);
+                        // A client that hung up is not the server's problem.
+                        let _ = request.respond(reply);
                     }
                 }
             }));
@@ -297,6 +295,7 @@ impl Server {
             addr,
             base,
             stop,
+            front,
             hub,
             threads,
             watcher,
@@ -315,6 +314,7 @@ impl Server {
     /// Stops watching and serving, and waits for every thread.
     pub fn shutdown(mut self) {
         self.stop.store(true, Ordering::SeqCst);
+        self.front.close();
         *self.watcher.lock().unwrap_or_else(|e| e.into_inner()) = None;
         self.hub.close();
         for thread in self.threads.drain(..) {
