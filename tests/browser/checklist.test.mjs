@@ -270,15 +270,20 @@ test('a five-digit year, tampered storage or full storage never break the page',
     const tools = async () => page.locator('[data-action=export]').isVisible()
       && page.locator('[data-action=reset]').isVisible() && page.locator('#sp-cl-golive').isVisible();
 
-    // A five-digit year typed into the Go Live date is refused and not saved.
+    // A five-digit year typed into the Go Live date is not saved, and leaving the field
+    // says so.
     await page.fill('#sp-cl-golive', '2030-06-03');
     await page.evaluate(() => {
       const f = document.querySelector('#sp-cl-golive');
+      f.focus();
       f.value = '20245-01-01';
       f.dispatchEvent(new Event('change', { bubbles: true }));
+      f.blur();
     });
-    assert.match(await page.locator('#sp-cl-message').textContent(), /is not a date; the Go Live date is unchanged/);
+    assert.match(await page.locator('#sp-cl-message').textContent(), /“20245-01-01” is not a date this page can use, so it was not saved/);
     assert.equal(JSON.parse(await saved(page)).golive, '2030-06-03');
+    await page.reload();
+    assert.equal(await page.inputValue('#sp-cl-golive'), '2030-06-03');
 
     // State saved with such a year (by an older version), or tampered with, still loads:
     // the tools are there, bad values are dropped, ticking works.

@@ -367,11 +367,8 @@
       field.addEventListener(f === 'status' || f === 'date' ? 'change' : 'input', function () {
         var values = {};
         values[f] = field.value;
-        if (f === 'date' && field.value && !validDate(field.value)) {
-          say('“' + field.value + '” is not a date; the target date is unchanged.', true);
-          field.value = record(it).date || '';
-          return;
-        }
+        // Typing a year digit by digit passes through years like 0002: not saved, not fought.
+        if (f === 'date' && field.value && !validDate(field.value)) return;
         if (f === 'status') { values.done = field.value === 'Done'; it.box.checked = values.done; }
         change(it, values);
       });
@@ -384,17 +381,18 @@
   });
   if (golive) {
     golive.addEventListener('change', function () {
-      if (golive.value && !validDate(golive.value)) {
-        say('“' + golive.value + '” is not a date; the Go Live date is unchanged.', true);
-        golive.value = state.golive || '';
-        return;
-      }
+      if (golive.value && !validDate(golive.value)) return;
       state.golive = golive.value;
       save();
       show();
     });
   }
   if (root) {
+    // Said when the reader leaves a date field holding a date the page cannot use.
+    root.addEventListener('focusout', function (e) {
+      var f = e.target;
+      if (f.type === 'date' && f.value && !validDate(f.value)) say('“' + f.value + '” is not a date this page can use, so it was not saved.', true);
+    });
     var file = $('#sp-cl-file');
     root.addEventListener('click', function (e) {
       var action = e.target.getAttribute && e.target.getAttribute('data-action');
