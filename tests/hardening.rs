@@ -518,3 +518,47 @@ fn long_urls_and_deeply_nested_items_stay_linear() {
     assert_eq!(html.matches("class=\"sp-check\" id=").count(), 3);
     assert!(html.contains("deep"));
 }
+
+/// A theme template that includes itself, directly or through another, is an error at the
+/// include that closes the loop, not a stack overflow that aborts the process.
+#[test]
+fn a_theme_include_loop_is_an_error_not_a_crash() {
+    let theme = tempfile::tempdir().expect("tmp");
+    for entry in walkdir::WalkDir::new(common::repo().join("themes/nhsuk")) {
+        let entry = entry.expect("walk");
+        let rel = entry
+            .path()
+            .strip_prefix(common::repo().join("themes/nhsuk"))
+            .expect("inside");
+        let to = theme.path().join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &to).expect("copy");
+        }
+    }
+    let footer = theme.path().join("templates/partials/footer.html");
+    let text = read(&footer);
+    std::fs::write(
+        &footer,
+        format!("{text}{{% include \"partials/extra.html\" %}}\n"),
+    )
+    .expect("w");
+    std::fs::write(
+        theme.path().join("templates/partials/extra.html"),
+        "<p>extra</p>\n{% include 'partials/footer.html' %}\n",
+    )
+    .expect("w");
+    let s = site(&[
+        ("_config.yml", "title: T\n"),
+        ("index.md", &page("", "Home\n")),
+    ]);
+    let theme_arg = theme.path().to_str().expect("utf-8");
+    let (code, err) = common::build(s.path(), &s.path().join("_site"), &["--theme", theme_arg]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("templates/partials/extra.html:2:1: error: theme templates include each other in a loop that never ends: partials/footer.html → partials/extra.html → partials/footer.html"),
+        "{err}"
+    );
+}

@@ -76,6 +76,76 @@ pub fn tera_message(e: &tera::Error) -> String {
     message.replace('\n', " ")
 }
 
+/// The templates each template includes (`{% include "x" %}`, or each of a list), with the
+/// line of the include.
+fn includes_of(text: &str) -> Vec<(String, usize)> {
+    static INCLUDE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let include = INCLUDE.get_or_init(|| {
+        regex::Regex::new(r#"\{%-?\s*include\s+(\[[^\]]*\]|"[^"]*"|'[^']*')"#)
+            .expect("static regex")
+    });
+    let names = regex::Regex::new(r#""([^"]*)"|'([^']*)'"#).expect("static regex");
+    include
+        .captures_iter(text)
+        .flat_map(|c| {
+            let whole = c.get(0).map_or(0, |m| m.start());
+            let line = text[..whole].matches('\n').count() + 1;
+            let list = c.get(1).map_or("", |m| m.as_str()).to_string();
+            names
+                .captures_iter(&list)
+                .filter_map(|n| {
+                    n.get(1)
+                        .or_else(|| n.get(2))
+                        .map(|m| m.as_str().to_string())
+                })
+                .map(|name| (name, line))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// A loop of theme includes (Tera would recurse until the stack overflows): the file and
+/// line where the loop closes, and the chain of template names.
+fn include_loop(templates: &[(String, String)]) -> Option<(String, usize, Vec<String>)> {
+    let graph: HashMap<&str, Vec<(String, usize)>> = templates
+        .iter()
+        .map(|(name, text)| (name.as_str(), includes_of(text)))
+        .collect();
+    // Depth-first from each template; `path` is the chain being followed.
+    fn visit<'a>(
+        name: &'a str,
+        graph: &'a HashMap<&'a str, Vec<(String, usize)>>,
+        path: &mut Vec<&'a str>,
+        done: &mut std::collections::HashSet<&'a str>,
+    ) -> Option<(String, usize, Vec<String>)> {
+        if done.contains(name) {
+            return None;
+        }
+        path.push(name);
+        for (next, line) in graph.get(name).into_iter().flatten() {
+            if let Some(start) = path.iter().position(|p| *p == next.as_str()) {
+                let mut chain: Vec<String> = path[start..].iter().map(|s| s.to_string()).collect();
+                chain.push(next.clone());
+                return Some((name.to_string(), *line, chain));
+            }
+            if let Some((key, _)) = graph.get_key_value(next.as_str()) {
+                if let Some(found) = visit(key, graph, path, done) {
+                    return Some(found);
+                }
+            }
+        }
+        path.pop();
+        done.insert(name);
+        None
+    }
+    let mut done = std::collections::HashSet::new();
+    let mut names: Vec<&str> = graph.keys().copied().collect();
+    names.sort();
+    names
+        .into_iter()
+        .find_map(|name| visit(name, &graph, &mut Vec::new(), &mut done))
+}
+
 impl Theme {
     pub fn load(source: &ThemeSource, urls: &Urls) -> Result<Theme> {
         let (files, label) = match source {
@@ -108,6 +178,15 @@ impl Theme {
             } else if let Some(name) = path.strip_prefix("static/") {
                 statics.push((name.to_string(), bytes));
             }
+        }
+        if let Some((file, line, chain)) = include_loop(&templates) {
+            return Err(Error::content(
+                Location::new(format!("{label}/templates/{file}"), line, 1),
+                format!(
+                    "theme templates include each other in a loop that never ends: {}",
+                    chain.join(" → ")
+                ),
+            ));
         }
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
