@@ -356,6 +356,12 @@ fn serves_each_kind_of_file_under_the_baseurl() {
     assert!(plan.contains("data-paths=\"guide/plan.html\""));
     // Preview extras: the editorial note in place, the draft served.
     assert!(plan.contains("sp-editor-note") && plan.contains("confirm the budget owner"));
+    // Labelled for screen readers, and a note rather than one more landmark.
+    assert!(
+        plan.contains("role=\"note\" aria-label=\"Editor note: GAP\""),
+        "{plan}"
+    );
+    assert!(!plan.contains("<aside class=\"sp-editor-note"));
     assert_eq!(get(addr, "/docs/guide/draft").status, 200);
     // Not injected into what is not HTML.
     assert!(!get(addr, "/docs/css/site.css").text().contains("signpost"));

@@ -32,10 +32,13 @@ pub fn text_close(has_link: bool) -> &'static str {
 }
 
 /// After the item's sub-points and blocks: its meta line, the details form, the end.
-pub fn item_close(id: &str) -> String {
+/// Each field's label names its item too (hidden from sight), so a list of the page's form
+/// fields reads "Owner: Have we agreed…", not 64 times "Owner".
+pub fn item_close(id: &str, text: &str) -> String {
+    let item = escape(text);
     let field = |name: &str, label: &str, control: String| {
         format!(
-            "<div class=\"sp-check__field\"><label class=\"sp-check__label\" for=\"{id}-{name}\">{label}</label>{control}</div>\n"
+            "<div class=\"sp-check__field\"><label class=\"sp-check__label\" for=\"{id}-{name}\">{label}<span class=\"sp-visually-hidden\">: {item}</span></label>{control}</div>\n"
         )
     };
     let statuses: String = ["Not started", "In progress", "Done", "Blocked"]

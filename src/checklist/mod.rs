@@ -456,7 +456,7 @@ impl<'s> Extractor<'s> {
         let link_index = first_link(&text_events);
         let item = Item {
             id: id.clone(),
-            text,
+            text: text.clone(),
             subpoints: subpoints.iter().map(|s| plain_text(s)).collect(),
             checked,
             link: link_index
@@ -480,7 +480,7 @@ impl<'s> Extractor<'s> {
         self.groups[group_index].items.push(item);
         // Nested lists keep their own task items.
         self.walk(&blocks, depth, out);
-        out.push(Event::Html(markup::item_close(&id).into()));
+        out.push(Event::Html(markup::item_close(&id, &text).into()));
     }
 
     /// The item's id; a repeat of the same text in the same group gets a counter. The next

@@ -375,8 +375,9 @@ impl PageBuilder<'_> {
         for c in comments {
             let note = parse_note(&c.text, self.at(c.offset));
             if self.show_notes && note.tag != "NOTE" {
+                // A note, not a landmark: many per page would crowd the landmark list.
                 shown.push_str(&format!(
-                    "<aside class=\"sp-editor-note\" data-tag=\"{tag}\"><strong class=\"sp-editor-note__tag\">{tag}</strong> {text}</aside>",
+                    "<div class=\"sp-editor-note\" role=\"note\" aria-label=\"Editor note: {tag}\" data-tag=\"{tag}\"><strong class=\"sp-editor-note__tag\">{tag}</strong> {text}</div>",
                     tag = html::escape(&note.tag),
                     text = html::escape(&note.text)
                 ));

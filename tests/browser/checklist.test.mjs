@@ -40,14 +40,24 @@ async function exportCsv(page) {
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-action=export]')]);
   return { name: download.suggestedFilename(), text: fs.readFileSync(await download.path(), 'utf8') };
 }
-async function importCsv(page, text, name = 'progress.csv') {
-  // Clear the last message first, so the wait below sees this import's answer, not the last.
-  await page.evaluate(() => { document.querySelector('#sp-cl-message').textContent = ''; });
-  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('[data-action=import]')]);
-  await chooser.setFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(text, 'utf8') });
-  await page.locator('#sp-cl-message').filter({ hasText: name }).waitFor();
-  return page.locator('#sp-cl-message').textContent();
+// Imports `text`; a question about replacing saved progress is accepted unless `confirm` is
+// false. Returns the message (status or alert) naming the file.
+async function importCsv(page, text, name = 'progress.csv', confirm = true) {
+  // Clear the last messages first, so the wait below sees this import's answer, not the last.
+  await page.evaluate(() => { for (const id of ['#sp-cl-message', '#sp-cl-alert']) document.querySelector(id).textContent = ''; });
+  const answer = (d) => (confirm ? d.accept() : d.dismiss());
+  page.on('dialog', answer);
+  try {
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('[data-action=import]')]);
+    await chooser.setFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(text, 'utf8') });
+    await page.locator('#sp-cl-message, #sp-cl-alert').filter({ hasText: confirm ? name : 'cancelled' }).waitFor();
+  } finally {
+    page.off('dialog', answer);
+  }
+  return message(page);
 }
+// What the page last said, in either live region.
+const message = (page) => page.evaluate(() => ['#sp-cl-message', '#sp-cl-alert'].map((id) => document.querySelector(id).textContent).join(''));
 // Presses Tab until `selector` has focus: proves it is reachable by keyboard alone.
 async function tabTo(page, selector) {
   for (let i = 0; i < 600; i++) {
@@ -253,7 +263,7 @@ test('a malformed CSV is refused with its row and reason, and nothing saved is l
       const said = await importCsv(page, text, 'broken.csv');
       assert.match(said, /^Nothing was imported from broken\.csv\./);
       assert.match(said, reason);
-      assert.equal(await page.locator('#sp-cl-message').getAttribute('class'), 'sp-cl__message sp-cl__message--error');
+      assert.equal(await page.locator('#sp-cl-alert').textContent(), said, 'a refusal is an alert');
       assert.equal(await saved(page), before, 'saved state unchanged');
     }
     assert.equal(await count(page), '1 of 13 done');
@@ -280,7 +290,7 @@ test('a five-digit year, tampered storage or full storage never break the page',
       f.dispatchEvent(new Event('change', { bubbles: true }));
       f.blur();
     });
-    assert.match(await page.locator('#sp-cl-message').textContent(), /“20245-01-01” is not a date this page can use, so it was not saved/);
+    assert.match(await message(page), /“20245-01-01” is not a date this page can use, so it was not saved/);
     assert.equal(JSON.parse(await saved(page)).golive, '2030-06-03');
     await page.reload();
     assert.equal(await page.inputValue('#sp-cl-golive'), '2030-06-03');
@@ -320,9 +330,92 @@ test('a five-digit year, tampered storage or full storage never break the page',
     assert.match(said, /^Nothing was imported from full\.csv: it could not be saved/);
     assert.equal(await saved(page), before, 'saved state unchanged');
     assert.equal(await count(page), '1 of 13 done', 'the page shows what is saved');
-    await page.evaluate(() => { document.querySelector('#sp-cl-message').textContent = ''; });
     await box(page, 2).check();
-    assert.match(await page.locator('#sp-cl-message').textContent(), /was not saved: this browser’s storage for this site is full/);
+    assert.match(await message(page), /was not saved: this browser’s storage for this site is full/);
+  });
+});
+
+// Chromium's accessibility tree, as a screen reader gets it.
+async function axTree(page) {
+  const cdp = await page.context().newCDPSession(page);
+  const { nodes } = await cdp.send('Accessibility.getFullAXTree');
+  return { cdp, nodes };
+}
+
+test('messages are heard: live regions exist from the start and each action is announced', async () => {
+  await withPage(async (page) => {
+    await open(page, CCG);
+    const { nodes } = await axTree(page);
+    const roles = nodes.filter((n) => !n.ignored).map((n) => n.role && n.role.value);
+    assert.ok(roles.includes('status') && roles.includes('alert'), `live regions in the tree before any message: ${roles.filter((r) => r === 'status' || r === 'alert')}`);
+    const status = () => page.locator('#sp-cl-message').textContent();
+    const alarm = () => page.locator('#sp-cl-alert').textContent();
+
+    await box(page, 0).check();
+    const { text } = await exportCsv(page);
+    assert.match(await status(), /^Exported 13 items as /);
+    assert.match(await importCsv(page, text.replace(/,No,/, ',Yes,')), /^Imported 13 items from progress\.csv\./);
+    assert.match(await status(), /^Imported/);
+    await importCsv(page, 'Name,Done\r\nx,Yes\r\n', 'broken.csv');
+    assert.match(await alarm(), /^Nothing was imported from broken\.csv\./);
+    assert.equal(await status(), '', 'one message at a time');
+    await page.fill('#sp-cl-golive', '2030-06-03');
+    assert.match(await status(), /^Go Live date set to 3 June 2030: \d+ suggested target dates? changed\.$/);
+    assert.doesNotMatch(await status(), /: 0 suggested/);
+  });
+});
+
+test('every checklist field is named with its item, uniquely', async () => {
+  await withPage(async (page) => {
+    await open(page, ROLES[1]);
+    // Fields in closed details are out of the tree: open them all, as a reader would.
+    await page.locator('details.sp-check__details').evaluateAll((ds) => ds.forEach((d) => { d.open = true; }));
+    const { cdp } = await axTree(page);
+    const { root } = await cdp.send('DOM.getDocument', { depth: -1 });
+    const { nodeIds } = await cdp.send('DOM.querySelectorAll', { nodeId: root.nodeId, selector: '.sp-check [data-field]' });
+    const items = await page.locator('.sp-check [data-field]').evaluateAll((fields) => fields.map((f) => f.closest('.sp-check').querySelector('.sp-check__text').textContent.replace(/\s+/g, ' ').trim()));
+    assert.equal(nodeIds.length, items.length);
+    assert.ok(nodeIds.length >= 40, `${nodeIds.length} fields`);
+    const names = [];
+    for (const [i, nodeId] of nodeIds.entries()) {
+      const { nodes } = await cdp.send('Accessibility.getPartialAXTree', { nodeId, fetchRelatives: false });
+      const name = (nodes[0].name && nodes[0].name.value) || '';
+      assert.ok(name.replace(/\s+/g, ' ').includes(items[i]), `field ${i} is named “${name}”, not with its item “${items[i]}”`);
+      names.push(name);
+    }
+    const repeated = names.filter((n, i) => names.indexOf(n) !== i);
+    assert.deepEqual(repeated, [], 'no two fields share a name');
+  });
+});
+
+test('importing over saved progress asks first, says what changes, and Cancel keeps everything', async () => {
+  await withPage(async (page) => {
+    await open(page, CCG);
+    await box(page, 0).check();
+    const { text } = await exportCsv(page);
+    await box(page, 1).check();
+    const before = await saved(page);
+    let asked = '';
+    page.once('dialog', (d) => { asked = d.message(); });
+    assert.equal(await importCsv(page, text, 'older.csv', false), 'Import cancelled. Nothing was changed.');
+    assert.match(asked, /^Import older\.csv\? It replaces the progress saved in this browser for this page\. Changes: 1 tick, 0 owners, 0 dates, 0 notes\.$/);
+    assert.equal(await saved(page), before);
+    assert.equal(await count(page), '2 of 13 done');
+    assert.match(await importCsv(page, text, 'older.csv'), /^Imported 13 items/);
+    assert.equal(await count(page), '1 of 13 done');
+  });
+});
+
+test('the skip link moves focus into main, and the warning callout says "Important" once', async () => {
+  await withPage(async (page) => {
+    await open(page, '/guide/cutover-and-go-live');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.className), 'sp-skip-link');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'maincontent');
+    const labels = await page.locator('.sp-warning-callout__label').allTextContents();
+    assert.ok(labels.length > 0);
+    for (const label of labels) assert.doesNotMatch(label, /Important:\s*Important/);
   });
 });
 

@@ -77,12 +77,17 @@ async function downloaded(dir, name) {
 async function importCsv(page, csv, name) {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-csv-')), name);
   fs.writeFileSync(file, csv);
-  await page.$eval('#sp-cl-message', (m) => { m.textContent = ''; });
+  const both = () => ['#sp-cl-message', '#sp-cl-alert'].map((id) => document.querySelector(id).textContent).join('');
+  await page.evaluate(() => { for (const id of ['#sp-cl-message', '#sp-cl-alert']) document.querySelector(id).textContent = ''; });
+  // Replacing saved progress is asked first: yes.
+  const answer = (d) => d.accept();
+  page.on('dialog', answer);
   const [chooser] = await Promise.all([page.waitForFileChooser(), page.click('[data-action=import]')]);
   await chooser.accept([file]);
-  await until(page, (name) => document.querySelector('#sp-cl-message').textContent.includes(name), name);
+  await until(page, (name) => ['#sp-cl-message', '#sp-cl-alert'].some((id) => document.querySelector(id).textContent.includes(name)), name);
+  page.off('dialog', answer);
   fs.rmSync(path.dirname(file), { recursive: true, force: true });
-  return text(page, '#sp-cl-message');
+  return page.evaluate(both);
 }
 
 test('in Firefox, ticks, details and the Go Live date update the page and survive a reload', async () => {
@@ -150,7 +155,7 @@ test('in Firefox, Export CSV downloads a CSV that a fresh profile imports; a mal
 
     const broken = csv.replace(/,Yes,/, ',Maybe,');
     assert.match(await importCsv(page, broken, 'broken.csv'), /^Nothing was imported from broken\.csv\. Row 3: Done is “Maybe”/);
-    assert.equal(await page.$eval('#sp-cl-message', (m) => m.className), 'sp-cl__message sp-cl__message--error');
+    assert.match(await text(page, '#sp-cl-alert'), /^Nothing was imported/, 'a refusal is an alert');
     assert.equal(await page.evaluate(() => JSON.stringify(localStorage)), saved, 'saved state unchanged');
 
     await page.reload();

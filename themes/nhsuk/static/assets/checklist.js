@@ -72,6 +72,7 @@
   var $ = function (sel) { return root && root.querySelector(sel); };
   var golive = $('#sp-cl-golive');
   var message = $('#sp-cl-message');
+  var alarm = $('#sp-cl-alert');
   var groups = {};
   d.querySelectorAll('.sp-group').forEach(function (g) { groups[g.getAttribute('data-group')] = g; });
 
@@ -128,10 +129,11 @@
       return false;
     }
   }
+  // Confirmations go to the status region, refusals to the alert region (announced at once).
   function say(words, error) {
-    if (!message) return;
-    message.textContent = words;
-    message.classList.toggle('sp-cl__message--error', !!error);
+    if (!message || !alarm) return;
+    (error ? alarm : message).textContent = words;
+    (error ? message : alarm).textContent = '';
   }
   // A reader's change to one item: kept with its text, so an export can still list it
   // after the item leaves the page.
@@ -324,6 +326,23 @@
         say('Nothing was imported from ' + file.name + '. ' + e.message, true);
         return;
       }
+      // Replacing saved progress is asked first, saying what would change.
+      if (Object.keys(state.items).length || state.golive) {
+        var n = { tick: 0, owner: 0, date: 0, note: 0 };
+        changes.forEach(function (c) {
+          if (!c.id) { n.date += (c.golive || '') !== (state.golive || ''); return; }
+          var r = byId[c.id] ? record(byId[c.id]) : state.items[c.id] || {};
+          n.tick += !!r.done !== c.r.done;
+          n.owner += (r.owner || '') !== c.r.owner;
+          n.date += (r.date || '') !== c.r.date;
+          n.note += (r.notes || '') !== c.r.notes;
+        });
+        var what = Object.keys(n).map(function (k) { return plural(n[k], k); }).join(', ');
+        if (!w.confirm('Import ' + file.name + '? It replaces the progress saved in this browser for this page. Changes: ' + what + '.')) {
+          say('Import cancelled. Nothing was changed.');
+          return;
+        }
+      }
       var before = JSON.stringify(state);
       changes.forEach(function (c) {
         if (c.id) state.items[c.id] = c.r; else state.golive = c.golive;
@@ -382,9 +401,12 @@
   if (golive) {
     golive.addEventListener('change', function () {
       if (golive.value && !validDate(golive.value)) return;
+      var before = items.map(dueDate);
       state.golive = golive.value;
       save();
       show();
+      var moved = items.filter(function (it, i) { return dueDate(it) !== before[i]; }).length;
+      say('Go Live date ' + (state.golive ? 'set to ' + longDate(state.golive) : 'cleared') + ': ' + plural(moved, 'suggested target date') + ' changed.');
     });
   }
   if (root) {
