@@ -205,22 +205,7 @@ pub fn markdownify(text: &str) -> String {
             }
             Event::End(TagEnd::Heading(level)) => {
                 if let Some((start, mut text)) = heading.take() {
-                    if let Event::Start(Tag::Heading {
-                        level,
-                        id,
-                        classes,
-                        attrs,
-                    }) = std::mem::replace(&mut events[start], Event::SoftBreak)
-                    {
-                        let (id, literal) = kramdown_id(&mut ids, id.as_deref(), &mut text);
-                        events.extend(literal.map(|l| Event::Text(l.into())));
-                        events[start] = Event::Start(Tag::Heading {
-                            level,
-                            id: id.map(CowStr::from),
-                            classes,
-                            attrs,
-                        });
-                    }
+                    close_heading(&mut events, start, &mut ids, &mut text);
                 }
                 events.push(Event::End(TagEnd::Heading(level)));
             }
@@ -230,6 +215,34 @@ pub fn markdownify(text: &str) -> String {
     let mut out = String::new();
     pulldown_cmark::html::push_html(&mut out, events.into_iter());
     out
+}
+
+/// Gives the heading whose Start event is `events[start]` (its text collected in `text`)
+/// kramdown's id; returns its level and id.
+fn close_heading(
+    events: &mut Vec<Event<'_>>,
+    start: usize,
+    ids: &mut ids::HeadingIds,
+    text: &mut String,
+) -> Option<(u8, Option<String>)> {
+    let Event::Start(Tag::Heading {
+        level,
+        id,
+        classes,
+        attrs,
+    }) = std::mem::replace(&mut events[start], Event::SoftBreak)
+    else {
+        return None;
+    };
+    let (id, literal) = kramdown_id(ids, id.as_deref(), text);
+    events.extend(literal.map(|l| Event::Text(l.into())));
+    events[start] = Event::Start(Tag::Heading {
+        level,
+        id: id.clone().map(CowStr::from),
+        classes,
+        attrs,
+    });
+    Some((level as u8, id))
 }
 
 /// The id kramdown gives a heading with text `text` and an explicit `{#id}` if written:
@@ -500,28 +513,15 @@ impl PageBuilder<'_> {
                     events.push(event);
                 }
                 Event::End(TagEnd::Heading(level)) => {
-                    if let Some((start, text, offset)) = heading.take() {
-                        if let Event::Start(Tag::Heading {
-                            level,
-                            id,
-                            classes,
-                            attrs,
-                        }) = std::mem::replace(&mut events[start], Event::SoftBreak)
+                    if let Some((start, mut text, offset)) = heading.take() {
+                        if let Some((level, id)) =
+                            close_heading(&mut events, start, &mut ids, &mut text)
                         {
-                            let mut text = text;
-                            let (id, literal) = kramdown_id(&mut ids, id.as_deref(), &mut text);
-                            events.extend(literal.map(|l| Event::Text(l.into())));
                             self.rendered.headings.push(Heading {
-                                level: level as u8,
-                                id: id.clone(),
+                                level,
+                                id,
                                 text: text.trim().to_string(),
                                 location: self.at(offset),
-                            });
-                            events[start] = Event::Start(Tag::Heading {
-                                level,
-                                id: id.map(CowStr::from),
-                                classes,
-                                attrs,
                             });
                         }
                     }

@@ -64,9 +64,15 @@ impl Walker {
         self.admits(&path, is_link)
     }
 
-    /// Every file under the folder `rel` of the root (recursively, in name order), as paths
-    /// relative to the root; `keep` decides on each entry below the folder by its name.
-    pub fn files(&mut self, rel: &str, keep: impl Fn(&str) -> bool) -> Result<Vec<String>> {
+    /// Every file under the folder `rel` of the root (`""`: the root itself), recursively
+    /// and in name order, as paths relative to the root. `leave_out` is asked about each
+    /// entry below the folder (with its name and path relative to the root); a folder left
+    /// out is not entered.
+    pub fn files(
+        &mut self,
+        rel: &str,
+        mut leave_out: impl FnMut(&walkdir::DirEntry, &str, &str) -> bool,
+    ) -> Result<Vec<String>> {
         let dir = self.root.join(rel);
         if !dir.is_dir() || !self.admits_rel(rel) {
             return Ok(Vec::new());
@@ -88,7 +94,10 @@ impl Walker {
                 continue;
             }
             let name = entry.file_name().to_string_lossy();
-            if !keep(&name) || !self.admits(entry.path(), entry.path_is_symlink()) {
+            let path = self.relative(entry.path());
+            if leave_out(&entry, &name, &path)
+                || !self.admits(entry.path(), entry.path_is_symlink())
+            {
                 if entry.file_type().is_dir() {
                     walk.skip_current_dir();
                 }

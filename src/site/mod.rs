@@ -333,47 +333,19 @@ pub fn load(options: &LoadOptions) -> Result<Site> {
         .filter_map(|p| p.canonicalize().ok())
         .collect();
     let mut post_folders = Vec::new();
-    let mut files = Vec::new();
-    let mut walk = walkdir::WalkDir::new(root)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter();
-    while let Some(entry) = walk.next() {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(e) => {
-                walker.unreadable(&e)?;
-                continue;
-            }
-        };
-        if entry.depth() == 0 {
-            continue;
-        }
-        let name = entry.file_name().to_string_lossy();
-        let rel = relative(root, entry.path());
+    let files = walker.files("", |entry, name, rel| {
         let is_dir = entry.file_type().is_dir();
-        let skipped = if is_ignored_name(&name) {
+        if is_ignored_name(name) {
             // Jekyll reads posts from `_posts/` (and drafts from `_drafts/`) in any folder.
             let posts = name == "_posts" || (name == "_drafts" && options.drafts);
-            if posts && is_dir && !config.is_excluded(&rel) {
-                post_folders.push(rel);
+            if posts && is_dir && !config.is_excluded(rel) {
+                post_folders.push(rel.to_string());
             }
-            true
-        } else {
-            config.is_excluded(&rel)
-                || !walker.admits(entry.path(), entry.path_is_symlink())
-                || (is_dir && entry.path().canonicalize().is_ok_and(|c| skip.contains(&c)))
-        };
-        if skipped {
-            if is_dir {
-                walk.skip_current_dir();
-            }
-            continue;
+            return true;
         }
-        if entry.file_type().is_file() {
-            files.push(walker.name_of(entry.path())?);
-        }
-    }
+        config.is_excluded(rel)
+            || (is_dir && entry.path().canonicalize().is_ok_and(|c| skip.contains(&c)))
+    })?;
     // Reading and parsing front matter is most of the load stage: do it in parallel, then
     // take the results in walk order so the first error reported is the first file's.
     let loaded: Vec<Result<FileKind>> = files
@@ -445,7 +417,7 @@ pub fn load(options: &LoadOptions) -> Result<Site> {
 /// file is used).
 fn load_includes(walker: &mut guard::Walker) -> Result<BTreeMap<String, Arc<Include>>> {
     let mut includes = BTreeMap::new();
-    for rel in walker.files("_includes", |_| true)? {
+    for rel in walker.files("_includes", |_, _, _| false)? {
         let text = read_text(&walker.root.join(&rel), &rel)?;
         let name = rel["_includes/".len()..].to_string();
         includes.insert(name, Arc::new(Include::new(rel, text)));
@@ -456,7 +428,7 @@ fn load_includes(walker: &mut guard::Walker) -> Result<BTreeMap<String, Arc<Incl
 fn load_data(walker: &mut guard::Walker) -> Result<(Map<String, Value>, Vec<DataFile>)> {
     let mut data = Map::new();
     let mut files = Vec::new();
-    for rel in walker.files("_data", |_| true)? {
+    for rel in walker.files("_data", |_, _, _| false)? {
         let Some((inner, ext)) = rel["_data/".len()..].rsplit_once('.') else {
             continue;
         };
@@ -501,7 +473,7 @@ fn insert_at(map: &mut Map<String, Value>, path: &[&str], value: Value) {
 /// Files of the folder `folder` (`_name`), in name order, as paths relative to the root;
 /// hidden files and editor backups are left out.
 fn document_files(walker: &mut guard::Walker, folder: &str) -> Result<Vec<String>> {
-    walker.files(folder, |name| !is_ignored_name(name))
+    walker.files(folder, |_, name, _| is_ignored_name(name))
 }
 
 fn is_document(rel: &str) -> bool {
