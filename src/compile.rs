@@ -4,7 +4,7 @@ use crate::emit::{self, OutputFile};
 use crate::error::{Error, Result};
 use crate::liquid::{self, Include};
 use crate::markdown::{self, Rendered};
-use crate::resolve::{self, Graph, Severity};
+use crate::resolve::{self, Diagnostic, Graph, Severity};
 use crate::site::{self, LoadOptions, Site};
 use crate::theme::{ShortcodeRenderer, Theme, ThemeSource, Urls};
 use rayon::prelude::*;
@@ -559,7 +559,7 @@ pub struct BuildReport {
     pub files: usize,
     pub warnings: usize,
     /// Problems `check` fails on that do not stop a build (broken links, bad front matter).
-    pub errors: usize,
+    pub problems: Vec<Diagnostic>,
 }
 
 /// `signpost build`: the site written to `out`, all or nothing.
@@ -590,7 +590,23 @@ pub fn build(options: &Options, out: &Path) -> Result<BuildReport> {
     let mut options = options.clone();
     options.skip.push(out_abs.clone());
     let compiled = compile(&options)?;
-    refuse_clashes(&compiled.graph, compiled.site.config.strict)?;
+    let problems: Vec<Diagnostic> = compiled
+        .graph
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .cloned()
+        .collect();
+    // `--strict`: any error stops the build before anything is written.
+    if compiled.site.config.strict && !problems.is_empty() {
+        return Err(Error::Several(
+            problems
+                .iter()
+                .map(|d| Error::content(d.location.clone(), problem_text(d)))
+                .collect(),
+        ));
+    }
+    refuse_clashes(&compiled.graph, false)?;
     let files = timed("emit", || {
         compiled.emitter(options.preview).to_disk(&out_abs)
     })?;
@@ -603,11 +619,14 @@ pub fn build(options: &Options, out: &Path) -> Result<BuildReport> {
             .iter()
             .filter(|d| d.severity == Severity::Warning)
             .count(),
-        errors: compiled
-            .graph
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count(),
+        problems,
     })
+}
+
+/// A diagnostic's message with its suggestion, as one line of `build` output.
+pub fn problem_text(d: &Diagnostic) -> String {
+    match &d.suggestion {
+        Some(s) => format!("{} (did you mean `{s}`?)", d.message),
+        None => d.message.clone(),
+    }
 }

@@ -40,6 +40,9 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// Several located problems, one line each (`build --strict` stops on all of them).
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Several(Vec<Error>),
 }
 
 impl Error {
@@ -60,7 +63,7 @@ impl Error {
     /// Exit code as architecture.md fixes it: 1 for problems in the site, 2 for usage and environment.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Content { .. } => 1,
+            Error::Content { .. } | Error::Several(_) => 1,
             Error::Usage(_) | Error::Io { .. } => 2,
         }
     }

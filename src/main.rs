@@ -156,18 +156,34 @@ fn main() -> ExitCode {
                 force,
                 ..site.options(drafts)
             };
+            let root = options.root.clone();
             signpost::build(&options, &out).map(|report| {
-                eprintln!(
-                    "built {} pages ({} files) into {}{}",
+                // Each error where it is; warnings only counted, with the command that lists them.
+                for d in &report.problems {
+                    let line = format!(
+                        "{}: error: {}",
+                        d.location,
+                        signpost::compile::problem_text(d)
+                    );
+                    eprintln!("{}", signpost::error::terminal_safe(&line));
+                }
+                let plural =
+                    |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+                let mut summary = format!(
+                    "built {} pages ({} files) into {}: {}, {}",
                     report.pages,
                     report.files,
                     out.display(),
-                    match (report.errors, report.warnings) {
-                        (0, 0) => String::new(),
-                        (0, w) => format!("; `signpost check` reports {w} warnings"),
-                        (e, w) => format!("; `signpost check` reports {e} errors and {w} warnings"),
-                    }
+                    plural(report.problems.len(), "error"),
+                    plural(report.warnings, "warning")
                 );
+                if report.warnings > 0 {
+                    summary.push_str(&format!(
+                        " (`signpost check --root {}` lists them)",
+                        root.display()
+                    ));
+                }
+                eprintln!("{}", signpost::error::terminal_safe(&summary));
             })
         }
         Command::Check {
@@ -216,7 +232,9 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("{}", signpost::error::terminal_safe(&e.to_string()));
+            for line in e.to_string().lines() {
+                eprintln!("{}", signpost::error::terminal_safe(line));
+            }
             ExitCode::from(e.exit_code() as u8)
         }
     }

@@ -38,7 +38,12 @@ fn malformed_front_matter_points_at_the_real_line() {
     let out = site.path().join("_site");
     let (code, err) = common::build(site.path(), &out, &[]);
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("reports 1 errors"), "{err}");
+    // The error is printed where it is, and counted.
+    assert!(
+        err.contains("guide/a.md:4:20: error: invalid YAML"),
+        "{err}"
+    );
+    assert!(err.contains(": 1 error, "), "{err}");
     assert!(common::read(out.join("guide/a.html")).contains("<p>Body text</p>"));
 
     let run = common::run("check", site.path(), ["--format", "json"]);
@@ -253,4 +258,50 @@ fn failed_build_leaves_previous_output_untouched() {
         .filter(|e| e.file_name().to_string_lossy().contains("signpost-"))
         .collect();
     assert!(leftovers.is_empty(), "temporary folders left behind");
+}
+
+/// `build` says every error where it is, then `N errors, M warnings` with the command that
+/// lists the warnings, and still writes the site; `--strict` prints the same errors, exits 1
+/// and leaves the previous output as it was.
+#[test]
+fn build_prints_each_error_and_strict_stops_on_any() {
+    let files = [
+        CONFIG,
+        (
+            "index.md",
+            "---\ntitle: Home\n---\n[a](/nope-a) [b](/nope-b)\n\n[c](/nope-c#x)\n",
+        ),
+    ];
+    let site = common::site(&files);
+    let out = site.path().join("_site");
+    let (code, err) = common::build(site.path(), &out, &[]);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 4, "{err}");
+    assert!(
+        lines[0].starts_with("index.md:4:1: error: `/nope-a` is outside the site"),
+        "{err}"
+    );
+    assert!(lines[2].starts_with("index.md:6:1: error:"), "{err}");
+    assert!(
+        lines[3].contains(": 3 errors, ") && lines[3].starts_with("built 1 pages"),
+        "{err}"
+    );
+    assert!(out.join("index.html").is_file());
+    let before = common::read(out.join("index.html"));
+
+    std::fs::write(
+        site.path().join("index.md"),
+        "---\ntitle: Home\n---\nChanged [a](/nope-a) [b](/nope-b) [c](/nope-c)\n",
+    )
+    .expect("write");
+    let (code, err) = common::build(site.path(), &out, &["--strict"]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(err.lines().count(), 3, "{err}");
+    assert!(err.lines().all(|l| l.starts_with("index.md:4:")), "{err}");
+    assert_eq!(
+        common::read(out.join("index.html")),
+        before,
+        "the previous output is untouched"
+    );
 }
