@@ -412,3 +412,43 @@ fn colour_on_a_terminal_only_without_no_color() {
     assert!(plain.contains("error[missing-page]"), "{plain}");
     assert!(!plain.contains('\x1b'), "{plain}");
 }
+
+/// `check: expected:` in _config.yml sets known warnings apart (counted, not listed); an
+/// error is never hidden that way. The guide's first check is clean.
+#[test]
+fn expected_warnings_are_counted_apart_and_errors_never_are() {
+    let dir = site(&[
+        (
+            "_config.yml",
+            "title: T\nbaseurl: /base\ncheck:\n  expected:\n    hardcoded-baseurl: [old/*.md]\n    missing-page: [old/*.md]\n",
+        ),
+        ("index.md", "---\ntitle: Home\n---\n[kept](/base/a)\n"),
+        ("old/a.md", "---\ntitle: A\npermalink: /a\n---\n[typed](/base/a) [gone](/base/nope)\n"),
+    ]);
+    let run = check(dir.path(), &[]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("index.md:4:1") && run.stdout.contains("hardcoded-baseurl"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("old/a.md:5:1: "), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("missing-page"),
+        "an error is never expected: {}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.trim_end().ends_with("1 error, 1 warning (2 expected, listed under `check: expected:` in _config.yml, not shown)"),
+        "{}",
+        run.stdout
+    );
+
+    let guide = check(&common::repo().join("content"), &[]);
+    assert_eq!(guide.code, 0, "{}", guide.stdout);
+    assert!(
+        guide.stdout.contains(": 0 errors, 0 warnings ("),
+        "{}",
+        guide.stdout
+    );
+}

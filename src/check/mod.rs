@@ -22,6 +22,8 @@ pub struct Report {
     pub links: usize,
     /// The site could not be loaded at all (bad `_config.yml`, bad front matter): exit 2.
     pub load_failed: bool,
+    /// Warnings not reported because `_config.yml` expects them (`check: expected:`).
+    pub expected: usize,
 }
 
 impl Report {
@@ -195,6 +197,7 @@ pub fn check(options: &CheckOptions) -> Result<Report> {
         pages: checked.site.pages.len(),
         links: checked.graph.link_count,
         load_failed: false,
+        expected: checked.graph.expected,
     })
 }
 

@@ -155,6 +155,14 @@ pub fn human(report: &Report, sources: &mut Sources, color: bool) -> String {
             "warnings"
         }
     );
+    let summary = if report.expected > 0 {
+        format!(
+            "{summary} ({} expected, listed under `check: expected:` in _config.yml, not shown)",
+            report.expected
+        )
+    } else {
+        summary
+    };
     let paint = if report.errors() > 0 {
         "1;31"
     } else if report.warnings() > 0 {

@@ -63,6 +63,8 @@ pub struct Graph {
     pub diagnostics: Vec<Diagnostic>,
     /// How many links were checked (content, front matter and navigation).
     pub link_count: usize,
+    /// Warnings left out because `_config.yml` lists them as expected (`check: expected:`).
+    pub expected: usize,
 }
 
 /// Front matter keys that name another page.
@@ -193,6 +195,12 @@ pub fn resolve(site: &Site, rendered: &[Rendered], generated: &[String]) -> Grap
     let mut diagnostics = r.diagnostics;
     diagnostics.sort_by(|a, b| a.location.cmp(&b.location).then(a.code.cmp(b.code)));
     diagnostics.dedup();
+    // Only warnings can be expected: an error always counts.
+    let before = diagnostics.len();
+    diagnostics.retain(|d| {
+        d.severity != Severity::Warning || !site.config.is_expected(d.code, &d.location.file)
+    });
+    let expected = before - diagnostics.len();
     Graph {
         table: r.table,
         hrefs,
@@ -200,6 +208,7 @@ pub fn resolve(site: &Site, rendered: &[Rendered], generated: &[String]) -> Grap
         pages,
         diagnostics,
         link_count: r.link_count,
+        expected,
     }
 }
 

@@ -46,6 +46,9 @@ pub struct Config {
     pub noindex: bool,
     /// The site's `permalink:` style (`date`, `pretty`, … or a pattern); Jekyll's default `date`.
     pub permalink: String,
+    /// `check: expected:` (warning code → path globs): warnings the authors know about and
+    /// keep (links in verbatim text, say); `check` and `build` count them apart.
+    pub expected: Vec<(String, String)>,
     /// `plugins:` (or `gems:`): the Jekyll plugins the site asks for.
     pub plugins: Vec<String>,
     /// `strict: true` (or `--strict`): undefined Liquid variables are errors.
@@ -162,6 +165,21 @@ impl Config {
                 .unwrap_or("date")
                 .to_string(),
             strict: matches!(values.get("strict"), Some(Value::Bool(true))),
+            expected: values
+                .get("check")
+                .and_then(|c| c.get("expected"))
+                .and_then(Value::as_object)
+                .map(|codes| {
+                    codes
+                        .iter()
+                        .flat_map(|(code, paths)| {
+                            strings_of(Some(paths))
+                                .into_iter()
+                                .map(move |p| (code.clone(), p.trim_matches('/').to_string()))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
             plugins: strings_of(values.get("plugins"))
                 .into_iter()
                 .chain(strings_of(values.get("gems")))
@@ -169,6 +187,14 @@ impl Config {
             values,
             text: text.to_string(),
         }
+    }
+
+    /// Is a warning `code` at `file` one `check: expected:` lists?
+    pub fn is_expected(&self, code: &str, file: &str) -> bool {
+        self.expected.iter().any(|(c, path)| {
+            c == code
+                && (file == path || file.starts_with(&format!("{path}/")) || glob_match(path, file))
+        })
     }
 
     pub fn has_plugin(&self, name: &str) -> bool {
