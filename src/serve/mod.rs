@@ -75,7 +75,7 @@ pub struct Changes {
 const WORKERS: usize = 8;
 
 /// How often an idle worker looks up from waiting (to stop, or to use a new server).
-const POLL: Duration = Duration::from_millis(200);
+const POLL: Duration = Duration::from_millis(50);
 
 /// Most paths one reload event lists before it says "everything" (`*`).
 const MAX_LISTED: usize = 500;
@@ -155,6 +155,47 @@ fn publish(store: &Store, preview: &Preview, error: Option<String>) -> Changes {
     Changes { reload, css }
 }
 
+/// What the author sees in the terminal after a rebuild: a new build error (once), "fixed"
+/// when it goes, one line saying what changed and how long it took, and each broken link
+/// that appeared (with its place and suggestion) or went.
+fn tell_terminal(before: &Snapshot, after: &Snapshot, changes: &Changes, took: Option<Duration>) {
+    let say = |line: &str| eprintln!("{}", crate::error::terminal_safe(line));
+    match (&before.error, &after.error) {
+        (_, Some(now)) if before.error.as_ref() != Some(now) => say(now),
+        (Some(_), None) => say("fixed: the site builds again"),
+        _ => {}
+    }
+    let changed: Vec<&String> = changes.reload.iter().chain(&changes.css).collect();
+    if let (None, Some(took), false) = (&after.error, took, changed.is_empty()) {
+        let what = if changed.iter().any(|p| *p == "*") {
+            "every page".to_string()
+        } else {
+            let mut shown: Vec<&str> = changed.iter().take(3).map(|p| p.as_str()).collect();
+            if changed.len() > 3 {
+                shown.push("…");
+            }
+            format!("{} ({})", plural(changed.len(), "file"), shown.join(", "))
+        };
+        say(&format!(
+            "rebuilt in {} ms: {what} changed",
+            took.as_millis()
+        ));
+    }
+    let lines =
+        |s: &Snapshot| -> BTreeSet<String> { s.problems.values().flatten().cloned().collect() };
+    let (old, new) = (lines(before), lines(after));
+    for line in new.difference(&old) {
+        say(line);
+    }
+    for line in old.difference(&new) {
+        say(&format!("fixed: {line}"));
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
 /// Runs one rebuild step (a quick rebuild, or settling one) and tells the tabs.
 fn rebuild(
     store: &Store,
@@ -162,6 +203,22 @@ fn rebuild(
     preview: &mut Preview,
     step: impl FnOnce(&mut Preview) -> Result<()>,
 ) {
+    rebuild_step(store, hub, preview, step, true);
+}
+
+/// Settles after a quick rebuild: like [`rebuild`], without a "rebuilt" line of its own.
+fn settle(store: &Store, hub: &Hub, preview: &mut Preview) {
+    rebuild_step(store, hub, preview, Preview::settle, false);
+}
+
+fn rebuild_step(
+    store: &Store,
+    hub: &Hub,
+    preview: &mut Preview,
+    step: impl FnOnce(&mut Preview) -> Result<()>,
+    announce: bool,
+) {
+    let started = Instant::now();
     // A panic is a bug, but it must not end the builder: the preview would stay stale for
     // good. It is reported like a build error, and the next rebuild starts afresh.
     let result = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| step(preview))) {
@@ -178,14 +235,13 @@ fn rebuild(
             )))
         }
     };
+    let took = started.elapsed();
     let error = result.err().map(|e| e.to_string());
-    let had_error = current(store).error.is_some();
-    if let Some(message) = &error {
-        eprintln!("{message}");
-    } else if had_error {
-        eprintln!("fixed: the site builds again");
-    }
+    let before = current(store);
+    let had_error = before.error.is_some();
     let changes = publish(store, preview, error.clone());
+    // Settling (links checked again after a quick rebuild) only updates the problems.
+    tell_terminal(&before, &current(store), &changes, announce.then_some(took));
     if !changes.reload.is_empty() {
         hub.send(
             "reload",
@@ -458,7 +514,7 @@ fn builder(
             match events.recv_timeout(SETTLE_AFTER) {
                 Ok(event) => event,
                 Err(mpsc::RecvTimeoutError::Timeout) => {
-                    rebuild(store, hub, preview, Preview::settle);
+                    settle(store, hub, preview);
                     continue;
                 }
                 Err(mpsc::RecvTimeoutError::Disconnected) => return,
