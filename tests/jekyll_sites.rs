@@ -156,14 +156,8 @@ fn links_name_pages_as_a_static_host_serves_them() {
         ("guide/b.md", "---\ntitle: B\n---\nB\n"),
         ("c.md", "---\ntitle: C\npermalink: /c/\n---\nC\n"),
     ]);
-    let r = common::run("check", s.path(), ["--format", "json"]);
-    let report: Value = serde_json::from_str(&r.stdout).expect("json");
-    let errors: Vec<&Value> = report["diagnostics"]
-        .as_array()
-        .expect("diagnostics")
-        .iter()
-        .filter(|d| d["severity"] == "error")
-        .collect();
+    let all = common::diagnostics(s.path());
+    let errors: Vec<&Value> = all.iter().filter(|d| d["severity"] == "error").collect();
     assert!(errors.is_empty(), "{errors:#?}");
 }
 
@@ -225,11 +219,7 @@ fn links_after_html_blocks_keep_their_lines() {
             "---\ntitle: A\n---\n<div markdown=\"1\">\n## In\n[x](/nope-one)\n</div>\n<div>\n</div>\n## After\n\n[y](/nope-two)\n",
         ),
     ]);
-    let r = common::run("check", s.path(), ["--format", "json"]);
-    let report: Value = serde_json::from_str(&r.stdout).expect("json");
-    let lines: Vec<(String, u64)> = report["diagnostics"]
-        .as_array()
-        .expect("diagnostics")
+    let lines: Vec<(String, u64)> = common::diagnostics(s.path())
         .iter()
         .map(|d| {
             (
@@ -257,11 +247,7 @@ fn links_that_leave_out_the_baseurl_are_warned_about() {
         ),
         ("b.md", "---\ntitle: B\npermalink: /b\n---\nB\n"),
     ]);
-    let r = common::run("check", s.path(), ["--format", "json"]);
-    let report: Value = serde_json::from_str(&r.stdout).expect("json");
-    let found: Vec<(String, u64)> = report["diagnostics"]
-        .as_array()
-        .expect("diagnostics")
+    let found: Vec<(String, u64)> = common::diagnostics(s.path())
         .iter()
         .filter(|d| d["code"] == "missing-baseurl")
         .map(|d| {
@@ -271,7 +257,7 @@ fn links_that_leave_out_the_baseurl_are_warned_about() {
             )
         })
         .collect();
-    assert_eq!(found, [("warning".to_string(), 4)], "{}", r.stdout);
+    assert_eq!(found, [("warning".to_string(), 4)]);
     let out = s.path().join("_site");
     let (code, err) = common::build(s.path(), &out, &[]);
     assert_eq!(code, 0, "{err}");
@@ -299,11 +285,7 @@ fn plugins_signpost_does_not_run_are_named_and_redirect_to_is_checked() {
             "---\ntitle: B\nredirect_to: https://example.org/b\n---\nB\n",
         ),
     ]);
-    let r = common::run("check", s.path(), ["--format", "json"]);
-    let report: Value = serde_json::from_str(&r.stdout).expect("json");
-    let found: Vec<String> = report["diagnostics"]
-        .as_array()
-        .expect("diagnostics")
+    let found: Vec<String> = common::diagnostics(s.path())
         .iter()
         .map(|d| {
             format!(

@@ -305,6 +305,24 @@ impl Drop for Running {
     }
 }
 
+/// The `signpost serve` command on `root` (a free port), once it says where it serves: the
+/// process, with stderr still to read, and that first line.
+fn spawn_serve(root: &Path) -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let mut child = common::signpost()
+        .args(["serve", "--port", "0", "--root"])
+        .arg(root)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start serve");
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("first line");
+    (child, line)
+}
+
 fn serve(dir: tempfile::TempDir) -> Running {
     let root = dir.path().canonicalize().expect("root");
     let server = common::start_server(&root);
@@ -752,19 +770,8 @@ fn requests_during_edits_never_fail_or_see_half_a_site() {
 #[cfg(unix)]
 #[test]
 fn the_command_prints_its_url_and_stops_cleanly_on_ctrl_c() {
-    use std::io::BufRead;
     let dir = guide();
-    let mut child = common::signpost()
-        .args(["serve", "--port", "0", "--root"])
-        .arg(dir.path())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("start serve");
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("first line");
+    let (mut child, line) = spawn_serve(dir.path());
     let url = line
         .strip_prefix("serving http://")
         .and_then(|rest| rest.split_whitespace().next())
@@ -1003,17 +1010,7 @@ fn serve_says_what_it_rebuilt_and_which_links_broke() {
     use std::io::BufRead;
     let dir = guide();
     let root = dir.path().canonicalize().expect("root");
-    let mut child = common::signpost()
-        .args(["serve", "--port", "0", "--root"])
-        .arg(&root)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("start serve");
-    let mut first = String::new();
-    std::io::BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut first)
-        .expect("first line");
+    let (mut child, _) = spawn_serve(&root);
     let (tx, rx) = std::sync::mpsc::channel::<String>();
     let stderr = child.stderr.take().expect("stderr");
     std::thread::spawn(move || {

@@ -7,6 +7,17 @@ pub mod http;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// The diagnostics `signpost check --format json` reports for `root`.
+pub fn diagnostics(root: &Path) -> Vec<serde_json::Value> {
+    let r = run("check", root, ["--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&r.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", r.stdout, r.stderr));
+    report["diagnostics"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
 /// Writes `files` (path, text) under a new temporary folder and returns it.
 pub fn site(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
