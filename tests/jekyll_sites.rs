@@ -326,3 +326,40 @@ fn plugins_signpost_does_not_run_are_named_and_redirect_to_is_checked() {
     assert_eq!(redirects["/b.html"], "https://example.org/b");
     assert!(!common::read(out.join("sitemap.xml")).contains("b.html"));
 }
+
+/// A post's `date:` that is not a date is an error at that line; a collection name that is
+/// not a plain folder name is not read, with a warning.
+#[test]
+fn bad_post_dates_and_collection_names_are_reported() {
+    let s = common::site(&[
+        (
+            "_config.yml",
+            "title: T\ncollections:\n  ../outside:\n    output: true\n",
+        ),
+        ("index.md", "---\ntitle: Home\n---\nHome\n"),
+        (
+            "_posts/2024-01-15-post.md",
+            "---\ntitle: Post\ndate: next tuesday\n---\nPost\n",
+        ),
+    ]);
+    let (code, err) = common::build(s.path(), &s.path().join("_site"), &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.starts_with("_posts/2024-01-15-post.md:3:7: error: `date: next tuesday` is not a date"),
+        "{err}"
+    );
+    std::fs::write(
+        s.path().join("_posts/2024-01-15-post.md"),
+        "---\ntitle: Post\n---\nPost\n",
+    )
+    .expect("w");
+    let warned: Vec<String> = common::diagnostics(s.path())
+        .iter()
+        .filter(|d| d["code"] == "collection-name")
+        .map(|d| d["message"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(
+        warned,
+        ["collection `../outside` is not a plain folder name; it is not read"]
+    );
+}

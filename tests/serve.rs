@@ -481,6 +481,20 @@ fn traversal_and_symlinks_out_of_the_root_are_refused() {
             !reply.text().contains("TOP SECRET"),
             "the swapped asset leaked"
         );
+        // A page swapped the same way is refused where it is too.
+        std::fs::remove_file(&css).expect("rm");
+        std::fs::write(&css, "body {}\n").expect("w");
+        events.wait_for("build-ok", WAIT);
+        let page = site.root.join("guide/do.md");
+        std::fs::remove_file(&page).expect("rm");
+        std::os::unix::fs::symlink(&secret, &page).expect("symlink");
+        let message = events.wait_for("build-error", WAIT);
+        assert!(
+            message.starts_with("guide/do.md:1:1: error:")
+                && message.contains("outside the site root"),
+            "{message}"
+        );
+        assert!(!get(addr, "/docs/guide/do").text().contains("TOP SECRET"));
     }
 }
 
@@ -1056,4 +1070,34 @@ fn serve_says_what_it_rebuilt_and_which_links_broke() {
     assert!(fixed.contains("plna"), "{fixed}");
     let _ = child.kill();
     let _ = child.wait();
+}
+
+/// Requests the preview never takes: a body over 64 KB (413) and a chunked body (501),
+/// answered by the front door at once.
+#[test]
+fn oversized_and_chunked_bodies_are_refused() {
+    use std::io::{Read, Write};
+    let site = serve(guide());
+    let addr = site.addr;
+    for (head, status) in [
+        (
+            format!("POST /docs/ HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 100000\r\n\r\n"),
+            "413",
+        ),
+        (
+            format!("POST /docs/ HTTP/1.1\r\nHost: {addr}\r\nTransfer-Encoding: chunked\r\n\r\n"),
+            "501",
+        ),
+    ] {
+        let mut stream = std::net::TcpStream::connect(addr).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .expect("timeout");
+        stream.write_all(head.as_bytes()).expect("send");
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer);
+        let text = String::from_utf8_lossy(&answer);
+        assert!(text.starts_with(&format!("HTTP/1.1 {status}")), "{text}");
+    }
+    assert_eq!(get(addr, "/docs/guide/do").status, 200);
 }
