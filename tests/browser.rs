@@ -1,7 +1,9 @@
 //! The guide in real headless browsers: builds it, then runs the Node tests in tests/browser/
 //! against it.
 //! - Chromium (playwright-core driving /usr/bin/chromium, axe-core for accessibility):
-//!   `theme.test.mjs` (every page at 320px, print, skip link, axe) and `checklist.test.mjs`.
+//!   `theme.test.mjs` (every page at 320px, print, skip link), `checklist.test.mjs`, and
+//!   `accessibility.test.mjs` (a Tab walk comparing each element's pixels focused and not,
+//!   axe on every page, a role page printed to PDF and read back with pdftoppm).
 //! - Firefox (puppeteer-core driving /usr/bin/firefox-esr over WebDriver BiDi):
 //!   `firefox.test.mjs` (the checklists and every page, so the JS and CSS work there too).
 //!
@@ -97,6 +99,23 @@ fn the_guide_works_in_headless_chromium() {
         &["theme.test.mjs", "checklist.test.mjs"],
         &[("CHROMIUM", &chromium)],
     );
+}
+
+#[test]
+fn every_page_of_the_guide_is_accessible_in_headless_chromium() {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let why = missing(
+        &chromium,
+        "chromium",
+        &["playwright-core", "axe-core", "pngjs"],
+    );
+    if skipped(
+        why,
+        "focus walk, axe on every page, printed progress in Chromium",
+    ) {
+        return;
+    }
+    run_node_tests(&["accessibility.test.mjs"], &[("CHROMIUM", &chromium)]);
 }
 
 #[test]

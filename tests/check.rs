@@ -123,7 +123,7 @@ fn human_format_points_at_the_source_with_a_caret() {
     let block = "error[missing-anchor]: `/guide/planning` has no heading or element with id `before-you-strat`\n  --> guide/doing.md:13:16\n   |\n13 | Broken anchor: [before](/guide/planning#before-you-strat).\n   |                         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n   = page: /guide/doing\n   = help: did you mean `/guide/planning#before-you-start`?\n";
     assert!(out.contains(block), "{out}");
     assert!(out.contains("checked "), "{out}");
-    assert!(out.trim_end().ends_with("20 errors, 10 warnings"), "{out}");
+    assert!(out.trim_end().ends_with("20 errors, 11 warnings"), "{out}");
 }
 
 #[test]

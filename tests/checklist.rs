@@ -68,7 +68,7 @@ Intro paragraph, not an item.
 ";
 
 #[test]
-fn items_are_grouped_by_nearest_heading_with_sub_points() {
+fn items_are_grouped_by_phase_heading_with_sub_points() {
     let (checklist, html) = role(ROLE);
     assert!(checklist.whole_page);
     assert_eq!(checklist.total, 6);
@@ -77,13 +77,14 @@ fn items_are_grouped_by_nearest_heading_with_sub_points() {
         .iter()
         .map(|g| (g.id.as_str(), g.title.as_str(), g.items.len()))
         .collect();
-    assert_eq!(
-        groups,
-        vec![
-            ("early-phases", "Early phases", 3),
-            ("cut-over", "Cut-over", 3)
-        ]
-    );
+    // `##` is the top heading level with items, so `### Cut-over` is a sub-group of it.
+    assert_eq!(groups, vec![("early-phases", "Early phases", 6)]);
+    let subgroups: Vec<(&str, usize)> = checklist.groups[0]
+        .subgroups
+        .iter()
+        .map(|s| (s.id.as_str(), s.count))
+        .collect();
+    assert_eq!(subgroups, vec![("cut-over", 3)]);
 
     let early = &checklist.groups[0].items;
     assert_eq!(early[0].text, "Have we agreed our Go Live date?");
@@ -100,7 +101,7 @@ fn items_are_grouped_by_nearest_heading_with_sub_points() {
         vec!["If so, who owns it?", "If not, say so."]
     );
 
-    let late = &checklist.groups[1].items;
+    let late = &checklist.groups[0].items[3..];
     assert_eq!(late[0].text, "Plan the cut-over");
     assert!(!late[0].checked);
     assert_eq!(
@@ -126,13 +127,97 @@ fn items_are_grouped_by_nearest_heading_with_sub_points() {
     assert!(!html.contains("[ ]") && !html.contains("type=\"checkbox\" disabled"));
     assert!(html.contains("<ul class=\"sp-check__subs\"><li>If so, who owns it?</li><li>If not, say so.</li></ul>"), "{html}");
     assert!(html.contains("<p>Intro paragraph, not an item.</p>"));
-    // The group's progress line follows its heading.
+    // Each heading's progress line follows it; items say their phase and sub-group.
     assert!(
         html.contains(
             "<h3 id=\"cut-over\">Cut-over</h3>\n<div class=\"sp-group\" data-group=\"cut-over\""
         ),
         "{html}"
     );
+    assert_eq!(
+        html.matches("data-group=\"early-phases\" data-subgroup=\"cut-over\"")
+            .count(),
+        3
+    );
+}
+
+/// A role page as the guide writes them: a `##` heading wrapping `###` phases, with `####`
+/// questions inside a phase.
+const PHASED: &str = "## Key questions by phase
+
+### Early phases {#early}
+
+* Is the business case approved?
+
+### Engage the partner {#engage}
+
+* Have you told the delivery partner?
+
+#### Do you have a Go Live date? {#go-live-date}
+
+* Agree a provisional date
+* Tell the suppliers
+
+#### Has the survey happened?
+
+* Book the survey
+
+### Post Go Live
+
+* Update the tracking database
+";
+
+/// A group's id, item count and its sub-groups' (id, title, count).
+type GroupShape<'a> = (&'a str, usize, Vec<(&'a str, &'a str, usize)>);
+
+#[test]
+fn deeper_headings_are_sub_groups_of_their_phase_and_ids_stay_as_they_were() {
+    let (checklist, html) = role(PHASED);
+    let groups: Vec<GroupShape> = checklist
+        .groups
+        .iter()
+        .map(|g| {
+            let subs = g
+                .subgroups
+                .iter()
+                .map(|s| (s.id.as_str(), s.title.as_str(), s.count))
+                .collect();
+            (g.id.as_str(), g.items.len(), subs)
+        })
+        .collect();
+    assert_eq!(
+        groups,
+        vec![
+            ("early", 1, vec![]),
+            (
+                "engage",
+                4,
+                vec![
+                    ("go-live-date", "Do you have a Go Live date?", 2),
+                    ("has-the-survey-happened", "Has the survey happened?", 1)
+                ]
+            ),
+            ("post-go-live", 1, vec![]),
+        ]
+    );
+    // Ids hash the page, the nearest heading and the text, exactly as when every heading
+    // was a group of its own, so progress saved before sub-groups still applies.
+    let page = "/guide/role/x";
+    for group in &checklist.groups {
+        for item in &group.items {
+            let heading = item.subgroup.as_deref().unwrap_or(&group.id);
+            assert_eq!(
+                item.id,
+                signpost::checklist::item_id(page, heading, &item.text, 1),
+                "{}",
+                item.text
+            );
+        }
+    }
+    // A sub-group has its own progress line after its heading, dated by its phase.
+    assert!(html.contains(
+        "<h4 id=\"go-live-date\">Do you have a Go Live date?</h4>\n<div class=\"sp-group\" data-group=\"go-live-date\" data-title=\"Do you have a Go Live date?\""
+    ), "{html}");
 }
 
 #[test]

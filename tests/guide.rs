@@ -248,3 +248,35 @@ fn each_page_loads_under_40_kb_of_css_and_js_from_the_site_itself() {
         "a page loads {heaviest} bytes of CSS and JS"
     );
 }
+
+/// Role pages group items by phase, with `####` questions as sub-groups, and every item keeps
+/// the id it had before sub-groups existed (recorded in tests/fixtures/checklist-saved-v1.json
+/// from the earlier build), so readers' saved progress still applies.
+#[test]
+fn role_page_items_keep_their_ids_and_group_by_phase() {
+    let (_dir, out) = build_guide();
+    let fixture = common::repo().join("tests/fixtures/checklist-saved-v1.json");
+    let recorded: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture).expect("fixture")).expect("json");
+    let pages = recorded["pages"].as_object().expect("pages");
+    assert_eq!(pages.len(), 3);
+    for (url, items) in pages {
+        let html = std::fs::read_to_string(out.join(format!("{}.html", &url[1..]))).expect(url);
+        let ids: Vec<&str> = html
+            .split("<li class=\"sp-check\" id=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .collect();
+        let old: Vec<&str> = items
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter_map(|pair| pair[0].as_str())
+            .collect();
+        assert_eq!(ids, old, "{url}");
+    }
+    let ccg = std::fs::read_to_string(out.join("guide/role/clinical-comissioning-groups.html"))
+        .expect("CCG page");
+    assert!(ccg.contains("<p>13 items in 3 phases:</p>"), "{ccg}");
+    assert!(ccg.contains("<a href=\"#engage-the-gp-it-delivery-partner\">Engage the GP IT delivery partner</a>: 8 items\n<ul class=\"sp-cl__subgroups\">\n<li><a href=\"#do-you-have-an-agreed-date-for-when-the-practice-will-go-live-on-the-new-system\">Do you have an agreed date for when the practice will Go Live on the new system?</a>: 5 items</li>\n<li><a href=\"#has-the-practice-had-a-technical-survey\">Has the practice had a Technical survey?</a>: 2 items</li>\n</ul></li>"), "{ccg}");
+}

@@ -6,7 +6,13 @@ use crate::markdown::html::escape;
 
 /// Up to the item's text. A text with a link is labelled by `aria-labelledby` and kept out
 /// of a `<label>`, so no link sits inside a label; one without is a plain `<label>`.
-pub fn item_open(id: &str, group: &str, checked: bool, has_link: bool) -> String {
+pub fn item_open(
+    id: &str,
+    group: &str,
+    subgroup: Option<&str>,
+    checked: bool,
+    has_link: bool,
+) -> String {
     let text_open = if has_link {
         format!("<span class=\"sp-checkbox__label sp-check__text\" id=\"{id}-text\">")
     } else {
@@ -15,10 +21,11 @@ pub fn item_open(id: &str, group: &str, checked: bool, has_link: bool) -> String
         )
     };
     format!(
-        "<li class=\"sp-check\" id=\"{id}\" data-group=\"{group}\">\n<div class=\"sp-checkbox sp-check__row\">\
+        "<li class=\"sp-check\" id=\"{id}\" data-group=\"{group}\"{sub}>\n<div class=\"sp-checkbox sp-check__row\">\
          <input class=\"sp-checkbox__input sp-check__box\" type=\"checkbox\" id=\"{id}-box\" \
          aria-labelledby=\"{id}-text\" aria-describedby=\"{id}-meta\"{checked}>\n<div class=\"sp-check__body\">{text_open}",
         group = escape(group),
+        sub = subgroup.map_or(String::new(), |s| format!(" data-subgroup=\"{}\"", escape(s))),
         checked = if checked { " checked" } else { "" },
     )
 }
@@ -72,8 +79,9 @@ pub fn item_close(id: &str, text: &str) -> String {
     )
 }
 
-/// The progress line after a group's heading, with the phase the planner dates it by.
-pub fn group(group: &Group) -> String {
+/// The progress line after the heading of a group or sub-group (`id`, `title`), with the
+/// phase of its group that the planner dates it by.
+pub fn group(id: &str, title: &str, group: &Group) -> String {
     let phase = match &group.phase {
         Some(p) => format!(
             " data-phase=\"{}\" data-phase-name=\"{}\" data-start-week=\"{}\" data-end-week=\"{}\"",
@@ -86,7 +94,7 @@ pub fn group(group: &Group) -> String {
     };
     format!(
         "<div class=\"sp-group\" data-group=\"{}\" data-title=\"{}\"{phase} hidden></div>\n",
-        escape(&group.id),
-        escape(&group.title)
+        escape(id),
+        escape(title)
     )
 }

@@ -27,7 +27,8 @@ pub struct Checklist {
     pub whole_page: bool,
 }
 
-/// The items under one heading.
+/// The items under one heading at the checklist's top level (a phase), including those
+/// under its deeper headings (its sub-groups).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Group {
     /// The heading's id (an anchor on the page), or `top` for items before any heading.
@@ -37,6 +38,17 @@ pub struct Group {
     /// The phase of `_data/phases.yml` this heading maps to (by id, name or alias).
     pub phase: Option<Phase>,
     pub items: Vec<Item>,
+    /// Deeper headings inside the group that hold items, in page order.
+    pub subgroups: Vec<SubGroup>,
+}
+
+/// A heading below the phase level (`####` questions under a `###` phase) and its items.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SubGroup {
+    pub id: String,
+    pub title: String,
+    /// How many of the group's items sit under this heading.
+    pub count: usize,
 }
 
 /// One tickable item.
@@ -52,6 +64,8 @@ pub struct Item {
     pub checked: bool,
     /// The first link in the item's text, as written in the source.
     pub link: Option<String>,
+    /// The id of the sub-group it sits in, if any.
+    pub subgroup: Option<String>,
 }
 
 /// A phase from `_data/phases.yml`, as much of it as the planner needs.
@@ -161,8 +175,11 @@ pub fn extract<'a>(
     let mut extractor = Extractor {
         settings,
         links,
+        phase_level: phase_level(&events, settings.whole_page),
+        headings: 0,
         groups: Vec::new(),
         current: None,
+        current_sub: None,
         used: HashSet::new(),
         next_repeat: HashMap::new(),
         markers: Vec::new(),
@@ -173,16 +190,23 @@ pub fn extract<'a>(
         return (events, None);
     }
     // Each heading with items gets its progress line just after it.
-    for (position, group) in extractor.markers.iter().rev() {
+    for (position, group, sub) in extractor.markers.iter().rev() {
         let group = &extractor.groups[*group];
-        if !group.items.is_empty() {
-            out.insert(*position, Event::Html(markup::group(group).into()));
-        }
+        let html = match sub.map(|s| &group.subgroups[s]) {
+            None if !group.items.is_empty() => markup::group(&group.id, &group.title, group),
+            Some(sub) if sub.count > 0 => markup::group(&sub.id, &sub.title, group),
+            _ => continue,
+        };
+        out.insert(*position, Event::Html(html.into()));
     }
     let groups: Vec<Group> = extractor
         .groups
         .into_iter()
         .filter(|g| !g.items.is_empty())
+        .map(|mut g| {
+            g.subgroups.retain(|s| s.count > 0);
+            g
+        })
         .collect();
     let total = groups.iter().map(|g| g.items.len()).sum();
     (
@@ -198,14 +222,86 @@ pub fn extract<'a>(
 struct Extractor<'s> {
     settings: &'s Settings,
     links: &'s [Link],
+    /// Headings at this level or above start a group; deeper ones a sub-group in it.
+    phase_level: Option<u8>,
+    /// Headings seen so far: names `group-N` for headings without an id.
+    headings: usize,
     groups: Vec<Group>,
     /// Index in `groups` of the group items are added to now.
     current: Option<usize>,
+    /// Index in the current group's `subgroups` of the sub-group items are added to now.
+    current_sub: Option<usize>,
     used: HashSet<String>,
-    /// (group, normalised text) → the repeat counter its next item starts from.
+    /// (heading id, normalised text) → the repeat counter its next item starts from.
     next_repeat: HashMap<(String, String), usize>,
-    /// (position in the output, group) after each heading.
-    markers: Vec<(usize, usize)>,
+    /// (position in the output, group, sub-group) after each heading.
+    markers: Vec<(usize, usize, Option<usize>)>,
+}
+
+/// Whether a list item becomes a checklist item: a task item anywhere, or on a
+/// `checklist: true` page any item of a top-level list.
+fn is_item(task: Option<bool>, whole_page: bool, depth: usize) -> bool {
+    task.is_some() || (whole_page && depth == 1)
+}
+
+/// The heading level of the checklist's phases: the highest level whose headings hold
+/// items (under them or their deeper headings), passing over a single heading that only
+/// wraps the others (`## Key questions by phase` around `###` phases). None without
+/// headings.
+fn phase_level(events: &[Event<'_>], whole_page: bool) -> Option<u8> {
+    // Each heading's level and whether items sit directly under it.
+    let mut headings: Vec<(u8, bool)> = Vec::new();
+    let mut depth = 0usize;
+    for (i, event) in events.iter().enumerate() {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => headings.push((*level as u8, false)),
+            Event::Start(Tag::List(_)) => depth += 1,
+            Event::End(TagEnd::List(_)) => depth = depth.saturating_sub(1),
+            Event::Start(Tag::Item) => {
+                let task = events[i + 1..].iter().take(2).find_map(|e| match e {
+                    Event::TaskListMarker(done) => Some(*done),
+                    _ => None,
+                });
+                if let Some(last) = headings
+                    .last_mut()
+                    .filter(|_| is_item(task, whole_page, depth))
+                {
+                    last.1 = true;
+                }
+            }
+            _ => {}
+        }
+    }
+    // Whether each heading's section (up to the next heading as high or higher) has items.
+    let section_end = |i: usize| {
+        headings[i + 1..]
+            .iter()
+            .position(|(level, _)| *level <= headings[i].0)
+            .map_or(headings.len(), |n| i + 1 + n)
+    };
+    let holds = |i: usize| {
+        headings[i..section_end(i)]
+            .iter()
+            .any(|(_, direct)| *direct)
+    };
+    let mut range = 0..headings.len();
+    loop {
+        let level = range
+            .clone()
+            .filter(|&i| holds(i))
+            .map(|i| headings[i].0)
+            .min()?;
+        let at_level: Vec<usize> = range
+            .clone()
+            .filter(|&i| headings[i].0 == level && holds(i))
+            .collect();
+        match at_level[..] {
+            [only] if !headings[only].1 && section_end(only) > only + 1 => {
+                range = only + 1..section_end(only);
+            }
+            _ => return Some(level),
+        }
+    }
 }
 
 /// Lists deeper than this hold no checklist items (sub-points are plenty at 16 levels).
@@ -345,13 +441,14 @@ impl<'s> Extractor<'s> {
         let mut depth = depth;
         while i < events.len() {
             match &events[i] {
-                Event::Start(Tag::Heading { id, .. }) => {
+                Event::Start(Tag::Heading { id, level, .. }) => {
                     let end = matching_end(events, i);
                     let text = plain_text(&events[i + 1..end]);
                     let heading_id = id.as_deref().unwrap_or("").to_string();
                     out.extend_from_slice(&events[i..=end]);
-                    self.start_group(&heading_id, &text);
-                    self.markers.push((out.len(), self.groups.len() - 1));
+                    self.heading(*level as u8, &heading_id, &text);
+                    let group = self.current.unwrap_or(0);
+                    self.markers.push((out.len(), group, self.current_sub));
                     i = end + 1;
                     continue;
                 }
@@ -366,7 +463,7 @@ impl<'s> Extractor<'s> {
                         Event::TaskListMarker(done) => Some(*done),
                         _ => None,
                     });
-                    if task.is_some() || (self.settings.whole_page && depth == 1) {
+                    if is_item(task, self.settings.whole_page, depth) {
                         self.item(inner, task.unwrap_or(false), depth, out);
                         i = end + 1;
                         continue;
@@ -379,19 +476,36 @@ impl<'s> Extractor<'s> {
         }
     }
 
-    fn start_group(&mut self, heading_id: &str, text: &str) {
+    /// A heading starts a group, or a sub-group when it is deeper than the phase level and
+    /// a phase heading comes before it.
+    fn heading(&mut self, level: u8, heading_id: &str, text: &str) {
+        self.headings += 1;
         let id = if heading_id.is_empty() {
-            format!("group-{}", self.groups.len() + 1)
+            format!("group-{}", self.headings)
         } else {
             heading_id.to_string()
         };
+        let deeper = self.phase_level.is_some_and(|phases| level > phases);
+        let parent = self.current.filter(|&g| self.groups[g].id != "top");
+        if let Some(g) = parent.filter(|_| deeper) {
+            let subgroups = &mut self.groups[g].subgroups;
+            subgroups.push(SubGroup {
+                id,
+                title: text.to_string(),
+                count: 0,
+            });
+            self.current_sub = Some(subgroups.len() - 1);
+            return;
+        }
         self.groups.push(Group {
             phase: self.settings.phase_for(heading_id, text),
             id,
             title: text.to_string(),
             items: Vec::new(),
+            subgroups: Vec::new(),
         });
         self.current = Some(self.groups.len() - 1);
+        self.current_sub = None;
     }
 
     fn item<'a>(
@@ -446,14 +560,32 @@ impl<'s> Extractor<'s> {
                 title,
                 phase: None,
                 items: Vec::new(),
+                subgroups: Vec::new(),
             });
             self.current = Some(self.groups.len() - 1);
         }
         let group_index = self.current.unwrap_or(0);
         let text = plain_text(&text_events);
         let group_id = self.groups[group_index].id.clone();
-        let id = self.unique_id(&group_id, &text);
+        let subgroup = self
+            .current_sub
+            .map(|s| self.groups[group_index].subgroups[s].id.clone());
+        // Ids hash the nearest heading, as before sub-groups existed: saved progress stays.
+        let id = self.unique_id(subgroup.as_ref().unwrap_or(&group_id), &text);
         let link_index = first_link(&text_events);
+        if let Some(s) = self.current_sub {
+            self.groups[group_index].subgroups[s].count += 1;
+        }
+        out.push(Event::Html(
+            markup::item_open(
+                &id,
+                &group_id,
+                subgroup.as_deref(),
+                checked,
+                link_index.is_some(),
+            )
+            .into(),
+        ));
         let item = Item {
             id: id.clone(),
             text: text.clone(),
@@ -462,10 +594,8 @@ impl<'s> Extractor<'s> {
             link: link_index
                 .and_then(|l| self.links.get(l))
                 .map(|l| l.href.clone()),
+            subgroup,
         };
-        out.push(Event::Html(
-            markup::item_open(&id, &group_id, checked, link_index.is_some()).into(),
-        ));
         out.extend(text_events);
         out.push(Event::Html(markup::text_close(link_index.is_some()).into()));
         if !subpoints.is_empty() {

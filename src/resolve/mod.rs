@@ -181,6 +181,7 @@ pub fn resolve(site: &Site, rendered: &[Rendered], generated: &[String]) -> Grap
         }
         hrefs.push(page_hrefs);
         r.report_duplicate_ids(i);
+        r.report_heading_order(i);
     }
 
     let mut pages: Vec<PageLinks> = (0..site.pages.len()).map(|i| r.page_links(i)).collect();
@@ -629,6 +630,31 @@ impl Resolver<'_> {
                 format!("{inner_name} is published at `{path}`, inside `{parent}`, but {file_name} ({file_location}) is published as the file `{parent}`: one path cannot be both a file and a folder; move one of them"),
             ));
         }
+    }
+
+    /// Headings that skip a level (`##` then `####`): screen reader users move through a page
+    /// by level and lose their place. The page's title is its level-1 heading.
+    fn report_heading_order(&mut self, i: usize) {
+        let mut previous = 1;
+        let mut found = Vec::new();
+        for heading in &self.rendered[i].headings {
+            if heading.level > previous + 1 {
+                found.push(Diagnostic::warning(
+                    "heading-order",
+                    heading.location.clone(),
+                    format!(
+                        "a level-{} heading follows a level-{previous} one, skipping a level: screen reader users move through a page by heading level",
+                        heading.level
+                    ),
+                )
+                .target(&heading.id.as_ref().map(|id| format!("#{id}")).unwrap_or_default())
+                .suggest(Some(format!("{} {}", "#".repeat(usize::from(previous) + 1), heading.text))));
+            }
+            previous = heading.level;
+        }
+        let url = self.page_url(i).to_string();
+        self.diagnostics
+            .extend(found.into_iter().map(|d| d.on_page(&url)));
     }
 
     fn report_duplicate_ids(&mut self, i: usize) {

@@ -1,15 +1,11 @@
 // The theme in a real headless Chromium, on every page of the built guide: readable from
 // 320px wide without sideways scrolling, printable without navigation, the skip link first
-// for keyboard users, and no WCAG 2.2 A/AA violations found by axe-core.
+// for keyboard users (axe-core and the focus walk are in accessibility.test.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { serve, launch, BASEURL, SITE_DIR } from './harness.mjs';
-
-const require = createRequire(import.meta.url);
-const AXE = require.resolve('axe-core/axe.min.js');
 
 // Every page the sitemap lists, as a path under the baseurl.
 const PAGES = [...fs.readFileSync(path.join(SITE_DIR, 'sitemap.xml'), 'utf8').matchAll(/<loc>[^<]*?\/\/[^/]+([^<]*)<\/loc>/g)]
@@ -72,20 +68,4 @@ test('the first Tab lands on the skip link, which moves focus to the main conten
     await page.keyboard.press('Enter');
     assert.equal(await page.evaluate(() => location.hash), '#maincontent');
   });
-});
-
-test('axe-core finds no WCAG 2.2 A/AA violations on any page, wide or narrow', async () => {
-  for (const width of [1280, 320]) {
-    await withPage({ viewport: { width, height: 900 } }, async (page) => {
-      for (const p of PAGES) {
-        await page.goto(site.url(p));
-        await page.addScriptTag({ path: AXE });
-        const result = await page.evaluate(() => window.axe.run(document, {
-          runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
-        }));
-        const found = result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join('; ')})`);
-        assert.deepEqual(found, [], `${p} at ${width}px`);
-      }
-    });
-  }
 });

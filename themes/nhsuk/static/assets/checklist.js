@@ -80,7 +80,7 @@
     var item = {
       li: li, id: li.id, box: li.querySelector('.sp-check__box'),
       label: li.querySelector('.sp-check__text'), meta: li.querySelector('.sp-check__meta'),
-      group: li.getAttribute('data-group'), fields: {}
+      group: li.getAttribute('data-group'), sub: li.getAttribute('data-subgroup'), fields: {}
     };
     FIELDS.forEach(function (f) { item.fields[f] = li.querySelector('[data-field=' + f + ']'); });
     var g = groups[item.group];
@@ -165,12 +165,17 @@
       var r = record(it);
       var due = dueDate(it);
       var overdue = !r.done && due && due < now;
-      var g = perGroup[it.group] = perGroup[it.group] || { done: 0, total: 0, overdue: 0, busy: 0, blocked: 0 };
-      g.total++;
-      if (r.done) { g.done++; done++; }
-      if (overdue) g.overdue++;
-      if (r.status === 'Blocked') g.blocked++;
-      if (r.status === 'In progress') g.busy++;
+      if (r.done) done++;
+      // An item counts in its phase and in its sub-group (a deeper heading), if any.
+      [it.group, it.sub].forEach(function (id) {
+        if (!id) return;
+        var g = perGroup[id] = perGroup[id] || { done: 0, total: 0, overdue: 0, busy: 0, blocked: 0 };
+        g.total++;
+        if (r.done) g.done++;
+        if (overdue) g.overdue++;
+        if (r.status === 'Blocked') g.blocked++;
+        if (r.status === 'In progress') g.busy++;
+      });
       it.li.classList.toggle('sp-check--done', r.done);
       var meta = it.meta;
       meta.textContent = '';
