@@ -120,6 +120,11 @@ enum Command {
         /// Open the site in the default browser.
         #[arg(long)]
         open: bool,
+        /// Serve this already-built folder exactly as GitHub Pages would (`/x` is `x.html`,
+        /// then `x/`; missing pages get `404.html`) instead of building --root. The baseurl
+        /// comes from --baseurl, else --root's _config.yml.
+        #[arg(long, value_name = "DIR")]
+        built: Option<PathBuf>,
     },
 }
 
@@ -219,12 +224,33 @@ fn main() -> ExitCode {
             port,
             bind,
             open,
+            built: None,
         } => run_serve(
-            signpost::serve::ServeOptions {
-                build: site.options(false),
-                bind,
-                port,
-                ..Default::default()
+            || {
+                signpost::serve::Server::start(signpost::serve::ServeOptions {
+                    build: site.options(false),
+                    bind,
+                    port,
+                    ..Default::default()
+                })
+            },
+            open,
+        ),
+        Command::Serve {
+            site,
+            port,
+            bind,
+            open,
+            built: Some(dir),
+        } => run_serve(
+            || {
+                let baseurl = signpost::serve::built::baseurl(site.baseurl.as_deref(), &site.root)?;
+                signpost::serve::Server::start_built(signpost::serve::BuiltOptions {
+                    dir,
+                    baseurl,
+                    bind,
+                    port,
+                })
             },
             open,
         ),
@@ -310,13 +336,16 @@ fn run_notes(
 }
 
 /// Serves until Ctrl-C, then stops the server's threads and exits 0.
-fn run_serve(options: signpost::serve::ServeOptions, open: bool) -> signpost::Result<()> {
+fn run_serve(
+    start: impl FnOnce() -> signpost::Result<signpost::serve::Server>,
+    open: bool,
+) -> signpost::Result<()> {
     let (stop_tx, stop_rx) = std::sync::mpsc::channel();
     ctrlc::set_handler(move || {
         let _ = stop_tx.send(());
     })
     .map_err(|e| signpost::Error::Usage(format!("cannot handle Ctrl-C: {e}")))?;
-    let server = signpost::serve::Server::start(options)?;
+    let server = start()?;
     let url = server.url();
     println!("serving {url} (Ctrl-C to stop)");
     if open {

@@ -55,9 +55,12 @@ fn text(status: u16, message: &str) -> Reply {
     )
 }
 
-fn redirect(to: &str) -> Reply {
+/// 302 while previewing (pages come and go as the author edits); 301 for a built folder, as
+/// GitHub Pages answers.
+fn redirect(snapshot: &Snapshot, to: &str) -> Reply {
     let to = encode_path(to);
-    with(text(302, &format!("see {to}")), "Location", &to)
+    let status = if snapshot.exact { 301 } else { 302 };
+    with(text(status, &format!("see {to}")), "Location", &to)
 }
 
 pub fn content_type(path: &str) -> &'static str {
@@ -198,7 +201,7 @@ fn page_reply(
     paths: &[String],
 ) -> Reply {
     let content_type = content_type(path);
-    if content_type.starts_with("text/html") {
+    if content_type.starts_with("text/html") && !snapshot.exact {
         reply(
             status,
             content_type,
@@ -221,6 +224,7 @@ fn not_found(snapshot: &Snapshot, rel: &str) -> Reply {
     paths.push("404.html".into());
     match snapshot.files.get("404.html") {
         Some(body) => page_reply(404, snapshot, "404.html", body, &paths),
+        None if snapshot.exact => text(404, "not found (this folder has no 404.html)"),
         None => page_reply(
             404,
             snapshot,
@@ -270,7 +274,7 @@ pub fn respond(request: &Request, snapshot: &Snapshot, bind: &str, port: u16) ->
     let rel = if base.is_empty() {
         &path[1..]
     } else if path == "/" || path == base {
-        return redirect(&format!("{base}/"));
+        return redirect(snapshot, &format!("{base}/"));
     } else if let Some(rest) = path.strip_prefix(base).and_then(|r| r.strip_prefix('/')) {
         rest
     } else {
@@ -285,9 +289,10 @@ pub fn respond(request: &Request, snapshot: &Snapshot, bind: &str, port: u16) ->
         return page_reply(200, snapshot, &lookup, body, std::slice::from_ref(&lookup));
     }
     if let Some(dir) = rel.strip_suffix('/').filter(|d| !d.is_empty()) {
-        // `/guide/` when the page is `guide.html` (permalink `/guide`).
-        if snapshot.files.contains_key(&format!("{dir}.html")) {
-            return redirect(&path[..path.len() - 1]);
+        // `/guide/` when the page is `guide.html` (permalink `/guide`): a kindness while
+        // previewing; GitHub Pages answers 404, so a built folder does too.
+        if !snapshot.exact && snapshot.files.contains_key(&format!("{dir}.html")) {
+            return redirect(snapshot, &path[..path.len() - 1]);
         }
     } else {
         let html = format!("{rel}.html");
@@ -295,7 +300,7 @@ pub fn respond(request: &Request, snapshot: &Snapshot, bind: &str, port: u16) ->
             return page_reply(200, snapshot, &html, body, std::slice::from_ref(&html));
         }
         if snapshot.files.contains_key(&format!("{rel}/index.html")) {
-            return redirect(&format!("{path}/"));
+            return redirect(snapshot, &format!("{path}/"));
         }
     }
     not_found(snapshot, rel)

@@ -6,6 +6,7 @@
 //! [`Preview`], takes watcher events, debounces them and rebuilds; each open tab's event
 //! stream has a thread of its own.
 
+pub mod built;
 pub mod http;
 pub mod listen;
 pub mod live;
@@ -46,6 +47,17 @@ impl Default for ServeOptions {
     }
 }
 
+/// `signpost serve --built`: a folder already built, served as published.
+#[derive(Clone, Debug)]
+pub struct BuiltOptions {
+    pub dir: PathBuf,
+    /// `""` or `/prefix`.
+    pub baseurl: String,
+    pub bind: IpAddr,
+    /// 0 picks a free port.
+    pub port: u16,
+}
+
 /// What the HTTP workers serve: one consistent build.
 #[derive(Default)]
 pub struct Snapshot {
@@ -60,6 +72,9 @@ pub struct Snapshot {
     pub version: u64,
     /// For each output path, the version at which it last changed.
     pub changed_at: HashMap<String, u64>,
+    /// A built folder served as published (`serve --built`): no preview script, and only
+    /// the redirects GitHub Pages makes.
+    pub exact: bool,
 }
 
 /// What the builder tells the tabs after a rebuild.
@@ -76,6 +91,9 @@ const WORKERS: usize = 8;
 
 /// How often an idle worker looks up from waiting (to stop, or to use a new server).
 const POLL: Duration = Duration::from_millis(50);
+
+/// How often a built folder is looked at for changes.
+const BUILT_POLL: Duration = Duration::from_millis(250);
 
 /// Most paths one reload event lists before it says "everything" (`*`).
 const MAX_LISTED: usize = 500;
@@ -136,6 +154,7 @@ fn publish(store: &Store, preview: &Preview, error: Option<String>) -> Changes {
         problems,
         version,
         changed_at,
+        exact: false,
     });
     match store.write() {
         Ok(mut guard) => *guard = next,
@@ -283,22 +302,7 @@ impl Server {
                 build.root.display()
             )));
         }
-        let address = SocketAddr::new(options.bind, options.port);
-        let listener = TcpListener::bind(address).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::AddrInUse {
-                Error::Usage(format!(
-                    "cannot listen on {address}: the port is in use; choose another with --port, or --port 0 for a free one"
-                ))
-            } else {
-                Error::Usage(format!("cannot listen on {address}: {e}"))
-            }
-        })?;
-        let addr = listener
-            .local_addr()
-            .map_err(|e| Error::Usage(format!("cannot listen on {address}: {e}")))?;
-        let stop = Arc::new(AtomicBool::new(false));
-        let front = listen::Front::start(listener, stop.clone())
-            .map_err(|e| Error::Usage(format!("cannot listen on {address}: {e}")))?;
+        let (addr, stop, front) = listen_on(options.bind, options.port)?;
 
         let store: Store = Arc::new(RwLock::new(Arc::new(Snapshot::default())));
         let hub = Arc::new(Hub::default());
@@ -318,35 +322,14 @@ impl Server {
                 builder(events_rx, debounce, &store, &hub, &mut preview, &watcher)
             }));
         }
-        let bind = options.bind.to_string();
-        for _ in 0..WORKERS {
-            let front = front.clone();
-            let store = store.clone();
-            let hub = hub.clone();
-            let stop = stop.clone();
-            let bind = bind.clone();
-            let port = addr.port();
-            threads.push(std::thread::spawn(move || {
-                while !stop.load(Ordering::SeqCst) {
-                    let server = front.server();
-                    let request = match server.recv_timeout(POLL) {
-                        Ok(Some(request)) => request,
-                        Ok(None) => continue,
-                        Err(e) => {
-                            front.replace(&server, &e);
-                            continue;
-                        }
-                    };
-                    if live::is_events_request(&request) {
-                        live::stream(request, &store, &hub, &bind, port);
-                    } else {
-                        let reply = http::respond(&request, &current(&store), &bind, port);
-                        // A client that hung up is not the server's problem.
-                        let _ = request.respond(reply);
-                    }
-                }
-            }));
-        }
+        threads.extend(workers(
+            &front,
+            &store,
+            Some(&hub),
+            &stop,
+            options.bind,
+            addr.port(),
+        ));
         Ok(Server {
             addr,
             base,
@@ -355,6 +338,70 @@ impl Server {
             hub,
             threads,
             watcher,
+        })
+    }
+
+    /// Serves an already-built folder as GitHub Pages would, reading it again whenever it
+    /// changes on disk (a new build replaces it whole).
+    pub fn start_built(options: BuiltOptions) -> Result<Server> {
+        let mut seen = built::fingerprint(&options.dir);
+        let files = built::load(&options.dir)?;
+        let (addr, stop, front) = listen_on(options.bind, options.port)?;
+        let base = options.baseurl.clone();
+        let snapshot = move |files: Files| Snapshot {
+            files: Arc::new(files),
+            base: base.clone(),
+            exact: true,
+            ..Snapshot::default()
+        };
+        let store: Store = Arc::new(RwLock::new(Arc::new(snapshot(files))));
+        let mut threads = Vec::new();
+        {
+            let store = store.clone();
+            let stop = stop.clone();
+            let dir = options.dir.clone();
+            threads.push(std::thread::spawn(move || {
+                let mut looked = Instant::now();
+                while !stop.load(Ordering::SeqCst) {
+                    std::thread::sleep(POLL);
+                    if looked.elapsed() < BUILT_POLL {
+                        continue;
+                    }
+                    looked = Instant::now();
+                    let now = built::fingerprint(&dir);
+                    if now == seen {
+                        continue;
+                    }
+                    // Caught mid-build (the folder gone for an instant) or unreadable: keep
+                    // serving what was there, and look again.
+                    let Ok(files) = built::load(&dir) else {
+                        continue;
+                    };
+                    seen = now;
+                    let next = Arc::new(snapshot(files));
+                    match store.write() {
+                        Ok(mut guard) => *guard = next,
+                        Err(poisoned) => *poisoned.into_inner() = next,
+                    }
+                }
+            }));
+        }
+        threads.extend(workers(
+            &front,
+            &store,
+            None,
+            &stop,
+            options.bind,
+            addr.port(),
+        ));
+        Ok(Server {
+            addr,
+            base: options.baseurl,
+            stop,
+            front,
+            hub: Arc::new(Hub::default()),
+            threads,
+            watcher: Arc::new(std::sync::Mutex::new(None)),
         })
     }
 
@@ -377,6 +424,70 @@ impl Server {
             let _ = thread.join();
         }
     }
+}
+
+/// Binds the address (a clear error when the port is taken) and starts the front door.
+fn listen_on(bind: IpAddr, port: u16) -> Result<(SocketAddr, Arc<AtomicBool>, Arc<listen::Front>)> {
+    let address = SocketAddr::new(bind, port);
+    let listener = TcpListener::bind(address).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AddrInUse {
+            Error::Usage(format!(
+                "cannot listen on {address}: the port is in use; choose another with --port, or --port 0 for a free one"
+            ))
+        } else {
+            Error::Usage(format!("cannot listen on {address}: {e}"))
+        }
+    })?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| Error::Usage(format!("cannot listen on {address}: {e}")))?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let front = listen::Front::start(listener, stop.clone())
+        .map_err(|e| Error::Usage(format!("cannot listen on {address}: {e}")))?;
+    Ok((addr, stop, front))
+}
+
+/// The threads answering requests from the current snapshot; with a `hub`, the live-reload
+/// event stream is answered too.
+fn workers(
+    front: &Arc<listen::Front>,
+    store: &Store,
+    hub: Option<&Arc<Hub>>,
+    stop: &Arc<AtomicBool>,
+    bind: IpAddr,
+    port: u16,
+) -> Vec<JoinHandle<()>> {
+    let bind = bind.to_string();
+    (0..WORKERS)
+        .map(|_| {
+            let (front, store, stop) = (front.clone(), store.clone(), stop.clone());
+            let hub = hub.cloned();
+            let bind = bind.clone();
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::SeqCst) {
+                    let server = front.server();
+                    let request = match server.recv_timeout(POLL) {
+                        Ok(Some(request)) => request,
+                        Ok(None) => continue,
+                        Err(e) => {
+                            front.replace(&server, &e);
+                            continue;
+                        }
+                    };
+                    match &hub {
+                        Some(hub) if live::is_events_request(&request) => {
+                            live::stream(request, &store, hub, &bind, port);
+                        }
+                        _ => {
+                            let reply = http::respond(&request, &current(&store), &bind, port);
+                            // A client that hung up is not the server's problem.
+                            let _ = request.respond(reply);
+                        }
+                    }
+                }
+            })
+        })
+        .collect()
 }
 
 fn watch(
