@@ -90,3 +90,100 @@ pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
     }
     std::borrow::Cow::Owned(out)
 }
+
+/// How file paths in diagnostics are shown: relative to a base folder (the current one, or
+/// the repository for GitHub annotations) when the file is under it, absolute otherwise, so a
+/// person can click them and CI can place them. Locations inside the site are relative to its
+/// root; theme locations are absolute paths, or name the embedded theme.
+#[derive(Clone, Debug)]
+pub struct ShownPaths {
+    root: PathBuf,
+    base: PathBuf,
+}
+
+/// `path` made absolute against `cwd`, with symlinks resolved when it exists (the current
+/// folder comes back resolved, so both sides must be for one to be found under the other).
+fn absolute(path: &std::path::Path, cwd: &std::path::Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        cwd.join(path)
+    };
+    joined.canonicalize().unwrap_or_else(|_| {
+        // Not there (yet): drop `.` and fold `..` by hand.
+        let mut out = PathBuf::new();
+        for part in joined.components() {
+            match part {
+                std::path::Component::CurDir => {}
+                std::path::Component::ParentDir => {
+                    out.pop();
+                }
+                other => out.push(other),
+            }
+        }
+        out
+    })
+}
+
+impl ShownPaths {
+    /// For a site at `root`, shown relative to `base` (default: the current folder).
+    pub fn new(root: &std::path::Path, base: Option<&std::path::Path>) -> ShownPaths {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        ShownPaths {
+            root: absolute(root, &cwd),
+            base: absolute(base.unwrap_or(&cwd), &cwd),
+        }
+    }
+
+    /// For GitHub annotations: relative to `GITHUB_WORKSPACE` (the checkout) when it is set.
+    pub fn for_github(root: &std::path::Path) -> ShownPaths {
+        let workspace = std::env::var_os("GITHUB_WORKSPACE")
+            .filter(|w| !w.is_empty())
+            .map(PathBuf::from);
+        ShownPaths::new(root, workspace.as_deref())
+    }
+
+    /// The path to print for a location's `file`.
+    pub fn show(&self, file: &str) -> String {
+        if file.starts_with(crate::theme::EMBEDDED_LABEL) {
+            return file.to_string();
+        }
+        let path = std::path::Path::new(file);
+        let full = if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            self.root.join(path)
+        };
+        match full.strip_prefix(&self.base) {
+            Ok(rel) if !rel.as_os_str().is_empty() => rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/"),
+            _ => full.to_string_lossy().into_owned(),
+        }
+    }
+
+    pub fn location(&self, location: &Location) -> Location {
+        Location {
+            file: self.show(&location.file),
+            ..location.clone()
+        }
+    }
+}
+
+impl Error {
+    /// The same error with its file paths shown as `paths` says.
+    pub fn shown(self, paths: &ShownPaths) -> Error {
+        match self {
+            Error::Content { location, message } => Error::Content {
+                location: paths.location(&location),
+                message,
+            },
+            Error::Several(errors) => {
+                Error::Several(errors.into_iter().map(|e| e.shown(paths)).collect())
+            }
+            other => other,
+        }
+    }
+}

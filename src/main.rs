@@ -1,7 +1,7 @@
 //! The `signpost` command line: parse flags, call the library, map errors to exit codes.
 
 use clap::{Parser, Subcommand};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[global_allocator]
@@ -146,8 +146,22 @@ enum Deny {
     Warnings,
 }
 
+impl Command {
+    /// The site root the command reads; diagnostics name files relative to it.
+    fn root(&self) -> PathBuf {
+        match self {
+            Command::Build { site, .. }
+            | Command::Check { site, .. }
+            | Command::Serve { site, .. } => site.root.clone(),
+            Command::Notes { root, .. } => root.clone(),
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Every path a person reads is relative to where they are, when the file is under it.
+    let shown = signpost::error::ShownPaths::new(&cli.command.root(), None);
     let result = match cli.command {
         Command::Build {
             site,
@@ -167,7 +181,7 @@ fn main() -> ExitCode {
                 for d in &report.problems {
                     let line = format!(
                         "{}: error: {}",
-                        d.location,
+                        shown.location(&d.location),
                         signpost::compile::problem_text(d)
                     );
                     eprintln!("{}", signpost::error::terminal_safe(&line));
@@ -216,9 +230,9 @@ fn main() -> ExitCode {
                     ..Default::default()
                 }),
             };
-            run_check(&options, format, deny.is_some())
+            run_check(&options, format, deny.is_some(), &shown)
         }
-        Command::Notes { root, tag, format } => run_notes(&root, tag.as_deref(), format),
+        Command::Notes { root, tag, format } => run_notes(&root, tag.as_deref(), format, &shown),
         Command::Serve {
             site,
             port,
@@ -258,6 +272,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
+            let e = e.shown(&shown);
             for line in e.to_string().lines() {
                 eprintln!("{}", signpost::error::terminal_safe(line));
             }
@@ -271,29 +286,30 @@ fn run_check(
     options: &signpost::check::CheckOptions,
     format: CheckFormat,
     deny_warnings: bool,
+    shown: &signpost::error::ShownPaths,
 ) -> signpost::Result<()> {
     use signpost::check::report;
     use std::io::{IsTerminal, Write};
-    let report = signpost::check::check(options)?;
+    let mut report = signpost::check::check(options)?;
+    let github_paths;
+    let shown = match format {
+        CheckFormat::Github => {
+            github_paths = signpost::error::ShownPaths::for_github(&options.site.root);
+            &github_paths
+        }
+        _ => shown,
+    };
+    for d in &mut report.diagnostics {
+        d.location = shown.location(&d.location);
+    }
     let text = match format {
         CheckFormat::Human => {
             let color = std::io::stdout().is_terminal()
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-            report::human(
-                &report,
-                &mut report::Sources::new(&options.site.root),
-                color,
-            )
+            // Paths are now as shown: relative to the current folder, or absolute.
+            report::human(&report, &mut report::Sources::new(Path::new("")), color)
         }
-        CheckFormat::Github => {
-            let root = options.site.root.to_string_lossy().replace('\\', "/");
-            let prefix = if options.site.root.is_absolute() {
-                ""
-            } else {
-                root.trim_start_matches("./").trim_end_matches('/')
-            };
-            report::github(&report, if prefix == "." { "" } else { prefix })
-        }
+        CheckFormat::Github => report::github(&report),
         CheckFormat::Json => report::json(&report),
     };
     let mut stdout = std::io::stdout().lock();
@@ -310,6 +326,7 @@ fn run_notes(
     root: &std::path::Path,
     tag: Option<&str>,
     format: NotesFormat,
+    shown: &signpost::error::ShownPaths,
 ) -> signpost::Result<()> {
     use signpost::check::report;
     use std::io::Write;
@@ -317,7 +334,10 @@ fn run_notes(
         root: root.to_path_buf(),
         ..Default::default()
     };
-    let notes = signpost::check::notes(&options, tag)?;
+    let mut notes = signpost::check::notes(&options, tag)?;
+    for note in &mut notes.notes {
+        note.location = shown.location(&note.location);
+    }
     let text = match format {
         NotesFormat::Human => report::notes_human(&notes.notes),
         NotesFormat::Json => report::notes_json(&notes.notes),
@@ -326,7 +346,11 @@ fn run_notes(
     let _ = stdout.write_all(text.as_bytes());
     let _ = stdout.flush();
     for problem in &notes.problems {
-        eprintln!("{}: error: {}", problem.location, problem.message);
+        eprintln!(
+            "{}: error: {}",
+            shown.location(&problem.location),
+            problem.message
+        );
     }
     if notes.problems.is_empty() {
         Ok(())

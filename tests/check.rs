@@ -135,9 +135,7 @@ fn github_format_is_workflow_commands() {
         .lines()
         .find(|l| l.contains("guide/doing.md,line=13"))
         .unwrap_or_else(|| panic!("{}", run.stdout));
-    let root = fixture();
-    // An absolute --root gives paths relative to the site root.
-    assert!(!root.to_string_lossy().is_empty());
+    // Run from inside the root, paths are relative to it.
     assert_eq!(
         line,
         "::error file=guide/doing.md,line=13,col=16,title=signpost check%3A missing-anchor::`/guide/planning` has no heading or element with id `before-you-strat` (did you mean `/guide/planning#before-you-start`?)"
@@ -145,9 +143,10 @@ fn github_format_is_workflow_commands() {
     assert!(run
         .stdout
         .contains("::warning file=guide/planning.md,line=25,col=9,"));
-    // A relative --root prefixes file paths so annotations land on repository files.
+    // From the repository, paths are relative to it, so annotations land on its files.
     let output = signpost()
         .current_dir(repo())
+        .env_remove("GITHUB_WORKSPACE")
         .args([
             "check",
             "--root",
@@ -162,6 +161,159 @@ fn github_format_is_workflow_commands() {
         text.contains("::error file=tests/fixtures/check-site/guide/doing.md,line=13,col=16,"),
         "{text}"
     );
+}
+
+/// Runs signpost in `cwd` with `args`, optionally with `GITHUB_WORKSPACE` set; (code, stdout,
+/// stderr).
+fn run_in(cwd: &Path, args: &[&str], workspace: Option<&Path>) -> (i32, String, String) {
+    let mut command = signpost();
+    command
+        .current_dir(cwd)
+        .args(args)
+        .env_remove("GITHUB_WORKSPACE")
+        .env_remove("NO_COLOR");
+    if let Some(w) = workspace {
+        command.env("GITHUB_WORKSPACE", w);
+    }
+    let output = command.output().expect("run signpost");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn paths_are_relative_to_the_current_folder_or_absolute_in_every_format() {
+    // A repository with the site in `docs/`, a broken link at line 4, column 13, a note.
+    let repository = site(&[
+        ("docs/_config.yml", "title: T\n"),
+        (
+            "docs/index.md",
+            "---\ntitle: Home\n---\n[A](/guide/a.html)\n",
+        ),
+        (
+            "docs/guide/a.md",
+            "---\ntitle: A\n---\nBroken: see [b](/guide/b).\n\n<!-- [GAP] who signs off -->\n",
+        ),
+    ]);
+    let repository = repository.path().canonicalize().expect("canonical");
+    let file = "docs/guide/a.md";
+    let absolute = repository.join(file).to_string_lossy().into_owned();
+    let elsewhere = tempfile::tempdir().expect("temp");
+    let root = repository.join("docs");
+    let root = root.to_str().expect("utf-8");
+
+    // From the repository: `docs/guide/a.md:4:13`, whether --root is relative or absolute.
+    for given in ["docs", "./docs", root] {
+        let (code, out, _) = run_in(&repository, &["check", "--root", given], None);
+        assert_eq!(code, 1);
+        assert!(
+            out.contains(&format!("--> {file}:4:13\n")),
+            "{given}: {out}"
+        );
+        assert!(
+            out.contains("4 | Broken: see [b](/guide/b)."),
+            "the excerpt is read from the file as shown: {out}"
+        );
+        let (_, out, _) = run_in(
+            &repository,
+            &["check", "--root", given, "--format", "json"],
+            None,
+        );
+        let report: Value = serde_json::from_str(&out).expect("json");
+        assert_eq!(report["diagnostics"][0]["file"], file, "{given}");
+        let (_, out, _) = run_in(
+            &repository,
+            &["check", "--root", given, "--format", "github"],
+            None,
+        );
+        assert!(
+            out.starts_with(&format!("::error file={file},line=4,col=13,")),
+            "{given}: {out}"
+        );
+        let (code, _, err) = run_in(
+            &repository,
+            &["build", "--root", given, "--out", "_out"],
+            None,
+        );
+        assert_eq!(code, 0, "{err}");
+        assert!(
+            err.starts_with(&format!("{file}:4:13: error: no page")),
+            "{given}: {err}"
+        );
+        let (_, out, _) = run_in(&repository, &["notes", "--root", given], None);
+        assert_eq!(out, format!("{file}:6:1: GAP: who signs off\n"), "{given}");
+    }
+
+    // From outside the repository: absolute paths, in every format.
+    let (_, out, _) = run_in(elsewhere.path(), &["check", "--root", root], None);
+    assert!(out.contains(&format!("--> {absolute}:4:13\n")), "{out}");
+    assert!(out.contains("4 | Broken: see [b](/guide/b)."), "{out}");
+    let (_, out, _) = run_in(
+        elsewhere.path(),
+        &["check", "--root", root, "--format", "json"],
+        None,
+    );
+    let report: Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(report["diagnostics"][0]["file"], absolute.as_str());
+    let (_, _, err) = run_in(
+        elsewhere.path(),
+        &["build", "--root", root, "--out", "_out"],
+        None,
+    );
+    assert!(
+        err.starts_with(&format!("{absolute}:4:13: error:")),
+        "{err}"
+    );
+
+    // GitHub annotations are relative to the checkout, wherever check runs from.
+    for cwd in [repository.join("docs"), elsewhere.path().to_path_buf()] {
+        let (_, out, _) = run_in(
+            &cwd,
+            &["check", "--root", root, "--format", "github"],
+            Some(&repository),
+        );
+        assert!(
+            out.starts_with(&format!("::error file={file},line=4,col=13,")),
+            "{out}"
+        );
+    }
+
+    // A fatal error (bad YAML) is shown the same way, at the line of the mistake.
+    std::fs::write(
+        repository.join("docs/_config.yml"),
+        "title: T\nbaseurl: [oops\n",
+    )
+    .expect("write");
+    let (code, _, err) = run_in(
+        &repository,
+        &["build", "--root", "docs", "--out", "_out"],
+        None,
+    );
+    assert_eq!(code, 1);
+    assert!(err.starts_with("docs/_config.yml:2:"), "{err}");
+    let (code, out, _) = run_in(&repository, &["check", "--root", "docs"], None);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("--> docs/_config.yml:2:15\n"), "{out}");
+}
+
+#[test]
+fn every_message_that_names_a_fix_has_it_as_the_suggestion() {
+    let report = json(&check(&fixture(), &["--format", "json"]));
+    let mut checked = 0;
+    for d in report["diagnostics"].as_array().expect("diagnostics") {
+        let message = d["message"].as_str().expect("message");
+        for marker in ["; write `", "did you mean `"] {
+            if let Some(at) = message.find(marker) {
+                let fix = &message[at + marker.len()..];
+                let fix = &fix[..fix.find('`').expect("closing backtick")];
+                assert_eq!(d["suggestion"], fix, "{d}");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 2, "the fixture has messages that name a fix");
 }
 
 const CLEAN: &[(&str, &str)] = &[

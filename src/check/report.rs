@@ -189,16 +189,12 @@ fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// `::error file=…,line=…,col=…,title=…::message`, one per diagnostic. `prefix` is the site
-/// root as given, so annotations name files relative to the repository.
-pub fn github(report: &Report, prefix: &str) -> String {
+/// `::error file=…,line=…,col=…,title=…::message`, one per diagnostic; files are named as the
+/// report has them (relative to the repository, for annotations to land on its files).
+pub fn github(report: &Report) -> String {
     let mut out = String::new();
     for d in &report.diagnostics {
-        let file = if prefix.is_empty() {
-            d.location.file.clone()
-        } else {
-            format!("{prefix}/{}", d.location.file)
-        };
+        let file = &d.location.file;
         let mut message = d.message.clone();
         if let Some(s) = &d.suggestion {
             let _ = write!(message, " (did you mean `{s}`?)");
@@ -207,7 +203,7 @@ pub fn github(report: &Report, prefix: &str) -> String {
             out,
             "::{} file={},line={},col={},title={}::{}",
             label(d.severity),
-            escape_property(&file),
+            escape_property(file),
             d.location.line,
             d.location.column,
             escape_property(&format!("signpost check: {}", d.code)),

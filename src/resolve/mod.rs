@@ -277,14 +277,15 @@ impl Resolver<'_> {
         if !literal {
             return;
         }
+        let without = href.strip_prefix(base).unwrap_or(href);
         let mut d = Diagnostic::warning(
             "hardcoded-baseurl",
             location.clone(),
             format!(
-                "link hard-codes the baseurl `{base}`: it works, but breaks when the site moves; write `{}`",
-                href.strip_prefix(base).unwrap_or(href)
+                "link hard-codes the baseurl `{base}`: it works, but breaks when the site moves; write `{without}`"
             ),
         )
+        .suggest(Some(without.to_string()))
         .target(href);
         if let Some(page) = page {
             d = d.on_page(page);

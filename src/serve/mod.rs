@@ -13,7 +13,7 @@ pub mod live;
 pub mod preview;
 
 use crate::compile::Options;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, ShownPaths};
 use live::Hub;
 pub use preview::{Files, Preview};
 use std::collections::{BTreeSet, HashMap};
@@ -111,12 +111,12 @@ pub(crate) fn current(store: &Store) -> Arc<Snapshot> {
 }
 
 /// Builds the next snapshot from `preview` and swaps it in; returns what changed.
-fn publish(store: &Store, preview: &Preview, error: Option<String>) -> Changes {
+fn publish(store: &Store, preview: &Preview, shown: &ShownPaths, error: Option<String>) -> Changes {
     let old = current(store);
     let files = preview.files();
     let problems = preview
         .compiled()
-        .map(preview::broken_links)
+        .map(|compiled| preview::broken_links(compiled, shown))
         .unwrap_or_default();
     let mut changed: BTreeSet<String> = BTreeSet::new();
     for (path, bytes) in files.iter() {
@@ -255,10 +255,12 @@ fn rebuild_step(
         }
     };
     let took = started.elapsed();
-    let error = result.err().map(|e| e.to_string());
+    // Paths as the author's terminal and the page panels show them.
+    let shown = ShownPaths::new(preview.root(), None);
+    let error = result.err().map(|e| e.shown(&shown).to_string());
     let before = current(store);
     let had_error = before.error.is_some();
-    let changes = publish(store, preview, error.clone());
+    let changes = publish(store, preview, &shown, error.clone());
     // Settling (links checked again after a quick rebuild) only updates the problems.
     tell_terminal(&before, &current(store), &changes, announce.then_some(took));
     if !changes.reload.is_empty() {

@@ -587,7 +587,10 @@ pub fn to_files(outputs: Vec<OutputFile>, old: &Files) -> Result<Files> {
 
 /// Problems the resolver found in a page's links, for the preview panel: broken links only
 /// (not orphans or style warnings), keyed by the page's output path.
-pub fn broken_links(compiled: &Compiled) -> HashMap<String, Vec<String>> {
+pub fn broken_links(
+    compiled: &Compiled,
+    shown: &crate::error::ShownPaths,
+) -> HashMap<String, Vec<String>> {
     const BROKEN: [&str; 6] = [
         "missing-page",
         "missing-anchor",
@@ -604,7 +607,7 @@ pub fn broken_links(compiled: &Compiled) -> HashMap<String, Vec<String>> {
             } else {
                 "warning"
             };
-            let mut line = format!("{}: {severity}: {}", d.location, d.message);
+            let mut line = format!("{}: {severity}: {}", shown.location(&d.location), d.message);
             if let Some(s) = &d.suggestion {
                 line.push_str(&format!(" (did you mean `{s}`?)"));
             }

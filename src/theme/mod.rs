@@ -11,6 +11,9 @@ use std::path::{Path, PathBuf};
 
 static EMBEDDED: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/themes/nhsuk");
 
+/// How locations in the embedded theme are named (it has no path on the reader's disk).
+pub const EMBEDDED_LABEL: &str = "<embedded nhsuk theme>";
+
 /// Where a theme came from, to name its files in errors.
 #[derive(Clone, Debug)]
 pub enum ThemeSource {
@@ -172,7 +175,7 @@ impl Theme {
             ThemeSource::Embedded => {
                 let mut files = Vec::new();
                 collect_embedded(&EMBEDDED, &mut files);
-                (files, "themes/nhsuk".to_string())
+                (files, EMBEDDED_LABEL.to_string())
             }
             ThemeSource::Dir(dir) => {
                 if !dir.join("templates").is_dir() {
@@ -181,7 +184,9 @@ impl Theme {
                         dir.display()
                     )));
                 }
-                (collect_dir(dir)?, dir.display().to_string())
+                // Absolute, so diagnostics can show it relative to wherever they are read.
+                let label = std::path::absolute(dir).unwrap_or_else(|_| dir.clone());
+                (collect_dir(dir)?, label.display().to_string())
             }
         };
         let mut templates = Vec::new();

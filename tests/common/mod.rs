@@ -41,19 +41,25 @@ pub struct Run {
     pub stderr: String,
 }
 
-/// Runs `signpost <command> --root <root> <extra…>` (with `NO_COLOR` unset, so tests that
-/// want it set say so).
+/// Runs `signpost <command> --root <root> <extra…>` from inside `root` when it exists, so
+/// diagnostics name files relative to the root (with `NO_COLOR` unset, so tests that want it
+/// set say so).
 pub fn run<I, S>(command: &str, root: &Path, extra: I) -> Run
 where
     I: IntoIterator<Item = S>,
     S: AsRef<std::ffi::OsStr>,
 {
-    let output = signpost()
+    let mut signpost = signpost();
+    if root.is_dir() {
+        signpost.current_dir(root);
+    }
+    let output = signpost
         .arg(command)
         .arg("--root")
         .arg(root)
         .args(extra)
         .env_remove("NO_COLOR")
+        .env_remove("GITHUB_WORKSPACE")
         .output()
         .unwrap_or_else(|e| panic!("run signpost {command}: {e}"));
     Run {
