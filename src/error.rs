@@ -155,11 +155,7 @@ impl ShownPaths {
             self.root.join(path)
         };
         match full.strip_prefix(&self.base) {
-            Ok(rel) if !rel.as_os_str().is_empty() => rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/"),
+            Ok(rel) if !rel.as_os_str().is_empty() => crate::site::slash_path(rel),
             _ => full.to_string_lossy().into_owned(),
         }
     }

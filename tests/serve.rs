@@ -305,22 +305,9 @@ impl Drop for Running {
     }
 }
 
-/// The `signpost serve` command on `root` (a free port), once it says where it serves: the
-/// process, with stderr still to read, and that first line.
-fn spawn_serve(root: &Path) -> (std::process::Child, String) {
-    use std::io::BufRead;
-    let mut child = common::signpost()
-        .args(["serve", "--port", "0", "--root"])
-        .arg(root)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("start serve");
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("first line");
-    (child, line)
+/// The `signpost serve` command on `root` (a free port): see [`common::spawn_serve`].
+fn spawn_serve(root: &Path) -> (std::process::Child, SocketAddr, String) {
+    common::spawn_serve(&["--root".as_ref(), root.as_os_str()])
 }
 
 fn serve(dir: tempfile::TempDir) -> Running {
@@ -791,15 +778,8 @@ fn requests_during_edits_never_fail_or_see_half_a_site() {
 #[test]
 fn the_command_prints_its_url_and_stops_cleanly_on_ctrl_c() {
     let dir = guide();
-    let (mut child, line) = spawn_serve(dir.path());
-    let url = line
-        .strip_prefix("serving http://")
-        .and_then(|rest| rest.split_whitespace().next())
-        .unwrap_or_else(|| panic!("unexpected first line: {line}"));
-    let (authority, path) = url.split_once('/').expect("path");
+    let (mut child, addr, path) = spawn_serve(dir.path());
     assert_eq!(path, "docs/");
-    let addr: SocketAddr = authority.parse().expect("address");
-    assert!(addr.ip().is_loopback());
     assert_eq!(get(addr, "/docs/guide/plan").status, 200);
 
     let asked = Instant::now();
@@ -1030,7 +1010,7 @@ fn serve_says_what_it_rebuilt_and_which_links_broke() {
     use std::io::BufRead;
     let dir = guide();
     let root = dir.path().canonicalize().expect("root");
-    let (mut child, _) = spawn_serve(&root);
+    let (mut child, _, _) = spawn_serve(&root);
     let (tx, rx) = std::sync::mpsc::channel::<String>();
     let stderr = child.stderr.take().expect("stderr");
     std::thread::spawn(move || {

@@ -208,27 +208,14 @@ fn baseurl_comes_from_the_flag_then_the_config_then_none() {
 
 #[test]
 fn the_command_serves_a_built_folder_and_refuses_a_missing_one() {
-    use std::io::BufRead;
     let dir = folder();
-    let mut child = common::signpost()
-        .args(["serve", "--port", "0", "--baseurl", "/docs", "--built"])
-        .arg(dir.path())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("start serve");
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("first line");
-    let url = line
-        .strip_prefix("serving http://")
-        .and_then(|rest| rest.split_whitespace().next())
-        .unwrap_or_else(|| panic!("unexpected first line: {line}"));
-    let (authority, path) = url.split_once('/').expect("path");
+    let (mut child, addr, path) = common::spawn_serve(&[
+        "--baseurl".as_ref(),
+        "/docs".as_ref(),
+        "--built".as_ref(),
+        dir.path().as_os_str(),
+    ]);
     assert_eq!(path, "docs/");
-    let addr: SocketAddr = authority.parse().expect("address");
-    assert!(addr.ip().is_loopback());
     assert_eq!(
         status_body(addr, "/docs/guide").1,
         "<body>guide page</body>"

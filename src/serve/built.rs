@@ -32,11 +32,7 @@ fn walk(dir: &Path) -> Result<Vec<(String, PathBuf, std::fs::Metadata)>> {
         let Ok(rel) = entry.path().strip_prefix(dir) else {
             continue;
         };
-        let rel = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
+        let rel = crate::site::slash_path(rel);
         let meta = entry
             .metadata()
             .map_err(|e| Error::io(entry.path(), e.into()))?;
@@ -45,22 +41,9 @@ fn walk(dir: &Path) -> Result<Vec<(String, PathBuf, std::fs::Metadata)>> {
     Ok(found)
 }
 
-/// The folder's identity (device and inode), to see it replaced by a new build.
-fn folder_id(dir: &Path) -> Option<(u64, u64)> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        std::fs::metadata(dir).ok().map(|m| (m.dev(), m.ino()))
-    }
-    #[cfg(not(unix))]
-    {
-        std::fs::metadata(dir).ok().map(|_| (0, 0))
-    }
-}
-
 pub fn fingerprint(dir: &Path) -> Fingerprint {
     Fingerprint {
-        folder: folder_id(dir),
+        folder: super::folder_id(dir),
         files: walk(dir)
             .unwrap_or_default()
             .into_iter()

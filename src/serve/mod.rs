@@ -543,7 +543,7 @@ const SETTLE_AFTER: Duration = Duration::from_millis(100);
 const MAX_WAIT: Duration = Duration::from_millis(1000);
 
 /// Which folder the root path names now (device and inode), to see it replaced.
-fn folder_id(path: &std::path::Path) -> Option<(u64, u64)> {
+pub(crate) fn folder_id(path: &std::path::Path) -> Option<(u64, u64)> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;

@@ -272,11 +272,7 @@ impl Preview {
             let Ok(rel) = path.strip_prefix(&self.root) else {
                 continue;
             };
-            let rel = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
+            let rel = crate::site::slash_path(rel);
             if rel.is_empty() {
                 return Plan::Full;
             }

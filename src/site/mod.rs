@@ -179,9 +179,12 @@ fn read_text(path: &Path, rel: &str) -> Result<String> {
 }
 
 fn relative(root: &Path, path: &Path) -> String {
-    path.strip_prefix(root)
-        .unwrap_or(path)
-        .components()
+    slash_path(path.strip_prefix(root).unwrap_or(path))
+}
+
+/// A path written with `/` between its parts, as site paths and URLs are.
+pub fn slash_path(path: &Path) -> String {
+    path.components()
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")

@@ -77,6 +77,34 @@ pub fn build(root: &Path, out: &Path, extra: &[&str]) -> (i32, String) {
     (run.code, run.stderr)
 }
 
+/// The `signpost serve --port 0 <args…>` command, once its first line says where it serves
+/// (`serving http://127.0.0.1:PORT/PATH …`): the process, with stderr still to read, the
+/// address (checked to be loopback) and the path.
+pub fn spawn_serve(
+    args: &[&std::ffi::OsStr],
+) -> (std::process::Child, std::net::SocketAddr, String) {
+    use std::io::BufRead;
+    let mut child = signpost()
+        .args(["serve", "--port", "0"])
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start serve");
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("first line");
+    let url = line
+        .strip_prefix("serving http://")
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("unexpected first line: {line}"));
+    let (authority, path) = url.split_once('/').expect("path");
+    let addr: std::net::SocketAddr = authority.parse().expect("address");
+    assert!(addr.ip().is_loopback(), "{line}");
+    (child, addr, path.to_string())
+}
+
 /// Starts `signpost serve` in-process on a free loopback port.
 pub fn start_server(root: &Path) -> signpost::serve::Server {
     signpost::serve::Server::start(signpost::serve::ServeOptions {
