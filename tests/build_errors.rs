@@ -154,6 +154,27 @@ fn unknown_tag_filter_and_include() {
             "a.md:6:3",
             "`{% include nope.html %}`: no such file in `_includes/`",
         ),
+        // Each line of `{% liquid %}` is a tag, located on its own line.
+        (
+            "{% liquid\n  echo 1\n  frobnicate 2\n%}\n",
+            "a.md:7:3",
+            "unknown Liquid tag `frobnicate`",
+        ),
+        (
+            "{% liquid\n  liquid echo 1\n%}\n",
+            "a.md:6:3",
+            "unknown Liquid tag `liquid`",
+        ),
+        (
+            "{% liquid\n  if true\n    echo 1\n%}\n",
+            "a.md:6:3",
+            "`{% if %}` is never closed with `{% endif %}`",
+        ),
+        (
+            "{% tablerow x %}{% endtablerow %}\n",
+            "a.md:5:15",
+            "expected `in` in `{% tablerow %}`",
+        ),
     ];
     for (body, at, message) in cases {
         let (code, line) = failing(&[CONFIG, ("a.md", &page("title: A\nlayout: page\n", body))]);

@@ -94,6 +94,8 @@ pub struct ForLoop {
     pub limit: Option<Expr>,
     pub offset: Option<Offset>,
     pub reversed: bool,
+    /// `{% tablerow %}`: cells per row (None: one row).
+    pub cols: Option<Expr>,
     pub body: Vec<Node>,
     pub else_body: Option<Vec<Node>>,
 }
@@ -136,6 +138,8 @@ pub enum Node {
         bodies: Vec<Vec<Node>>,
     },
     For(Box<ForLoop>),
+    /// `{% tablerow item in collection cols: n limit: n offset: n %}`: HTML table rows.
+    TableRow(Box<ForLoop>),
     Break,
     Continue,
     Cycle {
@@ -174,6 +178,8 @@ pub enum Node {
     IfChanged {
         body: Vec<Node>,
     },
+    /// `{% liquid %}`: its lines, each a tag.
+    Lines(Vec<Node>),
     /// Comments, and `{% # … %}`.
     Nothing,
 }
@@ -185,6 +191,7 @@ impl Node {
             Node::Text(s, e) => src[*s..*e].bytes().all(|b| b.is_ascii_whitespace()),
             Node::Assign { .. } | Node::Capture { .. } | Node::Nothing => true,
             Node::Raw(s, e) => s == e,
+            Node::Lines(nodes) => nodes.iter().all(|n| n.blank(src)),
             _ => false,
         }
     }
@@ -197,6 +204,8 @@ pub struct Parser<'s> {
     /// The last tag had `-%}`: strip the start of the next text.
     trim_next: bool,
     depth: usize,
+    /// Reading the lines of a `{% liquid %}` tag, which cannot hold another.
+    in_lines: bool,
 }
 
 /// How a body ended: the tag that closed it, or the end of the template.
@@ -219,6 +228,7 @@ pub fn parse(src: &str) -> Result<Vec<Node>, LiquidError> {
         pos: 0,
         trim_next: false,
         depth: 0,
+        in_lines: false,
     };
     let body = parser.body(&[], false)?;
     if let Some(end) = body.end {
@@ -379,6 +389,42 @@ impl<'s> Parser<'s> {
         }
     }
 
+    /// `{% liquid %}`: every line that is not blank is a tag without its `{%` `%}`, parsed as
+    /// such (blocks must open and close inside it); `echo` prints.
+    fn lines(&mut self, args: (usize, usize)) -> Result<Node, LiquidError> {
+        let mut pieces = Vec::new();
+        let mut line_start = args.0;
+        for line in self.src[args.0..args.1].split('\n') {
+            let start = line_start + (line.len() - line.trim_start().len());
+            let end = line_start + line.trim_end().len();
+            if end > start {
+                pieces.push(Piece {
+                    kind: PieceKind::Tag,
+                    start,
+                    end,
+                    inner: (start, end),
+                    trim_left: false,
+                    trim_right: false,
+                    broken: false,
+                });
+            }
+            line_start += line.len() + 1;
+        }
+        let mut inner = Parser {
+            src: self.src,
+            pieces,
+            pos: 0,
+            trim_next: false,
+            depth: self.depth,
+            in_lines: true,
+        };
+        let body = inner.body(&[], false)?;
+        if let Some(end) = body.end {
+            return Err(unexpected_end(&end, None));
+        }
+        Ok(Node::Lines(body.nodes))
+    }
+
     fn text(&self, range: (usize, usize)) -> &'s str {
         &self.src[range.0..range.1]
     }
@@ -485,6 +531,13 @@ impl<'s> Parser<'s> {
                 spec.else_body = else_body;
                 Node::For(Box::new(spec))
             }
+            "tablerow" => {
+                let mut spec = tablerow_spec(markup, args.0, at)?;
+                // Unlike `for`, whitespace in a body that prints nothing else is kept.
+                spec.body = self.block("tablerow", at, &["endtablerow"])?.nodes;
+                Node::TableRow(Box::new(spec))
+            }
+            "liquid" if !self.in_lines => self.lines(args)?,
             "break" => Node::Break,
             "continue" => Node::Continue,
             "assign" => {
@@ -970,6 +1023,53 @@ fn for_spec(markup: &str, base: usize, at: usize) -> Result<ForLoop, LiquidError
         limit,
         offset,
         reversed,
+        cols: None,
+        body: Vec::new(),
+        else_body: None,
+    })
+}
+
+/// `item in collection` and then `key: value` attributes in any order, as Ruby Liquid reads
+/// them: `cols`, `limit` and `offset` count; other words (`reversed`) and commas are ignored.
+fn tablerow_spec(markup: &str, base: usize, at: usize) -> Result<ForLoop, LiquidError> {
+    let mut ts = TokenStream::new(markup, base)?;
+    let Tok::Ident(var) = ts.next() else {
+        return Err(LiquidError::at(
+            base,
+            "`{% tablerow %}` needs `item in collection`".to_string(),
+        ));
+    };
+    if !ts.eat_word("in") {
+        return Err(ts.unexpected("expected `in` in `{% tablerow %}`"));
+    }
+    let collection = ts.expression()?;
+    let (mut cols, mut limit, mut offset) = (None, None, None);
+    while !ts.at_end() {
+        match (ts.peek().clone(), ts.peek_at(1)) {
+            (Tok::Ident(key), Tok::Colon) => {
+                ts.pos += 2;
+                let value = ts.expression()?;
+                match key.as_str() {
+                    "cols" => cols = Some(value),
+                    "limit" => limit = Some(value),
+                    "offset" => offset = Some(Offset::Expr(value)),
+                    _ => {}
+                }
+            }
+            _ => {
+                ts.next();
+            }
+        }
+    }
+    Ok(ForLoop {
+        at,
+        name: format!("{var}-tablerow"),
+        var,
+        collection,
+        limit,
+        offset,
+        reversed: false,
+        cols,
         body: Vec::new(),
         else_body: None,
     })

@@ -48,7 +48,9 @@ struct Renderer<'c, 'a> {
     for_offsets: HashMap<String, usize>,
     forloops: Vec<Map<String, Value>>,
     include_chain: Vec<String>,
-    interrupt: Option<Interrupt>,
+    /// Pending `break`/`continue`s, a stack as in Ruby Liquid: a loop takes one, and one a
+    /// `tablerow` left behind stops the blocks around it.
+    interrupts: Vec<Interrupt>,
     produced: usize,
     ifchanged: Option<String>,
     /// Writing into the page itself (not a capture): shortcodes become tokens.
@@ -86,7 +88,7 @@ pub fn render_nodes<'c>(
         for_offsets: HashMap::new(),
         forloops: Vec::new(),
         include_chain: Vec::new(),
-        interrupt: None,
+        interrupts: Vec::new(),
         produced: 0,
         ifchanged: None,
         top: true,
@@ -203,7 +205,9 @@ impl<'c, 'a> Renderer<'c, 'a> {
     fn nodes(&mut self, nodes: &[Node], src: Src<'_>, out: &mut Output) -> R<()> {
         for node in nodes {
             self.node(node, src, out)?;
-            if self.interrupt.is_some() {
+            // As in Ruby Liquid, text is not a place to stop: a `break` left pending (by
+            // `tablerow`, which never clears it) stops a body after its first tag.
+            if !self.interrupts.is_empty() && !matches!(node, Node::Text(..)) {
                 break;
             }
         }
@@ -281,15 +285,16 @@ impl<'c, 'a> Renderer<'c, 'a> {
                     };
                     if run {
                         self.nodes(&bodies[*body], src, out)?;
-                        if self.interrupt.is_some() {
+                        if !self.interrupts.is_empty() {
                             break;
                         }
                     }
                 }
             }
             Node::For(l) => self.for_loop(l, src, out)?,
-            Node::Break => self.interrupt = Some(Interrupt::Break),
-            Node::Continue => self.interrupt = Some(Interrupt::Continue),
+            Node::TableRow(l) => self.table_row(l, src, out)?,
+            Node::Break => self.interrupts.push(Interrupt::Break),
+            Node::Continue => self.interrupts.push(Interrupt::Continue),
             Node::Cycle {
                 at,
                 group,
@@ -375,6 +380,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
                 let html = highlight_html(lang, code, *linenos);
                 self.shortcode_output(out, src, *at, *end, html)?;
             }
+            Node::Lines(nodes) => self.nodes(nodes, src, out)?,
             Node::IfChanged { body } => {
                 let text = self.render_text(body, src)?;
                 if self.ifchanged.as_deref() != Some(text.as_str()) {
@@ -572,7 +578,9 @@ impl<'c, 'a> Renderer<'c, 'a> {
         result
     }
 
-    fn for_loop(&mut self, l: &ForLoop, src: Src<'_>, out: &mut Output) -> R<()> {
+    /// The offset and the items a `for` or `tablerow` goes through, after `offset` and
+    /// `limit`; no items at all when the collection is nil or false.
+    fn loop_items(&mut self, l: &ForLoop, src: Src<'_>) -> R<(usize, Option<Vec<Value>>)> {
         let from = match &l.offset {
             None => 0,
             Some(Offset::Continue) => self.for_offsets.get(&l.name).copied().unwrap_or(0),
@@ -594,6 +602,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
                 (a..=b).map(Value::from).collect()
             }
             e => match self.eval(e, src, false)?.into_owned() {
+                Value::Null | Value::Bool(false) => return Ok((from, None)),
                 Value::Array(items) => items,
                 Value::Object(map) => value::pairs(&map),
                 Value::String(s) if !s.is_empty() => vec![Value::String(s)],
@@ -608,6 +617,12 @@ impl<'c, 'a> Renderer<'c, 'a> {
         if l.reversed {
             items.reverse();
         }
+        Ok((from, Some(items)))
+    }
+
+    fn for_loop(&mut self, l: &ForLoop, src: Src<'_>, out: &mut Output) -> R<()> {
+        let (from, items) = self.loop_items(l, src)?;
+        let items = items.unwrap_or_default();
         self.for_offsets.insert(l.name.clone(), from + items.len());
         if items.is_empty() {
             if let Some(body) = &l.else_body {
@@ -645,13 +660,74 @@ impl<'c, 'a> Renderer<'c, 'a> {
             if result.is_err() {
                 break;
             }
-            match self.interrupt.take() {
+            match self.interrupts.pop() {
                 Some(Interrupt::Break) => break,
                 Some(Interrupt::Continue) | None => {}
             }
         }
         self.scopes.pop();
         result
+    }
+
+    /// Ruby Liquid's table rows: `<tr class="rowN">` holding a `<td class="colN">` per item,
+    /// a new row after every `cols` cells, and `tablerowloop` inside. A `break` is never
+    /// cleared here: the remaining cells stay empty and the enclosing block stops too.
+    fn table_row(&mut self, l: &ForLoop, src: Src<'_>, out: &mut Output) -> R<()> {
+        let (_, Some(items)) = self.loop_items(l, src)? else {
+            return Ok(());
+        };
+        let cols = match &l.cols {
+            Some(e) => self.integer_or_nil(e, src, l.at)?,
+            None => None,
+        };
+        let length = items.len();
+        self.write(out, src, l.at, "<tr class=\"row1\">\n", false)?;
+        self.scopes.push(Map::new());
+        let (mut col, mut row) = (1i64, 1i64);
+        let mut result = Ok(());
+        for (i, item) in items.into_iter().enumerate() {
+            let col_last = Some(col) == cols;
+            let mut tablerowloop = Map::new();
+            tablerowloop.insert("length".into(), Value::from(length));
+            tablerowloop.insert("index".into(), Value::from(i + 1));
+            tablerowloop.insert("index0".into(), Value::from(i));
+            tablerowloop.insert("rindex".into(), Value::from(length - i));
+            tablerowloop.insert("rindex0".into(), Value::from(length - i - 1));
+            tablerowloop.insert("first".into(), Value::Bool(i == 0));
+            tablerowloop.insert("last".into(), Value::Bool(i + 1 == length));
+            tablerowloop.insert("col".into(), Value::from(col));
+            tablerowloop.insert("col0".into(), Value::from(col - 1));
+            tablerowloop.insert("col_first".into(), Value::Bool(col == 1));
+            tablerowloop.insert("col_last".into(), Value::Bool(col_last));
+            tablerowloop.insert("row".into(), Value::from(row));
+            if let Some(scope) = self.scopes.last_mut() {
+                scope.insert("tablerowloop".into(), Value::Object(tablerowloop));
+                scope.insert(l.var.clone(), item);
+            }
+            let cell = format!("<td class=\"col{col}\">");
+            result = self
+                .write(out, src, l.at, &cell, false)
+                .and_then(|()| self.nodes(&l.body, src, out))
+                .and_then(|()| self.write(out, src, l.at, "</td>", false));
+            if result.is_err() {
+                break;
+            }
+            if col_last && i + 1 < length {
+                let next = format!("</tr>\n<tr class=\"row{}\">", row + 1);
+                result = self.write(out, src, l.at, &next, false);
+                if result.is_err() {
+                    break;
+                }
+            }
+            if col_last {
+                (col, row) = (1, row + 1);
+            } else {
+                col += 1;
+            }
+        }
+        self.scopes.pop();
+        result?;
+        self.write(out, src, l.at, "</tr>\n", false)
     }
 
     fn range_end(&mut self, e: &Expr, src: Src<'_>, at: usize) -> R<i64> {
