@@ -300,10 +300,10 @@ fn build_prints_each_error_and_strict_stops_on_any() {
     let lines: Vec<&str> = err.lines().collect();
     assert_eq!(lines.len(), 4, "{err}");
     assert!(
-        lines[0].starts_with("index.md:4:1: error: `/nope-a` is outside the site"),
+        lines[0].starts_with("index.md:4:5: error: `/nope-a` is outside the site"),
         "{err}"
     );
-    assert!(lines[2].starts_with("index.md:6:1: error:"), "{err}");
+    assert!(lines[2].starts_with("index.md:6:5: error:"), "{err}");
     assert!(
         lines[3].contains(": 3 errors, ") && lines[3].starts_with("built 1 pages"),
         "{err}"

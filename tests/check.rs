@@ -120,7 +120,7 @@ fn human_format_points_at_the_source_with_a_caret() {
     assert_eq!(run.code, 1);
     let out = &run.stdout;
     assert!(!out.contains('\x1b'), "no colour when piped");
-    let block = "error[missing-anchor]: `/guide/planning` has no heading or element with id `before-you-strat`\n  --> guide/doing.md:13:16\n   |\n13 | Broken anchor: [before](/guide/planning#before-you-strat).\n   |                         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n   = page: /guide/doing\n   = help: did you mean `/guide/planning#before-you-start`?\n";
+    let block = "error[missing-anchor]: `/guide/planning` has no heading or element with id `before-you-strat`\n  --> guide/doing.md:13:25\n   |\n13 | Broken anchor: [before](/guide/planning#before-you-strat).\n   |                         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n   = page: /guide/doing\n   = help: did you mean `/guide/planning#before-you-start`?\n";
     assert!(out.contains(block), "{out}");
     assert!(out.contains("checked "), "{out}");
     assert!(out.trim_end().ends_with("20 errors, 11 warnings"), "{out}");
@@ -138,11 +138,11 @@ fn github_format_is_workflow_commands() {
     // Run from inside the root, paths are relative to it.
     assert_eq!(
         line,
-        "::error file=guide/doing.md,line=13,col=16,title=signpost check%3A missing-anchor::`/guide/planning` has no heading or element with id `before-you-strat` (did you mean `/guide/planning#before-you-start`?)"
+        "::error file=guide/doing.md,line=13,col=25,title=signpost check%3A missing-anchor::`/guide/planning` has no heading or element with id `before-you-strat` (did you mean `/guide/planning#before-you-start`?)"
     );
     assert!(run
         .stdout
-        .contains("::warning file=guide/planning.md,line=25,col=9,"));
+        .contains("::warning file=guide/planning.md,line=25,col=21,"));
     // From the repository, paths are relative to it, so annotations land on its files.
     let output = signpost()
         .current_dir(repo())
@@ -158,7 +158,7 @@ fn github_format_is_workflow_commands() {
         .expect("run");
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(
-        text.contains("::error file=tests/fixtures/check-site/guide/doing.md,line=13,col=16,"),
+        text.contains("::error file=tests/fixtures/check-site/guide/doing.md,line=13,col=25,"),
         "{text}"
     );
 }
@@ -185,7 +185,7 @@ fn run_in(cwd: &Path, args: &[&str], workspace: Option<&Path>) -> (i32, String, 
 
 #[test]
 fn paths_are_relative_to_the_current_folder_or_absolute_in_every_format() {
-    // A repository with the site in `docs/`, a broken link at line 4, column 13, a note.
+    // A repository with the site in `docs/`, a broken link at line 4, column 17 (the target), a note.
     let repository = site(&[
         ("docs/_config.yml", "title: T\n"),
         (
@@ -204,12 +204,12 @@ fn paths_are_relative_to_the_current_folder_or_absolute_in_every_format() {
     let root = repository.join("docs");
     let root = root.to_str().expect("utf-8");
 
-    // From the repository: `docs/guide/a.md:4:13`, whether --root is relative or absolute.
+    // From the repository: `docs/guide/a.md:4:17`, whether --root is relative or absolute.
     for given in ["docs", "./docs", root] {
         let (code, out, _) = run_in(&repository, &["check", "--root", given], None);
         assert_eq!(code, 1);
         assert!(
-            out.contains(&format!("--> {file}:4:13\n")),
+            out.contains(&format!("--> {file}:4:17\n")),
             "{given}: {out}"
         );
         assert!(
@@ -229,7 +229,7 @@ fn paths_are_relative_to_the_current_folder_or_absolute_in_every_format() {
             None,
         );
         assert!(
-            out.starts_with(&format!("::error file={file},line=4,col=13,")),
+            out.starts_with(&format!("::error file={file},line=4,col=17,")),
             "{given}: {out}"
         );
         let (code, _, err) = run_in(
@@ -239,7 +239,7 @@ fn paths_are_relative_to_the_current_folder_or_absolute_in_every_format() {
         );
         assert_eq!(code, 0, "{err}");
         assert!(
-            err.starts_with(&format!("{file}:4:13: error: no page")),
+            err.starts_with(&format!("{file}:4:17: error: no page")),
             "{given}: {err}"
         );
         let (_, out, _) = run_in(&repository, &["notes", "--root", given], None);
@@ -248,7 +248,7 @@ fn paths_are_relative_to_the_current_folder_or_absolute_in_every_format() {
 
     // From outside the repository: absolute paths, in every format.
     let (_, out, _) = run_in(elsewhere.path(), &["check", "--root", root], None);
-    assert!(out.contains(&format!("--> {absolute}:4:13\n")), "{out}");
+    assert!(out.contains(&format!("--> {absolute}:4:17\n")), "{out}");
     assert!(out.contains("4 | Broken: see [b](/guide/b)."), "{out}");
     let (_, out, _) = run_in(
         elsewhere.path(),
@@ -263,7 +263,7 @@ fn paths_are_relative_to_the_current_folder_or_absolute_in_every_format() {
         None,
     );
     assert!(
-        err.starts_with(&format!("{absolute}:4:13: error:")),
+        err.starts_with(&format!("{absolute}:4:17: error:")),
         "{err}"
     );
 
@@ -275,7 +275,7 @@ fn paths_are_relative_to_the_current_folder_or_absolute_in_every_format() {
             Some(&repository),
         );
         assert!(
-            out.starts_with(&format!("::error file={file},line=4,col=13,")),
+            out.starts_with(&format!("::error file={file},line=4,col=17,")),
             "{out}"
         );
     }
@@ -580,11 +580,11 @@ fn expected_warnings_are_counted_apart_and_errors_never_are() {
     let run = check(dir.path(), &[]);
     assert_eq!(run.code, 1, "{}", run.stdout);
     assert!(
-        run.stdout.contains("index.md:4:1") && run.stdout.contains("hardcoded-baseurl"),
+        run.stdout.contains("index.md:4:8") && run.stdout.contains("hardcoded-baseurl"),
         "{}",
         run.stdout
     );
-    assert!(!run.stdout.contains("old/a.md:5:1: "), "{}", run.stdout);
+    assert!(!run.stdout.contains("old/a.md:5:9: "), "{}", run.stdout);
     assert!(
         run.stdout.contains("missing-page"),
         "an error is never expected: {}",

@@ -261,7 +261,7 @@ fn links_inside_includes_are_checked_where_they_are_written() {
     assert_eq!(
         errors,
         [
-            "_includes/more.md:1:30 /nowhere /",
+            "_includes/more.md:1:49 /nowhere /",
             "_includes/nav.html:3:12 /base/gide /"
         ]
     );
@@ -333,7 +333,7 @@ fn baseurl_before_a_link_tag_is_reported_as_doubled() {
             )
         })
         .collect();
-    assert_eq!(errors, ["index.md:5:1 doubled-baseurl /a"]);
+    assert_eq!(errors, ["index.md:5:5 doubled-baseurl /a"]);
 }
 
 #[test]

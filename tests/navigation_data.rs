@@ -146,7 +146,7 @@ fn every_broken_link_in_data_and_front_matter_is_reported_where_it_is_written() 
             "error missing-page _data/home_promo.yml:9:12 /images/missing.png",
             "error missing-page _data/menu_navigation.yml:7:10 /guide/old-page",
             "error missing-page _data/sidebar_navigation.yml:9:14 /guide/nowhere",
-            "error missing-page _steps/intro/01-first.md:7:10 /guide/gone on /guide/",
+            "error missing-page _steps/intro/01-first.md:7:30 /guide/gone on /guide/",
             "error missing-page guide/help.md:6:19 /guide/parent-gone on /guide/help",
         ]
     );

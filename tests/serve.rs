@@ -675,7 +675,7 @@ fn broken_links_are_listed_on_their_page_in_preview_only() {
         assert!(paths.contains(&"guide.html".to_string()), "{paths:?}");
         if get(addr, "/docs/guide")
             .text()
-            .contains("guide/index.md:8:5: error: `/nowhere` is outside the site")
+            .contains("guide/index.md:8:15: error: `/nowhere` is outside the site")
         {
             break;
         }

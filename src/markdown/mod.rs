@@ -530,7 +530,8 @@ impl PageBuilder<'_> {
                 Event::Start(Tag::Link {
                     dest_url, title, ..
                 }) => {
-                    let token = self.add_link(&dest_url, range.start, LinkKind::Markdown, None);
+                    let at = range.start + destination_offset(&text[range.clone()], &dest_url);
+                    let token = self.add_link(&dest_url, at, LinkKind::Markdown, None);
                     open_links.push((self.rendered.links.len() - 1, false));
                     let title = if title.is_empty() {
                         String::new()
@@ -550,7 +551,8 @@ impl PageBuilder<'_> {
                 Event::Start(Tag::Image {
                     dest_url, title, ..
                 }) => {
-                    let token = self.add_link(&dest_url, range.start, LinkKind::Image, None);
+                    let at = range.start + destination_offset(&text[range.clone()], &dest_url);
+                    let token = self.add_link(&dest_url, at, LinkKind::Image, None);
                     if let Some(last) = open_links.last_mut() {
                         last.1 = true;
                     }
@@ -613,6 +615,17 @@ impl PageBuilder<'_> {
         let mut out = String::with_capacity(text.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut out, events.into_iter());
         out
+    }
+}
+
+/// Where a link's destination starts in its Markdown (`[text](dest)`, `<dest>`), so a
+/// diagnostic's column points at the target it names; the link's start when the destination
+/// is written elsewhere (a reference definition) or not as it reads (escapes).
+fn destination_offset(link: &str, dest: &str) -> usize {
+    let after = link.rfind("](").map_or(0, |i| i + 2);
+    match link[after..].find(dest) {
+        Some(i) if !dest.is_empty() => after + i,
+        _ => 0,
     }
 }
 
@@ -707,5 +720,31 @@ fn parse_note(raw: &str, location: Location) -> Note {
             text: text.to_string(),
             location,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::destination_offset;
+
+    #[test]
+    fn a_link_is_located_at_its_destination() {
+        assert_eq!(
+            destination_offset("[the plan](/guide/plan)", "/guide/plan"),
+            11
+        );
+        assert_eq!(destination_offset("[a](<my page.md>)", "my page.md"), 5);
+        assert_eq!(
+            destination_offset("[![flow](/img/a.png)](/guide/b \"T\")", "/guide/b"),
+            22
+        );
+        assert_eq!(
+            destination_offset("<https://example.org>", "https://example.org"),
+            1
+        );
+        // Written elsewhere (a reference definition) or not as it reads: the link's start.
+        assert_eq!(destination_offset("[the plan][plan]", "/guide/plan"), 0);
+        assert_eq!(destination_offset("[a](/a\\_b)", "/a_b"), 0);
+        assert_eq!(destination_offset("[a]()", ""), 0);
     }
 }
