@@ -145,11 +145,6 @@ fn unknown_tag_filter_and_include() {
             "unknown Liquid tag `frobnicate`",
         ),
         (
-            "{{ page.title | upcase | frobnicate }}\n",
-            "a.md:5:26",
-            "unknown Liquid filter `frobnicate`",
-        ),
-        (
             "One\n  {% include nope.html %}\n",
             "a.md:6:3",
             "`{% include nope.html %}`: no such file in `_includes/`",
@@ -184,6 +179,42 @@ fn unknown_tag_filter_and_include() {
             "{line}"
         );
     }
+}
+
+/// Jekyll passes a value through a filter it does not know (`strict_filters: false`):
+/// signpost does too, warns at the filter, and `--strict` stops there.
+#[test]
+fn an_unknown_filter_leaves_the_value_with_a_warning_and_strict_stops() {
+    let files = [
+        CONFIG,
+        (
+            "a.md",
+            &page(
+                "title: A\nlayout: page\n",
+                "[{{ page.title | upcase | frobnicate }}]\n",
+            ),
+        ),
+    ];
+    let site = common::site(&files);
+    let out = site.path().join("_site");
+    let (code, err) = common::build(site.path(), &out, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(common::read(out.join("a.html")).contains("<p>[A]</p>"));
+    let warning = common::diagnostics(site.path())
+        .into_iter()
+        .find(|d| d["code"] == "unknown-filter")
+        .expect("an unknown-filter warning");
+    assert_eq!(warning["severity"], "warning");
+    assert_eq!(
+        (&warning["file"], &warning["line"], &warning["column"]),
+        (&"a.md".into(), &5.into(), &27.into())
+    );
+    let (code, line) = failing_with(&files, &["--strict"]);
+    assert_eq!(code, 1);
+    assert!(
+        line.starts_with("a.md:5:27: error: unknown Liquid filter `frobnicate`"),
+        "{line}"
+    );
 }
 
 #[test]

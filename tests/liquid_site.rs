@@ -199,8 +199,8 @@ fn undefined_variables_render_empty_warn_in_check_and_fail_under_strict() {
 fn errors_inside_an_include_point_into_the_include() {
     let cases = [
         (
-            "<p>\n  {{ include.text | frobnicate }}\n</p>\n",
-            "_includes/bad.html:2:21: error: unknown Liquid filter `frobnicate` (included from index.md:7:1)",
+            "<p>\n  {% frobnicate include.text %}\n</p>\n",
+            "_includes/bad.html:2:3: error: unknown Liquid tag `frobnicate` (included from index.md:7:1)",
         ),
         (
             "{% if include.text %}\nno end\n",
@@ -358,6 +358,86 @@ fn include_relative_and_page_content() {
     assert!(html.contains("<p>Words: 10</p>"), "{html}");
 }
 
+/// Markup Jekyll reads leniently after a warning (its default `error_mode: warn`) builds as
+/// Jekyll builds it, with a `liquid-syntax` warning at the place; `--strict` stops there.
+#[test]
+fn markup_jekyll_only_warns_about_is_a_warning_and_strict_stops_at_it() {
+    let cases = [
+        (
+            "[{{ page.title | }}]",
+            "<p>[Page]</p>",
+            "index.md:5:18",
+            "expected a filter name after `|`",
+        ),
+        (
+            "{% if page.title == %}x{% else %}y{% endif %}",
+            "<p>y</p>",
+            "index.md:5:21",
+            "expected a value, found the end of the tag",
+        ),
+        (
+            "[{{ 'open }}]",
+            "<p>[]</p>",
+            "index.md:5:5",
+            "a string is never closed",
+        ),
+        (
+            "[{% for x in (1..3) limit 2 %}{{ x }}{% endfor %}]",
+            "<p>[123]</p>",
+            "index.md:5:21",
+            "expected `limit:` or `offset:`",
+        ),
+    ];
+    for (body, html, at_place, message) in cases {
+        let s = site(&[CONFIG, ("index.md", &page("", &format!("{body}\n")))]);
+        let out = s.path().join("_site");
+        let (code, err) = common::build(s.path(), &out, &[]);
+        assert_eq!(code, 0, "{body}: {err}");
+        assert!(read(out.join("index.html")).contains(html), "{body}");
+        let (_, diagnostics) = check_json(s.path(), &[]);
+        let warning = diagnostics
+            .iter()
+            .find(|d| d["code"] == "liquid-syntax")
+            .unwrap_or_else(|| panic!("{body}: no liquid-syntax warning in {diagnostics:?}"));
+        assert_eq!(warning["severity"], "warning");
+        assert_eq!(at(warning), at_place, "{body}");
+        let text = warning["message"].as_str().unwrap_or("");
+        assert!(
+            text.starts_with(message) && text.contains("Jekyll only warns"),
+            "{text}"
+        );
+        let (code, err) = common::build(s.path(), &out, &["--strict"]);
+        assert_eq!(code, 1, "{body}: {err}");
+        assert!(
+            err.starts_with(&format!("{at_place}: error: {message}")),
+            "{body}: {err}"
+        );
+    }
+
+    // In an include, the warning names the include's line.
+    let s = site(&[
+        CONFIG,
+        (
+            "_includes/card.html",
+            "<p>\n{{ include.title | upcase: }}</p>\n",
+        ),
+        (
+            "index.md",
+            &page("", "{% include card.html title=\"a\" %}\n"),
+        ),
+    ]);
+    let (_, diagnostics) = check_json(s.path(), &[]);
+    let places: Vec<String> = diagnostics
+        .iter()
+        .filter(|d| d["code"] == "liquid-syntax")
+        .map(at)
+        .collect();
+    assert_eq!(places, ["_includes/card.html:2:28"]);
+    let out = s.path().join("_site");
+    assert_eq!(common::build(s.path(), &out, &[]).0, 0);
+    assert!(read(out.join("index.html")).contains("<p>\nA</p>"));
+}
+
 /// Each Liquid error the engine raises, one line at file:line:column of the page.
 #[test]
 fn every_liquid_error_is_one_located_line() {
@@ -367,12 +447,11 @@ fn every_liquid_error_is_one_located_line() {
         (deep, "index.md:5:1301: error: blocks nested more than 100 deep"),
         ("{% include ../secret.html %}".into(), "index.md:5:1: error: `{% include ../secret.html %}`: the file name may not be empty or contain `..`"),
         ("{% highlight %}x{% endhighlight %}".into(), "index.md:5:1: error: `{% highlight %}` needs a language"),
-        ("{{ page.title | }}".into(), "index.md:5:17: error: expected a filter name after `|`"),
-        ("{% if page.title == %}x{% endif %}".into(), "index.md:5:21: error: expected a value, found the end of the tag"),
+        ("{% if page.title == 1 and %}x{% endif %}".into(), "index.md:5:27: error: expected a value, found the end of the tag"),
+        ("{% if true %}a{% elsif %}b{% endif %}".into(), "index.md:5:24: error: a condition is missing"),
         ("{% assign = 3 %}".into(), "index.md:5:1: error: `` is not a variable name in `{% assign %}`"),
         ("{% for x %}{% endfor %}".into(), "index.md:5:10: error: expected `in` in `{% for %}`, found the end of the tag"),
         ("{% endif %}".into(), "index.md:5:1: error: `{% endif %}` without its opening tag"),
-        ("{{ 'open }}".into(), "index.md:5:4: error: a string is never closed"),
         ("{% post_url 2024-01-01-none %}".into(), "index.md:5:1: error: `{% post_url 2024-01-01-none %}`: there is no post"),
         ("{% post_url %}".into(), "index.md:5:1: error: `{% post_url %}` needs a post's file name"),
     ];

@@ -29,6 +29,20 @@ fn need(args: Args<'_>, n: usize, name: &str) -> Result<(), String> {
     }
 }
 
+/// Why a filter gave no value.
+#[derive(Debug)]
+pub enum Failure {
+    /// No filter has this name; Jekyll passes the input (here) through unchanged.
+    Unknown(Value),
+    Error(String),
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Self {
+        Failure::Error(message)
+    }
+}
+
 /// Applies filter `name` to `input`.
 pub fn apply(
     name: &str,
@@ -36,7 +50,7 @@ pub fn apply(
     args: Args<'_>,
     kwargs: &Map<String, Value>,
     ctx: &Context<'_>,
-) -> Result<Value, String> {
+) -> Result<Value, Failure> {
     let a0 = || arg(args, 0).map(to_s).unwrap_or_default();
     Ok(match name {
         // Text
@@ -210,7 +224,9 @@ pub fn apply(
         "concat" => {
             need(args, 1, name)?;
             let Value::Array(more) = &args[0] else {
-                return Err("the `concat` filter needs a list to add".into());
+                return Err(Failure::Error(
+                    "the `concat` filter needs a list to add".into(),
+                ));
             };
             let mut items = as_list(input);
             items.extend(more.iter().cloned());
@@ -421,7 +437,7 @@ pub fn apply(
             )
         }
         "markdownify" => s(ctx.host.markdownify(&to_s(&input))),
-        other => return Err(format!("unknown Liquid filter `{other}`")),
+        _ => return Err(Failure::Unknown(input)),
     })
 }
 

@@ -6,6 +6,7 @@
 
 pub mod date;
 pub mod filters;
+mod lax;
 pub mod lexer;
 pub mod parser;
 pub mod render;
@@ -50,7 +51,7 @@ pub struct Include {
     /// Path relative to the site root, e.g. `_includes/note.html`.
     pub path: String,
     pub text: Arc<str>,
-    pub nodes: Result<Vec<parser::Node>, LiquidError>,
+    pub nodes: Result<parser::Parsed, LiquidError>,
 }
 
 impl Include {
@@ -142,6 +143,8 @@ pub struct IncludeOutput {
 /// Something the author may want fixed that Liquid itself tolerates.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Warning {
+    /// The diagnostic code check reports it under: `undefined-variable` or `liquid-syntax`.
+    pub code: &'static str,
     pub at: SourcePos,
     pub message: String,
 }

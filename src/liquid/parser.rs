@@ -206,6 +206,8 @@ pub struct Parser<'s> {
     depth: usize,
     /// Reading the lines of a `{% liquid %}` tag, which cannot hold another.
     in_lines: bool,
+    /// Strict errors of markup read laxly instead.
+    lax: Vec<LiquidError>,
 }
 
 /// How a body ended: the tag that closed it, or the end of the template.
@@ -221,7 +223,15 @@ struct Body {
     end: Option<BodyEnd>,
 }
 
-pub fn parse(src: &str) -> Result<Vec<Node>, LiquidError> {
+/// A parsed template, and the markup Jekyll would only warn about: read laxly, as Jekyll's
+/// default `error_mode: warn` does, each with the strict reading's error.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub nodes: Vec<Node>,
+    pub lax: Vec<LiquidError>,
+}
+
+pub fn parse(src: &str) -> Result<Parsed, LiquidError> {
     let mut parser = Parser {
         src,
         pieces: lexer::pieces(src),
@@ -229,12 +239,16 @@ pub fn parse(src: &str) -> Result<Vec<Node>, LiquidError> {
         trim_next: false,
         depth: 0,
         in_lines: false,
+        lax: Vec::new(),
     };
     let body = parser.body(&[], false)?;
     if let Some(end) = body.end {
         return Err(unexpected_end(&end, None));
     }
-    Ok(body.nodes)
+    Ok(Parsed {
+        nodes: body.nodes,
+        lax: parser.lax,
+    })
 }
 
 fn unexpected_end(end: &BodyEnd, block: Option<&str>) -> LiquidError {
@@ -312,7 +326,7 @@ impl<'s> Parser<'s> {
             }
             self.trim_next = piece.trim_right;
             if piece.kind == PieceKind::Output {
-                let value = filtered(self.markup(&piece), piece.inner.0)?;
+                let value = self.filtered(self.markup(&piece), piece.inner.0);
                 nodes.push(Node::Output {
                     at: piece.start,
                     value,
@@ -417,12 +431,34 @@ impl<'s> Parser<'s> {
             trim_next: false,
             depth: self.depth,
             in_lines: true,
+            lax: Vec::new(),
         };
         let body = inner.body(&[], false)?;
+        self.lax.append(&mut inner.lax);
         if let Some(end) = body.end {
             return Err(unexpected_end(&end, None));
         }
         Ok(Node::Lines(body.nodes))
+    }
+
+    /// An output's markup, read laxly when the strict reading fails.
+    fn filtered(&mut self, markup: &str, base: usize) -> Filtered {
+        filtered(markup, base).unwrap_or_else(|strict| {
+            self.lax.push(strict);
+            super::lax::filtered(markup, base)
+        })
+    }
+
+    /// A condition, read laxly when the strict reading fails; an error when both fail.
+    fn condition(&mut self, markup: &str, base: usize) -> Result<Condition, LiquidError> {
+        match condition_at(markup, base) {
+            Ok(c) => Ok(c),
+            Err(strict) => {
+                let c = super::lax::condition(markup, base, &strict)?;
+                self.lax.push(strict);
+                Ok(c)
+            }
+        }
     }
 
     fn text(&self, range: (usize, usize)) -> &'s str {
@@ -444,7 +480,7 @@ impl<'s> Parser<'s> {
                 let end = format!("end{name}");
                 let ends = ["elsif", "else", end.as_str()];
                 let mut branches = Vec::new();
-                let mut condition = Some(condition_at(markup, args.0)?);
+                let mut condition = Some(self.condition(markup, args.0)?);
                 let mut blank = true;
                 loop {
                     let body = self.block(name, at, &ends)?;
@@ -459,7 +495,7 @@ impl<'s> Parser<'s> {
                     };
                     match end_name.as_str() {
                         "elsif" => {
-                            condition = Some(condition_at(self.text(end_markup), end_markup.0)?)
+                            condition = Some(self.condition(self.text(end_markup), end_markup.0)?)
                         }
                         // A second `else` is allowed and never runs, as in Ruby Liquid.
                         "else" => {}
@@ -511,7 +547,14 @@ impl<'s> Parser<'s> {
                 }
             }
             "for" => {
-                let mut spec = for_spec(markup, args.0, at)?;
+                let mut spec = match for_spec(markup, args.0, at) {
+                    Ok(spec) => spec,
+                    Err(strict) => {
+                        let spec = super::lax::for_spec(markup, args.0, at, &strict)?;
+                        self.lax.push(strict);
+                        spec
+                    }
+                };
                 let body = self.block("for", at, &["else", "endfor"])?;
                 let mut blank = body.blank;
                 let mut nodes = body.nodes;
@@ -559,7 +602,7 @@ impl<'s> Parser<'s> {
                 Node::Assign {
                     at,
                     name: target.to_string(),
-                    value: filtered(&markup[eq + 1..], value_start)?,
+                    value: self.filtered(&markup[eq + 1..], value_start),
                 }
             }
             "capture" => {
@@ -625,7 +668,7 @@ impl<'s> Parser<'s> {
             "cycle" => cycle(markup, args.0, at)?,
             "echo" => Node::Output {
                 at,
-                value: filtered(markup, args.0)?,
+                value: self.filtered(markup, args.0),
             },
             // jekyll-include-cache's tag renders what `include` does.
             "include" | "include_cached" | "include_relative" => {

@@ -5,7 +5,7 @@
 
 use super::filters;
 use super::parser::{
-    self, Condition, Expr, Filtered, ForLoop, IncludeFile, Join, Lookup, Node, Offset, Root,
+    self, Condition, Expr, Filtered, ForLoop, IncludeFile, Join, Lookup, Node, Offset, Parsed, Root,
 };
 use super::value::{self, to_s, truthy};
 use super::{
@@ -69,13 +69,13 @@ pub fn render(src: &str, ctx: &Context<'_>) -> Result<Output, LiquidError> {
         out.push(src, SourcePos::default(), true);
         return Ok(out);
     }
-    let nodes = parser::parse(src)?;
-    render_nodes(&nodes, src, ctx)
+    let parsed = parser::parse(src)?;
+    render_parsed(&parsed, src, ctx)
 }
 
 /// Renders an already parsed template.
-pub fn render_nodes<'c>(
-    nodes: &[Node],
+pub fn render_parsed<'c>(
+    parsed: &Parsed,
     src: &'c str,
     ctx: &'c Context<'_>,
 ) -> Result<Output, LiquidError> {
@@ -97,7 +97,11 @@ pub fn render_nodes<'c>(
         warnings: Vec::new(),
     };
     let mut out = Output::default();
-    match r.nodes(nodes, Src { text: src, id: 0 }, &mut out) {
+    let src = Src { text: src, id: 0 };
+    let result = r
+        .lax_markup(src, &parsed.lax)
+        .and_then(|()| r.nodes(&parsed.nodes, src, &mut out));
+    match result {
         Ok(()) => {
             out.sources = std::mem::take(&mut r.sources);
             out.warnings = std::mem::take(&mut r.warnings);
@@ -333,11 +337,11 @@ impl<'c, 'a> Renderer<'c, 'a> {
             Node::Link { at, markup, post } => {
                 let raw = &src.text[markup.0..markup.1];
                 let path = if raw.contains("{{") {
-                    let nodes = parser::parse(raw).map_err(|e| {
+                    let parsed = parser::parse(raw).map_err(|e| {
                         from_parse(src, LiquidError::at(markup.0 + e.offset, e.message))
                     })?;
                     self.render_text(
-                        &nodes,
+                        &parsed.nodes,
                         Src {
                             text: raw,
                             id: src.id,
@@ -439,10 +443,10 @@ impl<'c, 'a> Renderer<'c, 'a> {
             IncludeFile::Static(name) => name.clone(),
             IncludeFile::Dynamic(s, e) => {
                 let raw = &src.text[*s..*e];
-                let nodes = parser::parse(raw)
+                let parsed = parser::parse(raw)
                     .map_err(|e| from_parse(src, LiquidError::at(s + e.offset, e.message)))?;
                 self.render_text(
-                    &nodes,
+                    &parsed.nodes,
                     Src {
                         text: raw,
                         id: src.id,
@@ -544,8 +548,8 @@ impl<'c, 'a> Renderer<'c, 'a> {
             },
         });
         let id = self.sources.len();
-        let nodes = match &include.nodes {
-            Ok(nodes) => nodes,
+        let parsed = match &include.nodes {
+            Ok(parsed) => parsed,
             Err(e) => {
                 return Err(Raised {
                     at: SourcePos {
@@ -556,6 +560,11 @@ impl<'c, 'a> Renderer<'c, 'a> {
                 })
             }
         };
+        let src_include = Src {
+            text: &include.text,
+            id,
+        };
+        self.lax_markup(src_include, &parsed.lax)?;
         self.include_chain.push(include.path.clone());
         let pushed = !map.is_empty();
         if pushed {
@@ -563,14 +572,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
             scope.insert("include".into(), Value::Object(map));
             self.scopes.push(scope);
         }
-        let result = self.nodes(
-            nodes,
-            Src {
-                text: &include.text,
-                id,
-            },
-            out,
-        );
+        let result = self.nodes(&parsed.nodes, src_include, out);
         if pushed {
             self.scopes.pop();
         }
@@ -757,12 +759,23 @@ impl<'c, 'a> Renderer<'c, 'a> {
             for (k, a) in &call.kwargs {
                 kwargs.insert(k.clone(), self.eval(a, src, false)?.into_owned());
             }
+            // Ruby Liquid passes `key: value` arguments as one hash after the others; only
+            // `default` (`allow_false:`) reads them as options.
+            if !kwargs.is_empty() && call.name != "default" {
+                args.push(Value::Object(std::mem::take(&mut kwargs)));
+            }
             let input = v.into_owned();
             let result = if call.name == "where_exp" || call.name == "find_exp" {
                 self.where_exp(&call.name, input, &args, src, call.at)?
             } else {
-                filters::apply(&call.name, input, &args, &kwargs, self.ctx)
-                    .map_err(raised(src, call.at))?
+                match filters::apply(&call.name, input, &args, &kwargs, self.ctx) {
+                    Ok(value) => value,
+                    Err(filters::Failure::Error(message)) => return raise(src, call.at, message),
+                    Err(filters::Failure::Unknown(input)) => {
+                        self.unknown_filter(src, call.at, &call.name)?;
+                        input
+                    }
+                }
             };
             if let Value::String(s) = &result {
                 self.grow(src, call.at, s.len())?;
@@ -972,6 +985,53 @@ impl<'c, 'a> Renderer<'c, 'a> {
         }
     }
 
+    /// Markup the parser read laxly: a warning each (once per place), or with `--strict` an
+    /// error at the first.
+    fn lax_markup(&mut self, src: Src<'_>, lax: &[LiquidError]) -> R<()> {
+        for e in lax {
+            if self.ctx.strict {
+                return raise(src, e.offset, e.message.clone());
+            }
+            self.warn(
+                src,
+                e.offset,
+                "liquid-syntax",
+                format!("{}; Jekyll only warns here and reads the markup leniently, and so does signpost (`--strict` stops here)", e.message),
+            );
+        }
+        Ok(())
+    }
+
+    /// Records a warning, once per place however often the place renders.
+    fn warn(&mut self, src: Src<'_>, at: usize, code: &'static str, message: String) {
+        if self.warned.insert((src.id, at)) {
+            self.warnings.push(Warning {
+                code,
+                at: SourcePos {
+                    source: src.id,
+                    offset: at,
+                },
+                message,
+            });
+        }
+    }
+
+    /// A filter no one defines: Jekyll passes the value through unchanged (its default
+    /// `strict_filters: false`); a warning here, an error with `--strict`.
+    fn unknown_filter(&mut self, src: Src<'_>, at: usize, name: &str) -> R<()> {
+        let message = format!("unknown Liquid filter `{name}`");
+        if self.ctx.strict {
+            return raise(src, at, message);
+        }
+        self.warn(
+            src,
+            at,
+            "unknown-filter",
+            format!("{message}: Jekyll leaves the value unchanged, and so does signpost (`--strict` stops here)"),
+        );
+        Ok(())
+    }
+
     fn undefined(&mut self, src: Src<'_>, at: usize, path: &str, quiet: bool) -> R<()> {
         if quiet {
             return Ok(());
@@ -980,15 +1040,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
         if self.ctx.strict {
             return raise(src, at, message);
         }
-        if self.warned.insert((src.id, at)) {
-            self.warnings.push(Warning {
-                at: SourcePos {
-                    source: src.id,
-                    offset: at,
-                },
-                message,
-            });
-        }
+        self.warn(src, at, "undefined-variable", message);
         Ok(())
     }
 }

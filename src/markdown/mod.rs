@@ -61,8 +61,8 @@ pub struct Rendered {
     pub notes: Vec<Note>,
     /// The page's tickable items, when it has any (see [`crate::checklist`]).
     pub checklist: Option<crate::checklist::Checklist>,
-    /// What Liquid tolerated but the author may want fixed (undefined variables).
-    pub warnings: Vec<(Location, String)>,
+    /// What Liquid tolerated but the author may want fixed: (code, place, message).
+    pub warnings: Vec<(&'static str, Location, String)>,
 }
 
 /// The placeholder for link `index` of a page, replaced at emit time.
@@ -331,7 +331,7 @@ pub fn render(input: &Input<'_>) -> Result<Rendered> {
     rendered.warnings = liquid
         .warnings
         .iter()
-        .map(|w| (pos.at_source(w.at), w.message.clone()))
+        .map(|w| (w.code, pos.at_source(w.at), w.message.clone()))
         .collect();
     rendered.ids.extend(html::ids(&html));
     rendered.html = html;

@@ -142,10 +142,9 @@ pub fn resolve(site: &Site, rendered: &[Rendered], generated: &[String]) -> Grap
         }
     }
     for (page, rendered) in site.pages.iter().zip(rendered) {
-        for (location, message) in &rendered.warnings {
+        for (code, location, message) in &rendered.warnings {
             r.diagnostics.push(
-                Diagnostic::warning("undefined-variable", location.clone(), message.clone())
-                    .on_page(&page.url),
+                Diagnostic::warning(code, location.clone(), message.clone()).on_page(&page.url),
             );
         }
     }

@@ -1,0 +1,303 @@
+//! Ruby Liquid's lax reading of markup, which Jekyll falls back to when the strict reading
+//! fails (its default `error_mode: warn`): the page builds, with a warning. The regular
+//! expressions are Liquid's own grammar (quoted fragments, filter arguments, tag
+//! attributes), so malformed markup reads as Jekyll reads it: `{{ page.title | }}` is the
+//! title, `{% if a == %}` compares with nil, `{% for x in xs limit 2 %}` has no limit.
+
+use super::parser::{Condition, Expr, FilterCall, Filtered, ForLoop, Join, Lookup, Offset, Root};
+use super::LiquidError;
+use regex::Regex;
+use serde_json::Value;
+use std::sync::LazyLock;
+
+/// Liquid's `QuotedFragment`: a quoted string, or a run of anything but whitespace, commas,
+/// pipes and quotes (quoted strings may sit inside it). Whitespace is Ruby's ASCII `\s`.
+const QUOTED_FRAGMENT: &str = r#""[^"]*"|'[^']*'|(?:[^ \t\n\x0B\x0C\r,|'"]|"[^"]*"|'[^']*')+"#;
+
+fn regex(pattern: &str) -> Regex {
+    // The patterns are constants of this file; a test compiles each one.
+    Regex::new(&pattern.replace("QF", QUOTED_FRAGMENT)).unwrap_or_else(|e| panic!("{e}"))
+}
+
+static FRAGMENT: LazyLock<Regex> = LazyLock::new(|| regex("QF"));
+/// A filter with its arguments: a run of whitespace, fragments and commas.
+static FILTER: LazyLock<Regex> = LazyLock::new(|| regex(r"(?:[ \t\n\x0B\x0C\r]+|QF|,)+"));
+static WORD: LazyLock<Regex> = LazyLock::new(|| regex(r"[A-Za-z0-9_]+"));
+/// One filter argument after `:` or `,`, maybe `key: value`.
+static FILTER_ARGUMENT: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?::|,)[ \t\n\x0B\x0C\r]*((?:[A-Za-z0-9_]+[ \t\n\x0B\x0C\r]*:[ \t\n\x0B\x0C\r]*)?(?:QF))",
+    )
+});
+/// `key: value` (Liquid's `TagAttributes`).
+static ATTRIBUTE: LazyLock<Regex> = LazyLock::new(|| {
+    regex(r"([A-Za-z0-9_][A-Za-z0-9_-]*)[ \t\n\x0B\x0C\r]*:[ \t\n\x0B\x0C\r]*(QF)")
+});
+/// A condition: value, then maybe an operator and another value.
+static COMPARISON: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"(QF)[ \t\n\x0B\x0C\r]*([=!<>a-z_]+)?[ \t\n\x0B\x0C\r]*(QF)?"));
+static FOR: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"\A([A-Za-z0-9_-]+)[ \t\n\x0B\x0C\r]+in[ \t\n\x0B\x0C\r]+((?:QF)+)[ \t\n\x0B\x0C\r]*(reversed)?",
+    )
+});
+static INTEGER: LazyLock<Regex> = LazyLock::new(|| regex(r"\A-?[0-9]+\z"));
+static FLOAT: LazyLock<Regex> = LazyLock::new(|| regex(r"\A-?[0-9][0-9.]+\z"));
+static RANGE: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"\A\([ \t\n\x0B\x0C\r]*(\S+)[ \t\n\x0B\x0C\r]*\.\.[ \t\n\x0B\x0C\r]*(\S+)[ \t\n\x0B\x0C\r]*\)\z",
+    )
+});
+static LOOKUP: LazyLock<Regex> = LazyLock::new(|| regex(r"\[[^\]]+\]|[A-Za-z0-9_-]+\??"));
+
+/// Liquid's lax `Expression.parse`: a quoted string, a literal, a number, a range, or else a
+/// variable made of whatever names and `[…]` lookups can be found in the text.
+fn expression(text: &str, at: usize) -> Expr {
+    let trimmed = text.trim_matches([' ', '\t', '\n', '\x0B', '\x0C', '\r']);
+    let at = at
+        + (text.len()
+            - text
+                .trim_start_matches([' ', '\t', '\n', '\x0B', '\x0C', '\r'])
+                .len());
+    let quoted = |q: char| trimmed.len() >= 2 && trimmed.starts_with(q) && trimmed.ends_with(q);
+    if quoted('"') || quoted('\'') {
+        return Expr::Literal(Value::String(trimmed[1..trimmed.len() - 1].to_string()));
+    }
+    match trimmed {
+        "" | "nil" | "null" => return Expr::Literal(Value::Null),
+        "true" => return Expr::Literal(Value::Bool(true)),
+        "false" => return Expr::Literal(Value::Bool(false)),
+        "empty" => return Expr::Empty,
+        "blank" => return Expr::Blank,
+        _ => {}
+    }
+    if INTEGER.is_match(trimmed) {
+        if let Ok(n) = trimmed.parse::<i64>() {
+            return Expr::Literal(Value::from(n));
+        }
+    }
+    if let Some(c) = RANGE.captures(trimmed) {
+        let (a, b) = (&c[1], &c[2]);
+        return Expr::Range(Box::new(expression(a, at)), Box::new(expression(b, at)));
+    }
+    if FLOAT.is_match(trimmed) {
+        // Ruby's `to_f` reads as far as the text is a number: `1.2.3` is 1.2.
+        let mut end = trimmed.len();
+        if let Some(first) = trimmed.find('.') {
+            end = trimmed[first + 1..]
+                .find('.')
+                .map_or(end, |i| first + 1 + i);
+        }
+        if let Ok(f) = trimmed[..end].trim_end_matches('.').parse::<f64>() {
+            return Expr::Literal(Value::from(f));
+        }
+    }
+    let mut parts = LOOKUP.find_iter(trimmed).map(|m| m.as_str());
+    let Some(first) = parts.next() else {
+        return Expr::Literal(Value::Null);
+    };
+    let inner = |part: &str| expression(&part[1..part.len() - 1], at);
+    let root = if first.starts_with('[') {
+        Root::Dynamic(Box::new(inner(first)))
+    } else {
+        Root::Name(first.to_string())
+    };
+    let lookups = parts
+        .map(|part| {
+            if part.starts_with('[') {
+                Lookup::Index(inner(part))
+            } else {
+                Lookup::Key(part.to_string())
+            }
+        })
+        .collect();
+    Expr::Var { root, lookups, at }
+}
+
+/// An output's markup (`{{ … }}`, `echo`, the value of `assign`) read laxly: the first
+/// fragment is the value; after the first `|`, each run of fragments is a filter named by its
+/// first word, with the arguments that follow a `:` or `,`. Anything else is ignored.
+pub fn filtered(markup: &str, base: usize) -> Filtered {
+    let Some(value) = FRAGMENT.find(markup) else {
+        return Filtered {
+            expr: Expr::Literal(Value::Null),
+            filters: Vec::new(),
+        };
+    };
+    let expr = expression(value.as_str(), base + value.start());
+    let rest = &markup[value.end()..];
+    let mut filters = Vec::new();
+    if let Some(bar) = rest.find('|') {
+        let start = value.end() + bar + 1;
+        for filter in FILTER.find_iter(&markup[start..]) {
+            let Some(name) = WORD.find(filter.as_str()) else {
+                continue;
+            };
+            let at = base + start + filter.start();
+            let mut call = FilterCall {
+                name: name.as_str().to_string(),
+                args: Vec::new(),
+                kwargs: Vec::new(),
+                at: at + name.start(),
+            };
+            for argument in FILTER_ARGUMENT.captures_iter(filter.as_str()) {
+                let Some(text) = argument.get(1) else {
+                    continue;
+                };
+                let arg_at = at + text.start();
+                match ATTRIBUTE.captures(text.as_str()) {
+                    Some(kv) if kv.get(0).map(|m| m.len()) == Some(text.len()) => {
+                        let value = kv.get(2).map_or("", |m| m.as_str());
+                        call.kwargs
+                            .push((kv[1].to_string(), expression(value, arg_at)));
+                    }
+                    _ => call.args.push(expression(text.as_str(), arg_at)),
+                }
+            }
+            filters.push(call);
+        }
+    }
+    Filtered { expr, filters }
+}
+
+/// Liquid's comparison operators; any other word between two values is an error in Jekyll too.
+fn operator(word: &str) -> Option<&'static str> {
+    ["==", "!=", "<>", "<", ">", ">=", "<=", "contains"]
+        .into_iter()
+        .find(|op| *op == word)
+}
+
+/// One comparison of an `if` read laxly: the first fragment, maybe an operator and a second
+/// fragment; the rest of the text is ignored.
+fn comparison(text: &str, at: usize, strict: &LiquidError) -> Result<Condition, LiquidError> {
+    let Some(c) = COMPARISON.captures(text) else {
+        return Err(strict.clone());
+    };
+    let position = |i: usize| at + c.get(i).map_or(0, |m| m.start());
+    let left = expression(&c[1], position(1));
+    let compare = match c.get(2) {
+        None => None,
+        Some(op) => {
+            let op = operator(op.as_str()).ok_or_else(|| strict.clone())?;
+            let right = c.get(3).map_or(Expr::Literal(Value::Null), |m| {
+                expression(m.as_str(), position(3))
+            });
+            Some((op, right))
+        }
+    };
+    Ok(Condition {
+        at: position(1),
+        left,
+        compare,
+        next: None,
+    })
+}
+
+/// An `if`/`elsif`/`unless` condition read laxly: comparisons joined by `and`/`or` words,
+/// each read by [`comparison`]. `strict` is the error the strict reading gave, returned
+/// when even the lax reading fails (Jekyll stops there too).
+pub fn condition(
+    markup: &str,
+    base: usize,
+    strict: &LiquidError,
+) -> Result<Condition, LiquidError> {
+    // Fragments, and `and`/`or` between them.
+    let mut chunks: Vec<(usize, usize)> = Vec::new();
+    let mut joins: Vec<Join> = Vec::new();
+    let mut open: Option<(usize, usize)> = None;
+    for word in FRAGMENT.find_iter(markup) {
+        let join = match word.as_str() {
+            "and" => Some(Join::And),
+            "or" => Some(Join::Or),
+            _ => None,
+        };
+        match join {
+            Some(join) => {
+                chunks.extend(open.take());
+                joins.push(join);
+            }
+            None => {
+                open = Some(match open {
+                    Some((start, _)) => (start, word.end()),
+                    None => (word.start(), word.end()),
+                });
+            }
+        }
+    }
+    chunks.extend(open);
+    if chunks.is_empty() || chunks.len() != joins.len() + 1 {
+        return Err(strict.clone());
+    }
+    let mut result: Option<Condition> = None;
+    for (i, &(start, end)) in chunks.iter().enumerate().rev() {
+        let mut c = comparison(&markup[start..end], base + start, strict)?;
+        if let Some(next) = result.take() {
+            c.next = Some((joins[i], Box::new(next)));
+        }
+        result = Some(c);
+    }
+    result.ok_or_else(|| strict.clone())
+}
+
+/// A `for` tag read laxly: `item in collection [reversed]`, then any `limit:`/`offset:`
+/// attributes found in the markup.
+pub fn for_spec(
+    markup: &str,
+    base: usize,
+    at: usize,
+    strict: &LiquidError,
+) -> Result<ForLoop, LiquidError> {
+    let Some(c) = FOR.captures(markup) else {
+        return Err(strict.clone());
+    };
+    let var = c[1].to_string();
+    let collection_at = base + c.get(2).map_or(0, |m| m.start());
+    let collection = expression(&c[2], collection_at);
+    let mut limit = None;
+    let mut offset = None;
+    for attribute in ATTRIBUTE.captures_iter(markup) {
+        let value_at = base + attribute.get(2).map_or(0, |m| m.start());
+        match &attribute[1] {
+            "limit" => limit = Some(expression(&attribute[2], value_at)),
+            "offset" if &attribute[2] == "continue" => offset = Some(Offset::Continue),
+            "offset" => offset = Some(Offset::Expr(expression(&attribute[2], value_at))),
+            _ => {}
+        }
+    }
+    Ok(ForLoop {
+        at,
+        name: format!("{var}-{}", &c[2]),
+        var,
+        collection,
+        limit,
+        offset,
+        reversed: c.get(3).is_some(),
+        cols: None,
+        body: Vec::new(),
+        else_body: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_pattern_compiles() {
+        for pattern in [
+            &FRAGMENT,
+            &FILTER,
+            &WORD,
+            &FILTER_ARGUMENT,
+            &ATTRIBUTE,
+            &COMPARISON,
+            &FOR,
+            &INTEGER,
+            &FLOAT,
+            &RANGE,
+            &LOOKUP,
+        ] {
+            assert!(!pattern.as_str().is_empty());
+        }
+    }
+}
