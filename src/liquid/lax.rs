@@ -41,6 +41,15 @@ static FOR: LazyLock<Regex> = LazyLock::new(|| {
         r"\A([A-Za-z0-9_-]+)[ \t\n\x0B\x0C\r]+in[ \t\n\x0B\x0C\r]+((?:QF)+)[ \t\n\x0B\x0C\r]*(reversed)?",
     )
 });
+/// `when` values: a fragment, then maybe `or`/`,` and the rest.
+static WHEN: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?s)(QF)(?:(?:[ \t\n\x0B\x0C\r]+or[ \t\n\x0B\x0C\r]+|[ \t\n\x0B\x0C\r]*,[ \t\n\x0B\x0C\r]*)((?:QF).*))?",
+    )
+});
+static NAMED_CYCLE: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"(?s)\A(QF)[ \t\n\x0B\x0C\r]*:[ \t\n\x0B\x0C\r]*(.*)"));
+static SIMPLE_CYCLE: LazyLock<Regex> = LazyLock::new(|| regex(r"\A(?:QF)+"));
 static INTEGER: LazyLock<Regex> = LazyLock::new(|| regex(r"\A-?[0-9]+\z"));
 static FLOAT: LazyLock<Regex> = LazyLock::new(|| regex(r"\A-?[0-9][0-9.]+\z"));
 static RANGE: LazyLock<Regex> = LazyLock::new(|| {
@@ -239,6 +248,64 @@ pub fn condition(
     result.ok_or_else(|| strict.clone())
 }
 
+/// `case` read laxly: the first fragment is the value; the rest is ignored.
+pub fn first_value(markup: &str, base: usize, strict: &LiquidError) -> Result<Expr, LiquidError> {
+    let value = FRAGMENT.find(markup).ok_or_else(|| strict.clone())?;
+    Ok(expression(value.as_str(), base + value.start()))
+}
+
+/// `when` read laxly: a fragment, then after `or` or `,` another, and so on; anything else
+/// after a fragment is ignored.
+pub fn when_values(
+    markup: &str,
+    base: usize,
+    strict: &LiquidError,
+) -> Result<Vec<Expr>, LiquidError> {
+    let mut values = Vec::new();
+    let mut from = 0;
+    loop {
+        let c = WHEN
+            .captures(&markup[from..])
+            .ok_or_else(|| strict.clone())?;
+        let value = c.get(1).ok_or_else(|| strict.clone())?;
+        values.push(expression(value.as_str(), base + from + value.start()));
+        match c.get(2) {
+            Some(rest) => from += rest.start(),
+            None => return Ok(values),
+        }
+    }
+}
+
+/// `cycle` read laxly: `group: a, b` or `a, b`, each value the first fragment between commas.
+pub fn cycle(
+    markup: &str,
+    base: usize,
+    strict: &LiquidError,
+) -> Result<(Option<Expr>, Vec<Expr>), LiquidError> {
+    let (group, list, list_at) = match NAMED_CYCLE.captures(markup) {
+        Some(c) => {
+            let name = c.get(1).ok_or_else(|| strict.clone())?;
+            let list = c.get(2).ok_or_else(|| strict.clone())?;
+            (
+                Some(expression(name.as_str(), base + name.start())),
+                list.as_str(),
+                list.start(),
+            )
+        }
+        None if SIMPLE_CYCLE.is_match(markup) => (None, markup, 0),
+        None => return Err(strict.clone()),
+    };
+    let mut values = Vec::new();
+    let mut at = list_at;
+    for part in list.split(',') {
+        if let Some(value) = FRAGMENT.find(part) {
+            values.push(expression(value.as_str(), base + at + value.start()));
+        }
+        at += part.len() + 1;
+    }
+    Ok((group, values))
+}
+
 /// A `for` tag read laxly: `item in collection [reversed]`, then any `limit:`/`offset:`
 /// attributes found in the markup.
 pub fn for_spec(
@@ -292,6 +359,9 @@ mod tests {
             &ATTRIBUTE,
             &COMPARISON,
             &FOR,
+            &WHEN,
+            &NAMED_CYCLE,
+            &SIMPLE_CYCLE,
             &INTEGER,
             &FLOAT,
             &RANGE,

@@ -514,7 +514,14 @@ impl<'s> Parser<'s> {
                 }
             }
             "case" => {
-                let subject = single_expression(markup, args.0, "case")?;
+                let subject = match single_expression(markup, args.0, "case") {
+                    Ok(subject) => subject,
+                    Err(strict) => {
+                        let subject = super::lax::first_value(markup, args.0, &strict)?;
+                        self.lax.push(strict);
+                        subject
+                    }
+                };
                 let mut arms = Vec::new();
                 let mut bodies = Vec::new();
                 let first = self.block("case", at, &["when", "else", "endcase"])?;
@@ -524,7 +531,16 @@ impl<'s> Parser<'s> {
                     let body_index = bodies.len();
                     match e.name.as_str() {
                         "when" => {
-                            for value in when_values(self.text(e.markup), e.markup.0)? {
+                            let (markup, base) = (self.text(e.markup), e.markup.0);
+                            let values = match when_values(markup, base) {
+                                Ok(values) => values,
+                                Err(strict) => {
+                                    let values = super::lax::when_values(markup, base, &strict)?;
+                                    self.lax.push(strict);
+                                    values
+                                }
+                            };
+                            for value in values {
                                 arms.push((Some(value), body_index));
                             }
                         }
@@ -665,7 +681,19 @@ impl<'s> Parser<'s> {
                 name: markup.trim().to_string(),
                 step: if name == "increment" { 1 } else { -1 },
             },
-            "cycle" => cycle(markup, args.0, at)?,
+            "cycle" => match cycle(markup, args.0, at) {
+                Ok(node) => node,
+                Err(strict) => {
+                    let (group, values) = super::lax::cycle(markup, args.0, &strict)?;
+                    self.lax.push(strict);
+                    Node::Cycle {
+                        at,
+                        key: format!("{values:?}"),
+                        group,
+                        values,
+                    }
+                }
+            },
             "echo" => Node::Output {
                 at,
                 value: self.filtered(markup, args.0),
