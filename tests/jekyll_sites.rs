@@ -362,4 +362,24 @@ fn bad_post_dates_and_collection_names_are_reported() {
         warned,
         ["collection `../outside` is not a plain folder name; it is not read"]
     );
+
+    // A name with a date's shape but no such day stops Jekyll, and signpost; a name without
+    // a date is not a post, and is left out quietly, as Jekyll leaves it.
+    std::fs::write(s.path().join("_posts/notes.md"), "---\ntitle: N\n---\nN\n").expect("w");
+    std::fs::write(
+        s.path().join("_posts/2024-13-45-late.md"),
+        "---\ntitle: L\n---\nL\n",
+    )
+    .expect("w");
+    let (code, err) = common::build(s.path(), &s.path().join("_site"), &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.starts_with(
+            "_posts/2024-13-45-late.md:1:1: error: the file name's date `2024-13-45` is not a day"
+        ),
+        "{err}"
+    );
+    std::fs::remove_file(s.path().join("_posts/2024-13-45-late.md")).expect("rm");
+    let (code, err) = common::build(s.path(), &s.path().join("_site"), &[]);
+    assert_eq!(code, 0, "{err}");
 }

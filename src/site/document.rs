@@ -10,9 +10,9 @@ use crate::liquid::date::{self, DateTime};
 use crate::liquid::filters::{slugify, slugify_cased};
 use serde_json::Value;
 
-/// `2024-01-15-kick-off.md` → the date and `kick-off`, as Jekyll reads post file names
-/// (year of 2 to 4 digits, month and day of 1 or 2).
-pub fn dated_name(file: &str) -> Option<(DateTime, &str)> {
+/// `2024-01-15-kick-off.md` → `2024-01-15` and `kick-off.md`: a name shaped as Jekyll's
+/// post names are (year of 2 to 4 digits, month and day of 1 or 2), whatever the date.
+fn date_and_rest(file: &str) -> Option<(String, &str)> {
     let mut parts = file.splitn(4, '-');
     let (y, m, d, rest) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
     let digits = |s: &str, min: usize, max: usize| {
@@ -21,8 +21,20 @@ pub fn dated_name(file: &str) -> Option<(DateTime, &str)> {
     if !(digits(y, 2, 4) && digits(m, 1, 2) && digits(d, 1, 2) && rest.contains('.')) {
         return None;
     }
-    let date = date::parse(&format!("{y:0>4}-{m:0>2}-{d:0>2}"))?;
-    Some((date, rest))
+    Some((format!("{y:0>4}-{m:0>2}-{d:0>2}"), rest))
+}
+
+/// `2024-01-15-kick-off.md` → the date and `kick-off`, as Jekyll reads post file names.
+pub fn dated_name(file: &str) -> Option<(DateTime, &str)> {
+    let (text, rest) = date_and_rest(file)?;
+    Some((date::parse(&text)?, rest))
+}
+
+/// The date of a post's name that has a date's shape but names no day (`2024-13-45-x.md`):
+/// Jekyll stops on it.
+pub fn impossible_date(file: &str) -> Option<String> {
+    let (text, _) = date_and_rest(file)?;
+    date::parse(&text).is_none().then_some(text)
 }
 
 /// `kick-off-meeting` → `Kick Off Meeting`, Jekyll's title for a document without one.

@@ -613,7 +613,16 @@ fn load_posts(
         let is_draft = kind == "_drafts";
         for rel in document_files(walker, folder)? {
             let file = rel.rsplit('/').next().unwrap_or(&rel);
-            if !is_document(&rel) || (!is_draft && document::dated_name(file).is_none()) {
+            if !is_document(&rel) {
+                continue;
+            }
+            if let Some(date) = document::impossible_date(file).filter(|_| !is_draft) {
+                return Err(Error::content(
+                    Location::new(rel.clone(), 1, 1),
+                    format!("the file name's date `{date}` is not a day of the calendar; Jekyll stops here too (\"does not have a valid date in the filename\"): rename the file"),
+                ));
+            }
+            if !is_draft && document::dated_name(file).is_none() {
                 continue;
             }
             let Some(mut source) = load_source(root, &root.join(&rel), config, "posts")? else {
