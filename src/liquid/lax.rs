@@ -349,6 +349,30 @@ pub fn for_spec(
 mod tests {
     use super::*;
 
+    /// Liquid's `Expression.parse`, as the lax reader uses it.
+    #[test]
+    fn expressions_read_as_liquid_reads_them() {
+        let shown = |text: &str| format!("{:?}", expression(text, 0));
+        assert_eq!(shown(" 'a b' "), r#"Literal(String("a b"))"#);
+        assert_eq!(shown("-12"), "Literal(Number(-12))");
+        assert_eq!(shown("1.2.3"), "Literal(Number(1.2))");
+        assert_eq!(shown("null"), "Literal(Null)");
+        assert!(shown("(1..n)").starts_with("Range(Literal(Number(1)), Var"));
+        // Whatever names and `[…]` can be found: `(page.count` is `page.count`.
+        assert_eq!(
+            shown("(page.count"),
+            r#"Var { root: Name("page"), lookups: [Key("count")], at: 0 }"#
+        );
+        assert!(shown("[k].x[0]").starts_with("Var { root: Dynamic(Var { root: Name(\"k\")"));
+        let f = filtered(r#"page.title | append: "a" "b" | | split: ",", "x" ; "#, 0);
+        let names: Vec<(&str, usize)> = f
+            .filters
+            .iter()
+            .map(|c| (c.name.as_str(), c.args.len()))
+            .collect();
+        assert_eq!(names, [("append", 1), ("split", 2)]);
+    }
+
     #[test]
     fn every_pattern_compiles() {
         for pattern in [
