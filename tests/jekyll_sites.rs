@@ -383,3 +383,38 @@ fn bad_post_dates_and_collection_names_are_reported() {
     let (code, err) = common::build(s.path(), &s.path().join("_site"), &[]);
     assert_eq!(code, 0, "{err}");
 }
+
+/// kramdown's span attribute lists after a link or image become its attributes (Jekyll
+/// 4.3 writes `<a href="https://example.org" target="_blank">`), never text; definition lists
+/// are lists. Block attribute lines are never printed.
+#[test]
+fn kramdown_span_attributes_and_definition_lists() {
+    let s = common::site(&[
+        ("_config.yml", "title: T\n"),
+        (
+            "index.md",
+            "---\ntitle: Home\n---\n## Contents\n{: .no_toc }\n\n[A link](https://example.org){:target=\"_blank\"} and [another](/b){: .button #go rel='next'}.\n\n![Flow](/flow.png){: .wide}\n\nTerm\n: Definition\n",
+        ),
+        ("b.md", "---\ntitle: B\npermalink: /b\n---\nB\n"),
+        ("flow.png", "png"),
+    ]);
+    let out = s.path().join("_site");
+    let (code, err) = common::build(s.path(), &out, &[]);
+    assert_eq!(code, 0, "{err}");
+    let html = common::read(out.join("index.html"));
+    for expected in [
+        "<a href=\"https://example.org\" target=\"_blank\">A link</a>",
+        "<a href=\"/b\" id=\"go\" class=\"button\" rel=\"next\">another</a>.",
+        "<img src=\"/flow.png\" alt=\"Flow\" class=\"wide\" />",
+        "<dt>Term</dt>\n<dd>Definition</dd>",
+    ] {
+        assert!(html.contains(expected), "{expected}\n{html}");
+    }
+    assert!(!html.contains("{:"), "{html}");
+    // The link is still checked where it is written.
+    let diagnostics = common::diagnostics(s.path());
+    assert!(
+        diagnostics.iter().all(|d| d["severity"] != "error"),
+        "{diagnostics:?}"
+    );
+}

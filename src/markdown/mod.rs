@@ -10,6 +10,7 @@ use crate::lines::LineIndex;
 use crate::liquid::{self, Context, SourcePos};
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 use regex::Regex;
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// Where a link was written.
@@ -167,6 +168,7 @@ pub fn markdown_options() -> Options {
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_DEFINITION_LIST
 }
 
 /// Plain Markdown to HTML, for the `markdownify` filter (no Liquid, comments dropped), with
@@ -274,6 +276,59 @@ fn blank_attribute_lists(text: &str) -> String {
         .into_owned()
 }
 
+/// kramdown's span attribute lists right after a link or image (`[a](b){:target="_blank"}`,
+/// `{: .button}`): blanked out of the text (every byte offset kept), and returned as HTML
+/// attributes and the blank's length, keyed by where the link ends, for the link to carry.
+fn take_span_attributes(text: &str) -> (String, HashMap<usize, (String, usize)>) {
+    static SPAN_IAL: OnceLock<Regex> = OnceLock::new();
+    static PART: OnceLock<Regex> = OnceLock::new();
+    let span = SPAN_IAL.get_or_init(|| Regex::new(r"\)(\{:([^}\n]*)\})").expect("static regex"));
+    let part = PART.get_or_init(|| {
+        Regex::new(r#"\.([^\s.#=]+)|#([^\s.#=]+)|([A-Za-z_:][-A-Za-z0-9_:.]*)=(?:"([^"]*)"|'([^']*)'|([^\s"']+))"#)
+            .expect("static regex")
+    });
+    let mut found = HashMap::new();
+    if !text.contains("){:") {
+        return (text.to_string(), found);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for c in span.captures_iter(text) {
+        let (Some(ial), Some(inner)) = (c.get(1), c.get(2)) else {
+            continue;
+        };
+        let (mut classes, mut id, mut rest) = (Vec::new(), None, String::new());
+        for p in part.captures_iter(inner.as_str()) {
+            if let Some(class) = p.get(1) {
+                classes.push(class.as_str());
+            } else if let Some(name) = p.get(2) {
+                id = Some(name.as_str());
+            } else if let Some(key) = p.get(3) {
+                let value = p
+                    .get(4)
+                    .or(p.get(5))
+                    .or(p.get(6))
+                    .map_or("", |m| m.as_str());
+                rest.push_str(&format!(" {}=\"{}\"", key.as_str(), html::escape(value)));
+            }
+        }
+        let mut attributes = String::new();
+        if let Some(id) = id {
+            attributes.push_str(&format!(" id=\"{}\"", html::escape(id)));
+        }
+        if !classes.is_empty() {
+            attributes.push_str(&format!(" class=\"{}\"", html::escape(&classes.join(" "))));
+        }
+        attributes.push_str(&rest);
+        found.insert(ial.start(), (attributes, ial.len()));
+        out.push_str(&text[copied..ial.start()]);
+        out.push_str(&" ".repeat(ial.len()));
+        copied = ial.end();
+    }
+    out.push_str(&text[copied..]);
+    (out, found)
+}
+
 /// A Liquid error where it happened: in the body, or in an included file (naming the line
 /// of the body that included it).
 fn liquid_error(input: &Input<'_>, e: liquid::LiquidError) -> Error {
@@ -302,6 +357,7 @@ pub fn render(input: &Input<'_>) -> Result<Rendered> {
         checklist: crate::checklist::Settings::from_context(&input.context),
         removed: Vec::new(),
         added: Vec::new(),
+        span_attributes: HashMap::new(),
     };
     let mut html = if input.is_markdown {
         let mut text = blank_attribute_lists(&liquid.text);
@@ -310,6 +366,8 @@ pub fn render(input: &Input<'_>) -> Result<Rendered> {
         }
         let (text, added) = blocks::separate(&text);
         page.added = added;
+        let (text, spans) = take_span_attributes(&text);
+        page.span_attributes = spans;
         page.markdown(&text)
     } else {
         page.raw_html(&liquid.text, 0)
@@ -350,6 +408,9 @@ struct PageBuilder<'p> {
     /// Line breaks added after the cut to end HTML blocks where kramdown does: their offsets
     /// in the text Markdown parsed.
     added: Vec<usize>,
+    /// Attributes from `{:…}` after a link or image, and the blank the list left, by the
+    /// offset where the link ends.
+    span_attributes: HashMap<usize, (String, usize)>,
 }
 
 impl PageBuilder<'_> {
@@ -479,15 +540,25 @@ impl PageBuilder<'_> {
         let mut heading: Option<(usize, String, usize)> = None;
         // Open links: (index in links, saw visible text).
         let mut open_links: Vec<(usize, bool)> = Vec::new();
-        let mut image: Option<(String, String, String)> = None;
+        // Image being read: src token, alt text, title, attributes from `{:…}`.
+        let mut image: Option<(String, String, String, String)> = None;
         let mut comment_open = None;
         let mut footnotes = Footnotes::default();
 
         for (event, range) in parser {
-            if let Some((src, alt, title)) = image.as_mut() {
+            // The blank a `{:…}` list left after a link is not text of the page.
+            let event = match (event, self.span_attributes.get(&range.start)) {
+                (Event::Text(t), Some((_, len))) => {
+                    let cut = t.bytes().take(*len).take_while(|b| *b == b' ').count();
+                    Event::Text(t[cut..].to_string().into())
+                }
+                (event, _) => event,
+            };
+            if let Some((src, alt, title, extra)) = image.as_mut() {
                 match event {
                     Event::End(TagEnd::Image) => {
-                        let (src, alt, title) = (src.clone(), alt.clone(), title.clone());
+                        let (src, alt, title, extra) =
+                            (src.clone(), alt.clone(), title.clone(), extra.clone());
                         image = None;
                         let title = if title.is_empty() {
                             String::new()
@@ -496,7 +567,7 @@ impl PageBuilder<'_> {
                         };
                         events.push(Event::InlineHtml(
                             format!(
-                                "<img src=\"{src}\" alt=\"{}\"{title} />",
+                                "<img src=\"{src}\" alt=\"{}\"{title}{extra} />",
                                 html::escape(&alt)
                             )
                             .into(),
@@ -538,8 +609,9 @@ impl PageBuilder<'_> {
                     } else {
                         format!(" title=\"{}\"", html::escape(&title))
                     };
+                    let extra = self.span_attributes.get(&range.end).map_or("", |a| &a.0);
                     events.push(Event::InlineHtml(
-                        format!("<a href=\"{token}\"{title}>").into(),
+                        format!("<a href=\"{token}\"{title}{extra}>").into(),
                     ));
                 }
                 Event::End(TagEnd::Link) => {
@@ -556,7 +628,13 @@ impl PageBuilder<'_> {
                     if let Some(last) = open_links.last_mut() {
                         last.1 = true;
                     }
-                    image = Some((token, String::new(), title.to_string()));
+                    let extra = self.span_attributes.get(&range.end).map(|a| a.0.clone());
+                    image = Some((
+                        token,
+                        String::new(),
+                        title.to_string(),
+                        extra.unwrap_or_default(),
+                    ));
                 }
                 Event::Text(ref t) | Event::Code(ref t) => {
                     if let Some((_, text, _)) = heading.as_mut() {
