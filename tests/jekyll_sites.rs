@@ -384,16 +384,17 @@ fn bad_post_dates_and_collection_names_are_reported() {
     assert_eq!(code, 0, "{err}");
 }
 
-/// kramdown's span attribute lists after a link or image become its attributes (Jekyll
-/// 4.3 writes `<a href="https://example.org" target="_blank">`), never text; definition lists
-/// are lists. Block attribute lines are never printed.
+/// kramdown's attribute lists become attributes, as Jekyll 4.3 writes them, never text:
+/// after a link or image (`<a href="https://example.org" target="_blank">`), and on the line
+/// below a heading or paragraph (a heading's `#id` is its id, which links are checked
+/// against). Definition lists are lists.
 #[test]
-fn kramdown_span_attributes_and_definition_lists() {
+fn kramdown_attribute_lists_and_definition_lists() {
     let s = common::site(&[
         ("_config.yml", "title: T\n"),
         (
             "index.md",
-            "---\ntitle: Home\n---\n## Contents\n{: .no_toc }\n\n[A link](https://example.org){:target=\"_blank\"} and [another](/b){: .button #go rel='next'}.\n\n![Flow](/flow.png){: .wide}\n\nTerm\n: Definition\n",
+            "---\ntitle: Home\n---\n## Contents\n{: .no_toc }\n\n## Setup\n{: #getting-set-up .big}\n\nA note.\n{: .note }\n\nSee [setup](#getting-set-up).\n\n[A link](https://example.org){:target=\"_blank\"} and [another](/b){: .button #go rel='next'}.\n\n![Flow](/flow.png){: .wide}\n\nTerm\n: Definition\n",
         ),
         ("b.md", "---\ntitle: B\npermalink: /b\n---\nB\n"),
         ("flow.png", "png"),
@@ -407,6 +408,9 @@ fn kramdown_span_attributes_and_definition_lists() {
         "<a href=\"/b\" id=\"go\" class=\"button\" rel=\"next\">another</a>.",
         "<img src=\"/flow.png\" alt=\"Flow\" class=\"wide\" />",
         "<dt>Term</dt>\n<dd>Definition</dd>",
+        "<h2 id=\"contents\" class=\"no_toc\">Contents</h2>",
+        "<h2 id=\"getting-set-up\" class=\"big\">Setup</h2>",
+        "<p class=\"note\">A note.</p>",
     ] {
         assert!(html.contains(expected), "{expected}\n{html}");
     }

@@ -174,7 +174,7 @@ pub fn markdown_options() -> Options {
 /// Plain Markdown to HTML, for the `markdownify` filter (no Liquid, comments dropped), with
 /// kramdown's heading ids counted for this text alone, as Jekyll converts it.
 pub fn markdownify(text: &str) -> String {
-    let blanked = blank_attribute_lists(text);
+    let (blanked, _) = blank_attribute_lists(text);
     let (separated, _) = blocks::separate(&blanked);
     let mut open = None;
     let mut notes = Vec::new();
@@ -267,13 +267,76 @@ fn kramdown_id(
 }
 
 /// kramdown's `{: .class}` attribute-list lines are never printed: blank them out, keeping
-/// every byte offset where it was.
-fn blank_attribute_lists(text: &str) -> String {
+/// every byte offset where it was. Returns the lists too, by where their line starts, for
+/// the block just above to carry.
+fn blank_attribute_lists(text: &str) -> (String, HashMap<usize, AttributeList>) {
     static IAL: OnceLock<Regex> = OnceLock::new();
     let ial = IAL
-        .get_or_init(|| Regex::new(r"(?m)^[ \t]{0,3}\{:[^}\n]*\}[ \t]*$").expect("static regex"));
-    ial.replace_all(text, |c: &regex::Captures<'_>| " ".repeat(c[0].len()))
-        .into_owned()
+        .get_or_init(|| Regex::new(r"(?m)^[ \t]{0,3}\{:([^}\n]*)\}[ \t]*$").expect("static regex"));
+    let mut lists = HashMap::new();
+    let blanked = ial
+        .replace_all(text, |c: &regex::Captures<'_>| {
+            if let Some(whole) = c.get(0) {
+                lists.insert(whole.start(), AttributeList::parse(&c[1]));
+            }
+            " ".repeat(c[0].len())
+        })
+        .into_owned();
+    (blanked, lists)
+}
+
+/// What a kramdown attribute list (`{: .note #id key="v"}`) sets.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct AttributeList {
+    id: Option<String>,
+    classes: Vec<String>,
+    /// Other attributes, in order.
+    attributes: Vec<(String, String)>,
+}
+
+impl AttributeList {
+    fn parse(inner: &str) -> AttributeList {
+        static PART: OnceLock<Regex> = OnceLock::new();
+        let part = PART.get_or_init(|| {
+            Regex::new(r#"\.([^\s.#=]+)|#([^\s.#=]+)|([A-Za-z_:][-A-Za-z0-9_:.]*)=(?:"([^"]*)"|'([^']*)'|([^\s"']+))"#)
+                .expect("static regex")
+        });
+        let mut list = AttributeList::default();
+        for p in part.captures_iter(inner) {
+            if let Some(class) = p.get(1) {
+                list.classes.push(class.as_str().to_string());
+            } else if let Some(name) = p.get(2) {
+                list.id = Some(name.as_str().to_string());
+            } else if let Some(key) = p.get(3) {
+                let value = p
+                    .get(4)
+                    .or(p.get(5))
+                    .or(p.get(6))
+                    .map_or("", |m| m.as_str());
+                list.attributes
+                    .push((key.as_str().to_string(), value.to_string()));
+            }
+        }
+        list
+    }
+
+    /// ` id="…" class="…" key="…"`, escaped.
+    fn html(&self) -> String {
+        let mut out = String::new();
+        if let Some(id) = &self.id {
+            out.push_str(&format!(" id=\"{}\"", html::escape(id)));
+        }
+        if !self.classes.is_empty() {
+            out.push_str(&format!(
+                " class=\"{}\"",
+                html::escape(&self.classes.join(" "))
+            ));
+        }
+        for (key, value) in &self.attributes {
+            out.push_str(&format!(" {key}=\"{}\"", html::escape(value)));
+        }
+        out
+    }
 }
 
 /// kramdown's span attribute lists right after a link or image (`[a](b){:target="_blank"}`,
@@ -281,12 +344,7 @@ fn blank_attribute_lists(text: &str) -> String {
 /// attributes and the blank's length, keyed by where the link ends, for the link to carry.
 fn take_span_attributes(text: &str) -> (String, HashMap<usize, (String, usize)>) {
     static SPAN_IAL: OnceLock<Regex> = OnceLock::new();
-    static PART: OnceLock<Regex> = OnceLock::new();
     let span = SPAN_IAL.get_or_init(|| Regex::new(r"\)(\{:([^}\n]*)\})").expect("static regex"));
-    let part = PART.get_or_init(|| {
-        Regex::new(r#"\.([^\s.#=]+)|#([^\s.#=]+)|([A-Za-z_:][-A-Za-z0-9_:.]*)=(?:"([^"]*)"|'([^']*)'|([^\s"']+))"#)
-            .expect("static regex")
-    });
     let mut found = HashMap::new();
     if !text.contains("){:") {
         return (text.to_string(), found);
@@ -297,29 +355,7 @@ fn take_span_attributes(text: &str) -> (String, HashMap<usize, (String, usize)>)
         let (Some(ial), Some(inner)) = (c.get(1), c.get(2)) else {
             continue;
         };
-        let (mut classes, mut id, mut rest) = (Vec::new(), None, String::new());
-        for p in part.captures_iter(inner.as_str()) {
-            if let Some(class) = p.get(1) {
-                classes.push(class.as_str());
-            } else if let Some(name) = p.get(2) {
-                id = Some(name.as_str());
-            } else if let Some(key) = p.get(3) {
-                let value = p
-                    .get(4)
-                    .or(p.get(5))
-                    .or(p.get(6))
-                    .map_or("", |m| m.as_str());
-                rest.push_str(&format!(" {}=\"{}\"", key.as_str(), html::escape(value)));
-            }
-        }
-        let mut attributes = String::new();
-        if let Some(id) = id {
-            attributes.push_str(&format!(" id=\"{}\"", html::escape(id)));
-        }
-        if !classes.is_empty() {
-            attributes.push_str(&format!(" class=\"{}\"", html::escape(&classes.join(" "))));
-        }
-        attributes.push_str(&rest);
+        let attributes = AttributeList::parse(inner.as_str()).html();
         found.insert(ial.start(), (attributes, ial.len()));
         out.push_str(&text[copied..ial.start()]);
         out.push_str(&" ".repeat(ial.len()));
@@ -358,9 +394,11 @@ pub fn render(input: &Input<'_>) -> Result<Rendered> {
         removed: Vec::new(),
         added: Vec::new(),
         span_attributes: HashMap::new(),
+        block_attributes: HashMap::new(),
     };
     let mut html = if input.is_markdown {
-        let mut text = blank_attribute_lists(&liquid.text);
+        let (mut text, lists) = blank_attribute_lists(&liquid.text);
+        page.block_attributes = lists;
         if !input.show_notes {
             text = page.cut_comment_lines(&text);
         }
@@ -411,11 +449,19 @@ struct PageBuilder<'p> {
     /// Attributes from `{:…}` after a link or image, and the blank the list left, by the
     /// offset where the link ends.
     span_attributes: HashMap<usize, (String, usize)>,
+    /// `{: …}` lines, by where their line starts in Liquid's output: for the block above.
+    block_attributes: HashMap<usize, AttributeList>,
 }
 
 impl PageBuilder<'_> {
     /// Location in the source of an offset in the text Markdown parsed.
     fn at(&self, offset: usize) -> Location {
+        self.pos
+            .at_source(self.liquid.origin(self.liquid_offset(offset)))
+    }
+
+    /// An offset of the text Markdown parsed as an offset of Liquid's output.
+    fn liquid_offset(&self, offset: usize) -> usize {
         let offset = offset - self.added.partition_point(|&at| at < offset);
         let cut: usize = self
             .removed
@@ -423,7 +469,23 @@ impl PageBuilder<'_> {
             .take_while(|(at, _)| *at <= offset)
             .map(|(_, len)| len)
             .sum();
-        self.pos.at_source(self.liquid.origin(offset + cut))
+        offset + cut
+    }
+
+    /// The `{: …}` line right below a block that ends at `end` (of the parsed text). A list
+    /// after a blank line is kramdown's for the block below it, which is not applied.
+    fn block_attributes_after(&self, end: usize) -> Option<AttributeList> {
+        let text = self.liquid.text.as_bytes();
+        let at = self.liquid_offset(end);
+        // The block's range may stop before its line's end or just after it.
+        let line_start = if at > 0 && text.get(at - 1) == Some(&b'\n') {
+            at
+        } else if text.get(at) == Some(&b'\n') {
+            at + 1
+        } else {
+            return None;
+        };
+        self.block_attributes.get(&line_start).cloned()
     }
 
     fn add_link(
@@ -544,6 +606,8 @@ impl PageBuilder<'_> {
         let mut image: Option<(String, String, String, String)> = None;
         let mut comment_open = None;
         let mut footnotes = Footnotes::default();
+        // Open paragraphs: index of their Start event, for a `{: …}` line to reach.
+        let mut paragraphs: Vec<usize> = Vec::new();
 
         for (event, range) in parser {
             // The blank a `{:…}` list left after a link is not text of the page.
@@ -585,6 +649,25 @@ impl PageBuilder<'_> {
                 }
                 Event::End(TagEnd::Heading(level)) => {
                     if let Some((start, mut text, offset)) = heading.take() {
+                        if let (
+                            Some(list),
+                            Some(Event::Start(Tag::Heading {
+                                id, classes, attrs, ..
+                            })),
+                        ) = (
+                            self.block_attributes_after(range.end),
+                            events.get_mut(start),
+                        ) {
+                            if list.id.is_some() {
+                                *id = list.id.map(CowStr::from);
+                            }
+                            classes.extend(list.classes.into_iter().map(CowStr::from));
+                            attrs.extend(
+                                list.attributes
+                                    .into_iter()
+                                    .map(|(k, v)| (CowStr::from(k), Some(CowStr::from(v)))),
+                            );
+                        }
                         if let Some((level, id)) =
                             close_heading(&mut events, start, &mut ids, &mut text)
                         {
@@ -668,6 +751,20 @@ impl PageBuilder<'_> {
                     } else {
                         Event::Html(out.into())
                     });
+                }
+                Event::Start(Tag::Paragraph) => {
+                    paragraphs.push(events.len());
+                    events.push(event);
+                }
+                Event::End(TagEnd::Paragraph) => {
+                    let start = paragraphs.pop();
+                    match (start, self.block_attributes_after(range.end)) {
+                        (Some(start), Some(list)) => {
+                            events[start] = Event::Html(format!("<p{}>", list.html()).into());
+                            events.push(Event::Html("</p>\n".into()));
+                        }
+                        _ => events.push(event),
+                    }
                 }
                 Event::FootnoteReference(label) => {
                     events.push(Event::InlineHtml(footnotes.reference(&label).into()));
