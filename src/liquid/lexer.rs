@@ -87,8 +87,14 @@ pub fn pieces(src: &str) -> Vec<Piece> {
 }
 
 fn text(start: usize, end: usize) -> Piece {
+    whole(PieceKind::Text, start, end)
+}
+
+/// A piece that is all content: no delimiters, no whitespace control (text, or a line of
+/// `{% liquid %}` read as a tag).
+pub fn whole(kind: PieceKind, start: usize, end: usize) -> Piece {
     Piece {
-        kind: PieceKind::Text,
+        kind,
         start,
         end,
         inner: (start, end),

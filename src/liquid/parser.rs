@@ -412,15 +412,7 @@ impl<'s> Parser<'s> {
             let start = line_start + (line.len() - line.trim_start().len());
             let end = line_start + line.trim_end().len();
             if end > start {
-                pieces.push(Piece {
-                    kind: PieceKind::Tag,
-                    start,
-                    end,
-                    inner: (start, end),
-                    trim_left: false,
-                    trim_right: false,
-                    broken: false,
-                });
+                pieces.push(lexer::whole(PieceKind::Tag, start, end));
             }
             line_start += line.len() + 1;
         }
