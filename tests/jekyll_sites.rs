@@ -387,14 +387,15 @@ fn bad_post_dates_and_collection_names_are_reported() {
 /// kramdown's attribute lists become attributes, as Jekyll 4.3 writes them, never text:
 /// after a link or image (`<a href="https://example.org" target="_blank">`), and on the line
 /// below a heading or paragraph (a heading's `#id` is its id, which links are checked
-/// against). Definition lists are lists.
+/// against); `* TOC` with `{:toc}` is the table of contents of the headings not marked
+/// `.no_toc`, nested by level. Definition lists are lists.
 #[test]
 fn kramdown_attribute_lists_and_definition_lists() {
     let s = common::site(&[
         ("_config.yml", "title: T\n"),
         (
             "index.md",
-            "---\ntitle: Home\n---\n## Contents\n{: .no_toc }\n\n## Setup\n{: #getting-set-up .big}\n\nA note.\n{: .note }\n\nSee [setup](#getting-set-up).\n\n[A link](https://example.org){:target=\"_blank\"} and [another](/b){: .button #go rel='next'}.\n\n![Flow](/flow.png){: .wide}\n\nTerm\n: Definition\n",
+            "---\ntitle: Home\n---\n## Contents\n{: .no_toc }\n\n* TOC\n{:toc}\n\n## Setup\n{: #getting-set-up .big}\n\nA note.\n{: .note }\n\nSee [setup](#getting-set-up).\n\n[A link](https://example.org){:target=\"_blank\"} and [another](/b){: .button #go rel='next'}.\n\n![Flow](/flow.png){: .wide}\n\nTerm\n: Definition\n",
         ),
         ("b.md", "---\ntitle: B\npermalink: /b\n---\nB\n"),
         ("flow.png", "png"),
@@ -411,6 +412,7 @@ fn kramdown_attribute_lists_and_definition_lists() {
         "<h2 id=\"contents\" class=\"no_toc\">Contents</h2>",
         "<h2 id=\"getting-set-up\" class=\"big\">Setup</h2>",
         "<p class=\"note\">A note.</p>",
+        "<ul id=\"markdown-toc\">\n<li><a href=\"#getting-set-up\" id=\"markdown-toc-getting-set-up\">Setup</a></li>\n</ul>",
     ] {
         assert!(html.contains(expected), "{expected}\n{html}");
     }

@@ -292,13 +292,15 @@ struct AttributeList {
     classes: Vec<String>,
     /// Other attributes, in order.
     attributes: Vec<(String, String)>,
+    /// `{:toc}`: the list above is replaced by the page's table of contents.
+    toc: bool,
 }
 
 impl AttributeList {
     fn parse(inner: &str) -> AttributeList {
         static PART: OnceLock<Regex> = OnceLock::new();
         let part = PART.get_or_init(|| {
-            Regex::new(r#"\.([^\s.#=]+)|#([^\s.#=]+)|([A-Za-z_:][-A-Za-z0-9_:.]*)=(?:"([^"]*)"|'([^']*)'|([^\s"']+))"#)
+            Regex::new(r#"\.([^\s.#=]+)|#([^\s.#=]+)|([A-Za-z_:][-A-Za-z0-9_:.]*)=(?:"([^"]*)"|'([^']*)'|([^\s"']+))|([A-Za-z][-A-Za-z0-9_]*)"#)
                 .expect("static regex")
         });
         let mut list = AttributeList::default();
@@ -315,6 +317,8 @@ impl AttributeList {
                     .map_or("", |m| m.as_str());
                 list.attributes
                     .push((key.as_str().to_string(), value.to_string()));
+            } else if p.get(7).is_some_and(|word| word.as_str() == "toc") {
+                list.toc = true;
             }
         }
         list
@@ -472,20 +476,15 @@ impl PageBuilder<'_> {
         offset + cut
     }
 
-    /// The `{: …}` line right below a block that ends at `end` (of the parsed text). A list
-    /// after a blank line is kramdown's for the block below it, which is not applied.
-    fn block_attributes_after(&self, end: usize) -> Option<AttributeList> {
-        let text = self.liquid.text.as_bytes();
-        let at = self.liquid_offset(end);
-        // The block's range may stop before its line's end or just after it.
-        let line_start = if at > 0 && text.get(at - 1) == Some(&b'\n') {
-            at
-        } else if text.get(at) == Some(&b'\n') {
-            at + 1
-        } else {
-            return None;
-        };
-        self.block_attributes.get(&line_start).cloned()
+    /// The `{: …}` line right below a block that ends at `end` of the parsed `text` (where
+    /// lists are already blanked): the line after the block's last text. A list after a
+    /// blank line is kramdown's for the block below it, which is not applied.
+    fn block_attributes_after(&self, text: &str, end: usize) -> Option<AttributeList> {
+        let content_end = text[..end.min(text.len())].trim_end().len();
+        let line_start = content_end + text[content_end..].find('\n')? + 1;
+        self.block_attributes
+            .get(&self.liquid_offset(line_start))
+            .cloned()
     }
 
     fn add_link(
@@ -595,6 +594,8 @@ impl PageBuilder<'_> {
     }
 
     fn markdown(&mut self, text: &str) -> String {
+        // The text parsed, by a name the heading's own `text` below does not hide.
+        let parsed = text;
         let parser = Parser::new_ext(text, markdown_options()).into_offset_iter();
         let mut events: Vec<Event<'_>> = Vec::new();
         let mut ids = ids::HeadingIds::default();
@@ -608,6 +609,12 @@ impl PageBuilder<'_> {
         let mut footnotes = Footnotes::default();
         // Open paragraphs: index of their Start event, for a `{: …}` line to reach.
         let mut paragraphs: Vec<usize> = Vec::new();
+        // Open lists: index of their Start event and how many items they have so far.
+        let mut lists: Vec<(usize, usize)> = Vec::new();
+        // Where `{:toc}` asked for the table of contents (and whether numbered), and the
+        // headings it lists (not those marked `.no_toc`).
+        let mut toc_at: Option<(usize, bool)> = None;
+        let mut contents: Vec<usize> = Vec::new();
 
         for (event, range) in parser {
             // The blank a `{:…}` list left after a link is not text of the page.
@@ -655,7 +662,7 @@ impl PageBuilder<'_> {
                                 id, classes, attrs, ..
                             })),
                         ) = (
-                            self.block_attributes_after(range.end),
+                            self.block_attributes_after(parsed, range.end),
                             events.get_mut(start),
                         ) {
                             if list.id.is_some() {
@@ -668,9 +675,14 @@ impl PageBuilder<'_> {
                                     .map(|(k, v)| (CowStr::from(k), Some(CowStr::from(v)))),
                             );
                         }
+                        let listed = !matches!(&events[start],
+                            Event::Start(Tag::Heading { classes, .. }) if classes.iter().any(|c| c.as_ref() == "no_toc"));
                         if let Some((level, id)) =
                             close_heading(&mut events, start, &mut ids, &mut text)
                         {
+                            if listed {
+                                contents.push(self.rendered.headings.len());
+                            }
                             self.rendered.headings.push(Heading {
                                 level,
                                 id,
@@ -756,9 +768,33 @@ impl PageBuilder<'_> {
                     paragraphs.push(events.len());
                     events.push(event);
                 }
+                Event::Start(Tag::List(_)) => {
+                    lists.push((events.len(), 0));
+                    events.push(event);
+                }
+                Event::Start(Tag::Item) => {
+                    if let Some(list) = lists.last_mut() {
+                        list.1 += 1;
+                    }
+                    events.push(event);
+                }
+                Event::End(TagEnd::List(ordered)) => {
+                    let toc = self
+                        .block_attributes_after(parsed, range.end)
+                        .is_some_and(|list| list.toc);
+                    match lists.pop() {
+                        // kramdown's `* TOC` + `{:toc}`: the table of contents goes here.
+                        Some((start, 1)) if toc && toc_at.is_none() => {
+                            events.truncate(start);
+                            toc_at = Some((events.len(), ordered));
+                            events.push(Event::Html(String::new().into()));
+                        }
+                        _ => events.push(Event::End(TagEnd::List(ordered))),
+                    }
+                }
                 Event::End(TagEnd::Paragraph) => {
                     let start = paragraphs.pop();
-                    match (start, self.block_attributes_after(range.end)) {
+                    match (start, self.block_attributes_after(parsed, range.end)) {
                         (Some(start), Some(list)) => {
                             events[start] = Event::Html(format!("<p{}>", list.html()).into());
                             events.push(Event::Html("</p>\n".into()));
@@ -784,6 +820,13 @@ impl PageBuilder<'_> {
         if let Some(html) = footnotes.html() {
             events.push(Event::Html(html.into()));
         }
+        if let Some((at, ordered)) = toc_at {
+            let headings: Vec<&Heading> = contents
+                .iter()
+                .map(|&i| &self.rendered.headings[i])
+                .collect();
+            events[at] = Event::Html(table_of_contents(&headings, ordered).into());
+        }
         let (events, checklist) =
             crate::checklist::extract(events, &self.checklist, &self.rendered.links);
         self.rendered.checklist = checklist;
@@ -802,6 +845,44 @@ fn destination_offset(link: &str, dest: &str) -> usize {
         Some(i) if !dest.is_empty() => after + i,
         _ => 0,
     }
+}
+
+/// kramdown's table of contents: the headings as nested lists of links, each item with the
+/// id `markdown-toc-ID`, the outer list with the id `markdown-toc`.
+fn table_of_contents(headings: &[&Heading], ordered: bool) -> String {
+    let tag = if ordered { "ol" } else { "ul" };
+    let mut out = format!("<{tag} id=\"markdown-toc\">\n");
+    // Levels of the lists open inside the outer one.
+    let mut open: Vec<u8> = Vec::new();
+    let mut first = true;
+    let top = headings.iter().map(|h| h.level).min().unwrap_or(1);
+    for heading in headings {
+        let Some(id) = &heading.id else { continue };
+        while open.last().is_some_and(|&level| heading.level < level) {
+            open.pop();
+            out.push_str(&format!("</li>\n</{tag}>\n"));
+        }
+        if !first && open.last().copied().unwrap_or(top) < heading.level {
+            open.push(heading.level);
+            out.push_str(&format!("\n<{tag}>\n"));
+        } else if !first {
+            out.push_str("</li>\n");
+        }
+        first = false;
+        let id = html::escape(id);
+        out.push_str(&format!(
+            "<li><a href=\"#{id}\" id=\"markdown-toc-{id}\">{}</a>",
+            html::escape(&heading.text)
+        ));
+    }
+    for _ in &open {
+        out.push_str(&format!("</li>\n</{tag}>\n"));
+    }
+    if !first {
+        out.push_str("</li>\n");
+    }
+    out.push_str(&format!("</{tag}>\n"));
+    out
 }
 
 /// Footnotes as kramdown writes them, so their anchors (`#fn:NAME`, `#fnref:NAME`) match the
@@ -901,6 +982,39 @@ fn parse_note(raw: &str, location: Location) -> Note {
 #[cfg(test)]
 mod tests {
     use super::destination_offset;
+
+    #[test]
+    fn the_table_of_contents_nests_by_level() {
+        let at = crate::error::Location::new("a.md", 1, 1);
+        let heading = |level: u8, id: &str| super::Heading {
+            level,
+            id: Some(id.to_string()),
+            text: id.to_uppercase(),
+            location: at.clone(),
+        };
+        let headings = [
+            heading(2, "a"),
+            heading(3, "b"),
+            heading(3, "c"),
+            heading(2, "d"),
+            heading(4, "e"),
+            heading(2, "f"),
+        ];
+        let refs: Vec<&super::Heading> = headings.iter().collect();
+        let html = super::table_of_contents(&refs, false);
+        let shape: String = html
+            .split(['<', '>'])
+            .filter(|part| ["ul", "/ul", "li", "/li"].contains(part) || part.starts_with("ul "))
+            .map(|part| match part {
+                "li" => "(",
+                "/li" => ")",
+                "/ul" => "]",
+                _ => "[",
+            })
+            .collect();
+        assert_eq!(shape, "[([()()])([()])()]");
+        assert!(html.contains("<a href=\"#e\" id=\"markdown-toc-e\">E</a>"));
+    }
 
     #[test]
     fn a_link_is_located_at_its_destination() {
