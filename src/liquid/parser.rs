@@ -1039,18 +1039,24 @@ fn when_values(markup: &str, base: usize) -> Result<Vec<Expr>, LiquidError> {
     Ok(values)
 }
 
-/// The loop a `{% for %}` tag describes, its bodies still empty.
-fn for_spec(markup: &str, base: usize, at: usize) -> Result<ForLoop, LiquidError> {
-    let mut ts = TokenStream::new(markup, base)?;
+/// `item in` at the start of a `for` or `tablerow` tag: the item's name.
+fn loop_variable(ts: &mut TokenStream, base: usize, tag: &str) -> Result<String, LiquidError> {
     let Tok::Ident(var) = ts.next() else {
         return Err(LiquidError::at(
             base,
-            "`{% for %}` needs `item in collection`".to_string(),
+            format!("`{{% {tag} %}}` needs `item in collection`"),
         ));
     };
     if !ts.eat_word("in") {
-        return Err(ts.unexpected("expected `in` in `{% for %}`"));
+        return Err(ts.unexpected(&format!("expected `in` in `{{% {tag} %}}`")));
     }
+    Ok(var)
+}
+
+/// The loop a `{% for %}` tag describes, its bodies still empty.
+fn for_spec(markup: &str, base: usize, at: usize) -> Result<ForLoop, LiquidError> {
+    let mut ts = TokenStream::new(markup, base)?;
+    let var = loop_variable(&mut ts, base, "for")?;
     let coll_start = ts.offset() - base;
     let collection = ts.expression()?;
     let coll_end = ts.offset() - base;
@@ -1096,15 +1102,7 @@ fn for_spec(markup: &str, base: usize, at: usize) -> Result<ForLoop, LiquidError
 /// them: `cols`, `limit` and `offset` count; other words (`reversed`) and commas are ignored.
 fn tablerow_spec(markup: &str, base: usize, at: usize) -> Result<ForLoop, LiquidError> {
     let mut ts = TokenStream::new(markup, base)?;
-    let Tok::Ident(var) = ts.next() else {
-        return Err(LiquidError::at(
-            base,
-            "`{% tablerow %}` needs `item in collection`".to_string(),
-        ));
-    };
-    if !ts.eat_word("in") {
-        return Err(ts.unexpected("expected `in` in `{% tablerow %}`"));
-    }
+    let var = loop_variable(&mut ts, base, "tablerow")?;
     let collection = ts.expression()?;
     let (mut cols, mut limit, mut offset) = (None, None, None);
     while !ts.at_end() {

@@ -644,13 +644,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
         for (i, item) in items.into_iter().enumerate() {
             let mut forloop = Map::new();
             forloop.insert("name".into(), Value::String(l.name.clone()));
-            forloop.insert("length".into(), Value::from(length));
-            forloop.insert("index".into(), Value::from(i + 1));
-            forloop.insert("index0".into(), Value::from(i));
-            forloop.insert("rindex".into(), Value::from(length - i));
-            forloop.insert("rindex0".into(), Value::from(length - i - 1));
-            forloop.insert("first".into(), Value::Bool(i == 0));
-            forloop.insert("last".into(), Value::Bool(i + 1 == length));
+            forloop.extend(loop_position(i, length));
             forloop.insert("parentloop".into(), parent.clone());
             if let Some(scope) = self.scopes.last_mut() {
                 scope.insert("forloop".into(), Value::Object(forloop.clone()));
@@ -689,14 +683,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
         let mut result = Ok(());
         for (i, item) in items.into_iter().enumerate() {
             let col_last = Some(col) == cols;
-            let mut tablerowloop = Map::new();
-            tablerowloop.insert("length".into(), Value::from(length));
-            tablerowloop.insert("index".into(), Value::from(i + 1));
-            tablerowloop.insert("index0".into(), Value::from(i));
-            tablerowloop.insert("rindex".into(), Value::from(length - i));
-            tablerowloop.insert("rindex0".into(), Value::from(length - i - 1));
-            tablerowloop.insert("first".into(), Value::Bool(i == 0));
-            tablerowloop.insert("last".into(), Value::Bool(i + 1 == length));
+            let mut tablerowloop = loop_position(i, length);
             tablerowloop.insert("col".into(), Value::from(col));
             tablerowloop.insert("col0".into(), Value::from(col - 1));
             tablerowloop.insert("col_first".into(), Value::Bool(col == 1));
@@ -1161,6 +1148,19 @@ pub fn compare_values(left: &Value, op: &str, right: &Value) -> Result<bool, Str
 /// [`to_integer`], its error placed at `at`.
 fn integer(v: &Value, src: Src<'_>, at: usize) -> R<i64> {
     to_integer(v).map_err(raised(src, at))
+}
+
+/// Where a loop is (`forloop`, `tablerowloop`): item `i` (from 0) of `length`.
+fn loop_position(i: usize, length: usize) -> Map<String, Value> {
+    let mut at = Map::new();
+    at.insert("length".into(), Value::from(length));
+    at.insert("index".into(), Value::from(i + 1));
+    at.insert("index0".into(), Value::from(i));
+    at.insert("rindex".into(), Value::from(length - i));
+    at.insert("rindex0".into(), Value::from(length - i - 1));
+    at.insert("first".into(), Value::Bool(i == 0));
+    at.insert("last".into(), Value::Bool(i + 1 == length));
+    at
 }
 
 /// Liquid's `to_integer`: integers, and text that is exactly an integer.
