@@ -14,60 +14,47 @@ use std::sync::LazyLock;
 /// pipes and quotes (quoted strings may sit inside it). Whitespace is Ruby's ASCII `\s`.
 const QUOTED_FRAGMENT: &str = r#""[^"]*"|'[^']*'|(?:[^ \t\n\x0B\x0C\r,|'"]|"[^"]*"|'[^']*')+"#;
 
+/// Ruby's `\s`, which is ASCII only.
+const SPACE: [char; 6] = [' ', '\t', '\n', '\x0B', '\x0C', '\r'];
+
+/// A pattern of this file, written with `QF` for a quoted fragment and `WS` for Ruby's `\s`.
 fn regex(pattern: &str) -> Regex {
+    let pattern = pattern
+        .replace("QF", QUOTED_FRAGMENT)
+        .replace("WS", r"[ \t\n\x0B\x0C\r]");
     // The patterns are constants of this file; a test compiles each one.
-    Regex::new(&pattern.replace("QF", QUOTED_FRAGMENT)).unwrap_or_else(|e| panic!("{e}"))
+    Regex::new(&pattern).unwrap_or_else(|e| panic!("{e}"))
 }
 
 static FRAGMENT: LazyLock<Regex> = LazyLock::new(|| regex("QF"));
 /// A filter with its arguments: a run of whitespace, fragments and commas.
-static FILTER: LazyLock<Regex> = LazyLock::new(|| regex(r"(?:[ \t\n\x0B\x0C\r]+|QF|,)+"));
+static FILTER: LazyLock<Regex> = LazyLock::new(|| regex(r"(?:WS+|QF|,)+"));
 static WORD: LazyLock<Regex> = LazyLock::new(|| regex(r"[A-Za-z0-9_]+"));
 /// One filter argument after `:` or `,`, maybe `key: value`.
-static FILTER_ARGUMENT: LazyLock<Regex> = LazyLock::new(|| {
-    regex(
-        r"(?::|,)[ \t\n\x0B\x0C\r]*((?:[A-Za-z0-9_]+[ \t\n\x0B\x0C\r]*:[ \t\n\x0B\x0C\r]*)?(?:QF))",
-    )
-});
+static FILTER_ARGUMENT: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"(?::|,)WS*((?:[A-Za-z0-9_]+WS*:WS*)?(?:QF))"));
 /// `key: value` (Liquid's `TagAttributes`).
-static ATTRIBUTE: LazyLock<Regex> = LazyLock::new(|| {
-    regex(r"([A-Za-z0-9_][A-Za-z0-9_-]*)[ \t\n\x0B\x0C\r]*:[ \t\n\x0B\x0C\r]*(QF)")
-});
+static ATTRIBUTE: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"([A-Za-z0-9_][A-Za-z0-9_-]*)WS*:WS*(QF)"));
 /// A condition: value, then maybe an operator and another value.
-static COMPARISON: LazyLock<Regex> =
-    LazyLock::new(|| regex(r"(QF)[ \t\n\x0B\x0C\r]*([=!<>a-z_]+)?[ \t\n\x0B\x0C\r]*(QF)?"));
-static FOR: LazyLock<Regex> = LazyLock::new(|| {
-    regex(
-        r"\A([A-Za-z0-9_-]+)[ \t\n\x0B\x0C\r]+in[ \t\n\x0B\x0C\r]+((?:QF)+)[ \t\n\x0B\x0C\r]*(reversed)?",
-    )
-});
+static COMPARISON: LazyLock<Regex> = LazyLock::new(|| regex(r"(QF)WS*([=!<>a-z_]+)?WS*(QF)?"));
+static FOR: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"\A([A-Za-z0-9_-]+)WS+inWS+((?:QF)+)WS*(reversed)?"));
 /// `when` values: a fragment, then maybe `or`/`,` and the rest.
-static WHEN: LazyLock<Regex> = LazyLock::new(|| {
-    regex(
-        r"(?s)(QF)(?:(?:[ \t\n\x0B\x0C\r]+or[ \t\n\x0B\x0C\r]+|[ \t\n\x0B\x0C\r]*,[ \t\n\x0B\x0C\r]*)((?:QF).*))?",
-    )
-});
-static NAMED_CYCLE: LazyLock<Regex> =
-    LazyLock::new(|| regex(r"(?s)\A(QF)[ \t\n\x0B\x0C\r]*:[ \t\n\x0B\x0C\r]*(.*)"));
+static WHEN: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"(?s)(QF)(?:(?:WS+orWS+|WS*,WS*)((?:QF).*))?"));
+static NAMED_CYCLE: LazyLock<Regex> = LazyLock::new(|| regex(r"(?s)\A(QF)WS*:WS*(.*)"));
 static SIMPLE_CYCLE: LazyLock<Regex> = LazyLock::new(|| regex(r"\A(?:QF)+"));
 static INTEGER: LazyLock<Regex> = LazyLock::new(|| regex(r"\A-?[0-9]+\z"));
 static FLOAT: LazyLock<Regex> = LazyLock::new(|| regex(r"\A-?[0-9][0-9.]+\z"));
-static RANGE: LazyLock<Regex> = LazyLock::new(|| {
-    regex(
-        r"\A\([ \t\n\x0B\x0C\r]*(\S+)[ \t\n\x0B\x0C\r]*\.\.[ \t\n\x0B\x0C\r]*(\S+)[ \t\n\x0B\x0C\r]*\)\z",
-    )
-});
+static RANGE: LazyLock<Regex> = LazyLock::new(|| regex(r"\A\(WS*(\S+)WS*\.\.WS*(\S+)WS*\)\z"));
 static LOOKUP: LazyLock<Regex> = LazyLock::new(|| regex(r"\[[^\]]+\]|[A-Za-z0-9_-]+\??"));
 
 /// Liquid's lax `Expression.parse`: a quoted string, a literal, a number, a range, or else a
 /// variable made of whatever names and `[…]` lookups can be found in the text.
 fn expression(text: &str, at: usize) -> Expr {
-    let trimmed = text.trim_matches([' ', '\t', '\n', '\x0B', '\x0C', '\r']);
-    let at = at
-        + (text.len()
-            - text
-                .trim_start_matches([' ', '\t', '\n', '\x0B', '\x0C', '\r'])
-                .len());
+    let trimmed = text.trim_matches(SPACE);
+    let at = at + (text.len() - text.trim_start_matches(SPACE).len());
     let quoted = |q: char| trimmed.len() >= 2 && trimmed.starts_with(q) && trimmed.ends_with(q);
     if quoted('"') || quoted('\'') {
         return Expr::Literal(Value::String(trimmed[1..trimmed.len() - 1].to_string()));

@@ -441,16 +441,28 @@ impl<'s> Parser<'s> {
         })
     }
 
-    /// A condition, read laxly when the strict reading fails; an error when both fail.
-    fn condition(&mut self, markup: &str, base: usize) -> Result<Condition, LiquidError> {
-        match condition_at(markup, base) {
-            Ok(c) => Ok(c),
-            Err(strict) => {
-                let c = super::lax::condition(markup, base, &strict)?;
-                self.lax.push(strict);
-                Ok(c)
+    /// Markup read strictly, or by `lax` when that fails (keeping the strict error for the
+    /// warning); an error only when both fail.
+    fn or_lax<T>(
+        &mut self,
+        strict: Result<T, LiquidError>,
+        lax: impl FnOnce(&LiquidError) -> Result<T, LiquidError>,
+    ) -> Result<T, LiquidError> {
+        match strict {
+            Ok(value) => Ok(value),
+            Err(error) => {
+                let value = lax(&error)?;
+                self.lax.push(error);
+                Ok(value)
             }
         }
+    }
+
+    /// A condition, read laxly when the strict reading fails.
+    fn condition(&mut self, markup: &str, base: usize) -> Result<Condition, LiquidError> {
+        self.or_lax(condition_at(markup, base), |strict| {
+            super::lax::condition(markup, base, strict)
+        })
     }
 
     fn text(&self, range: (usize, usize)) -> &'s str {
@@ -506,14 +518,9 @@ impl<'s> Parser<'s> {
                 }
             }
             "case" => {
-                let subject = match single_expression(markup, args.0, "case") {
-                    Ok(subject) => subject,
-                    Err(strict) => {
-                        let subject = super::lax::first_value(markup, args.0, &strict)?;
-                        self.lax.push(strict);
-                        subject
-                    }
-                };
+                let subject = self.or_lax(single_expression(markup, args.0, "case"), |strict| {
+                    super::lax::first_value(markup, args.0, strict)
+                })?;
                 let mut arms = Vec::new();
                 let mut bodies = Vec::new();
                 let first = self.block("case", at, &["when", "else", "endcase"])?;
@@ -524,14 +531,9 @@ impl<'s> Parser<'s> {
                     match e.name.as_str() {
                         "when" => {
                             let (markup, base) = (self.text(e.markup), e.markup.0);
-                            let values = match when_values(markup, base) {
-                                Ok(values) => values,
-                                Err(strict) => {
-                                    let values = super::lax::when_values(markup, base, &strict)?;
-                                    self.lax.push(strict);
-                                    values
-                                }
-                            };
+                            let values = self.or_lax(when_values(markup, base), |strict| {
+                                super::lax::when_values(markup, base, strict)
+                            })?;
                             for value in values {
                                 arms.push((Some(value), body_index));
                             }
@@ -555,14 +557,9 @@ impl<'s> Parser<'s> {
                 }
             }
             "for" => {
-                let mut spec = match for_spec(markup, args.0, at) {
-                    Ok(spec) => spec,
-                    Err(strict) => {
-                        let spec = super::lax::for_spec(markup, args.0, at, &strict)?;
-                        self.lax.push(strict);
-                        spec
-                    }
-                };
+                let mut spec = self.or_lax(for_spec(markup, args.0, at), |strict| {
+                    super::lax::for_spec(markup, args.0, at, strict)
+                })?;
                 let body = self.block("for", at, &["else", "endfor"])?;
                 let mut blank = body.blank;
                 let mut nodes = body.nodes;
@@ -673,19 +670,10 @@ impl<'s> Parser<'s> {
                 name: markup.trim().to_string(),
                 step: if name == "increment" { 1 } else { -1 },
             },
-            "cycle" => match cycle(markup, args.0, at) {
-                Ok(node) => node,
-                Err(strict) => {
-                    let (group, values) = super::lax::cycle(markup, args.0, &strict)?;
-                    self.lax.push(strict);
-                    Node::Cycle {
-                        at,
-                        key: format!("{values:?}"),
-                        group,
-                        values,
-                    }
-                }
-            },
+            "cycle" => self.or_lax(cycle(markup, args.0, at), |strict| {
+                let (group, values) = super::lax::cycle(markup, args.0, strict)?;
+                Ok(cycle_node(at, group, values))
+            })?,
             "echo" => Node::Output {
                 at,
                 value: self.filtered(markup, args.0),
@@ -1154,13 +1142,17 @@ fn cycle(markup: &str, base: usize, at: usize) -> Result<Node, LiquidError> {
         values.push(ts.expression()?);
     }
     ts.expect_end()?;
-    let key = format!("{values:?}");
-    Ok(Node::Cycle {
+    Ok(cycle_node(at, group, values))
+}
+
+/// A `cycle` tag; cycles with the same values share their place in the sequence.
+fn cycle_node(at: usize, group: Option<Expr>, values: Vec<Expr>) -> Node {
+    Node::Cycle {
         at,
+        key: format!("{values:?}"),
         group,
-        key,
         values,
-    })
+    }
 }
 
 /// Jekyll's include markup: a file name (or `{{ var }}`), then `key="v"`, `key='v'` or

@@ -594,8 +594,6 @@ impl PageBuilder<'_> {
     }
 
     fn markdown(&mut self, text: &str) -> String {
-        // The text parsed, by a name the heading's own `text` below does not hide.
-        let parsed = text;
         let parser = Parser::new_ext(text, markdown_options()).into_offset_iter();
         let mut events: Vec<Event<'_>> = Vec::new();
         let mut ids = ids::HeadingIds::default();
@@ -655,14 +653,14 @@ impl PageBuilder<'_> {
                     events.push(event);
                 }
                 Event::End(TagEnd::Heading(level)) => {
-                    if let Some((start, mut text, offset)) = heading.take() {
+                    if let Some((start, mut heading_text, offset)) = heading.take() {
                         if let (
                             Some(list),
                             Some(Event::Start(Tag::Heading {
                                 id, classes, attrs, ..
                             })),
                         ) = (
-                            self.block_attributes_after(parsed, range.end),
+                            self.block_attributes_after(text, range.end),
                             events.get_mut(start),
                         ) {
                             if list.id.is_some() {
@@ -675,10 +673,15 @@ impl PageBuilder<'_> {
                                     .map(|(k, v)| (CowStr::from(k), Some(CowStr::from(v)))),
                             );
                         }
-                        let listed = !matches!(&events[start],
-                            Event::Start(Tag::Heading { classes, .. }) if classes.iter().any(|c| c.as_ref() == "no_toc"));
+                        // kramdown leaves headings marked `.no_toc` out of the contents.
+                        let listed = match &events[start] {
+                            Event::Start(Tag::Heading { classes, .. }) => {
+                                !classes.iter().any(|c| c.as_ref() == "no_toc")
+                            }
+                            _ => true,
+                        };
                         if let Some((level, id)) =
-                            close_heading(&mut events, start, &mut ids, &mut text)
+                            close_heading(&mut events, start, &mut ids, &mut heading_text)
                         {
                             if listed {
                                 contents.push(self.rendered.headings.len());
@@ -686,7 +689,7 @@ impl PageBuilder<'_> {
                             self.rendered.headings.push(Heading {
                                 level,
                                 id,
-                                text: text.trim().to_string(),
+                                text: heading_text.trim().to_string(),
                                 location: self.at(offset),
                             });
                         }
@@ -780,7 +783,7 @@ impl PageBuilder<'_> {
                 }
                 Event::End(TagEnd::List(ordered)) => {
                     let toc = self
-                        .block_attributes_after(parsed, range.end)
+                        .block_attributes_after(text, range.end)
                         .is_some_and(|list| list.toc);
                     match lists.pop() {
                         // kramdown's `* TOC` + `{:toc}`: the table of contents goes here.
@@ -794,7 +797,7 @@ impl PageBuilder<'_> {
                 }
                 Event::End(TagEnd::Paragraph) => {
                     let start = paragraphs.pop();
-                    match (start, self.block_attributes_after(parsed, range.end)) {
+                    match (start, self.block_attributes_after(text, range.end)) {
                         (Some(start), Some(list)) => {
                             events[start] = Event::Html(format!("<p{}>", list.html()).into());
                             events.push(Event::Html("</p>\n".into()));

@@ -110,6 +110,14 @@ pub(crate) fn current(store: &Store) -> Arc<Snapshot> {
     }
 }
 
+/// Puts `next` in place of the snapshot the workers serve.
+fn swap(store: &Store, next: Arc<Snapshot>) {
+    match store.write() {
+        Ok(mut guard) => *guard = next,
+        Err(poisoned) => *poisoned.into_inner() = next,
+    }
+}
+
 /// Builds the next snapshot from `preview` and swaps it in; returns what changed.
 fn publish(store: &Store, preview: &Preview, shown: &ShownPaths, error: Option<String>) -> Changes {
     let old = current(store);
@@ -156,10 +164,7 @@ fn publish(store: &Store, preview: &Preview, shown: &ShownPaths, error: Option<S
         changed_at,
         exact: false,
     });
-    match store.write() {
-        Ok(mut guard) => *guard = next,
-        Err(poisoned) => *poisoned.into_inner() = next,
-    }
+    swap(store, next);
     let (css, reload): (Vec<String>, Vec<String>) =
         changed.into_iter().partition(|p| p.ends_with(".css"));
     // A script, image or font may be used by any page: every tab reloads.
@@ -380,11 +385,7 @@ impl Server {
                         continue;
                     };
                     seen = now;
-                    let next = Arc::new(snapshot(files));
-                    match store.write() {
-                        Ok(mut guard) => *guard = next,
-                        Err(poisoned) => *poisoned.into_inner() = next,
-                    }
+                    swap(&store, Arc::new(snapshot(files)));
                 }
             }));
         }
