@@ -1,0 +1,192 @@
+//! The kramdown corpus: every case of tests/fixtures/kramdown/cases.md converted by signpost
+//! must equal what Jekyll 4.3 (kramdown 2.4, input GFM, Jekyll's defaults) made of it, kept
+//! in expected.json by scripts/kramdown-oracle.rb. Each case is the page cases/NAME.md of a
+//! copy of tests/fixtures/kramdown/site with `layout: null`, so the output file is the
+//! converted body alone, built by `signpost build` exactly as the script built it with Jekyll.
+//!
+//! Both sides are compared after one whitespace normalisation, and nothing else:
+//! - leading and trailing whitespace of the whole output is removed;
+//! - a run of whitespace that contains a newline and lies between two tags (`>` before it,
+//!   `<` after it) becomes a single "\n", except inside `<pre>…</pre>` and
+//!   `<textarea>…</textarea>`, whose text is kept byte for byte.
+//!
+//! kramdown re-indents the HTML it prints inside block HTML and separates blocks with blank
+//! lines; that layout is not part of what a browser shows. Text, attributes, their order and
+//! entity spelling are compared as they are.
+//!
+//! `KRAMDOWN_CASE=prefix cargo test --test kramdown_corpus` builds and compares only the
+//! cases whose name starts with `prefix` (e.g. `html-`, `id-persian`).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+const FRONT_MATTER: &str = "---\nlayout: null\n---\n";
+
+fn read_cases(text: &str) -> Vec<(String, String)> {
+    // Each case runs to the newline before the next `=== `; the file's last newline is the
+    // last case's separator.
+    let text = text.strip_suffix('\n').unwrap_or(text);
+    text.split("\n=== ")
+        .skip(1)
+        .map(|chunk| {
+            let (name, body) = chunk.split_once('\n').unwrap_or((chunk, ""));
+            (name.trim().to_string(), body.to_string())
+        })
+        .collect()
+}
+
+/// Byte ranges of `<pre>…</pre>` and `<textarea>…</textarea>`, tags included, whose text
+/// the normalisation must not touch. An element left open runs to the end.
+fn verbatim_ranges(html: &str) -> Vec<(usize, usize)> {
+    // ASCII lowercasing keeps every byte offset.
+    let lower = html.to_ascii_lowercase();
+    let mut ranges = Vec::new();
+    let mut from = 0;
+    while from < lower.len() {
+        let next = ["pre", "textarea"]
+            .iter()
+            .filter_map(|name| {
+                let open = format!("<{name}");
+                let mut at = from;
+                while let Some(i) = lower[at..].find(&open) {
+                    let start = at + i;
+                    let after = lower[start + open.len()..].chars().next();
+                    if matches!(after, Some(c) if c == '>' || c == '/' || c.is_ascii_whitespace())
+                    {
+                        return Some((start, *name));
+                    }
+                    at = start + open.len();
+                }
+                None
+            })
+            .min();
+        let Some((start, name)) = next else { break };
+        let close = format!("</{name}>");
+        let end = lower[start..]
+            .find(&close)
+            .map_or(lower.len(), |i| start + i + close.len());
+        ranges.push((start, end));
+        from = end;
+    }
+    ranges
+}
+
+/// The documented normalisation (see the header comment).
+fn normalise(html: &str) -> String {
+    let html = html.trim();
+    let keep = verbatim_ranges(html);
+    let inside = |at: usize| keep.iter().any(|&(s, e)| at > s && at < e);
+    let mut out = String::with_capacity(html.len());
+    let mut chars = html.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
+        if !c.is_whitespace() {
+            out.push(c);
+            continue;
+        }
+        let mut end = start + c.len_utf8();
+        while let Some(&(i, w)) = chars.peek() {
+            if !w.is_whitespace() {
+                break;
+            }
+            end = i + w.len_utf8();
+            chars.next();
+        }
+        let run = &html[start..end];
+        let between_tags = html[..start].ends_with('>') && html[end..].starts_with('<');
+        if between_tags && run.contains('\n') && !inside(start) {
+            out.push('\n');
+        } else {
+            out.push_str(run);
+        }
+    }
+    out
+}
+
+#[test]
+fn normalisation_joins_tags_only_outside_pre() {
+    assert_eq!(
+        normalise("\n<div>\n  <p>a  b\n c</p>\n\n</div> <i>x</i>\n"),
+        "<div>\n<p>a  b\n c</p>\n</div> <i>x</i>"
+    );
+    assert_eq!(
+        normalise("<pre><code>\n  <b>x</b>\n\n  <i>y</i>\n</code></pre>\n\n<p>z</p>"),
+        "<pre><code>\n  <b>x</b>\n\n  <i>y</i>\n</code></pre>\n<p>z</p>"
+    );
+    assert_eq!(
+        normalise("<textarea>\n <b>\n</textarea>\n <preview>\n</preview>"),
+        "<textarea>\n <b>\n</textarea>\n<preview>\n</preview>"
+    );
+}
+
+#[test]
+fn signpost_converts_every_case_as_kramdown_does() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/kramdown");
+    let text = std::fs::read_to_string(fixture.join("cases.md")).expect("cases");
+    // The first case follows the header comment, so split on "\n=== " after a newline.
+    let cases = read_cases(&format!("\n{text}"));
+    let expected: BTreeMap<String, String> = serde_json::from_str(
+        &std::fs::read_to_string(fixture.join("expected.json")).expect("expected.json"),
+    )
+    .expect("expected.json is JSON");
+    assert!(cases.len() >= 300, "the corpus has {} cases", cases.len());
+    let missing: Vec<&str> = cases
+        .iter()
+        .map(|(name, _)| name.as_str())
+        .filter(|name| !expected.contains_key(*name))
+        .collect();
+    assert!(
+        missing.is_empty() && cases.len() == expected.len(),
+        "expected.json does not match cases.md (missing: {missing:?}): run scripts/kramdown-oracle.rb"
+    );
+
+    let filter = std::env::var("KRAMDOWN_CASE").unwrap_or_default();
+    let selected: Vec<&(String, String)> = cases
+        .iter()
+        .filter(|(name, _)| name.starts_with(&filter))
+        .collect();
+    assert!(!selected.is_empty(), "no case name starts with {filter:?}");
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let site = dir.path().join("site");
+    std::fs::create_dir_all(site.join("cases")).expect("cases dir");
+    // The fixture site is one flat folder (its _config.yml).
+    for entry in std::fs::read_dir(fixture.join("site")).expect("fixture site") {
+        let entry = entry.expect("fixture entry");
+        std::fs::copy(entry.path(), site.join(entry.file_name())).expect("copy fixture");
+    }
+    for (name, body) in &selected {
+        std::fs::write(
+            site.join("cases").join(format!("{name}.md")),
+            format!("{FRONT_MATTER}{body}"),
+        )
+        .expect("write case");
+    }
+    let out = dir.path().join("_site");
+    let options = signpost::Options {
+        root: site.clone(),
+        ..Default::default()
+    };
+    if let Err(e) = signpost::build(&options, &out) {
+        panic!("building the corpus failed (KRAMDOWN_CASE=prefix narrows it down): {e}");
+    }
+
+    let mut failures = Vec::new();
+    for (name, body) in &selected {
+        let want = normalise(&expected[name]);
+        let got = std::fs::read_to_string(out.join("cases").join(format!("{name}.html")))
+            .map(|html| normalise(&html))
+            .unwrap_or_else(|e| format!("<no output: {e}>"));
+        if got != want {
+            failures.push(format!(
+                "=== {name}\n--- source\n{body}\n--- kramdown\n{want}\n--- signpost\n{got}\n"
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "\n{}\n{} of {} cases differ",
+        failures.join("\n"),
+        failures.len(),
+        selected.len()
+    );
+}
