@@ -6,13 +6,15 @@
 //!
 //! Both sides are compared after one whitespace normalisation, and nothing else:
 //! - leading and trailing whitespace of the whole output is removed;
-//! - a run of whitespace that contains a newline and lies between two tags (`>` before it,
-//!   `<` after it) becomes a single "\n", except inside `<pre>…</pre>` and
-//!   `<textarea>…</textarea>`, whose text is kept byte for byte.
+//! - between two tags (`>` before, `<` after), a run of whitespace that contains a newline
+//!   becomes a single "\n"; so does the gap, whitespace or none, next to a block-level tag
+//!   (`BLOCK_TAGS`: `</td><td>` and `</td>\n  <td>` are alike);
+//! - neither touches `<pre>…</pre>` or `<textarea>…</textarea>`, kept byte for byte.
 //!
-//! kramdown re-indents the HTML it prints inside block HTML and separates blocks with blank
-//! lines; that layout is not part of what a browser shows. Text, attributes, their order and
-//! entity spelling are compared as they are.
+//! kramdown re-indents the HTML it prints inside block HTML, puts every table and list tag on
+//! its own line and separates blocks with blank lines; whitespace beside a block-level tag is
+//! never rendered, so that layout is not part of what a reader sees. Text (its spaces
+//! included), attributes, their order and entity spelling are compared as they are.
 //!
 //! `KRAMDOWN_CASE=prefix cargo test --test kramdown_corpus` builds and compares only the
 //! cases whose name starts with `prefix` (e.g. `html-`, `id-persian`).
@@ -71,33 +73,58 @@ fn verbatim_ranges(html: &str) -> Vec<(usize, usize)> {
     ranges
 }
 
+/// Elements whose start and end tags may gain or lose whitespace beside them without
+/// changing what a browser shows (each opens or closes a block box).
+const BLOCK_TAGS: &[&str] = &[
+    "address", "article", "aside", "blockquote", "dd", "details", "div", "dl", "dt",
+    "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li",
+    "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th",
+    "thead", "tr", "ul",
+];
+
+/// The lowercased name of a tag starting at `tag` (`<name`, `</name`, `<name/`).
+fn tag_name(tag: &str) -> String {
+    tag.trim_start_matches('<')
+        .trim_start_matches('/')
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect::<String>()
+        .to_ascii_lowercase()
+}
+
+/// Whether the gap `html[start..end]` (whitespace only) lies beside a block-level tag.
+fn beside_block_tag(html: &str, start: usize, end: usize) -> bool {
+    let before = html[..start].rfind('<').map(|i| tag_name(&html[i..start]));
+    let after = tag_name(&html[end..]);
+    [before.unwrap_or_default(), after]
+        .iter()
+        .any(|name| BLOCK_TAGS.contains(&name.as_str()))
+}
+
 /// The documented normalisation (see the header comment).
 fn normalise(html: &str) -> String {
     let html = html.trim();
     let keep = verbatim_ranges(html);
     let inside = |at: usize| keep.iter().any(|&(s, e)| at > s && at < e);
     let mut out = String::with_capacity(html.len());
-    let mut chars = html.char_indices().peekable();
-    while let Some((start, c)) = chars.next() {
-        if !c.is_whitespace() {
-            out.push(c);
-            continue;
-        }
-        let mut end = start + c.len_utf8();
-        while let Some(&(i, w)) = chars.peek() {
-            if !w.is_whitespace() {
-                break;
-            }
-            end = i + w.len_utf8();
-            chars.next();
-        }
-        let run = &html[start..end];
-        let between_tags = html[..start].ends_with('>') && html[end..].starts_with('<');
-        if between_tags && run.contains('\n') && !inside(start) {
+    let mut at = 0;
+    while at < html.len() {
+        let rest = &html[at..];
+        let gap = rest.len() - rest.trim_start().len();
+        let end = at + gap;
+        let between_tags = html[..at].ends_with('>') && html[end..].starts_with('<');
+        if between_tags
+            && !inside(at)
+            && (html[at..end].contains('\n') || beside_block_tag(html, at, end))
+        {
             out.push('\n');
         } else {
-            out.push_str(run);
+            out.push_str(&html[at..end]);
         }
+        // Copy up to the next whitespace or tag end, where a gap can start.
+        let Some(c) = html[end..].chars().next() else { break };
+        out.push(c);
+        at = end + c.len_utf8();
     }
     out
 }
@@ -105,12 +132,16 @@ fn normalise(html: &str) -> String {
 #[test]
 fn normalisation_joins_tags_only_outside_pre() {
     assert_eq!(
-        normalise("\n<div>\n  <p>a  b\n c</p>\n\n</div> <i>x</i>\n"),
-        "<div>\n<p>a  b\n c</p>\n</div> <i>x</i>"
+        normalise("\n<div>\n  <p>a  b\n c</p>\n\n</div> <i>x</i> <b>y</b>\n"),
+        "<div>\n<p>a  b\n c</p>\n</div>\n<i>x</i> <b>y</b>"
     );
     assert_eq!(
         normalise("<pre><code>\n  <b>x</b>\n\n  <i>y</i>\n</code></pre>\n\n<p>z</p>"),
         "<pre><code>\n  <b>x</b>\n\n  <i>y</i>\n</code></pre>\n<p>z</p>"
+    );
+    assert_eq!(
+        normalise("<table><tr>\n  <td>a</td><td> b </td></tr></table><em>c</em><i>d</i>"),
+        "<table>\n<tr>\n<td>a</td>\n<td> b </td>\n</tr>\n</table>\n<em>c</em><i>d</i>"
     );
     assert_eq!(
         normalise("<textarea>\n <b>\n</textarea>\n <preview>\n</preview>"),
