@@ -7,8 +7,10 @@
 //! Both sides are compared after one whitespace normalisation, and nothing else:
 //! - leading and trailing whitespace of the whole output is removed;
 //! - between two tags (`>` before, `<` after), a run of whitespace that contains a newline
-//!   becomes a single "\n"; so does the gap, whitespace or none, next to a block-level tag
-//!   (`BLOCK_TAGS`: `</td><td>` and `</td>\n  <td>` are alike);
+//!   becomes a single "\n";
+//! - the gap, whitespace or none, directly before or after a block-level tag (`BLOCK_TAGS`)
+//!   becomes a single "\n" when a tag is on its other side too, and nothing when text is:
+//!   `</td><td>` and `</td>\n  <td>` are alike, so are `two\n   <ul>` and `two<ul>`;
 //! - neither touches `<pre>…</pre>` or `<textarea>…</textarea>`, kept byte for byte.
 //!
 //! kramdown re-indents the HTML it prints inside block HTML, puts every table and list tag on
@@ -53,8 +55,7 @@ fn verbatim_ranges(html: &str) -> Vec<(usize, usize)> {
                 while let Some(i) = lower[at..].find(&open) {
                     let start = at + i;
                     let after = lower[start + open.len()..].chars().next();
-                    if matches!(after, Some(c) if c == '>' || c == '/' || c.is_ascii_whitespace())
-                    {
+                    if matches!(after, Some(c) if c == '>' || c == '/' || c.is_ascii_whitespace()) {
                         return Some((start, *name));
                     }
                     at = start + open.len();
@@ -76,10 +77,42 @@ fn verbatim_ranges(html: &str) -> Vec<(usize, usize)> {
 /// Elements whose start and end tags may gain or lose whitespace beside them without
 /// changing what a browser shows (each opens or closes a block box).
 const BLOCK_TAGS: &[&str] = &[
-    "address", "article", "aside", "blockquote", "dd", "details", "div", "dl", "dt",
-    "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li",
-    "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th",
-    "thead", "tr", "ul",
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "dd",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "figcaption",
+    "figure",
+    "footer",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "ul",
 ];
 
 /// The lowercased name of a tag starting at `tag` (`<name`, `</name`, `<name/`).
@@ -92,12 +125,17 @@ fn tag_name(tag: &str) -> String {
         .to_ascii_lowercase()
 }
 
-/// Whether the gap `html[start..end]` (whitespace only) lies beside a block-level tag.
+/// Whether the gap `html[start..end]` (whitespace only, maybe empty) is directly before or
+/// after a block-level tag.
 fn beside_block_tag(html: &str, start: usize, end: usize) -> bool {
-    let before = html[..start].rfind('<').map(|i| tag_name(&html[i..start]));
-    let after = tag_name(&html[end..]);
-    [before.unwrap_or_default(), after]
-        .iter()
+    let before = html[..start]
+        .ends_with('>')
+        .then(|| html[..start].rfind('<').map(|i| tag_name(&html[i..start])))
+        .flatten();
+    let after = html[end..].starts_with('<').then(|| tag_name(&html[end..]));
+    [before, after]
+        .into_iter()
+        .flatten()
         .any(|name| BLOCK_TAGS.contains(&name.as_str()))
 }
 
@@ -110,19 +148,23 @@ fn normalise(html: &str) -> String {
     let mut at = 0;
     while at < html.len() {
         let rest = &html[at..];
-        let gap = rest.len() - rest.trim_start().len();
-        let end = at + gap;
+        let end = at + rest.len() - rest.trim_start().len();
+        let gap = &html[at..end];
         let between_tags = html[..at].ends_with('>') && html[end..].starts_with('<');
-        if between_tags
-            && !inside(at)
-            && (html[at..end].contains('\n') || beside_block_tag(html, at, end))
-        {
-            out.push('\n');
+        let layout = (between_tags && gap.contains('\n'))
+            || (at > 0 && end < html.len() && beside_block_tag(html, at, end));
+        if layout && !inside(at) {
+            // Between two tags the gap keeps one newline so that the output stays readable.
+            if between_tags {
+                out.push('\n');
+            }
         } else {
-            out.push_str(&html[at..end]);
+            out.push_str(gap);
         }
-        // Copy up to the next whitespace or tag end, where a gap can start.
-        let Some(c) = html[end..].chars().next() else { break };
+        // Copy one character; a gap can start after any of them.
+        let Some(c) = html[end..].chars().next() else {
+            break;
+        };
         out.push(c);
         at = end + c.len_utf8();
     }
@@ -141,7 +183,11 @@ fn normalisation_joins_tags_only_outside_pre() {
     );
     assert_eq!(
         normalise("<table><tr>\n  <td>a</td><td> b </td></tr></table><em>c</em><i>d</i>"),
-        "<table>\n<tr>\n<td>a</td>\n<td> b </td>\n</tr>\n</table>\n<em>c</em><i>d</i>"
+        "<table>\n<tr>\n<td>a</td>\n<td>b</td>\n</tr>\n</table>\n<em>c</em><i>d</i>"
+    );
+    assert_eq!(
+        normalise("<li>two\n      <ul><li>x <b>y</b></li></ul>"),
+        "<li>two<ul>\n<li>x <b>y</b>\n</li>\n</ul>"
     );
     assert_eq!(
         normalise("<textarea>\n <b>\n</textarea>\n <preview>\n</preview>"),
