@@ -406,10 +406,10 @@ fn kramdown_attribute_lists_and_definition_lists() {
     let html = common::read(out.join("index.html"));
     for expected in [
         "<a href=\"https://example.org\" target=\"_blank\">A link</a>",
-        "<a href=\"/b\" id=\"go\" class=\"button\" rel=\"next\">another</a>.",
+        "<a href=\"/b\" class=\"button\" id=\"go\" rel=\"next\">another</a>.",
         "<img src=\"/flow.png\" alt=\"Flow\" class=\"wide\" />",
         "<dt>Term</dt>\n<dd>Definition</dd>",
-        "<h2 id=\"contents\" class=\"no_toc\">Contents</h2>",
+        "<h2 class=\"no_toc\" id=\"contents\">Contents</h2>",
         "<h2 id=\"getting-set-up\" class=\"big\">Setup</h2>",
         "<p class=\"note\">A note.</p>",
         "<ul id=\"markdown-toc\">\n<li><a href=\"#getting-set-up\" id=\"markdown-toc-getting-set-up\">Setup</a></li>\n</ul>",

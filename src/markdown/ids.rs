@@ -15,8 +15,10 @@ impl HeadingIds {
     /// None when nothing is left of it (kramdown then writes no id).
     pub fn next(&mut self, text: &str) -> Option<String> {
         static NON_WORD: OnceLock<Regex> = OnceLock::new();
-        // Ruby's \p{Word} is Unicode \w: letters, marks, digits, connector punctuation.
-        let non_word = NON_WORD.get_or_init(|| Regex::new(r"[^\w\- \t]").expect("static regex"));
+        // Ruby's \p{Word}: letters, marks, decimal digits, connector punctuation (Rust's \w
+        // also keeps the joiners U+200C and U+200D, which Ruby drops).
+        let non_word = NON_WORD
+            .get_or_init(|| Regex::new(r"[^\p{L}\p{M}\p{N}\p{Pc}\- \t]").expect("static regex"));
         let lowered = text.to_lowercase();
         let base: String = non_word
             .replace_all(&lowered, "")

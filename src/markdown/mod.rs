@@ -1,14 +1,14 @@
 //! Render stage: one page's body → Liquid subset → Markdown → an HTML fragment, with its
 //! headings, ids, links (each with its source position) and editorial notes. Reads no other page.
 
-mod blocks;
 pub mod html;
 pub mod ids;
+pub mod kramdown;
 
 use crate::error::{Error, Location, Result};
 use crate::lines::LineIndex;
 use crate::liquid::{self, Context, SourcePos};
-use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Tag, TagEnd};
 use regex::Regex;
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -161,185 +161,23 @@ impl<'a> Positions<'a> {
     }
 }
 
-pub fn markdown_options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_SMART_PUNCTUATION
-        | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_DEFINITION_LIST
-}
-
-/// Plain Markdown to HTML, for the `markdownify` filter (no Liquid, comments dropped), with
+/// Plain Markdown to HTML, for the `markdownify` filter (no Liquid), with
 /// kramdown's heading ids counted for this text alone, as Jekyll converts it.
 pub fn markdownify(text: &str) -> String {
-    let (blanked, _) = blank_attribute_lists(text);
-    let (separated, _) = blocks::separate(&blanked);
-    let mut open = None;
-    let mut notes = Vec::new();
-    let mut ids = ids::HeadingIds::default();
-    let mut heading: Option<(usize, String)> = None;
-    let mut events: Vec<Event<'_>> = Vec::new();
-    for event in Parser::new_ext(&separated, markdown_options()) {
-        match event {
-            Event::Html(h) => {
-                let html = html::strip_comments(&h, 0, &mut open, &mut notes);
-                events.push(Event::Html(
-                    blocks::without_markdown_attribute(&html)
-                        .into_owned()
-                        .into(),
-                ));
-            }
-            Event::InlineHtml(h) => {
-                let html = html::strip_comments(&h, 0, &mut open, &mut notes);
-                events.push(Event::InlineHtml(html.into()));
-            }
-            Event::Start(Tag::Heading { .. }) => {
-                heading = Some((events.len(), String::new()));
-                events.push(event);
-            }
-            Event::Text(ref t) | Event::Code(ref t) => {
-                if let Some((_, text)) = heading.as_mut() {
-                    text.push_str(t);
-                }
-                events.push(event);
-            }
-            Event::End(TagEnd::Heading(level)) => {
-                if let Some((start, mut text)) = heading.take() {
-                    close_heading(&mut events, start, &mut ids, &mut text);
-                }
-                events.push(Event::End(TagEnd::Heading(level)));
-            }
-            other => events.push(other),
-        }
-    }
+    let events = kramdown::events(text, &kramdown::Options::default());
     let mut out = String::new();
-    pulldown_cmark::html::push_html(&mut out, events.into_iter());
+    let events = events.into_iter().map(|(e, _)| e).collect();
+    pulldown_cmark::html::push_html(&mut out, kramdown::markup(events));
     out
 }
 
-/// Gives the heading whose Start event is `events[start]` (its text collected in `text`)
-/// kramdown's id; returns its level and id.
-fn close_heading(
-    events: &mut Vec<Event<'_>>,
-    start: usize,
-    ids: &mut ids::HeadingIds,
-    text: &mut String,
-) -> Option<(u8, Option<String>)> {
-    let Event::Start(Tag::Heading {
-        level,
-        id,
-        classes,
-        attrs,
-    }) = std::mem::replace(&mut events[start], Event::SoftBreak)
-    else {
-        return None;
-    };
-    let (id, literal) = kramdown_id(ids, id.as_deref(), text);
-    events.extend(literal.map(|l| Event::Text(l.into())));
-    events[start] = Event::Start(Tag::Heading {
-        level,
-        id: id.clone().map(CowStr::from),
-        classes,
-        attrs,
-    });
-    Some((level as u8, id))
-}
-
-/// The id kramdown gives a heading with text `text` and an explicit `{#id}` if written:
-/// the explicit id when it is an XML name, else the id from the text, with `{#1st}` put
-/// back into the text (returned, to show after the heading's text).
-fn kramdown_id(
-    ids: &mut ids::HeadingIds,
-    explicit: Option<&str>,
-    text: &mut String,
-) -> (Option<String>, Option<String>) {
-    match explicit {
-        Some(explicit) if is_xml_name(explicit) => (Some(explicit.to_string()), None),
-        Some(written) => {
-            let literal = format!(" {{#{written}}}");
-            text.push_str(&literal);
-            (ids.next(text), Some(literal))
+/// The level and id of the heading whose Start event is `events[start]`.
+fn heading_id(events: &[Event<'_>], start: usize) -> Option<(u8, Option<String>)> {
+    match events.get(start) {
+        Some(Event::Start(Tag::Heading { level, id, .. })) => {
+            Some((*level as u8, id.as_ref().map(|id| id.to_string())))
         }
-        None => (ids.next(text), None),
-    }
-}
-
-/// kramdown's `{: .class}` attribute-list lines are never printed: blank them out, keeping
-/// every byte offset where it was. Returns the lists too, by where their line starts, for
-/// the block just above to carry.
-fn blank_attribute_lists(text: &str) -> (String, HashMap<usize, AttributeList>) {
-    static IAL: OnceLock<Regex> = OnceLock::new();
-    let ial = IAL
-        .get_or_init(|| Regex::new(r"(?m)^[ \t]{0,3}\{:([^}\n]*)\}[ \t]*$").expect("static regex"));
-    let mut lists = HashMap::new();
-    let blanked = ial
-        .replace_all(text, |c: &regex::Captures<'_>| {
-            if let Some(whole) = c.get(0) {
-                lists.insert(whole.start(), AttributeList::parse(&c[1]));
-            }
-            " ".repeat(c[0].len())
-        })
-        .into_owned();
-    (blanked, lists)
-}
-
-/// What a kramdown attribute list (`{: .note #id key="v"}`) sets.
-#[derive(Clone, Debug, Default, PartialEq)]
-struct AttributeList {
-    id: Option<String>,
-    classes: Vec<String>,
-    /// Other attributes, in order.
-    attributes: Vec<(String, String)>,
-    /// `{:toc}`: the list above is replaced by the page's table of contents.
-    toc: bool,
-}
-
-impl AttributeList {
-    fn parse(inner: &str) -> AttributeList {
-        static PART: OnceLock<Regex> = OnceLock::new();
-        let part = PART.get_or_init(|| {
-            Regex::new(r#"\.([^\s.#=]+)|#([^\s.#=]+)|([A-Za-z_:][-A-Za-z0-9_:.]*)=(?:"([^"]*)"|'([^']*)'|([^\s"']+))|([A-Za-z][-A-Za-z0-9_]*)"#)
-                .expect("static regex")
-        });
-        let mut list = AttributeList::default();
-        for p in part.captures_iter(inner) {
-            if let Some(class) = p.get(1) {
-                list.classes.push(class.as_str().to_string());
-            } else if let Some(name) = p.get(2) {
-                list.id = Some(name.as_str().to_string());
-            } else if let Some(key) = p.get(3) {
-                let value = p
-                    .get(4)
-                    .or(p.get(5))
-                    .or(p.get(6))
-                    .map_or("", |m| m.as_str());
-                list.attributes
-                    .push((key.as_str().to_string(), value.to_string()));
-            } else if p.get(7).is_some_and(|word| word.as_str() == "toc") {
-                list.toc = true;
-            }
-        }
-        list
-    }
-
-    /// ` id="…" class="…" key="…"`, escaped.
-    fn html(&self) -> String {
-        let mut out = String::new();
-        if let Some(id) = &self.id {
-            out.push_str(&format!(" id=\"{}\"", html::escape(id)));
-        }
-        if !self.classes.is_empty() {
-            out.push_str(&format!(
-                " class=\"{}\"",
-                html::escape(&self.classes.join(" "))
-            ));
-        }
-        for (key, value) in &self.attributes {
-            out.push_str(&format!(" {key}=\"{}\"", html::escape(value)));
-        }
-        out
+        _ => None,
     }
 }
 
@@ -348,9 +186,15 @@ impl AttributeList {
 /// attributes and the blank's length, keyed by where the link ends, for the link to carry.
 fn take_span_attributes(text: &str) -> (String, HashMap<usize, (String, usize)>) {
     static SPAN_IAL: OnceLock<Regex> = OnceLock::new();
-    let span = SPAN_IAL.get_or_init(|| Regex::new(r"\)(\{:([^}\n]*)\})").expect("static regex"));
+    // After `)` or `]` of a link, or the `>` of an autolink (`<https://…>`, `<a@b.c>`).
+    let span = SPAN_IAL.get_or_init(|| {
+        Regex::new(
+            r"(?:[)\]]|<[A-Za-z][A-Za-z0-9.+-]*:[^<>\s]*>|<[^<>\s@]+@[^<>\s]+>)(\{:([^}\n]*)\})",
+        )
+        .expect("static regex")
+    });
     let mut found = HashMap::new();
-    if !text.contains("){:") {
+    if !text.contains("{:") {
         return (text.to_string(), found);
     }
     let mut out = String::with_capacity(text.len());
@@ -359,7 +203,9 @@ fn take_span_attributes(text: &str) -> (String, HashMap<usize, (String, usize)>)
         let (Some(ial), Some(inner)) = (c.get(1), c.get(2)) else {
             continue;
         };
-        let attributes = AttributeList::parse(inner.as_str()).html();
+        let mut list = kramdown::Ial::default();
+        list.parse_into(inner.as_str());
+        let attributes = kramdown::html_attributes(&list.resolve(&HashMap::new()));
         found.insert(ial.start(), (attributes, ial.len()));
         out.push_str(&text[copied..ial.start()]);
         out.push_str(&" ".repeat(ial.len()));
@@ -395,22 +241,14 @@ pub fn render(input: &Input<'_>) -> Result<Rendered> {
         rendered: Rendered::default(),
         show_notes: input.show_notes,
         checklist: crate::checklist::Settings::from_context(&input.context),
-        removed: Vec::new(),
-        added: Vec::new(),
         span_attributes: HashMap::new(),
-        block_attributes: HashMap::new(),
     };
     let mut html = if input.is_markdown {
-        let (mut text, lists) = blank_attribute_lists(&liquid.text);
-        page.block_attributes = lists;
-        if !input.show_notes {
-            text = page.cut_comment_lines(&text);
-        }
-        let (text, added) = blocks::separate(&text);
-        page.added = added;
-        let (text, spans) = take_span_attributes(&text);
+        let (text, spans) = take_span_attributes(&liquid.text);
         page.span_attributes = spans;
-        page.markdown(&text)
+        let options = kramdown::Options::from_site(input.context.site);
+        let events = kramdown::events(&text, &options);
+        page.markdown(&text, events)
     } else {
         page.raw_html(&liquid.text, 0)
     };
@@ -445,46 +283,25 @@ struct PageBuilder<'p> {
     rendered: Rendered,
     show_notes: bool,
     checklist: crate::checklist::Settings,
-    /// Whole-line comments cut before Markdown: (offset in the cut text, bytes removed).
-    removed: Vec<(usize, usize)>,
-    /// Line breaks added after the cut to end HTML blocks where kramdown does: their offsets
-    /// in the text Markdown parsed.
-    added: Vec<usize>,
     /// Attributes from `{:…}` after a link or image, and the blank the list left, by the
     /// offset where the link ends.
     span_attributes: HashMap<usize, (String, usize)>,
-    /// `{: …}` lines, by where their line starts in Liquid's output: for the block above.
-    block_attributes: HashMap<usize, AttributeList>,
 }
 
 impl PageBuilder<'_> {
-    /// Location in the source of an offset in the text Markdown parsed.
+    /// Location in the source of an offset in the text Markdown parsed (Liquid's output).
     fn at(&self, offset: usize) -> Location {
-        self.pos
-            .at_source(self.liquid.origin(self.liquid_offset(offset)))
+        self.pos.at_source(self.liquid.origin(offset))
     }
 
-    /// An offset of the text Markdown parsed as an offset of Liquid's output.
-    fn liquid_offset(&self, offset: usize) -> usize {
-        let offset = offset - self.added.partition_point(|&at| at < offset);
-        let cut: usize = self
-            .removed
-            .iter()
-            .take_while(|(at, _)| *at <= offset)
-            .map(|(_, len)| len)
-            .sum();
-        offset + cut
-    }
-
-    /// The `{: …}` line right below a block that ends at `end` of the parsed `text` (where
-    /// lists are already blanked): the line after the block's last text. A list after a
-    /// blank line is kramdown's for the block below it, which is not applied.
-    fn block_attributes_after(&self, text: &str, end: usize) -> Option<AttributeList> {
-        let content_end = text[..end.min(text.len())].trim_end().len();
-        let line_start = content_end + text[content_end..].find('\n')? + 1;
-        self.block_attributes
-            .get(&self.liquid_offset(line_start))
-            .cloned()
+    /// The `{:…}` list written after the link or image that ends at `end` (a collapsed
+    /// reference's `[]` included).
+    fn span_attributes_after(&self, text: &str, end: usize) -> Option<&(String, usize)> {
+        self.span_attributes.get(&end).or_else(|| {
+            text.get(end..)
+                .filter(|rest| rest.starts_with("[]"))
+                .and_then(|_| self.span_attributes.get(&(end + 2)))
+        })
     }
 
     fn add_link(
@@ -522,50 +339,19 @@ impl PageBuilder<'_> {
         shown
     }
 
-    /// Comments that fill whole lines are taken out before Markdown sees them, so a note
-    /// between two list items does not split the list (kramdown keeps such lists whole).
-    /// Fenced code is left alone. `self.removed` records the cuts to map offsets back.
-    fn cut_comment_lines(&mut self, text: &str) -> String {
-        let mut out = String::with_capacity(text.len());
-        let mut fence: Option<&str> = None;
-        let mut pos = 0;
-        while pos < text.len() {
-            let line_end = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
-            let line = &text[pos..line_end];
-            let trimmed = line.trim_start();
-            if let Some(marker) = fence {
-                if trimmed.starts_with(marker) {
-                    fence = None;
-                }
-            } else if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-                fence = Some(&trimmed[..3]);
-            } else if trimmed.starts_with("<!--") {
-                let start = pos + (line.len() - trimmed.len());
-                if let Some(close) = text[start + 4..].find("-->") {
-                    let end = start + 4 + close + 3;
-                    let cut_end = text[end..].find('\n').map_or(text.len(), |i| end + i + 1);
-                    if text[end..cut_end].trim().is_empty() {
-                        let location = self.pos.at_source(self.liquid.origin(start));
-                        let note = parse_note(&text[start + 4..end - 3], location);
-                        self.rendered.notes.push(note);
-                        self.removed.push((out.len(), cut_end - pos));
-                        pos = cut_end;
-                        continue;
-                    }
-                }
-            }
-            out.push_str(line);
-            pos = line_end;
-        }
-        out
-    }
-
     /// Raw HTML written by the author: comments out, link attributes to placeholders.
     fn raw_html(&mut self, text: &str, out_offset: usize) -> String {
         let mut open = None;
         let mut comments = Vec::new();
         let stripped = html::strip_comments(text, out_offset, &mut open, &mut comments);
         let shown = self.notes_from(comments);
+        // Comments stay in the published page, as Jekyll keeps them; serve shows notes
+        // in their place instead.
+        let stripped = if self.show_notes {
+            stripped
+        } else {
+            text.to_string()
+        };
         // Offsets after stripping no longer line up with the source when a comment came
         // before the link; point at the start of the block then.
         let exact = stripped.len() == text.len();
@@ -593,10 +379,8 @@ impl PageBuilder<'_> {
         })
     }
 
-    fn markdown(&mut self, text: &str) -> String {
-        let parser = Parser::new_ext(text, markdown_options()).into_offset_iter();
+    fn markdown(&mut self, text: &str, parsed: kramdown::Events) -> String {
         let mut events: Vec<Event<'_>> = Vec::new();
-        let mut ids = ids::HeadingIds::default();
         // Heading being collected: index of its Start event in `events`, its text, offset.
         let mut heading: Option<(usize, String, usize)> = None;
         // Open links: (index in links, saw visible text).
@@ -605,16 +389,12 @@ impl PageBuilder<'_> {
         let mut image: Option<(String, String, String, String)> = None;
         let mut comment_open = None;
         let mut footnotes = Footnotes::default();
-        // Open paragraphs: index of their Start event, for a `{: …}` line to reach.
-        let mut paragraphs: Vec<usize> = Vec::new();
-        // Open lists: index of their Start event and how many items they have so far.
-        let mut lists: Vec<(usize, usize)> = Vec::new();
         // Where `{:toc}` asked for the table of contents (and whether numbered), and the
         // headings it lists (not those marked `.no_toc`).
         let mut toc_at: Option<(usize, bool)> = None;
         let mut contents: Vec<usize> = Vec::new();
 
-        for (event, range) in parser {
+        for (event, range) in parsed {
             // The blank a `{:…}` list left after a link is not text of the page.
             let event = match (event, self.span_attributes.get(&range.start)) {
                 (Event::Text(t), Some((_, len))) => {
@@ -653,26 +433,7 @@ impl PageBuilder<'_> {
                     events.push(event);
                 }
                 Event::End(TagEnd::Heading(level)) => {
-                    if let Some((start, mut heading_text, offset)) = heading.take() {
-                        if let (
-                            Some(list),
-                            Some(Event::Start(Tag::Heading {
-                                id, classes, attrs, ..
-                            })),
-                        ) = (
-                            self.block_attributes_after(text, range.end),
-                            events.get_mut(start),
-                        ) {
-                            if list.id.is_some() {
-                                *id = list.id.map(CowStr::from);
-                            }
-                            classes.extend(list.classes.into_iter().map(CowStr::from));
-                            attrs.extend(
-                                list.attributes
-                                    .into_iter()
-                                    .map(|(k, v)| (CowStr::from(k), Some(CowStr::from(v)))),
-                            );
-                        }
+                    if let Some((start, heading_text, offset)) = heading.take() {
                         // kramdown leaves headings marked `.no_toc` out of the contents.
                         let listed = match &events[start] {
                             Event::Start(Tag::Heading { classes, .. }) => {
@@ -680,9 +441,7 @@ impl PageBuilder<'_> {
                             }
                             _ => true,
                         };
-                        if let Some((level, id)) =
-                            close_heading(&mut events, start, &mut ids, &mut heading_text)
-                        {
+                        if let Some((level, id)) = heading_id(&events, start) {
                             if listed {
                                 contents.push(self.rendered.headings.len());
                             }
@@ -705,9 +464,12 @@ impl PageBuilder<'_> {
                     let title = if title.is_empty() {
                         String::new()
                     } else {
-                        format!(" title=\"{}\"", html::escape(&title))
+                        let title = raw_title(&text[range.clone()]).unwrap_or(&title);
+                        format!(" title=\"{}\"", html::escape(title))
                     };
-                    let extra = self.span_attributes.get(&range.end).map_or("", |a| &a.0);
+                    let extra = self
+                        .span_attributes_after(text, range.end)
+                        .map_or("", |a| &a.0);
                     events.push(Event::InlineHtml(
                         format!("<a href=\"{token}\"{title}{extra}>").into(),
                     ));
@@ -726,7 +488,9 @@ impl PageBuilder<'_> {
                     if let Some(last) = open_links.last_mut() {
                         last.1 = true;
                     }
-                    let extra = self.span_attributes.get(&range.end).map(|a| a.0.clone());
+                    let extra = self
+                        .span_attributes_after(text, range.end)
+                        .map(|a| a.0.clone());
                     image = Some((
                         token,
                         String::new(),
@@ -752,58 +516,36 @@ impl PageBuilder<'_> {
                     let mut comments = Vec::new();
                     let stripped = html::strip_comments(h, base, &mut comment_open, &mut comments);
                     let shown = self.notes_from(comments);
+                    let stripped = if self.show_notes {
+                        stripped
+                    } else {
+                        h.to_string()
+                    };
+                    // kramdown writes tags again (quotes, ` />`): find the value as written.
+                    let written = text.get(range.clone()).unwrap_or("");
                     let rewritten = html::rewrite_links(&stripped, |value, at| {
                         let offset = if exact && stripped.len() == h.len() {
                             base + at
                         } else {
-                            base
+                            written.find(value).map_or(base, |i| base + i)
                         };
                         self.add_link(value, offset, LinkKind::Html, None)
                     });
-                    let out = shown + &blocks::without_markdown_attribute(&rewritten);
+                    if h.as_ref() == kramdown::TOC_MARK || h.as_ref() == kramdown::TOC_MARK_ORDERED
+                    {
+                        // kramdown's `* TOC` + `{:toc}`: the table of contents goes here.
+                        if toc_at.is_none() {
+                            toc_at = Some((events.len(), h.as_ref() == kramdown::TOC_MARK_ORDERED));
+                            events.push(Event::Html(String::new().into()));
+                        }
+                        continue;
+                    }
+                    let out = shown + &rewritten;
                     events.push(if inline {
                         Event::InlineHtml(out.into())
                     } else {
                         Event::Html(out.into())
                     });
-                }
-                Event::Start(Tag::Paragraph) => {
-                    paragraphs.push(events.len());
-                    events.push(event);
-                }
-                Event::Start(Tag::List(_)) => {
-                    lists.push((events.len(), 0));
-                    events.push(event);
-                }
-                Event::Start(Tag::Item) => {
-                    if let Some(list) = lists.last_mut() {
-                        list.1 += 1;
-                    }
-                    events.push(event);
-                }
-                Event::End(TagEnd::List(ordered)) => {
-                    let toc = self
-                        .block_attributes_after(text, range.end)
-                        .is_some_and(|list| list.toc);
-                    match lists.pop() {
-                        // kramdown's `* TOC` + `{:toc}`: the table of contents goes here.
-                        Some((start, 1)) if toc && toc_at.is_none() => {
-                            events.truncate(start);
-                            toc_at = Some((events.len(), ordered));
-                            events.push(Event::Html(String::new().into()));
-                        }
-                        _ => events.push(Event::End(TagEnd::List(ordered))),
-                    }
-                }
-                Event::End(TagEnd::Paragraph) => {
-                    let start = paragraphs.pop();
-                    match (start, self.block_attributes_after(text, range.end)) {
-                        (Some(start), Some(list)) => {
-                            events[start] = Event::Html(format!("<p{}>", list.html()).into());
-                            events.push(Event::Html("</p>\n".into()));
-                        }
-                        _ => events.push(event),
-                    }
                 }
                 Event::FootnoteReference(label) => {
                     events.push(Event::InlineHtml(footnotes.reference(&label).into()));
@@ -834,9 +576,21 @@ impl PageBuilder<'_> {
             crate::checklist::extract(events, &self.checklist, &self.rendered.links);
         self.rendered.checklist = checklist;
         let mut out = String::with_capacity(text.len() * 3 / 2);
-        pulldown_cmark::html::push_html(&mut out, events.into_iter());
+        pulldown_cmark::html::push_html(&mut out, kramdown::markup(events));
         out
     }
+}
+
+/// A link's title as written when it holds backslashes: kramdown takes no escapes there.
+fn raw_title(link: &str) -> Option<&str> {
+    let body = link.strip_suffix(')')?;
+    let quote = body
+        .chars()
+        .next_back()
+        .filter(|q| *q == '"' || *q == '\'')?;
+    let start = body.rfind(&format!(" {quote}"))? + 2;
+    let title = body.get(start..body.len() - 1)?;
+    title.contains('\\').then_some(title)
 }
 
 /// Where a link's destination starts in its Markdown (`[text](dest)`, `<dest>`), so a
@@ -935,7 +689,7 @@ impl Footnotes<'_> {
                 None => body.push(Event::InlineHtml(back.into())),
             }
             out.push_str(&format!("<li id=\"fn:{id}\" role=\"doc-endnote\">\n"));
-            pulldown_cmark::html::push_html(&mut out, body.into_iter());
+            pulldown_cmark::html::push_html(&mut out, kramdown::markup(body));
             out.push_str("</li>\n");
         }
         out.push_str("</ol>\n</div>\n");
@@ -943,17 +697,6 @@ impl Footnotes<'_> {
     }
 }
 
-/// An XML name, as kramdown requires of a `{#id}`: a letter, `_` or `:` first, then
-/// letters, digits, `-`, `_`, `.` or `:`.
-fn is_xml_name(id: &str) -> bool {
-    let mut chars = id.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_alphabetic() || c == '_' || c == ':')
-        && chars.all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
-}
-
-/// The collection document link a `signpost-doc:D:L` href stands for.
 fn doc_link(docs: &[Vec<Link>], href: &str) -> Option<Link> {
     let (d, l) = href
         .strip_prefix(crate::compile::DOC_LINK)?

@@ -285,7 +285,8 @@ impl UrlTable {
     /// Resolves a link as written on a page at `from_url` whose source is `from_source`.
     pub fn resolve(&self, href: &str, from_url: &str, from_source: &str) -> Resolution {
         let href = href.trim();
-        if has_scheme(href) || href.starts_with("//") {
+        // An empty target stays empty, as Jekyll writes it (`[x]()`).
+        if has_scheme(href) || href.starts_with("//") || href.is_empty() {
             return Resolution::External;
         }
         let (rest, fragment) = match href.split_once('#') {

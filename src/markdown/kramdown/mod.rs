@@ -1,0 +1,627 @@
+//! Markdown as Jekyll 4.3 reads it: kramdown 2.4 with the GFM parser. The block structure
+//! (where each block starts and ends, what is HTML and what is Markdown, tables, lists,
+//! attribute lists) follows kramdown's own rules ([`block`]); the spans inside each block
+//! go through pulldown-cmark ([`inline`]). The result is pulldown-cmark events with page
+//! offsets, which the rest of the Markdown stage reads as it would read pulldown-cmark's.
+
+mod attributes;
+mod block;
+mod html;
+mod inline;
+mod source;
+
+pub use attributes::{html_attributes, Ial};
+pub use block::is_xml_name;
+
+use block::{Align, Block, Definitions, DlItem, Item, Node, Section};
+use html::{Content, Element, Model};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
+use serde_json::Value;
+use source::Source;
+use std::collections::HashMap;
+use std::ops::Range;
+
+/// Where the table of contents goes: the list written `* TOC` + `{:toc}` becomes this
+/// placeholder (numbered when the list was), for the caller to fill in.
+pub const TOC_MARK: &str = "\u{1}TOC\u{2}";
+pub const TOC_MARK_ORDERED: &str = "\u{1}TOC#\u{2}";
+
+/// kramdown options a site may set under `kramdown:` in `_config.yml`.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Read the inside of block HTML elements as Markdown (Jekyll's default: no).
+    pub parse_block_html: bool,
+}
+
+impl Options {
+    pub fn from_site(site: &Value) -> Options {
+        let flag = |name: &str| {
+            site.get("kramdown")
+                .and_then(|k| k.get(name))
+                .is_some_and(|v| v.as_bool() == Some(true) || v.as_str() == Some("true"))
+        };
+        Options {
+            parse_block_html: flag("parse_block_html"),
+        }
+    }
+}
+
+pub type Events = Vec<(Event<'static>, Range<usize>)>;
+
+/// The events of a page's Markdown `text`, with byte ranges in `text`.
+pub fn events(text: &str, options: &Options) -> Events {
+    let adapted = block::adapt(text);
+    let src = Source::page(&adapted);
+    let mut parser = block::Parser::new(options);
+    let nodes = parser.parse(&src);
+    let defs = parser.defs;
+    let option = |name: &str| {
+        defs.options
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    let mut writer = Writer {
+        defs: &defs,
+        out: Vec::new(),
+        used_ids: HashMap::new(),
+        gfm_ids: super::ids::HeadingIds::default(),
+        auto_ids: option("auto_ids").is_none_or(|v| v != "false"),
+        id_prefix: option("auto_id_prefix").unwrap_or_default(),
+        limit: text.len(),
+    };
+    writer.blocks(&nodes, 0, false);
+    // Footnote definitions go last, where the page stage collects them.
+    let mut names: Vec<&String> = defs.footnotes.keys().collect();
+    names.sort();
+    for name in names {
+        if let Some(footnote) = defs.footnotes.get(name) {
+            let at = footnote.at..footnote.at;
+            writer.push(
+                Event::Start(Tag::FootnoteDefinition(CowStr::from(name.clone()))),
+                at.clone(),
+            );
+            writer.blocks(&footnote.children, 0, false);
+            writer.push(Event::End(TagEnd::FootnoteDefinition), at);
+        }
+    }
+    writer.out
+}
+
+struct Writer<'d> {
+    defs: &'d Definitions,
+    out: Events,
+    /// Ids kramdown's converter gave headings inside HTML (its own counter).
+    used_ids: HashMap<String, usize>,
+    /// Ids the GFM parser gives every other heading.
+    gfm_ids: super::ids::HeadingIds,
+    /// `{::options auto_ids="false" /}` turns them off; `auto_id_prefix` prefixes them.
+    auto_ids: bool,
+    id_prefix: String,
+    /// Offsets stay inside the page's text (the adapted text may end one byte later).
+    limit: usize,
+}
+
+fn level_of(n: u8) -> HeadingLevel {
+    match n {
+        1 => HeadingLevel::H1,
+        2 => HeadingLevel::H2,
+        3 => HeadingLevel::H3,
+        4 => HeadingLevel::H4,
+        5 => HeadingLevel::H5,
+        _ => HeadingLevel::H6,
+    }
+}
+
+/// kramdown's converter ids (`basic_generate_id`): used for headings inside HTML.
+fn basic_id(text: &str) -> String {
+    let from = text
+        .char_indices()
+        .find(|(_, c)| c.is_ascii_alphabetic())
+        .map_or(text.len(), |(i, _)| i);
+    text[from..]
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == ' ' || *c == '-')
+        .map(|c| {
+            if c == ' ' {
+                '-'
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
+        .collect()
+}
+
+impl Writer<'_> {
+    fn push(&mut self, event: Event<'static>, range: Range<usize>) {
+        let range = range.start.min(self.limit)..range.end.min(self.limit);
+        self.out.push((event, range));
+    }
+
+    fn html(&mut self, html: String, at: usize) {
+        self.push(Event::Html(html.into()), at..at);
+    }
+
+    fn attrs(&self, ial: &Ial) -> Vec<(String, String)> {
+        ial.resolve(&self.defs.alds)
+    }
+
+    fn inline(&mut self, src: &Source) {
+        inline::events(src, self.defs, &mut self.out);
+        let limit = self.limit;
+        for (_, r) in self.out.iter_mut() {
+            *r = r.start.min(limit)..r.end.min(limit);
+        }
+    }
+
+    /// `in_html`: inside an HTML element, where kramdown's converter gives heading ids.
+    fn blocks(&mut self, nodes: &[Node], indent: usize, in_html: bool) {
+        for node in nodes {
+            self.block(node, indent, in_html);
+        }
+    }
+
+    fn block(&mut self, node: &Node, indent: usize, in_html: bool) {
+        let at = node.at;
+        match &node.block {
+            Block::Blank | Block::Eob(_) => {}
+            Block::Para { text, transparent } => {
+                let attrs = self.attrs(&node.ial);
+                if *transparent {
+                    self.inline(text);
+                } else if attrs.is_empty() {
+                    self.push(Event::Start(Tag::Paragraph), at..at);
+                    self.inline(text);
+                    self.push(Event::End(TagEnd::Paragraph), at..at);
+                } else {
+                    self.html(format!("<p{}>", html_attributes(&attrs)), at);
+                    self.inline(text);
+                    self.html("</p>\n".to_string(), at);
+                }
+            }
+            Block::Header { level, text, id } => self.header(node, *level, text, id, in_html),
+            Block::Code { code, lang } => {
+                let mut attrs = self.attrs(&node.ial);
+                let language = lang
+                    .as_ref()
+                    .map(|(_, class)| class.trim_start_matches("language-").to_string())
+                    .unwrap_or_else(|| "plaintext".to_string());
+                let class = attrs
+                    .iter()
+                    .position(|(k, _)| k == "class")
+                    .map(|i| attrs.remove(i).1)
+                    .unwrap_or_default();
+                let class = format!("language-{language} {class} highlighter-rouge")
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                attrs.insert(0, ("class".to_string(), class));
+                self.html(
+                    format!(
+                        "<div{}><div class=\"highlight\"><pre class=\"highlight\"><code>{}\n</code></pre></div></div>\n",
+                        html_attributes(&attrs),
+                        plain_escape(code.trim_end_matches('\n'))
+                    ),
+                    at,
+                );
+            }
+            Block::Quote(children) => {
+                let attrs = self.attrs(&node.ial);
+                if attrs.is_empty() {
+                    self.push(Event::Start(Tag::BlockQuote(None)), at..at);
+                    self.blocks(children, indent + 2, in_html);
+                    self.push(Event::End(TagEnd::BlockQuote(None)), at..at);
+                } else {
+                    self.html(format!("<blockquote{}>\n", html_attributes(&attrs)), at);
+                    self.blocks(children, indent + 2, in_html);
+                    self.html("</blockquote>\n".to_string(), at);
+                }
+            }
+            Block::List { ordered, items } => self.list(node, *ordered, items, indent, in_html),
+            Block::Definitions(items) => {
+                let attrs = self.attrs(&node.ial);
+                let auto_ids = node.ial.refs.iter().find_map(|r| {
+                    r.strip_prefix("auto_ids")
+                        .filter(|rest| rest.is_empty() || rest.starts_with('-'))
+                        .map(|rest| rest.trim_start_matches('-').to_string())
+                });
+                self.html(format!("<dl{}>\n", html_attributes(&attrs)), at);
+                for item in items {
+                    match item {
+                        DlItem::Term(text, ial) => {
+                            let mut attrs = self.attrs(ial);
+                            if let Some(prefix) = &auto_ids {
+                                if !attrs.iter().any(|(k, _)| k == "id") {
+                                    attrs.push((
+                                        "id".to_string(),
+                                        format!("{prefix}{}", basic_id(&text.text)),
+                                    ));
+                                }
+                            }
+                            let start = text.page_offset(0);
+                            self.html(format!("<dt{}>", html_attributes(&attrs)), start);
+                            self.inline(text);
+                            self.html("</dt>\n".to_string(), start);
+                        }
+                        DlItem::Definition(item) => {
+                            let attrs = self.attrs(&item.ial);
+                            self.html(format!("<dd{}>", html_attributes(&attrs)), item.at);
+                            self.blocks(&item.children, indent + 2, in_html);
+                            self.html("</dd>\n".to_string(), item.at);
+                        }
+                    }
+                }
+                self.html("</dl>\n".to_string(), at);
+            }
+            Block::Table { align, sections } => {
+                let attrs = self.attrs(&node.ial);
+                self.html(format!("<table{}>\n", html_attributes(&attrs)), at);
+                for (section, rows) in sections {
+                    let (tag, cell) = match section {
+                        Section::Head => ("thead", "th"),
+                        Section::Body => ("tbody", "td"),
+                        Section::Foot => ("tfoot", "td"),
+                    };
+                    self.html(format!("<{tag}>\n"), at);
+                    for row in rows {
+                        self.html("<tr>\n".to_string(), at);
+                        for (i, text) in row.iter().enumerate() {
+                            let style = match align.get(i).copied().unwrap_or(Align::Default) {
+                                Align::Default => "",
+                                Align::Left => " style=\"text-align: left\"",
+                                Align::Right => " style=\"text-align: right\"",
+                                Align::Center => " style=\"text-align: center\"",
+                            };
+                            let start = text.page_offset(0);
+                            self.html(format!("<{cell}{style}>"), start);
+                            if text.text.is_empty() {
+                                self.html("\u{a0}".to_string(), start);
+                            } else {
+                                self.inline(text);
+                            }
+                            self.html(format!("</{cell}>\n"), start);
+                        }
+                        self.html("</tr>\n".to_string(), at);
+                    }
+                    self.html(format!("</{tag}>\n"), at);
+                }
+                self.html("</table>\n".to_string(), at);
+            }
+            Block::Rule => {
+                let attrs = self.attrs(&node.ial);
+                self.html(format!("<hr{} />\n", html_attributes(&attrs)), at);
+            }
+            Block::Html(el) => self.element(el, false, indent),
+            Block::Comment(text) => self.html(format!("{text}\n"), at),
+            // Jekyll's math engine (MathJax) gets display math as `\[…\]`.
+            Block::Math(math) => self.html(format!("\\[{}\\]\n", html::escape_text(math)), at),
+            Block::Raw(text) => self.html(format!("{text}\n"), at),
+            Block::Text(text) => self.inline(text),
+        }
+    }
+
+    fn header(
+        &mut self,
+        node: &Node,
+        level: u8,
+        text: &Source,
+        id: &Option<String>,
+        in_html: bool,
+    ) {
+        let at = node.at;
+        // kramdown's order: a `{#id}` first, then the attribute list's, then a made id.
+        let mut attrs: Vec<(String, String)> = Vec::new();
+        if let Some(id) = id {
+            attrs.push(("id".to_string(), id.clone()));
+        }
+        for (k, v) in self.attrs(&node.ial) {
+            match attrs.iter_mut().find(|(n, _)| *n == k) {
+                Some(slot) => slot.1 = v,
+                None => attrs.push((k, v)),
+            }
+        }
+        let start = self.out.len();
+        self.inline(text);
+        let mut id = attrs
+            .iter()
+            .find(|(k, _)| k == "id")
+            .map(|(_, v)| v.clone());
+        if id.is_none() && self.auto_ids {
+            id = if in_html {
+                Some(self.converter_id(&plain_text(&text.text)))
+            } else {
+                // The GFM parser's ids read the heading's text as it is shown.
+                let shown: String = self.out[start..]
+                    .iter()
+                    .filter_map(|(e, _)| match e {
+                        Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                        _ => None,
+                    })
+                    .collect();
+                self.gfm_ids
+                    .next(&shown)
+                    .map(|id| format!("{}{id}", self.id_prefix))
+            };
+            if let Some(id) = &id {
+                attrs.push(("id".to_string(), id.clone()));
+            }
+        }
+        let classes: Vec<CowStr<'static>> = attrs
+            .iter()
+            .filter(|(k, _)| k == "class")
+            .flat_map(|(_, v)| v.split_whitespace().map(|c| CowStr::from(c.to_string())))
+            .collect();
+        // Every attribute rides in `attrs`, in order, for `markup` to write.
+        let written: Vec<(CowStr<'static>, Option<CowStr<'static>>)> = attrs
+            .into_iter()
+            .map(|(k, v)| (CowStr::from(k), Some(CowStr::from(v))))
+            .collect();
+        let here = at.min(self.limit);
+        self.out.insert(
+            start,
+            (
+                Event::Start(Tag::Heading {
+                    level: level_of(level),
+                    id: id.map(CowStr::from),
+                    classes,
+                    attrs: written,
+                }),
+                here..here,
+            ),
+        );
+        self.push(Event::End(TagEnd::Heading(level_of(level))), at..at);
+    }
+
+    /// kramdown's converter id for a heading inside HTML, unique by its own counter.
+    fn converter_id(&mut self, text: &str) -> String {
+        let mut gen = format!("{}{}", self.id_prefix, basic_id(text));
+        if gen.is_empty() {
+            gen = "section".to_string();
+        }
+        match self.used_ids.get_mut(&gen) {
+            Some(n) => {
+                *n += 1;
+                format!("{gen}-{n}")
+            }
+            None => {
+                self.used_ids.insert(gen.clone(), 0);
+                gen
+            }
+        }
+    }
+
+    fn list(&mut self, node: &Node, ordered: bool, items: &[Item], indent: usize, in_html: bool) {
+        let at = node.at;
+        if node.ial.refs.iter().any(|r| r == "toc") {
+            let mark = if ordered { TOC_MARK_ORDERED } else { TOC_MARK };
+            self.html(mark.to_string(), at);
+            return;
+        }
+        let attrs = self.attrs(&node.ial);
+        let tag = if ordered { "ol" } else { "ul" };
+        if attrs.is_empty() {
+            self.push(Event::Start(Tag::List(ordered.then_some(1))), at..at);
+        } else {
+            self.html(format!("<{tag}{}>\n", html_attributes(&attrs)), at);
+        }
+        for item in items {
+            let item_attrs = self.attrs(&item.ial);
+            if item_attrs.is_empty() {
+                self.push(Event::Start(Tag::Item), item.at..item.at);
+            } else {
+                self.html(format!("<li{}>", html_attributes(&item_attrs)), item.at);
+            }
+            let mut children = item.children.clone();
+            // GFM task items: `[ ]` or `[x]` opening the item's first paragraph.
+            if let Some(Node {
+                block: Block::Para { text, .. },
+                ..
+            }) = children.first_mut()
+            {
+                if let Some((done, len)) = task_marker(&text.text) {
+                    let start = text.page_offset(0);
+                    self.push(Event::TaskListMarker(done), start..start + len);
+                    *text = text.slice(len..text.len());
+                }
+            }
+            self.blocks(&children, indent + 2, in_html);
+            if item_attrs.is_empty() {
+                self.push(Event::End(TagEnd::Item), item.at..item.at);
+            } else {
+                self.html("</li>\n".to_string(), item.at);
+            }
+        }
+        if attrs.is_empty() {
+            self.push(Event::End(TagEnd::List(ordered)), at..at);
+        } else {
+            self.html(format!("</{tag}>\n"), at);
+        }
+    }
+
+    /// An HTML element as kramdown's converter writes it.
+    fn element(&mut self, el: &Element, parent_raw: bool, indent: usize) {
+        let mut attrs = el.attrs.clone();
+        for (k, v) in self.attrs(&el.ial) {
+            if k == "class" {
+                match attrs.iter_mut().find(|(n, _)| n == "class") {
+                    Some(slot) => slot.1 = format!("{} {v}", slot.1).trim_start().to_string(),
+                    None => attrs.push((k, v)),
+                }
+            } else {
+                match attrs.iter_mut().find(|(n, _)| *n == k) {
+                    Some(slot) => slot.1 = v,
+                    None => attrs.push((k, v)),
+                }
+            }
+        }
+        let open = format!("<{}{}", el.name, html_attributes(&attrs));
+        let start = self.out.len();
+        let inner_raw = el.model == Model::Raw;
+        for child in &el.children {
+            match child {
+                Content::Text(text, at) => {
+                    let escaped = html::escape_text(text);
+                    self.push(Event::Html(escaped.into()), *at..*at + text.len());
+                }
+                Content::Comment(text, at) | Content::Verbatim(text, at) => {
+                    self.push(Event::Html(text.clone().into()), *at..*at + text.len())
+                }
+                Content::Element(child) => self.element(child, inner_raw, indent),
+                Content::Blocks(nodes) => self.blocks(nodes, indent + 2, true),
+                Content::Span(src) => self.inline(src),
+            }
+        }
+        let inner: Events = self.out.split_off(start);
+        let empty = inner.iter().all(|(e, _)| match e {
+            Event::Html(h) | Event::Text(h) | Event::InlineHtml(h) => h.is_empty(),
+            _ => false,
+        });
+        let tag_at = el.tag.clone();
+        let end_at = el.end_tag.clone().unwrap_or(el.tag.end..el.tag.end);
+        let newline = if parent_raw { "" } else { "\n" };
+        if el.closed && el.model == Model::Raw {
+            self.push(Event::Html(format!("{open} />{newline}").into()), tag_at);
+        } else if !empty && el.model != Model::Block {
+            self.push(Event::Html(format!("{open}>").into()), tag_at);
+            self.out.extend(inner);
+            self.push(
+                Event::Html(format!("</{}>{newline}", el.name).into()),
+                end_at,
+            );
+        } else if !empty {
+            self.push(Event::Html(format!("{open}>\n").into()), tag_at);
+            self.out.extend(inner);
+            self.push(
+                Event::Html(format!("\n</{}>{newline}", el.name).into()),
+                end_at,
+            );
+        } else if html::WITHOUT_BODY.contains(&el.name.as_str()) {
+            self.push(Event::Html(format!("{open} />{newline}").into()), tag_at);
+        } else {
+            self.push(
+                Event::Html(format!("{open}></{}>{newline}", el.name).into()),
+                tag_at,
+            );
+        }
+    }
+}
+
+/// The events as kramdown writes what pulldown-cmark would write its own way: code spans
+/// with Rouge's classes, headings with their attributes in kramdown's order.
+pub fn markup<'e>(events: Vec<Event<'e>>) -> impl Iterator<Item = Event<'e>> {
+    events.into_iter().map(|event| match event {
+        Event::Code(code) => Event::InlineHtml(
+            format!(
+                "<code class=\"language-plaintext highlighter-rouge\">{}</code>",
+                plain_escape(&code)
+            )
+            .into(),
+        ),
+        Event::Start(Tag::Heading { level, attrs, .. }) => {
+            let written: Vec<(String, String)> = attrs
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.map(|v| v.to_string()).unwrap_or_default()))
+                .collect();
+            Event::Html(format!("<{level}{}>", html_attributes(&written)).into())
+        }
+        Event::End(TagEnd::Heading(level)) => Event::Html(format!("</{level}>\n").into()),
+        other => other,
+    })
+}
+
+/// Code as Rouge's plain-text formatter escapes it.
+fn plain_escape(code: &str) -> String {
+    let mut out = String::with_capacity(code.len());
+    for c in code.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A heading's text without Markdown marks, for kramdown's converter ids (which use the
+/// text kramdown's parser kept: no code spans, no markup).
+fn plain_text(text: &str) -> String {
+    let mut out = String::new();
+    let mut in_code = false;
+    for c in text.chars() {
+        match c {
+            '`' => in_code = !in_code,
+            '*' | '_' | '[' | ']' => {}
+            _ if in_code => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// `[ ] ` or `[x] ` at the start of a task item's text: done, and the bytes it takes.
+fn task_marker(text: &str) -> Option<(bool, usize)> {
+    let lead = text.len() - text.trim_start().len();
+    let s = &text[lead..];
+    let done = match s.get(..3) {
+        Some("[ ]") => false,
+        Some("[x]" | "[X]") => true,
+        _ => return None,
+    };
+    let after = &s[3..];
+    let ws = after.len() - after.trim_start().len();
+    (ws > 0).then_some((done, lead + 3 + ws))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn html(text: &str) -> String {
+        let mut out = String::new();
+        let events = events(text, &Options::default())
+            .into_iter()
+            .map(|(e, _)| e);
+        pulldown_cmark::html::push_html(&mut out, markup(events.collect()));
+        out
+    }
+
+    #[test]
+    fn html_blocks_end_at_their_end_tag_with_blank_lines_inside() {
+        let out = html("<div>\n\n    <p>x</p>\n\n</div>\n## After\n");
+        assert!(
+            out.starts_with("<div>\n\n    <p>x</p>\n\n</div>\n"),
+            "{out}"
+        );
+        assert!(out.contains("<h2 id=\"after\">After</h2>"), "{out}");
+    }
+
+    #[test]
+    fn text_after_an_end_tag_starts_a_block() {
+        let out = html("<div>x</div>## Glued\n");
+        assert!(out.contains("<h2 id=\"glued\">Glued</h2>"), "{out}");
+    }
+
+    #[test]
+    fn markdown_inside_html_when_asked() {
+        let out = html("<div markdown=\"1\">\n## In\n*em*\n</div>\n");
+        assert!(out.contains("<h2 id=\"in\">In</h2>"), "{out}");
+        assert!(out.contains("<em>em</em>"), "{out}");
+        assert!(!out.contains("markdown="), "{out}");
+    }
+
+    #[test]
+    fn tables_without_a_separator_line() {
+        let out = html("| a | b |\n| c | d |\n");
+        assert!(out.contains("<tbody>"), "{out}");
+        assert!(!out.contains("<thead>"), "{out}");
+        assert!(out.contains("<td>c</td>"), "{out}");
+    }
+
+    #[test]
+    fn a_closing_paren_is_no_list_marker() {
+        let out = html("1) one\n2) two\n");
+        assert!(out.starts_with("<p>1) one"), "{out}");
+    }
+}
