@@ -570,6 +570,8 @@ pub fn build(options: &Options, out: &Path) -> Result<BuildReport> {
             options.root.display()
         )));
     }
+    // Before `absolute`, which resolves links: the rules below are about the real folder.
+    emit::refuse_linked_out(out)?;
     let root = absolute(&options.root);
     let out_abs = absolute(out);
     if root.starts_with(&out_abs) {

@@ -562,3 +562,89 @@ fn a_theme_include_loop_is_an_error_not_a_crash() {
         "{err}"
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Issue 21, items 4, 5 and 6: `--out` never through a link, the theme inside the root,
+// YAML nesting, folder links and check's excerpts.
+// ---------------------------------------------------------------------------------------
+
+/// A folder a previous build made (it carries the marker), holding one file.
+fn made_by_signpost(dir: &Path) {
+    std::fs::create_dir_all(dir).expect("mkdir");
+    std::fs::write(dir.join(".signpost-output"), "").expect("marker");
+    std::fs::write(dir.join("keep.html"), "other site").expect("write");
+}
+
+#[test]
+fn out_is_never_a_symbolic_link_nor_reached_through_one() {
+    let s = site(&[
+        ("_config.yml", "title: T\n"),
+        ("index.md", &page("", "Home\n")),
+    ]);
+    let outer = tempfile::tempdir().expect("tmp");
+    let elsewhere = outer.path().join("elsewhere");
+    made_by_signpost(&elsewhere);
+    let link = outer.path().join("_site");
+    std::os::unix::fs::symlink(&elsewhere, &link).expect("symlink");
+    std::os::unix::fs::symlink(outer.path(), outer.path().join("via")).expect("symlink");
+    std::os::unix::fs::symlink(&elsewhere, s.path().join("_site")).expect("symlink");
+    for (out, says) in [
+        (link.clone(), "is a symbolic link"),
+        (
+            outer.path().join("via/elsewhere"),
+            "passes through the symbolic link",
+        ),
+        (s.path().join("_site"), "is a symbolic link"),
+    ] {
+        let (code, err) = common::build(s.path(), &out, &[]);
+        assert_eq!(code, 2, "{}: {err}", out.display());
+        assert!(err.contains(says), "{err}");
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+    }
+    assert_eq!(files_under(&elsewhere), [".signpost-output", "keep.html"]);
+    assert!(link
+        .symlink_metadata()
+        .expect("link")
+        .file_type()
+        .is_symlink());
+    // A real folder is built as before.
+    let (code, err) = common::build(s.path(), &outer.path().join("real"), &[]);
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn a_killed_builds_leftover_folders_are_removed_and_nothing_else() {
+    let s = site(&[
+        ("_config.yml", "title: T\n"),
+        ("index.md", &page("", "Home\n")),
+    ]);
+    let outer = tempfile::tempdir().expect("tmp");
+    let dir = outer.path();
+    // No process has a pid this large (Linux caps them at 2^22).
+    let stale_new = dir.join(".out.signpost-new-999999999");
+    let stale_old = dir.join(".out.signpost-old-999999998");
+    made_by_signpost(&stale_new);
+    made_by_signpost(&stale_old);
+    // Left alone: no marker, a running process (this test), another name, and a link.
+    let unmarked = dir.join(".out.signpost-new-999999997");
+    std::fs::create_dir_all(&unmarked).expect("mkdir");
+    let running = dir.join(format!(".out.signpost-new-{}", std::process::id()));
+    made_by_signpost(&running);
+    let other_name = dir.join(".other.signpost-new-999999999");
+    made_by_signpost(&other_name);
+    let not_a_pid = dir.join(".out.signpost-new-99x");
+    made_by_signpost(&not_a_pid);
+    let target = dir.join("target");
+    made_by_signpost(&target);
+    let link = dir.join(".out.signpost-new-999999996");
+    std::os::unix::fs::symlink(&target, &link).expect("symlink");
+
+    let (code, err) = common::build(s.path(), &dir.join("out"), &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!stale_new.exists() && !stale_old.exists());
+    for kept in [&unmarked, &running, &other_name, &not_a_pid, &target] {
+        assert!(kept.is_dir(), "{} was removed", kept.display());
+    }
+    assert!(link.symlink_metadata().is_ok() && target.join("keep.html").is_file());
+    assert!(dir.join("out/.signpost-output").is_file());
+}
