@@ -51,14 +51,8 @@ impl Compiled {
     }
 }
 
-pub fn theme_source(options: &Options, site: &Site) -> ThemeSource {
-    match (&options.theme, &site.config.theme) {
-        (Some(dir), _) => ThemeSource::Dir(dir.clone()),
-        (None, Some(name)) if site.root.join(name).is_dir() => {
-            ThemeSource::Dir(site.root.join(name))
-        }
-        _ => ThemeSource::Embedded,
-    }
+pub fn theme_source(options: &Options, site: &Site) -> Result<ThemeSource> {
+    ThemeSource::for_site(options.theme.as_deref(), site)
 }
 
 /// Collection documents rendered for the steps shortcode: group → documents ordered by
@@ -207,7 +201,7 @@ pub fn load(options: &Options) -> Result<(Site, Theme)> {
     })?;
     let theme = timed("theme", || {
         Theme::load(
-            &theme_source(options, &site),
+            &theme_source(options, &site)?,
             &Urls {
                 baseurl: site.config.baseurl.clone(),
                 site_url: site.config.url.clone(),

@@ -648,3 +648,70 @@ fn a_killed_builds_leftover_folders_are_removed_and_nothing_else() {
     assert!(link.symlink_metadata().is_ok() && target.join("keep.html").is_file());
     assert!(dir.join("out/.signpost-output").is_file());
 }
+
+/// A small theme folder at `dir` whose one static file says where it came from.
+fn tiny_theme(dir: &Path, says: &str) {
+    for (path, text) in [
+        (
+            "templates/layouts/default.html",
+            "<main>{{ page.content | safe }}</main>",
+        ),
+        ("templates/layouts/404.html", "missing"),
+        ("templates/redirect.html", "to {{ target }}"),
+        ("static/from.txt", says),
+    ] {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+}
+
+#[test]
+fn a_theme_named_in_config_stays_inside_the_site_root() {
+    let outer = tempfile::tempdir().expect("tmp");
+    let outside = outer.path().join("outside");
+    tiny_theme(&outside, "outside");
+    let absolute = outside.display().to_string();
+    for value in [
+        "../outside",
+        absolute.as_str(),
+        "linked",
+        "inner/../../outside",
+    ] {
+        let s = site(&[
+            ("_config.yml", &format!("title: T\ntheme: {value}\n")),
+            ("index.md", &page("", "Home\n")),
+        ]);
+        std::os::unix::fs::symlink(&outside, s.path().join("linked")).expect("symlink");
+        let out = outer.path().join("out");
+        let (code, err) = common::build(s.path(), &out, &[]);
+        assert_eq!(code, 1, "{value}: {err}");
+        assert!(err.contains("_config.yml:2:8: error: theme `"), "{err}");
+        assert!(err.contains("inside the site root"), "{err}");
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+        assert!(!out.exists(), "{value}: built with the outside theme");
+        // `check` reports it too (as a site it cannot load: exit 2).
+        let checked = common::run("check", s.path(), ["--format", "json"]);
+        assert_eq!(checked.code, 2, "{value}: {}", checked.stderr);
+        assert!(checked.stdout.contains("\"line\": 2"), "{}", checked.stdout);
+    }
+    // A folder inside the root, a gem theme's name (no folder: the embedded theme) and
+    // `--theme` pointing anywhere are all fine.
+    let s = site(&[
+        ("_config.yml", "title: T\ntheme: _mine\n"),
+        ("index.md", &page("", "Home\n")),
+    ]);
+    tiny_theme(&s.path().join("_mine"), "inside");
+    let out = outer.path().join("inside");
+    assert_eq!(common::build(s.path(), &out, &[]).0, 0);
+    assert_eq!(read(out.join("from.txt")), "inside");
+    let out = outer.path().join("cli");
+    let theme_arg = format!("--theme={absolute}");
+    assert_eq!(common::build(s.path(), &out, &[&theme_arg]).0, 0);
+    assert_eq!(read(out.join("from.txt")), "outside");
+    let s = site(&[
+        ("_config.yml", "title: T\ntheme: minima\n"),
+        ("index.md", &page("", "Home\n")),
+    ]);
+    assert_eq!(common::build(s.path(), &outer.path().join("gem"), &[]).0, 0);
+}
