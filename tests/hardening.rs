@@ -715,3 +715,99 @@ fn a_theme_named_in_config_stays_inside_the_site_root() {
     ]);
     assert_eq!(common::build(s.path(), &outer.path().join("gem"), &[]).0, 0);
 }
+
+#[test]
+fn deeply_nested_yaml_is_refused_before_it_is_parsed() {
+    // 32,000 levels took the YAML parser 5.6 s (release); refused at the level past the limit.
+    let deep = format!("{}{}", "[".repeat(32_000), "]".repeat(32_000));
+    let s = site(&[
+        ("_config.yml", &format!("title: T\nx: {deep}\n")),
+        ("index.md", &page("", "Home\n")),
+    ]);
+    let (code, err) = common::build(s.path(), &s.path().join("_site"), &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("_config.yml:2:104: error: YAML nested more than 100 levels"),
+        "{err}"
+    );
+    let s = site(&[
+        ("_config.yml", "title: T\n"),
+        (
+            "_data/deep.yml",
+            &format!("a:\n  - {}1\n", "- ".repeat(32_000)),
+        ),
+        ("index.md", &page("", "Home\n")),
+    ]);
+    let (code, err) = common::build(s.path(), &s.path().join("_site"), &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("_data/deep.yml:2:"), "{err}");
+    assert!(err.contains("nested more than 100 levels"), "{err}");
+    let s = site(&[
+        ("_config.yml", "title: T\n"),
+        (
+            "index.md",
+            &page(&format!("x: {}\n", "{a: ".repeat(32_000)), "Home\n"),
+        ),
+    ]);
+    let checked = common::run("check", s.path(), ["--format", "json"]);
+    assert!(
+        checked.stdout.contains("nested more than 100 levels"),
+        "{}",
+        checked.stdout
+    );
+    assert!(checked.stdout.contains("\"line\": 3"), "{}", checked.stdout);
+}
+
+#[test]
+fn each_real_folder_is_read_once_however_many_links_lead_to_it() {
+    use std::os::unix::fs::symlink;
+    let mut files = vec![
+        ("_config.yml".to_string(), "title: T\n".to_string()),
+        ("index.md".to_string(), page("", "Home\n")),
+        ("_shared/s.md".to_string(), page("", "Shared\n")),
+    ];
+    for level in 0..5 {
+        files.push((format!("d{level}/p.md"), page("", "P\n")));
+    }
+    let borrowed: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let s = site(&borrowed);
+    let r = s.path();
+    // Four levels of eight links to the next folder: 8^4 paths to d4 before.
+    for level in 0..4 {
+        for link in "abcdefgh".chars() {
+            symlink(
+                r.join(format!("d{}", level + 1)),
+                r.join(format!("d{level}/{link}")),
+            )
+            .expect("ln");
+        }
+    }
+    // A folder only links lead to is read through the first of them.
+    symlink(r.join("_shared"), r.join("guide1")).expect("ln");
+    symlink(r.join("_shared"), r.join("guide2")).expect("ln");
+
+    let check = run("check", r, ["--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&check.stdout).expect("json");
+    assert_eq!(report["summary"]["pages"], 7, "{}", check.stdout);
+    let repeated: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["code"] == "symlink-repeat")
+        .filter_map(|d| d["file"].as_str())
+        .collect();
+    assert_eq!(repeated.len(), 33, "{repeated:?}");
+    assert!(
+        repeated.contains(&"d0/a") && repeated.contains(&"guide2"),
+        "{repeated:?}"
+    );
+    let out = tempfile::tempdir().expect("tmp");
+    let (code, err) = common::build(r, &out.path().join("site"), &[]);
+    assert_eq!(code, 0, "{err}");
+    let site_out = out.path().join("site");
+    assert!(site_out.join("d4/p.html").is_file() && site_out.join("guide1/s.html").is_file());
+    assert!(!site_out.join("d0/a").exists() && !site_out.join("guide2").exists());
+}
