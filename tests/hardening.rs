@@ -811,3 +811,33 @@ fn each_real_folder_is_read_once_however_many_links_lead_to_it() {
     assert!(site_out.join("d4/p.html").is_file() && site_out.join("guide1/s.html").is_file());
     assert!(!site_out.join("d0/a").exists() && !site_out.join("guide2").exists());
 }
+
+#[test]
+fn check_prints_a_bounded_excerpt_of_a_long_line() {
+    // 8,000 broken links on one 95 KB line printed the whole line under each: 1.1 GB.
+    let links: String = (0..1_000).map(|i| format!("[l](/gone-{i:05}) ")).collect();
+    let s = site(&[
+        ("_config.yml", "title: T\n"),
+        ("index.md", &page("", &format!("{links}\n"))),
+    ]);
+    let check = run("check", s.path(), Vec::<&str>::new());
+    assert_eq!(check.code, 1, "{}", check.stderr);
+    let out = &check.stdout;
+    assert_eq!(
+        out.matches("error[missing-page]").count(),
+        1_000,
+        "{out:.2000}"
+    );
+    let longest = out.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    assert!(longest < 200, "a line of {longest} characters");
+    // The caret still sits under the link it reports.
+    let lines: Vec<&str> = out.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.ends_with("at `/gone-00500`"))
+        .expect("the 500th link's message");
+    let (text, carets) = (lines[at + 3], lines[at + 4]);
+    let from = carets.find('^').expect("caret");
+    let under: String = text.chars().skip(from).take(11).collect();
+    assert_eq!(under, "/gone-00500", "{text}\n{carets}");
+}
