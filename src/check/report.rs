@@ -44,9 +44,11 @@ impl Sources {
             })
             .as_ref()?;
         let start = *starts.get(line.checked_sub(1)?)?;
-        let rest = &text[start..];
-        let end = rest.find('\n').unwrap_or(rest.len());
-        Some(rest[..end].strip_suffix('\r').unwrap_or(&rest[..end]))
+        // The next line's start is just past this line's `\n`.
+        let end = starts.get(line).map_or(text.len(), |&next| next - 1);
+        let text = &text[start..end];
+        let text = text.strip_suffix('\n').unwrap_or(text);
+        Some(text.strip_suffix('\r').unwrap_or(text))
     }
 }
 
