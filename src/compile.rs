@@ -51,14 +51,8 @@ impl Compiled {
     }
 }
 
-pub fn theme_source(options: &Options, site: &Site) -> ThemeSource {
-    match (&options.theme, &site.config.theme) {
-        (Some(dir), _) => ThemeSource::Dir(dir.clone()),
-        (None, Some(name)) if site.root.join(name).is_dir() => {
-            ThemeSource::Dir(site.root.join(name))
-        }
-        _ => ThemeSource::Embedded,
-    }
+pub fn theme_source(options: &Options, site: &Site) -> Result<ThemeSource> {
+    ThemeSource::for_site(options.theme.as_deref(), site)
 }
 
 /// Collection documents rendered for the steps shortcode: group → documents ordered by
@@ -207,7 +201,7 @@ pub fn load(options: &Options) -> Result<(Site, Theme)> {
     })?;
     let theme = timed("theme", || {
         Theme::load(
-            &theme_source(options, &site),
+            &theme_source(options, &site)?,
             &Urls {
                 baseurl: site.config.baseurl.clone(),
                 site_url: site.config.url.clone(),
@@ -570,6 +564,8 @@ pub fn build(options: &Options, out: &Path) -> Result<BuildReport> {
             options.root.display()
         )));
     }
+    // Before `absolute`, which resolves links: the rules below are about the real folder.
+    emit::refuse_linked_out(out)?;
     let root = absolute(&options.root);
     let out_abs = absolute(out);
     if root.starts_with(&out_abs) {

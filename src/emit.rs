@@ -507,7 +507,87 @@ pub fn check_replaceable(out: &Path, force: bool) -> Result<()> {
     )))
 }
 
-/// Runs `fill` on a sibling temporary folder, then swaps it in for `out`.
+/// Refuses an `--out` that is, or passes through, a symbolic link. The build replaces the
+/// folder it writes to, so through a link (a `_site` committed as a link to `/elsewhere`) it
+/// would replace whatever the link points at. Every component as written is checked:
+/// relative paths from the current folder, absolute ones from `/`.
+pub fn refuse_linked_out(out: &Path) -> Result<()> {
+    let mut path = PathBuf::new();
+    for component in out.components() {
+        path.push(component);
+        let is_link = matches!(component, std::path::Component::Normal(_))
+            && path
+                .symlink_metadata()
+                .is_ok_and(|m| m.file_type().is_symlink());
+        if !is_link {
+            continue;
+        }
+        let what = if path == out {
+            "is a symbolic link".to_string()
+        } else {
+            format!("passes through the symbolic link `{}`", path.display())
+        };
+        return Err(Error::Usage(format!(
+            "output `{}` {what}; signpost never builds through a link (it would replace the folder the link points at): give --out as a real folder",
+            out.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Is process `pid` still running (or not ours to signal, which also means it exists)?
+fn process_running(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    // SAFETY: signal 0 only asks whether the process exists; nothing is sent.
+    let answer = unsafe { libc::kill(pid, 0) };
+    answer == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+}
+
+/// The process id in the name of a temporary folder `write_via` makes for `name`
+/// (`.NAME.signpost-new-PID` or `.NAME.signpost-old-PID`).
+fn leftover_pid(file: &str, name: &str) -> Option<u32> {
+    let rest = file.strip_prefix('.')?.strip_prefix(name)?;
+    let digits = rest
+        .strip_prefix(".signpost-new-")
+        .or_else(|| rest.strip_prefix(".signpost-old-"))?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// Removes the temporary folders a killed build left beside `name` in `parent`: only real
+/// folders (not links) named as `write_via` names them, carrying [`MARKER`], whose process
+/// is gone. Anything else is left alone.
+fn remove_leftovers(parent: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|file| leftover_pid(file, name))
+        else {
+            continue;
+        };
+        let path = entry.path();
+        let is_dir = path.symlink_metadata().is_ok_and(|m| m.is_dir());
+        let marked = path
+            .join(MARKER)
+            .symlink_metadata()
+            .is_ok_and(|m| m.is_file());
+        if is_dir && marked && pid != std::process::id() && !process_running(pid) {
+            let _ = std::fs::remove_dir_all(&path);
+        }
+    }
+}
+
+/// Runs `fill` on a sibling temporary folder, then swaps it in for `out`. The folder
+/// carries [`MARKER`] from the start, so if the build is killed the next one knows the
+/// leftover is its own and removes it.
 fn write_via(out: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
     let name = out
         .file_name()
@@ -528,26 +608,31 @@ fn write_via(out: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
     let tmp = parent.join(format!(".{name}.signpost-new-{pid}"));
     let old = parent.join(format!(".{name}.signpost-old-{pid}"));
     let _ = std::fs::remove_dir_all(&tmp);
-    let result = fill(&tmp).and_then(|()| {
-        let marker = tmp.join(MARKER);
-        std::fs::write(
-            &marker,
-            "Made by `signpost build`, which replaces this folder on every build.\n",
-        )
-        .map_err(|e| Error::io(&marker, e))?;
-        if out.exists() {
-            std::fs::rename(out, &old).map_err(|e| Error::io(out, e))?;
-            if let Err(e) = std::fs::rename(&tmp, out) {
-                // Put the previous site back before giving up.
-                let _ = std::fs::rename(&old, out);
-                return Err(Error::io(out, e));
+    remove_leftovers(&parent, &name);
+    let marker = tmp.join(MARKER);
+    let result = std::fs::create_dir_all(&tmp)
+        .and_then(|()| {
+            std::fs::write(
+                &marker,
+                "Made by `signpost build`, which replaces this folder on every build.\n",
+            )
+        })
+        .map_err(|e| Error::io(&marker, e))
+        .and_then(|()| fill(&tmp))
+        .and_then(|()| {
+            if out.exists() {
+                std::fs::rename(out, &old).map_err(|e| Error::io(out, e))?;
+                if let Err(e) = std::fs::rename(&tmp, out) {
+                    // Put the previous site back before giving up.
+                    let _ = std::fs::rename(&old, out);
+                    return Err(Error::io(out, e));
+                }
+                let _ = std::fs::remove_dir_all(&old);
+                Ok(())
+            } else {
+                std::fs::rename(&tmp, out).map_err(|e| Error::io(out, e))
             }
-            let _ = std::fs::remove_dir_all(&old);
-            Ok(())
-        } else {
-            std::fs::rename(&tmp, out).map_err(|e| Error::io(out, e))
-        }
-    });
+        });
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&tmp);
     }

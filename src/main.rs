@@ -87,6 +87,11 @@ enum Command {
         /// as not checked.
         #[arg(long, default_value_t = 300.0)]
         external_budget: f64,
+        /// With --external: also fetch links to loopback, private and link-local addresses
+        /// (127.0.0.1, 10.x, 192.168.x, 169.254.169.254, ::1 …), which are otherwise
+        /// reported as not fetched.
+        #[arg(long, requires = "external")]
+        external_private: bool,
         /// Include `_drafts/` and pages marked `draft: true`.
         #[arg(long)]
         drafts: bool,
@@ -213,6 +218,7 @@ fn main() -> ExitCode {
             timeout,
             external_cache,
             external_budget,
+            external_private,
             drafts,
             strict,
         } => {
@@ -227,6 +233,7 @@ fn main() -> ExitCode {
                     budget: std::time::Duration::from_secs_f64(
                         external_budget.clamp(0.0, 86_400.0),
                     ),
+                    allow_private: external_private,
                     ..Default::default()
                 }),
             };

@@ -1,5 +1,6 @@
 //! `signpost check --external` against a local server on 127.0.0.1 only: 200, 404, a 301
-//! chain, 429 then 200, 503 for good, and a hang past the timeout.
+//! chain, 429 then 200, 503 for good, and a hang past the timeout. The server's address is
+//! loopback, so these runs pass `--external-private`; without it nothing there is fetched.
 
 mod common;
 
@@ -139,6 +140,7 @@ fn external_links_against_a_local_server() {
     let cache = dir.path().join("cache/external.json");
     let external = [
         "--external",
+        "--external-private",
         "--timeout",
         "1",
         "--external-cache",
@@ -244,7 +246,12 @@ fn stale_cache_entries_are_checked_again() {
     .unwrap();
     let (code, report) = run(
         dir.path(),
-        &["--external", "--external-cache", cache.to_str().unwrap()],
+        &[
+            "--external",
+            "--external-private",
+            "--external-cache",
+            cache.to_str().unwrap(),
+        ],
     );
     assert_eq!(code, 1, "{report}");
     assert_eq!(stats.hits("/missing"), 1);
@@ -263,7 +270,12 @@ fn a_bad_exclude_pattern_is_a_config_diagnostic() {
     let cache = dir.path().join("c.json");
     let (code, report) = run(
         dir.path(),
-        &["--external", "--external-cache", cache.to_str().unwrap()],
+        &[
+            "--external",
+            "--external-private",
+            "--external-cache",
+            cache.to_str().unwrap(),
+        ],
     );
     assert_eq!(code, 1);
     let d = &report["diagnostics"][0];
@@ -289,7 +301,14 @@ fn retry_after_and_the_whole_run_are_bounded() {
     let started = std::time::Instant::now();
     let (code, report) = run(
         dir.path(),
-        &["--external", "--timeout", "3", "--external-cache", cache],
+        &[
+            "--external",
+            "--external-private",
+            "--timeout",
+            "3",
+            "--external-cache",
+            cache,
+        ],
     );
     assert!(
         started.elapsed() < Duration::from_secs(30),
@@ -317,6 +336,7 @@ fn retry_after_and_the_whole_run_are_bounded() {
         dir.path(),
         &[
             "--external",
+            "--external-private",
             "--external-budget",
             "0",
             "--external-cache",
@@ -332,4 +352,82 @@ fn retry_after_and_the_whole_run_are_bounded() {
     // `/ok` answers from the cache of the first run; `/slow-down` (never cached) is not tried.
     assert_eq!(codes, ["external-not-checked"], "{report}");
     assert_eq!(code, 0, "not checked is a warning");
+}
+
+// ---------------------------------------------------------------------------------------
+// Issue 21, item 10: links at loopback, private and link-local addresses are not fetched
+// unless `--external-private` is given.
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn private_addresses_are_not_fetched_without_external_private() {
+    let (base, stats) = serve();
+    let port = base.rsplit(':').next().expect("port");
+    // Written as an address, as `localhost`, as the cloud metadata address, and as a
+    // number only the resolver sees is 127.0.0.1 (the check is on the resolved address).
+    let links = [
+        format!("{base}/ok"),
+        format!("http://localhost:{port}/ok"),
+        "http://169.254.169.254/latest/meta-data".to_string(),
+        format!("http://2130706433:{port}/ok"),
+    ];
+    let body: String = links.iter().map(|l| format!("[x]({l})\n\n")).collect();
+    let dir = site(&[
+        ("_config.yml", "title: T\n"),
+        ("index.md", &format!("---\ntitle: Home\n---\n{body}")),
+    ]);
+    let cache = dir.path().join("external.json");
+    let cache = cache.to_str().expect("utf-8 path");
+    let external = ["--external", "--timeout", "2", "--external-cache", cache];
+    let (code, report) = run(dir.path(), &external);
+    assert_eq!(code, 0, "skipped links are warnings: {report}");
+    assert_eq!(stats.total(), 0, "a private address was fetched");
+    let skipped: Vec<&Value> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["code"] == "external-private" && d["severity"] == "warning")
+        .collect();
+    assert_eq!(skipped.len(), links.len(), "{report}");
+    let numeric = skipped
+        .iter()
+        .find(|d| {
+            d["target"]
+                .as_str()
+                .is_some_and(|t| t.contains("2130706433"))
+        })
+        .expect("the numeric host");
+    assert!(
+        numeric["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("127.0.0.1") && m.contains("--external-private")),
+        "{numeric}"
+    );
+    let human = common::run("check", dir.path(), external);
+    assert!(
+        human.stdout.contains("warning[external-private]"),
+        "{}",
+        human.stdout
+    );
+    assert_eq!(stats.total(), 0);
+
+    // With the flag, the loopback links are fetched (the metadata address is left out:
+    // tests talk only to loopback).
+    let dir = site(&[
+        ("_config.yml", "title: T\n"),
+        (
+            "index.md",
+            &format!(
+                "---\ntitle: Home\n---\n[a]({})\n\n[b]({})\n",
+                links[0], links[3]
+            ),
+        ),
+    ]);
+    let (code, report) = run(
+        dir.path(),
+        &[external.as_slice(), &["--external-private"]].concat(),
+    );
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(report["diagnostics"], serde_json::json!([]), "{report}");
+    assert_eq!(stats.hits("/ok"), 2);
 }

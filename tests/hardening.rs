@@ -562,3 +562,282 @@ fn a_theme_include_loop_is_an_error_not_a_crash() {
         "{err}"
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Issue 21, items 4, 5 and 6: `--out` never through a link, the theme inside the root,
+// YAML nesting, folder links and check's excerpts.
+// ---------------------------------------------------------------------------------------
+
+/// A folder a previous build made (it carries the marker), holding one file.
+fn made_by_signpost(dir: &Path) {
+    std::fs::create_dir_all(dir).expect("mkdir");
+    std::fs::write(dir.join(".signpost-output"), "").expect("marker");
+    std::fs::write(dir.join("keep.html"), "other site").expect("write");
+}
+
+#[test]
+fn out_is_never_a_symbolic_link_nor_reached_through_one() {
+    let s = site(&[
+        ("_config.yml", "title: T\n"),
+        ("index.md", &page("", "Home\n")),
+    ]);
+    let outer = tempfile::tempdir().expect("tmp");
+    let elsewhere = outer.path().join("elsewhere");
+    made_by_signpost(&elsewhere);
+    let link = outer.path().join("_site");
+    std::os::unix::fs::symlink(&elsewhere, &link).expect("symlink");
+    std::os::unix::fs::symlink(outer.path(), outer.path().join("via")).expect("symlink");
+    std::os::unix::fs::symlink(&elsewhere, s.path().join("_site")).expect("symlink");
+    for (out, says) in [
+        (link.clone(), "is a symbolic link"),
+        (
+            outer.path().join("via/elsewhere"),
+            "passes through the symbolic link",
+        ),
+        (s.path().join("_site"), "is a symbolic link"),
+    ] {
+        let (code, err) = common::build(s.path(), &out, &[]);
+        assert_eq!(code, 2, "{}: {err}", out.display());
+        assert!(err.contains(says), "{err}");
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+    }
+    assert_eq!(files_under(&elsewhere), [".signpost-output", "keep.html"]);
+    assert!(link
+        .symlink_metadata()
+        .expect("link")
+        .file_type()
+        .is_symlink());
+    // A real folder is built as before.
+    let (code, err) = common::build(s.path(), &outer.path().join("real"), &[]);
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn a_killed_builds_leftover_folders_are_removed_and_nothing_else() {
+    let s = site(&[
+        ("_config.yml", "title: T\n"),
+        ("index.md", &page("", "Home\n")),
+    ]);
+    let outer = tempfile::tempdir().expect("tmp");
+    let dir = outer.path();
+    // No process has a pid this large (Linux caps them at 2^22).
+    let stale_new = dir.join(".out.signpost-new-999999999");
+    let stale_old = dir.join(".out.signpost-old-999999998");
+    made_by_signpost(&stale_new);
+    made_by_signpost(&stale_old);
+    // Left alone: no marker, a running process (this test), another name, and a link.
+    let unmarked = dir.join(".out.signpost-new-999999997");
+    std::fs::create_dir_all(&unmarked).expect("mkdir");
+    let running = dir.join(format!(".out.signpost-new-{}", std::process::id()));
+    made_by_signpost(&running);
+    let other_name = dir.join(".other.signpost-new-999999999");
+    made_by_signpost(&other_name);
+    let not_a_pid = dir.join(".out.signpost-new-99x");
+    made_by_signpost(&not_a_pid);
+    let target = dir.join("target");
+    made_by_signpost(&target);
+    let link = dir.join(".out.signpost-new-999999996");
+    std::os::unix::fs::symlink(&target, &link).expect("symlink");
+
+    let (code, err) = common::build(s.path(), &dir.join("out"), &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!stale_new.exists() && !stale_old.exists());
+    for kept in [&unmarked, &running, &other_name, &not_a_pid, &target] {
+        assert!(kept.is_dir(), "{} was removed", kept.display());
+    }
+    assert!(link.symlink_metadata().is_ok() && target.join("keep.html").is_file());
+    assert!(dir.join("out/.signpost-output").is_file());
+}
+
+/// A small theme folder at `dir` whose one static file says where it came from.
+fn tiny_theme(dir: &Path, says: &str) {
+    for (path, text) in [
+        (
+            "templates/layouts/default.html",
+            "<main>{{ page.content | safe }}</main>",
+        ),
+        ("templates/layouts/404.html", "missing"),
+        ("templates/redirect.html", "to {{ target }}"),
+        ("static/from.txt", says),
+    ] {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+}
+
+#[test]
+fn a_theme_named_in_config_stays_inside_the_site_root() {
+    let outer = tempfile::tempdir().expect("tmp");
+    let outside = outer.path().join("outside");
+    tiny_theme(&outside, "outside");
+    let absolute = outside.display().to_string();
+    for value in [
+        "../outside",
+        absolute.as_str(),
+        "linked",
+        "inner/../../outside",
+    ] {
+        let s = site(&[
+            ("_config.yml", &format!("title: T\ntheme: {value}\n")),
+            ("index.md", &page("", "Home\n")),
+        ]);
+        std::os::unix::fs::symlink(&outside, s.path().join("linked")).expect("symlink");
+        let out = outer.path().join("out");
+        let (code, err) = common::build(s.path(), &out, &[]);
+        assert_eq!(code, 1, "{value}: {err}");
+        assert!(err.contains("_config.yml:2:8: error: theme `"), "{err}");
+        assert!(err.contains("inside the site root"), "{err}");
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+        assert!(!out.exists(), "{value}: built with the outside theme");
+        // `check` reports it too (as a site it cannot load: exit 2).
+        let checked = common::run("check", s.path(), ["--format", "json"]);
+        assert_eq!(checked.code, 2, "{value}: {}", checked.stderr);
+        assert!(checked.stdout.contains("\"line\": 2"), "{}", checked.stdout);
+    }
+    // A folder inside the root, a gem theme's name (no folder: the embedded theme) and
+    // `--theme` pointing anywhere are all fine.
+    let s = site(&[
+        ("_config.yml", "title: T\ntheme: _mine\n"),
+        ("index.md", &page("", "Home\n")),
+    ]);
+    tiny_theme(&s.path().join("_mine"), "inside");
+    let out = outer.path().join("inside");
+    assert_eq!(common::build(s.path(), &out, &[]).0, 0);
+    assert_eq!(read(out.join("from.txt")), "inside");
+    let out = outer.path().join("cli");
+    let theme_arg = format!("--theme={absolute}");
+    assert_eq!(common::build(s.path(), &out, &[&theme_arg]).0, 0);
+    assert_eq!(read(out.join("from.txt")), "outside");
+    let s = site(&[
+        ("_config.yml", "title: T\ntheme: minima\n"),
+        ("index.md", &page("", "Home\n")),
+    ]);
+    assert_eq!(common::build(s.path(), &outer.path().join("gem"), &[]).0, 0);
+}
+
+#[test]
+fn deeply_nested_yaml_is_refused_before_it_is_parsed() {
+    // 32,000 levels took the YAML parser 5.6 s (release); refused at the level past the limit.
+    let deep = format!("{}{}", "[".repeat(32_000), "]".repeat(32_000));
+    let s = site(&[
+        ("_config.yml", &format!("title: T\nx: {deep}\n")),
+        ("index.md", &page("", "Home\n")),
+    ]);
+    let (code, err) = common::build(s.path(), &s.path().join("_site"), &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("_config.yml:2:104: error: YAML nested more than 100 levels"),
+        "{err}"
+    );
+    let s = site(&[
+        ("_config.yml", "title: T\n"),
+        (
+            "_data/deep.yml",
+            &format!("a:\n  - {}1\n", "- ".repeat(32_000)),
+        ),
+        ("index.md", &page("", "Home\n")),
+    ]);
+    let (code, err) = common::build(s.path(), &s.path().join("_site"), &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("_data/deep.yml:2:"), "{err}");
+    assert!(err.contains("nested more than 100 levels"), "{err}");
+    let s = site(&[
+        ("_config.yml", "title: T\n"),
+        (
+            "index.md",
+            &page(&format!("x: {}\n", "{a: ".repeat(32_000)), "Home\n"),
+        ),
+    ]);
+    let checked = common::run("check", s.path(), ["--format", "json"]);
+    assert!(
+        checked.stdout.contains("nested more than 100 levels"),
+        "{}",
+        checked.stdout
+    );
+    assert!(checked.stdout.contains("\"line\": 3"), "{}", checked.stdout);
+}
+
+#[test]
+fn each_real_folder_is_read_once_however_many_links_lead_to_it() {
+    use std::os::unix::fs::symlink;
+    let mut files = vec![
+        ("_config.yml".to_string(), "title: T\n".to_string()),
+        ("index.md".to_string(), page("", "Home\n")),
+        ("_shared/s.md".to_string(), page("", "Shared\n")),
+    ];
+    for level in 0..5 {
+        files.push((format!("d{level}/p.md"), page("", "P\n")));
+    }
+    let borrowed: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let s = site(&borrowed);
+    let r = s.path();
+    // Four levels of eight links to the next folder: 8^4 paths to d4 before.
+    for level in 0..4 {
+        for link in "abcdefgh".chars() {
+            symlink(
+                r.join(format!("d{}", level + 1)),
+                r.join(format!("d{level}/{link}")),
+            )
+            .expect("ln");
+        }
+    }
+    // A folder only links lead to is read through the first of them.
+    symlink(r.join("_shared"), r.join("guide1")).expect("ln");
+    symlink(r.join("_shared"), r.join("guide2")).expect("ln");
+
+    let check = run("check", r, ["--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&check.stdout).expect("json");
+    assert_eq!(report["summary"]["pages"], 7, "{}", check.stdout);
+    let repeated: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["code"] == "symlink-repeat")
+        .filter_map(|d| d["file"].as_str())
+        .collect();
+    assert_eq!(repeated.len(), 33, "{repeated:?}");
+    assert!(
+        repeated.contains(&"d0/a") && repeated.contains(&"guide2"),
+        "{repeated:?}"
+    );
+    let out = tempfile::tempdir().expect("tmp");
+    let (code, err) = common::build(r, &out.path().join("site"), &[]);
+    assert_eq!(code, 0, "{err}");
+    let site_out = out.path().join("site");
+    assert!(site_out.join("d4/p.html").is_file() && site_out.join("guide1/s.html").is_file());
+    assert!(!site_out.join("d0/a").exists() && !site_out.join("guide2").exists());
+}
+
+#[test]
+fn check_prints_a_bounded_excerpt_of_a_long_line() {
+    // 8,000 broken links on one 95 KB line printed the whole line under each: 1.1 GB.
+    let links: String = (0..1_000).map(|i| format!("[l](/gone-{i:05}) ")).collect();
+    let s = site(&[
+        ("_config.yml", "title: T\n"),
+        ("index.md", &page("", &format!("{links}\n"))),
+    ]);
+    let check = run("check", s.path(), Vec::<&str>::new());
+    assert_eq!(check.code, 1, "{}", check.stderr);
+    let out = &check.stdout;
+    assert_eq!(
+        out.matches("error[missing-page]").count(),
+        1_000,
+        "{out:.2000}"
+    );
+    let longest = out.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    assert!(longest < 200, "a line of {longest} characters");
+    // The caret still sits under the link it reports.
+    let lines: Vec<&str> = out.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.ends_with("at `/gone-00500`"))
+        .expect("the 500th link's message");
+    let (text, carets) = (lines[at + 3], lines[at + 4]);
+    let from = carets.find('^').expect("caret");
+    let under: String = text.chars().skip(from).take(11).collect();
+    assert_eq!(under, "/gone-00500", "{text}\n{carets}");
+}

@@ -1089,3 +1089,135 @@ fn oversized_and_chunked_bodies_are_refused() {
     }
     assert_eq!(get(addr, "/docs/guide/do").status, 200);
 }
+
+// ---------------------------------------------------------------------------------------
+// Issue 21, item 7: a whole-request deadline and a per-client connection limit.
+// ---------------------------------------------------------------------------------------
+
+/// A connection to `addr` (on 127.0.0.1) made from 127.0.0.2, another loopback address,
+/// so the server sees a second client.
+fn connect_from_127_0_0_2(addr: SocketAddr) -> std::net::TcpStream {
+    use std::os::fd::FromRawFd;
+    let std::net::IpAddr::V4(ip) = addr.ip() else {
+        panic!("the server listens on IPv4 loopback");
+    };
+    let socket_addr = |octets: [u8; 4], port: u16| libc::sockaddr_in {
+        sin_family: libc::AF_INET as libc::sa_family_t,
+        sin_port: port.to_be(),
+        sin_addr: libc::in_addr {
+            s_addr: u32::from_ne_bytes(octets),
+        },
+        sin_zero: [0; 8],
+    };
+    let (local, remote) = (
+        socket_addr([127, 0, 0, 2], 0),
+        socket_addr(ip.octets(), addr.port()),
+    );
+    let size = std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t;
+    // SAFETY: a fresh socket owned by the TcpStream at once; the addresses outlive the calls.
+    unsafe {
+        let fd = libc::socket(libc::AF_INET, libc::SOCK_STREAM, 0);
+        assert!(fd >= 0, "socket: {}", std::io::Error::last_os_error());
+        let stream = std::net::TcpStream::from_raw_fd(fd);
+        let bound = libc::bind(fd, (&raw const local).cast(), size);
+        assert_eq!(
+            bound,
+            0,
+            "bind 127.0.0.2: {}",
+            std::io::Error::last_os_error()
+        );
+        let connected = libc::connect(fd, (&raw const remote).cast(), size);
+        assert_eq!(connected, 0, "connect: {}", std::io::Error::last_os_error());
+        stream
+    }
+}
+
+/// Sends a request on `stream` and reads the whole answer (empty if it is closed unanswered).
+fn answer_on(mut stream: std::net::TcpStream, addr: SocketAddr) -> String {
+    use std::io::{Read, Write};
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    let _ = write!(stream, "GET /docs/ HTTP/1.1\r\nHost: {addr}\r\n\r\n");
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+#[test]
+fn a_dripping_client_is_cut_off_and_one_client_cannot_take_every_connection() {
+    use signpost::serve::listen::{HEAD_DEADLINE, MAX_PER_CLIENT};
+    use std::io::{Read, Write};
+    let site = serve(guide());
+    let addr = site.addr;
+
+    // One byte a second meets every per-read timeout; the whole head has 10 s.
+    let drip = std::thread::spawn(move || {
+        let mut stream = std::net::TcpStream::connect(addr).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(1)))
+            .expect("timeout");
+        let started = Instant::now();
+        let mut answer = Vec::new();
+        let head = format!(
+            "GET /docs/ HTTP/1.1\r\nHost: {addr}\r\nX-Slow: {}",
+            "a".repeat(40)
+        );
+        for byte in head.bytes() {
+            if stream.write_all(&[byte]).is_err() {
+                break;
+            }
+            let mut buf = [0u8; 1024];
+            match stream.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => {
+                    answer.extend_from_slice(&buf[..n]);
+                    let _ = stream.read_to_end(&mut answer);
+                    break;
+                }
+                Err(_) => continue,
+            }
+        }
+        (
+            started.elapsed(),
+            String::from_utf8_lossy(&answer).into_owned(),
+        )
+    });
+
+    // One address holding its limit of half-sent requests: its next connection is closed
+    // unanswered, while another address is answered at once.
+    let mut hogs = Vec::new();
+    for _ in 0..MAX_PER_CLIENT {
+        let mut hog = connect_from_127_0_0_2(addr);
+        hog.write_all(b"GET /docs/ HTTP/1.1\r\n").expect("send");
+        hogs.push(hog);
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    let started = Instant::now();
+    let refused = answer_on(connect_from_127_0_0_2(addr), addr);
+    assert!(
+        refused.is_empty(),
+        "a connection past the limit was answered: {}",
+        refused.lines().next().unwrap_or("")
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(get(addr, "/docs/guide/do").status, 200);
+    drop(hogs);
+    let again = Instant::now();
+    loop {
+        let text = answer_on(connect_from_127_0_0_2(addr), addr);
+        if text.starts_with("HTTP/1.1 200") {
+            break;
+        }
+        assert!(again.elapsed() < WAIT, "places not given back: {text}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    let (took, answer) = drip.join().expect("drip");
+    assert!(answer.starts_with("HTTP/1.1 408"), "{took:?}: {answer}");
+    assert!(took < HEAD_DEADLINE + Duration::from_secs(3), "{took:?}");
+}

@@ -33,6 +33,9 @@ pub struct Settings {
     pub backoff: Duration,
     /// The whole run's time: URLs not started by then are reported as not checked.
     pub budget: Duration,
+    /// `--external-private`: links to loopback, private and link-local addresses are
+    /// fetched too (otherwise they are reported as not fetched).
+    pub allow_private: bool,
 }
 
 impl Default for Settings {
@@ -44,6 +47,7 @@ impl Default for Settings {
             retries: 3,
             backoff: Duration::from_millis(500),
             budget: Duration::from_secs(300),
+            allow_private: false,
         }
     }
 }
@@ -80,6 +84,11 @@ pub enum Outcome {
     },
     /// The run's time budget ran out before this URL was tried.
     NotChecked,
+    /// The link's host is (or resolves to) this loopback, private or link-local address,
+    /// so it was not fetched (`--external-private` fetches it).
+    Private {
+        address: String,
+    },
 }
 
 impl Outcome {
@@ -91,7 +100,8 @@ impl Outcome {
             Outcome::Timeout
             | Outcome::Unreachable { .. }
             | Outcome::RateLimited { .. }
-            | Outcome::NotChecked => false,
+            | Outcome::NotChecked
+            | Outcome::Private { .. } => false,
         }
     }
 }
@@ -191,8 +201,49 @@ fn retry_after(response: &ureq::http::Response<ureq::Body>) -> Option<u64> {
         .ok()
 }
 
-fn agent(settings: &Settings) -> ureq::Agent {
-    ureq::Agent::config_builder()
+/// The error [`AddressGuard`] stops a connection with: the private address a name led to.
+#[derive(Debug)]
+struct PrivateAddress(std::net::IpAddr);
+
+impl std::fmt::Display for PrivateAddress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} is a loopback, private or link-local address", self.0)
+    }
+}
+
+impl std::error::Error for PrivateAddress {}
+
+/// Resolves names for the agent and refuses private addresses in the same step, so the
+/// address checked is the address connected to: a name cannot resolve to a public address
+/// for the check and to a private one for the connection (DNS rebinding).
+#[derive(Debug)]
+struct AddressGuard {
+    allow_private: bool,
+}
+
+impl ureq::unversioned::resolver::Resolver for AddressGuard {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        config: &ureq::config::Config,
+        timeout: ureq::unversioned::transport::NextTimeout,
+    ) -> Result<ureq::unversioned::resolver::ResolvedSocketAddrs, ureq::Error> {
+        let addrs = ureq::unversioned::resolver::DefaultResolver::default()
+            .resolve(uri, config, timeout)?;
+        // A proxy from the environment is the user's own; it resolves the link's name itself.
+        let is_proxy = config.proxy().is_some_and(|p| p.uri() == uri);
+        if !self.allow_private && !is_proxy {
+            if let Some(private) = addrs.iter().find(|a| is_private(a.ip())) {
+                return Err(ureq::Error::Other(Box::new(PrivateAddress(private.ip()))));
+            }
+        }
+        Ok(addrs)
+    }
+}
+
+/// An agent whose connections go only to public addresses, unless `allow_private`.
+fn agent(settings: &Settings, allow_private: bool) -> ureq::Agent {
+    let config = ureq::Agent::config_builder()
         .timeout_global(Some(settings.timeout))
         .max_redirects(0)
         .http_status_as_error(false)
@@ -201,8 +252,28 @@ fn agent(settings: &Settings) -> ureq::Agent {
             env!("CARGO_PKG_VERSION"),
             " (link checker)"
         ))
-        .build()
-        .into()
+        .build();
+    ureq::Agent::with_parts(
+        config,
+        ureq::unversioned::transport::DefaultConnector::default(),
+        AddressGuard { allow_private },
+    )
+}
+
+/// The agents a run uses: `public` never connects to a private address; `any` (only with
+/// `--external-private`) checks links that themselves lead to one.
+pub struct Agents {
+    public: ureq::Agent,
+    any: Option<ureq::Agent>,
+}
+
+impl Agents {
+    pub fn new(settings: &Settings) -> Agents {
+        Agents {
+            public: agent(settings, false),
+            any: settings.allow_private.then(|| agent(settings, true)),
+        }
+    }
 }
 
 /// The host of an http(s) URL, without port or brackets.
@@ -238,28 +309,40 @@ fn is_private(ip: std::net::IpAddr) -> bool {
     }
 }
 
-/// Does `url` name a loopback or private address (literally, as `localhost`, or by what
-/// its name resolves to)?
-fn is_private_host(url: &str) -> bool {
+/// The private address `url` names literally (an IP address, or `localhost`), found with
+/// no lookup: what is refused before any connection, also when a proxy resolves names.
+fn literal_private(url: &str) -> Option<String> {
     let host = host_name(url);
-    if host.eq_ignore_ascii_case("localhost") || host.to_ascii_lowercase().ends_with(".localhost") {
-        return true;
+    let lower = host.to_ascii_lowercase();
+    if lower == "localhost" || lower.ends_with(".localhost") {
+        return Some(host.to_string());
     }
-    if let Ok(ip) = host.parse::<std::net::IpAddr>() {
-        return is_private(ip);
+    let ip = host.parse::<std::net::IpAddr>().ok()?;
+    is_private(ip).then(|| ip.to_string())
+}
+
+/// The private address a failed request was refused for, if that is why it failed.
+fn refused_address(error: &ureq::Error) -> Option<String> {
+    match error {
+        ureq::Error::Other(e) => e.downcast_ref::<PrivateAddress>().map(|p| p.0.to_string()),
+        _ => None,
     }
-    use std::net::ToSocketAddrs;
-    (host, 80)
-        .to_socket_addrs()
-        .is_ok_and(|mut addrs| addrs.any(|a| is_private(a.ip())))
 }
 
 /// Checks one URL: follows redirects by hand (to tell moved from fine, and to refuse a
 /// public link's redirect into a private network), retries 429/5xx. Everything for one URL,
 /// waits included, ends by `settings.timeout` after it starts.
-pub fn check_url(agent: &ureq::Agent, url: &str, settings: &Settings) -> Outcome {
+pub fn check_url(agents: &Agents, url: &str, settings: &Settings) -> Outcome {
     let deadline = Instant::now() + settings.timeout;
-    let private_origin = is_private_host(url);
+    // Links that lead to a private address themselves use `agents.any` (when allowed), so
+    // their redirects may go anywhere; every other link's connections stay public.
+    let mut agent = &agents.public;
+    if let Some(address) = literal_private(url) {
+        match &agents.any {
+            Some(any) => agent = any,
+            None => return Outcome::Private { address },
+        }
+    }
     let mut current = url.to_string();
     let mut moved = false;
     let mut attempt = 0;
@@ -277,11 +360,23 @@ pub fn check_url(agent: &ureq::Agent, url: &str, settings: &Settings) -> Outcome
         let response = match request.call() {
             Ok(r) => r,
             Err(ureq::Error::Timeout(_)) => return Outcome::Timeout,
-            Err(e) => {
-                return Outcome::Unreachable {
-                    reason: e.to_string(),
+            Err(e) => match (refused_address(&e), hops, &agents.any) {
+                (Some(_), 0, Some(any)) if !std::ptr::eq(agent, any) => {
+                    agent = any;
+                    continue;
                 }
-            }
+                (Some(address), 0, _) => return Outcome::Private { address },
+                (Some(address), _, _) => {
+                    return Outcome::Unreachable {
+                        reason: format!("it redirects to `{current}` at {address}, a loopback or private address, which is not followed"),
+                    }
+                }
+                (None, _, _) => {
+                    return Outcome::Unreachable {
+                        reason: e.to_string(),
+                    }
+                }
+            },
         };
         let code = response.status().as_u16();
         match code {
@@ -308,7 +403,7 @@ pub fn check_url(agent: &ureq::Agent, url: &str, settings: &Settings) -> Outcome
                 }
                 moved |= matches!(code, 301 | 308);
                 let next = redirect_target(&current, location);
-                if !private_origin && is_private_host(&next) {
+                if std::ptr::eq(agent, &agents.public) && literal_private(&next).is_some() {
                     return Outcome::Unreachable {
                         reason: format!("it redirects to `{next}`, a loopback or private address, which is not followed"),
                     };
@@ -344,7 +439,7 @@ pub fn check_urls(urls: &[String], settings: &Settings) -> HashMap<String, Outco
     let queue: Mutex<VecDeque<Vec<String>>> = Mutex::new(by_host.into_values().collect());
     let results: Mutex<HashMap<String, Outcome>> = Mutex::new(HashMap::new());
     let workers = settings.concurrency.max(1).min(urls.len().max(1));
-    let agent = agent(settings);
+    let agents = Agents::new(settings);
     let run_ends = Instant::now() + settings.budget;
     std::thread::scope(|scope| {
         for _ in 0..workers {
@@ -354,7 +449,7 @@ pub fn check_urls(urls: &[String], settings: &Settings) -> HashMap<String, Outco
                 };
                 for url in group {
                     let outcome = if Instant::now() < run_ends {
-                        check_url(&agent, &url, settings)
+                        check_url(&agents, &url, settings)
                     } else {
                         Outcome::NotChecked
                     };
@@ -494,6 +589,11 @@ pub fn check_site(checked: &Checked, settings: &Settings) -> Vec<Diagnostic> {
                 f.location,
                 format!("`{url}` answered HTTP {code} and asked to be tried again in {wait} s, longer than the {} s allowed", settings.timeout.as_secs_f64()),
             ),
+            Outcome::Private { address } => Diagnostic::warning(
+                "external-private",
+                f.location,
+                format!("`{url}` was not fetched: it leads to {address}, a loopback, private or link-local address (`--external-private` checks such links)"),
+            ),
             Outcome::NotChecked => Diagnostic::warning(
                 "external-not-checked",
                 f.location,
@@ -529,22 +629,50 @@ mod tests {
         for url in [
             "http://127.0.0.1:8080/x",
             "http://localhost/",
+            "http://app.localhost/",
             "http://10.1.2.3/",
+            "http://172.16.0.1/",
+            "http://172.31.255.255/",
             "http://192.168.0.1/",
+            "http://100.64.0.1/",
             "http://169.254.169.254/latest/meta-data",
             "http://[::1]:80/",
             "http://[fd00::1]/",
+            "http://[fe80::1]/",
+            "http://[::ffff:10.0.0.1]/",
             "http://0.0.0.0/",
             "http://user@127.0.0.1/",
         ] {
-            assert!(is_private_host(url), "{url}");
+            assert!(literal_private(url).is_some(), "{url}");
         }
         for url in [
             "http://93.184.216.34/",
             "https://8.8.8.8/x",
+            "http://172.32.0.1/",
+            "http://100.128.0.1/",
             "http://[2001:db8::1]/",
+            "https://example.org/",
         ] {
-            assert!(!is_private_host(url), "{url}");
+            assert!(literal_private(url).is_none(), "{url}");
         }
+    }
+
+    #[test]
+    fn the_resolver_refuses_what_it_resolves_to_a_private_address() {
+        use ureq::unversioned::resolver::Resolver;
+        let config = ureq::config::Config::default();
+        let uri: ureq::http::Uri = "http://localhost:9/".parse().expect("uri");
+        let timeout = ureq::unversioned::transport::NextTimeout::default();
+        let refused = AddressGuard {
+            allow_private: false,
+        }
+        .resolve(&uri, &config, timeout);
+        let error = refused.expect_err("localhost is loopback");
+        assert!(refused_address(&error).is_some(), "{error}");
+        let allowed = AddressGuard {
+            allow_private: true,
+        }
+        .resolve(&uri, &config, timeout);
+        assert!(allowed.is_ok_and(|addrs| addrs.iter().all(|a| a.ip().is_loopback())));
     }
 }

@@ -12,7 +12,7 @@ use crate::emit;
 use crate::error::{Error, Location, Result};
 use crate::markdown::{Note, Rendered};
 use crate::resolve::{self, Diagnostic, Graph, Resolution, Severity};
-use crate::site::{self, Site};
+use crate::site::Site;
 
 /// What a check found.
 #[derive(Debug, Default)]
@@ -233,7 +233,5 @@ pub fn notes(options: &Options, tag: Option<&str>) -> Result<Notes> {
 
 /// Where `key` is set in `_config.yml` (for diagnostics about config values).
 pub fn config_location(site: &Site, key: &str) -> Location {
-    let (line, column) =
-        site::frontmatter::locate_key(&site.config.text, 1, key, None).unwrap_or((1, 1));
-    Location::new("_config.yml", line, column)
+    site.config.location(key)
 }

@@ -8,12 +8,14 @@ use crate::resolve::{Diagnostic, Severity};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 /// Reads site files for excerpts, each once.
 pub struct Sources {
     root: PathBuf,
-    files: HashMap<String, Option<String>>,
+    /// Each file's text (without a BOM) and the byte offset where each of its lines starts.
+    files: HashMap<String, Option<(String, Vec<usize>)>>,
 }
 
 impl Sources {
@@ -24,17 +26,80 @@ impl Sources {
         }
     }
 
-    /// Line `line` (1-based) of site file `file`, if it can be read.
-    fn line(&mut self, file: &str, line: usize) -> Option<String> {
+    /// Line `line` (1-based) of site file `file`, if it can be read. Line starts are found
+    /// once per file, so thousands of diagnostics on one long line do not rescan it.
+    fn line(&mut self, file: &str, line: usize) -> Option<&str> {
         let root = &self.root;
-        let text = self
+        let (text, starts) = self
             .files
             .entry(file.to_string())
-            .or_insert_with(|| std::fs::read_to_string(root.join(file)).ok());
-        let text = text.as_deref()?;
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        text.lines().nth(line.checked_sub(1)?).map(str::to_string)
+            .or_insert_with(|| {
+                let text = std::fs::read_to_string(root.join(file)).ok()?;
+                let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
+                let starts = std::iter::once(0)
+                    .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                    .filter(|&i| i < text.len())
+                    .collect();
+                Some((text, starts))
+            })
+            .as_ref()?;
+        let start = *starts.get(line.checked_sub(1)?)?;
+        // The next line's start is just past this line's `\n`.
+        let end = starts.get(line).map_or(text.len(), |&next| next - 1);
+        let text = &text[start..end];
+        let text = text.strip_suffix('\n').unwrap_or(text);
+        Some(text.strip_suffix('\r').unwrap_or(text))
     }
+}
+
+/// The most characters of a source line shown under a diagnostic.
+const EXCERPT_CHARS: usize = 100;
+/// How many of them come before the underline, when the line is cut.
+const EXCERPT_BEFORE: usize = 40;
+
+/// What is printed of a source line: at most [`EXCERPT_CHARS`] characters around the
+/// underline `span` (bytes), cut ends marked `…`, made terminal-safe; and the padding and
+/// caret count that put the underline under it. Work is bounded by the excerpt, not the
+/// line (8,000 links on one 95 KB line printed the whole line 8,000 times: 1.1 GB).
+fn excerpt(line: &str, span: Range<usize>) -> (String, String, usize) {
+    let back = |from: usize, n: usize| {
+        line[..from]
+            .char_indices()
+            .rev()
+            .nth(n - 1)
+            .map_or(0, |(b, _)| b)
+    };
+    let (begin, end) = if line.chars().nth(EXCERPT_CHARS).is_none() {
+        (0, line.len())
+    } else {
+        let begin = back(span.start, EXCERPT_BEFORE).min(back(line.len(), EXCERPT_CHARS));
+        let end = line[begin..]
+            .char_indices()
+            .nth(EXCERPT_CHARS)
+            .map_or(line.len(), |(b, _)| begin + b);
+        (begin, end)
+    };
+    let mut shown = String::new();
+    // Tabs are kept so the caret lines up under the text as the terminal shows it.
+    let mut pad = String::new();
+    if begin > 0 {
+        shown.push('…');
+        pad.push(' ');
+    }
+    shown.push_str(&terminal_safe(&line[begin..end]));
+    if end < line.len() {
+        shown.push('…');
+    }
+    for c in line[begin..span.start].chars() {
+        let width = terminal_safe(c.encode_utf8(&mut [0; 4])).chars().count();
+        pad.extend(std::iter::repeat_n(
+            if c == '\t' { '\t' } else { ' ' },
+            width,
+        ));
+    }
+    let underlined = &line[span.start..span.end.clamp(span.start, end.max(span.start))];
+    let carets = terminal_safe(underlined).chars().count().max(1);
+    (shown, pad, carets)
 }
 
 struct Style {
@@ -58,21 +123,28 @@ fn label(severity: Severity) -> &'static str {
     }
 }
 
-/// The span to underline on `line`: the link as written if it appears at or after the
-/// column, else the single character at the column. Returns (start char, length in chars).
-fn underline(line: &str, column: usize, target: &str) -> (usize, usize) {
-    let start = column.saturating_sub(1);
-    let byte_start = line
-        .char_indices()
-        .nth(start)
-        .map_or(line.len(), |(b, _)| b);
+/// The byte offset of character `n` of `line` (its length when it is shorter).
+fn byte_of_char(line: &str, n: usize) -> usize {
+    if line.is_ascii() {
+        return n.min(line.len());
+    }
+    line.char_indices().nth(n).map_or(line.len(), |(b, _)| b)
+}
+
+/// The span to underline on `line`, in bytes: the link as written if it appears at or
+/// after the column, else the single character at the column.
+fn underline(line: &str, column: usize, target: &str) -> Range<usize> {
+    let start = byte_of_char(line, column.saturating_sub(1));
     if !target.is_empty() {
-        if let Some(rel) = line[byte_start..].find(target) {
-            let at = line[..byte_start + rel].chars().count();
-            return (at, target.chars().count());
+        if let Some(rel) = line[start..].find(target) {
+            return start + rel..start + rel + target.len();
         }
     }
-    (start, 1)
+    let end = line[start..]
+        .chars()
+        .next()
+        .map_or(start, |c| start + c.len_utf8());
+    start..end
 }
 
 /// rustc-style text, one block per diagnostic and a closing summary line.
@@ -99,25 +171,15 @@ pub fn human(report: &Report, sources: &mut Sources, color: bool) -> String {
             terminal_safe(&d.location.to_string())
         );
         if let Some(line) = sources.line(&d.location.file, d.location.line) {
-            let (start, len) = underline(&line, d.location.column, &d.target);
-            // Keep tabs so the caret lines up under the text as the terminal shows it.
-            let pad: String = line
-                .chars()
-                .take(start)
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .collect();
+            let span = underline(line, d.location.column, &d.target);
+            let (shown, pad, carets) = excerpt(line, span);
             let bar = style.paint("1;34", "|");
             let _ = writeln!(out, "{gutter} {bar}");
-            let _ = writeln!(
-                out,
-                "{} {bar} {}",
-                style.paint("1;34", &line_no),
-                terminal_safe(&line)
-            );
+            let _ = writeln!(out, "{} {bar} {shown}", style.paint("1;34", &line_no));
             let _ = writeln!(
                 out,
                 "{gutter} {bar} {pad}{}",
-                style.paint(sev_color, &"^".repeat(len.max(1)))
+                style.paint(sev_color, &"^".repeat(carets))
             );
         }
         if let Some(page) = &d.page {
@@ -324,9 +386,40 @@ mod tests {
 
     #[test]
     fn underlines_the_link_as_written() {
-        assert_eq!(underline("See [x](/a/b) now", 5, "/a/b"), (8, 4));
-        assert_eq!(underline("See [x](/a/b) now", 5, "/zzz"), (4, 1));
-        assert_eq!(underline("‘q’ [x](/a)", 5, "/a"), (8, 2));
+        assert_eq!(underline("See [x](/a/b) now", 5, "/a/b"), 8..12);
+        assert_eq!(underline("See [x](/a/b) now", 5, "/zzz"), 4..5);
+        assert_eq!(underline("‘q’ [x](/a)", 5, "/a"), 12..14);
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_underline() {
+        // Short lines are shown whole.
+        let (shown, pad, carets) = excerpt("See [x](/a/b) now", 8..12);
+        assert_eq!(
+            (shown.as_str(), pad.as_str(), carets),
+            ("See [x](/a/b) now", "        ", 4)
+        );
+        let line = format!("{}[x](/target){}", "é".repeat(5_000), "z".repeat(5_000));
+        let span = underline(&line, 5_005, "/target");
+        let (shown, pad, carets) = excerpt(&line, span);
+        assert_eq!(shown.chars().count(), EXCERPT_CHARS + 2, "{shown}");
+        assert!(shown.starts_with('…') && shown.ends_with('…'));
+        let under: String = shown
+            .chars()
+            .skip(pad.chars().count())
+            .take(carets)
+            .collect();
+        assert_eq!(under, "/target");
+        // At the very end of a long line, and with a control character before the caret.
+        let line = format!("{}\x1b[x](/end)", "a".repeat(500));
+        let (shown, pad, carets) = excerpt(&line, underline(&line, 502, "/end"));
+        assert!(shown.starts_with('…') && !shown.ends_with('…'), "{shown}");
+        let under: String = shown
+            .chars()
+            .skip(pad.chars().count())
+            .take(carets)
+            .collect();
+        assert_eq!(under, "/end");
     }
 
     #[test]

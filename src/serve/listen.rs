@@ -7,22 +7,70 @@
 //! tiny_http still parses requests and the workers answer them; its accept loop (which it
 //! ends on the first accept error) is started again on the same socket whenever it ends.
 
+use std::collections::HashMap;
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::{IpAddr, TcpListener, TcpStream};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How long a client may go without sending (mid-request) or taking what it is sent.
 pub const IO_TIMEOUT: Duration = Duration::from_secs(10);
+/// The whole request (line, headers and any body) must arrive within this of the
+/// connection being accepted, however it is dripped: a byte every few seconds would
+/// otherwise meet every per-read timeout and hold its connection for ever.
+pub const HEAD_DEADLINE: Duration = Duration::from_secs(10);
 /// The request line and headers together; more is answered 431.
 pub const MAX_HEAD: usize = 16 * 1024;
 /// A request body (serve takes none; small ones are passed on to be refused properly).
 const MAX_BODY: usize = 64 * 1024;
 /// Client connections open at once; more are closed as they arrive.
 const MAX_CONNECTIONS: usize = 512;
+/// Connections open at once from one address; more from it are closed as they arrive, so
+/// one client cannot take every connection. A browser opens at most 6 to one host.
+pub const MAX_PER_CLIENT: usize = 64;
+
+/// Open connections per client address, for [`MAX_PER_CLIENT`].
+#[derive(Default)]
+struct Clients {
+    open: Mutex<HashMap<IpAddr, usize>>,
+}
+
+/// One counted connection; dropping it (also on a panic) gives its place back.
+struct Place {
+    clients: Arc<Clients>,
+    ip: IpAddr,
+}
+
+impl Clients {
+    /// A place for one more connection from `ip`, unless it has [`MAX_PER_CLIENT`].
+    fn admit(self: &Arc<Self>, ip: IpAddr) -> Option<Place> {
+        let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+        let count = open.entry(ip).or_insert(0);
+        if *count >= MAX_PER_CLIENT {
+            return None;
+        }
+        *count += 1;
+        Some(Place {
+            clients: self.clone(),
+            ip,
+        })
+    }
+}
+
+impl Drop for Place {
+    fn drop(&mut self) {
+        let mut open = self.clients.open.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(count) = open.get_mut(&self.ip) {
+            *count -= 1;
+            if *count == 0 {
+                open.remove(&self.ip);
+            }
+        }
+    }
+}
 
 /// A private folder (mode 0700) for the socket between the front door and tiny_http.
 fn private_dir() -> std::io::Result<PathBuf> {
@@ -74,9 +122,10 @@ impl Front {
 
     fn accept(&self, listener: &TcpListener) {
         let open = Arc::new(AtomicUsize::new(0));
+        let clients = Arc::new(Clients::default());
         while !self.stop.load(Ordering::SeqCst) {
-            let client = match listener.accept() {
-                Ok((client, _)) => client,
+            let (client, peer) = match listener.accept() {
+                Ok(accepted) => accepted,
                 Err(e) => {
                     // Out of file descriptors, or the like: say so, wait, go on.
                     eprintln!("serve: accepting a connection failed ({e}); still listening");
@@ -90,11 +139,15 @@ impl Front {
             if open.load(Ordering::SeqCst) >= MAX_CONNECTIONS {
                 continue;
             }
+            let Some(place) = clients.admit(peer.ip()) else {
+                continue;
+            };
             open.fetch_add(1, Ordering::SeqCst);
             let open = open.clone();
             let socket = self.socket.clone();
             std::thread::spawn(move || {
                 let _ = serve_connection(client, &socket);
+                drop(place);
                 open.fetch_sub(1, Ordering::SeqCst);
             });
         }
@@ -159,8 +212,14 @@ fn head_end(bytes: &[u8]) -> Option<usize> {
 /// One client connection: reads one request head within the limits, passes it to tiny_http
 /// with `Connection: close`, and copies the answer back.
 fn serve_connection(mut client: TcpStream, socket: &Path) -> std::io::Result<()> {
-    client.set_read_timeout(Some(IO_TIMEOUT))?;
     client.set_write_timeout(Some(IO_TIMEOUT))?;
+    let deadline = Instant::now() + HEAD_DEADLINE;
+    // Each read may wait only for what is left of the deadline (and never more than the
+    // I/O timeout); false once it has passed.
+    let in_time = |client: &TcpStream| {
+        let left = deadline.saturating_duration_since(Instant::now());
+        !left.is_zero() && client.set_read_timeout(Some(left.min(IO_TIMEOUT))).is_ok()
+    };
     let mut pending = Vec::with_capacity(1024);
     let mut chunk = [0u8; 4096];
     let end = loop {
@@ -170,22 +229,33 @@ fn serve_connection(mut client: TcpStream, socket: &Path) -> std::io::Result<()>
         if pending.len() > MAX_HEAD {
             return refuse(&mut client, "431 Request Header Fields Too Large");
         }
-        match client.read(&mut chunk) {
-            Ok(0) => return Ok(()),
-            Ok(n) => pending.extend_from_slice(&chunk[..n]),
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-                ) =>
-            {
-                return if pending.is_empty() {
-                    Ok(())
-                } else {
-                    refuse(&mut client, "408 Request Timeout")
-                };
+        let timed_out = if in_time(&client) {
+            match client.read(&mut chunk) {
+                Ok(0) => return Ok(()),
+                Ok(n) => {
+                    pending.extend_from_slice(&chunk[..n]);
+                    false
+                }
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) =>
+                {
+                    true
+                }
+                Err(e) => return Err(e),
             }
-            Err(e) => return Err(e),
+        } else {
+            true
+        };
+        if timed_out {
+            // A connection that never sent anything (a browser's spare one) just closes.
+            return if pending.is_empty() {
+                Ok(())
+            } else {
+                refuse(&mut client, "408 Request Timeout")
+            };
         }
     };
     if end > MAX_HEAD {
@@ -218,6 +288,9 @@ fn serve_connection(mut client: TcpStream, socket: &Path) -> std::io::Result<()>
         headers.push(line);
     }
     while pending.len() < end + body_len {
+        if !in_time(&client) {
+            return refuse(&mut client, "408 Request Timeout");
+        }
         match client.read(&mut chunk) {
             Ok(0) => return Ok(()),
             Ok(n) => pending.extend_from_slice(&chunk[..n]),
@@ -252,6 +325,22 @@ fn serve_connection(mut client: TcpStream, socket: &Path) -> std::io::Result<()>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_client_address_has_its_own_places() {
+        let clients = Arc::new(Clients::default());
+        let (a, b): (IpAddr, IpAddr) = ([127, 0, 0, 2].into(), [127, 0, 0, 1].into());
+        let mut held: Vec<Place> = (0..MAX_PER_CLIENT)
+            .filter_map(|_| clients.admit(a))
+            .collect();
+        assert_eq!(held.len(), MAX_PER_CLIENT);
+        assert!(clients.admit(a).is_none());
+        assert!(clients.admit(b).is_some());
+        held.pop();
+        assert!(clients.admit(a).is_some());
+        drop(held);
+        assert!(clients.open.lock().map(|o| o.is_empty()).unwrap_or(false));
+    }
 
     #[test]
     fn heads_end_at_the_blank_line() {

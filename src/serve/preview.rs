@@ -97,8 +97,8 @@ impl Preview {
         }
         let site = &self.state.as_ref()?.compiled.site;
         match compile::theme_source(&self.options, site) {
-            crate::theme::ThemeSource::Dir(dir) => Some(absolute(&dir)),
-            crate::theme::ThemeSource::Embedded => None,
+            Ok(crate::theme::ThemeSource::Dir(dir)) => Some(absolute(&dir)),
+            _ => None,
         }
     }
 

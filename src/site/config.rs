@@ -197,6 +197,12 @@ impl Config {
         })
     }
 
+    /// Where the top-level `key` is set in `_config.yml` (its value), for diagnostics.
+    pub fn location(&self, key: &str) -> crate::error::Location {
+        let (line, column) = frontmatter::locate_key(&self.text, 1, key, None).unwrap_or((1, 1));
+        crate::error::Location::new("_config.yml", line, column)
+    }
+
     pub fn has_plugin(&self, name: &str) -> bool {
         self.plugins.iter().any(|p| p == name)
     }

@@ -67,10 +67,98 @@ pub fn parse_mapping(yaml: &str, file: &str, first_line: usize) -> Result<Map<St
     }
 }
 
+/// Collections nested deeper than this are refused before parsing: the YAML parser's work
+/// on deep flow nesting grows much faster than the input (`[` 32,000 deep took 5.6 s), and
+/// no real front matter, config or data file nests past a dozen levels.
+pub const MAX_YAML_NESTING: usize = 100;
+
+/// Where `yaml` first nests collections deeper than [`MAX_YAML_NESTING`] (1-based line and
+/// column), by one pass over what can open a collection: `[` and `{` where a value starts
+/// (anywhere inside a flow collection), and compact `- ` / `? ` items at the start of a
+/// line. Quoted strings, comments and block scalars (`|`, `>`) are skipped. Nesting by
+/// indentation alone is not counted: its input grows with the square of the depth.
+fn nesting_too_deep(yaml: &str) -> Option<(usize, usize)> {
+    let mut flow = 0usize;
+    let mut quote: Option<char> = None;
+    // The indentation of the line whose `|` or `>` opened the block scalar being skipped.
+    let mut block_scalar: Option<usize> = None;
+    for (n, line) in yaml.lines().enumerate() {
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        if let Some(opener) = block_scalar {
+            if line.trim().is_empty() || indent > opener {
+                continue;
+            }
+            block_scalar = None;
+        }
+        let mut compact = 0usize;
+        // The last character on this line outside quotes and blanks.
+        let mut prev: Option<char> = None;
+        let mut chars = line.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            let next = chars.peek().map(|&(_, next)| next);
+            match quote {
+                Some('\'') => {
+                    if c == '\'' && next == Some('\'') {
+                        chars.next();
+                    } else if c == '\'' {
+                        quote = None;
+                        prev = Some(c);
+                    }
+                    continue;
+                }
+                Some(_) => {
+                    if c == '\\' {
+                        chars.next();
+                    } else if c == '"' {
+                        quote = None;
+                        prev = Some(c);
+                    }
+                    continue;
+                }
+                None => {}
+            }
+            if c == ' ' || c == '\t' {
+                continue;
+            }
+            let starts_value = matches!(prev, None | Some(':' | '-' | '?' | ',' | '[' | '{'));
+            match c {
+                '#' if i == 0 || line[..i].ends_with([' ', '\t']) => break,
+                '\'' | '"' if starts_value => quote = Some(c),
+                '[' | '{' if flow > 0 || starts_value => flow += 1,
+                ']' | '}' => flow = flow.saturating_sub(1),
+                '-' | '?'
+                    if flow == 0
+                        && matches!(prev, None | Some('-' | '?'))
+                        && next.is_none_or(|n| n == ' ' || n == '\t') =>
+                {
+                    compact += 1
+                }
+                '|' | '>' if flow == 0 && starts_value && prev.is_some() => {
+                    block_scalar = Some(indent);
+                }
+                _ => {}
+            }
+            if flow + compact > MAX_YAML_NESTING {
+                return Some((n + 1, line[..i].chars().count() + 1));
+            }
+            prev = Some(c);
+        }
+    }
+    None
+}
+
 /// Parses any YAML document into JSON-shaped values (what templates see).
 pub fn parse_yaml(yaml: &str, file: &str, first_line: usize) -> Result<Value> {
     if yaml.trim().is_empty() {
         return Ok(Value::Null);
+    }
+    if let Some((line, column)) = nesting_too_deep(yaml) {
+        return Err(Error::content(
+            Location::new(file, first_line + line - 1, column),
+            format!(
+                "YAML nested more than {MAX_YAML_NESTING} levels deep; signpost reads no deeper"
+            ),
+        ));
     }
     serde_yaml::from_str::<Value>(yaml).map_err(|e| {
         let (mut line, mut column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
@@ -182,6 +270,29 @@ mod tests {
         assert!(text.starts_with("a.md:"), "{text}");
         let line: usize = text.split(':').nth(1).unwrap().parse().unwrap();
         assert!(line >= 3, "{text}");
+    }
+
+    #[test]
+    fn nesting_is_measured_where_collections_open() {
+        let deep = |open: &str, n: usize| format!("x: {}\n", open.repeat(n));
+        assert_eq!(nesting_too_deep(&deep("[", 100)), None);
+        assert_eq!(nesting_too_deep(&deep("[", 101)), Some((1, 104)));
+        assert_eq!(nesting_too_deep(&deep("{a: ", 101)), Some((1, 404)));
+        assert_eq!(
+            nesting_too_deep(&format!("x:\n  {}1\n", "- ".repeat(101))),
+            Some((2, 203))
+        );
+        // Brackets in text, quotes, comments and block scalars open nothing.
+        for text in [
+            "t: a [b [c\n",
+            "t: 'it''s [[['\n",
+            "t: \"[\\\"[[\"\n",
+            "t: 1 # [[[\n",
+            "t: |\n  [[[\n  {{{\nu: [1]\n",
+        ] {
+            let text = text.replace("[[[", &"[".repeat(200));
+            assert_eq!(nesting_too_deep(&text), None, "{text}");
+        }
     }
 
     #[test]

@@ -21,6 +21,47 @@ pub enum ThemeSource {
     Dir(PathBuf),
 }
 
+impl ThemeSource {
+    /// The theme `site` is built with: `--theme` (`cli`, chosen by whoever runs the command),
+    /// else `theme:` in `_config.yml` when it names a folder inside the site root, else the
+    /// embedded theme (a gem theme's name such as `minima` names no folder). Content is
+    /// untrusted, so a `theme:` that is absolute, climbs out with `..` or is a link to
+    /// outside the root is an error at its line, never a folder read and published.
+    pub fn for_site(cli: Option<&Path>, site: &crate::site::Site) -> Result<ThemeSource> {
+        if let Some(dir) = cli {
+            return Ok(ThemeSource::Dir(dir.to_path_buf()));
+        }
+        let Some(name) = site.config.theme.as_deref() else {
+            return Ok(ThemeSource::Embedded);
+        };
+        let outside = |why: &str| {
+            Error::content(
+                site.config.location("theme"),
+                format!("theme `{name}` {why}: a theme is the embedded one, a folder inside the site root, or one given by --theme"),
+            )
+        };
+        let plain = !name.is_empty()
+            && Path::new(name)
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)));
+        if !plain {
+            return Err(outside("is not a folder inside the site root"));
+        }
+        let dir = site.root.join(name);
+        if !dir.is_dir() {
+            return Ok(ThemeSource::Embedded);
+        }
+        let real_root = site
+            .root
+            .canonicalize()
+            .map_err(|e| Error::io(&site.root, e))?;
+        match crate::site::guard::confine(&real_root, &dir) {
+            Some(_) => Ok(ThemeSource::Dir(dir)),
+            None => Err(outside("is a symbolic link to outside the site root")),
+        }
+    }
+}
+
 pub struct Theme {
     tera: tera::Tera,
     layouts: Vec<String>,
