@@ -242,6 +242,52 @@ test('export gives the expected CSV, and importing it into a fresh profile resto
   });
 });
 
+test('export guards every cell a spreadsheet would run as a formula, and import gives the text back exactly', async () => {
+  // OWASP's CSV-injection list: = + - @ first, also after a TAB or CR; a leading ' is the
+  // guard itself, so a reader's own leading ' must survive the round trip too.
+  const texts = ['\t=HYPERLINK("http://x.example","x")', '\r@SUM(1+1)', '=1+2', '+1', '-1', '@x', "'=already quoted", "''+two", '\t plain tab', ' spaced ', "it's fine"];
+  let csv, ids;
+  await withPage(async (page) => {
+    await open(page, CCG);
+    ids = await page.locator('.sp-check').evaluateAll((els) => els.map((e) => e.id));
+    // Saved state, because no text field can hold a CR typed by a reader.
+    await page.evaluate(([k, ids, texts]) => localStorage.setItem(k, JSON.stringify({
+      v: 1, items: Object.fromEntries(texts.map((t, i) => [ids[i], { done: false, owner: t, date: '', status: 'Not started', notes: texts[texts.length - 1 - i] }])),
+    })), [KEY, ids, texts]);
+    await page.reload();
+    // And one typed in the page.
+    const item = page.locator('.sp-check').nth(texts.length);
+    await item.locator('.sp-check__summary').click();
+    await item.locator('[data-field=owner]').fill('\t-2+3');
+    await item.locator('[data-field=notes]').fill("=cmd|' /C calc'!A0");
+    csv = await exportCsv(page);
+  });
+  const rows = parseCsv(csv.text.slice(1));
+  for (const row of rows) {
+    for (const cell of row) assert.doesNotMatch(cell, /^[=+\-@\t\r]/, `cell ${JSON.stringify(cell)} is guarded`);
+  }
+  const owners = rows.slice(2, 2 + texts.length).map((r) => r[3]);
+  assert.deepEqual(owners.slice(0, 8), ["'\t=HYPERLINK(\"http://x.example\",\"x\")", "'\r@SUM(1+1)", "'=1+2", "'+1", "'-1", "'@x", "''=already quoted", "'''+two"]);
+  assert.deepEqual(owners.slice(8), ["'\t plain tab", ' spaced ', "it's fine"]);
+  assert.ok(csv.text.includes('"\'\t=HYPERLINK(""http://x.example"",""x"")"'), 'a guarded cell is quoted, its quotes doubled');
+  assert.ok(csv.text.includes(',"\'=1+2",'), 'every guarded cell is quoted');
+
+  await withPage(async (page) => {
+    await open(page, CCG);
+    assert.match(await importCsv(page, csv.text), /Imported 13 items/);
+    const stored = JSON.parse(await saved(page)).items;
+    assert.deepEqual(texts.map((t, i) => stored[ids[i]].owner), texts);
+    assert.deepEqual(texts.map((t, i) => stored[ids[i]].notes), texts.slice().reverse());
+    assert.equal(stored[ids[texts.length]].owner, '\t-2+3');
+    assert.equal(stored[ids[texts.length]].notes, "=cmd|' /C calc'!A0");
+    await page.reload();
+    assert.equal(await page.locator('.sp-check').nth(texts.length).locator('[data-field=notes]').inputValue(), "=cmd|' /C calc'!A0");
+    // Exported again, the file is the same.
+    const again = parseCsv((await exportCsv(page)).text.slice(1)).map((r) => r.slice(0, 7).concat(r[8]));
+    assert.deepEqual(again, rows.map((r) => r.slice(0, 7).concat(r[8])));
+  });
+});
+
 test('a malformed CSV is refused with its row and reason, and nothing saved is lost', async () => {
   await withPage(async (page) => {
     await open(page, CCG);
