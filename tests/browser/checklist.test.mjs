@@ -288,6 +288,61 @@ test('export guards every cell a spreadsheet would run as a formula, and import 
   });
 });
 
+// Every Content-Security-Policy violation on the page, from its first byte (an init script is
+// not subject to the page's policy), plus the console's CSP errors.
+async function watchCsp(page) {
+  const console = [];
+  page.on('console', (m) => { if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) console.push(m.text()); });
+  await page.addInitScript(() => {
+    window.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(`${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`));
+  });
+  return async () => (await page.evaluate(() => window.__cspViolations)).concat(console);
+}
+
+test('under the theme\'s Content-Security-Policy the checklist works and nothing the theme sends is blocked', async () => {
+  await withPage(async (page) => {
+    const violations = await watchCsp(page);
+    await open(page, CCG);
+    const policy = await page.locator('meta[http-equiv=Content-Security-Policy]').getAttribute('content');
+    assert.match(policy, /script-src 'self';/);
+    assert.doesNotMatch(policy, /unsafe-inline|unsafe-eval/);
+    await box(page, 0).check();
+    const item = page.locator('.sp-check').nth(1);
+    await item.locator('.sp-check__summary').click();
+    await item.locator('[data-field=owner]').fill('Priya Shah');
+    await page.reload();
+    assert.equal(await box(page, 0).isChecked(), true);
+    assert.equal(await item.locator('[data-field=owner]').inputValue(), 'Priya Shah');
+    assert.equal(await count(page), '1 of 13 done');
+    await open(page, '/');
+    assert.equal(await page.locator(`[data-role-url="${BASEURL}${CCG}"] .sp-role-progress`).textContent(), '1 of 13 done');
+    await page.setViewportSize({ width: 320, height: 640 });
+    await open(page, '/guide/kick-off');
+    await page.click('.sp-header__toggle');
+    assert.equal(await page.locator('.sp-header__toggle').getAttribute('aria-expanded'), 'true');
+    assert.deepEqual(await violations(), [], 'no CSP violations');
+
+    // The policy is in force: an inline handler or script that reached the page does not run.
+    const ran = await page.evaluate(async () => {
+      window.ran = [];
+      const div = document.createElement('div');
+      div.innerHTML = '<img src="data:," onerror="window.ran.push(\'handler\')"><p style="color: red">x</p>';
+      document.body.appendChild(div);
+      const s = document.createElement('script');
+      s.textContent = 'window.ran.push("script")';
+      document.body.appendChild(s);
+      await new Promise((r) => setTimeout(r, 200));
+      return window.ran;
+    });
+    assert.deepEqual(ran, []);
+    const blocked = await violations();
+    assert.ok(blocked.some((v) => v.startsWith('script-src-attr')), blocked.join('; '));
+    assert.ok(blocked.some((v) => v.startsWith('script-src-elem')), blocked.join('; '));
+    assert.ok(blocked.some((v) => v.startsWith('style-src-attr')), blocked.join('; '));
+  });
+});
+
 test('a malformed CSV is refused with its row and reason, and nothing saved is lost', async () => {
   await withPage(async (page) => {
     await open(page, CCG);
