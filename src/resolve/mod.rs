@@ -472,7 +472,7 @@ impl Resolver<'_> {
         }
         let (page, source) = (&self.site.pages[i], &self.site.pages[i].source);
         let lines = crate::lines::LineIndex::new(&source.body);
-        let places = scripts::locate(&source.body, &found);
+        let places = scripts::locate(&source.body, &found, page.is_markdown);
         for (found, at) in found.into_iter().zip(places) {
             let location = match at {
                 Some(at) => {

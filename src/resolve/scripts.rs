@@ -164,7 +164,9 @@ fn start_tag(html: &str) -> (String, Vec<Attribute<'_>>, usize) {
             }
             match bytes.get(j) {
                 Some(&q) if q == b'"' || q == b'\'' => {
-                    let close = html[j + 1..].find(q as char).map_or(html.len(), |n| j + 1 + n);
+                    let close = html[j + 1..]
+                        .find(q as char)
+                        .map_or(html.len(), |n| j + 1 + n);
                     value = &html[j + 1..close];
                     j = (close + 1).min(html.len());
                 }
@@ -254,8 +256,18 @@ pub fn tag_holding(html: &str, token: &str) -> Option<String> {
 /// looked for after the (n-1)th. A needle counts where it starts a word (not after a letter,
 /// digit, `-` or `_`) and, for an attribute, is followed by `=`. Byte offsets; None where the
 /// text is not in the source (Liquid or an include wrote it).
-pub fn locate(source: &str, found: &[Found]) -> Vec<Option<usize>> {
+pub fn locate(source: &str, found: &[Found], markdown: bool) -> Vec<Option<usize>> {
     let lower = source.to_ascii_lowercase();
+    let samples = if markdown {
+        code_samples(source)
+    } else {
+        Vec::new()
+    };
+    // Sorted and apart, so one binary search answers.
+    let in_sample = |at: usize| {
+        let i = samples.partition_point(|r| r.end <= at);
+        samples.get(i).is_some_and(|r| r.contains(&at))
+    };
     let mut after: std::collections::HashMap<&str, usize> = Default::default();
     found
         .iter()
@@ -271,7 +283,7 @@ pub fn locate(source: &str, found: &[Found]) -> Vec<Option<usize>> {
                 let word_start = !before
                     .is_some_and(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == ':');
                 let assigned = !is_attribute || lower[search..].trim_start().starts_with('=');
-                if word_start && assigned {
+                if word_start && assigned && !in_sample(at) {
                     after.insert(needle, search);
                     return Some(at);
                 }
@@ -281,6 +293,42 @@ pub fn locate(source: &str, found: &[Found]) -> Vec<Option<usize>> {
             None
         })
         .collect()
+}
+
+/// Byte ranges, in order, of the fenced code blocks (```` ``` ```` or `~~~`) and the code
+/// spans (between a line's backticks, taken in pairs) of a Markdown source, where tag text
+/// is a sample shown to readers, never markup.
+fn code_samples(source: &str) -> Vec<std::ops::Range<usize>> {
+    let mut samples = Vec::new();
+    let mut open: Option<(usize, char, usize)> = None;
+    let mut at = 0;
+    for line in source.split_inclusive('\n') {
+        let text = line.trim_start_matches(' ');
+        let indent = line.len() - text.len();
+        let fence = text.chars().next().filter(|c| *c == '`' || *c == '~');
+        let run = fence.map_or(0, |c| text.chars().take_while(|&x| x == c).count());
+        match (open, fence) {
+            (None, Some(c)) if indent < 4 && run >= 3 => open = Some((at, c, run)),
+            (Some((start, c, len)), Some(f))
+                if f == c && run >= len && text[run..].trim().is_empty() =>
+            {
+                samples.push(start..at + line.len());
+                open = None;
+            }
+            (None, _) => {
+                let ticks: Vec<usize> = line.match_indices('`').map(|(i, _)| at + i).collect();
+                for pair in ticks.chunks(2) {
+                    samples.push(pair[0]..pair.get(1).map_or(at + line.len(), |&end| end + 1));
+                }
+            }
+            _ => {}
+        }
+        at += line.len();
+    }
+    if let Some((start, _, _)) = open {
+        samples.push(start..source.len());
+    }
+    samples
 }
 
 #[cfg(test)]
@@ -327,14 +375,14 @@ mod tests {
 
     #[test]
     fn each_finding_is_located_at_its_own_occurrence() {
-        let source = "Use onclick in prose.\n<p onclick=\"a\">\n{: onclick = \"b\"}\n<SCRIPT>\n";
+        let source = "Use onclick in prose.\n<p onclick=\"a\">\n```html\n<script>\n```\n`<script>` {: onclick = \"b\"}\n<SCRIPT>\n";
         let found = [
             Found::Handler("onclick".into()),
             Found::Handler("onclick".into()),
             Found::Script,
             Found::Script,
         ];
-        let at = locate(source, &found);
+        let at = locate(source, &found, true);
         assert_eq!(at[0], source.find("onclick=\""));
         assert_eq!(at[1], source.find("onclick = "));
         assert_eq!(at[2], source.find("<SCRIPT"));
