@@ -46,7 +46,7 @@ fn an_open_page_reloads_itself_after_an_edit() {
         browser.eval(
             "var m = document.querySelector('meta[http-equiv=Content-Security-Policy]'); return m ? m.content : ''"
         ),
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; object-src 'none'; base-uri 'self'; form-action 'self'"
+        signpost::site::config::DEFAULT_CONTENT_SECURITY_POLICY
     );
     // Survives a stylesheet swap, not a reload.
     browser.eval("window.signpostMarker = 'same page'; return true");
