@@ -520,12 +520,15 @@ pub fn compile_files(options: &Options) -> Result<(Compiled, Vec<OutputFile>)> {
 
 /// Two pages (or a page and a redirect or file) on one URL: Jekyll warns and publishes one
 /// of them, and so does signpost; under `--strict` the build stops. A file where another
-/// output needs a folder always stops it.
+/// output needs a folder always stops it, and so does a `redirect_to` that is not an http(s)
+/// URL or site path (a redirect page to `javascript:` is never published).
 pub fn refuse_clashes(graph: &Graph, strict: bool) -> Result<()> {
     // A file where a folder must be cannot be written by any build.
     match graph.diagnostics.iter().find(|d| {
         d.severity == Severity::Error
-            && (d.code == "output-clash" || (strict && d.code == "duplicate-url"))
+            && (d.code == "output-clash"
+                || d.code == "unsafe-redirect"
+                || (strict && d.code == "duplicate-url"))
     }) {
         Some(clash) => Err(Error::content(
             clash.location.clone(),

@@ -604,3 +604,228 @@ fn expected_warnings_are_counted_apart_and_errors_never_are() {
         guide.stdout
     );
 }
+
+/// (code, file:line:column) of each diagnostic of a `check --format json` run.
+fn places(run: &Run) -> Vec<(String, String)> {
+    json(run)["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or("").to_string(),
+                format!(
+                    "{}:{}:{}",
+                    d["file"].as_str().unwrap_or(""),
+                    d["line"],
+                    d["column"]
+                ),
+            )
+        })
+        .collect()
+}
+
+/// Script reaches a published page through raw HTML, kramdown attribute lists, links and
+/// other URL attributes: each is reported where it is written. Code samples are not, nor
+/// is a `data:` image.
+#[test]
+fn script_in_pages_is_reported_where_it_is_written() {
+    let dir = site(&[
+        ("_config.yml", "title: T\n"),
+        (
+            "index.md",
+            "---\ntitle: Home\n---\nHello, and do not use onclick in prose.\n{: onclick=\"steal()\" }\n\n[a link](other.html){: onMouseOver=\"steal()\"}\n\n<div onclick='steal()'>x</div>\n\n<script>steal()</script>\n\n```html\n<script>a sample</script>\n```\n\n<a href=\"javascript:steal()\">j</a> [m](JaVa&#x53;cript:steal()) [d](data:text/html,hi) ![dot](data:image/gif;base64,R0lGODlhAQABAAAAACw=)\n\n<form action=\" java&#x09;script:steal()\"><button>go</button></form>\n\n{{ '<scr' | append: 'ipt src=\"https://x.example/a.js\"></script>' }}\n",
+        ),
+        ("other.md", "---\ntitle: Other\n---\nText.\n"),
+    ]);
+    let run = check(dir.path(), &["--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let want = [
+        ("event-handler", "index.md:5:4"),
+        ("raw-script", "index.md:4:1"),
+        ("event-handler", "index.md:7:24"),
+        ("event-handler", "index.md:9:6"),
+        ("raw-script", "index.md:11:1"),
+        ("unsafe-url", "index.md:17:10"),
+        ("unsafe-url", "index.md:17:36"),
+        ("unsafe-url", "index.md:17:69"),
+        ("unsafe-url", "index.md:19:7"),
+    ];
+    let mut found = places(&run);
+    found.sort();
+    let mut want: Vec<(String, String)> = want
+        .iter()
+        .map(|(c, p)| (c.to_string(), p.to_string()))
+        .collect();
+    want.sort();
+    assert_eq!(found, want, "{}", run.stdout);
+    let report = json(&run);
+    let severity = |code: &str| {
+        report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == code)
+            .map(|d| d["severity"].as_str().unwrap_or("").to_string())
+            .collect::<Vec<_>>()
+    };
+    assert!(severity("raw-script").iter().all(|s| s == "warning"));
+    assert!(severity("event-handler").iter().all(|s| s == "warning"));
+    assert!(severity("unsafe-url").iter().all(|s| s == "error"));
+}
+
+/// `redirect_to` sends readers only to an http(s) URL or a path of the site: anything else
+/// is an error at the key in `check`, and `build` stops there, writing nothing.
+#[test]
+fn redirect_to_must_be_an_http_url_or_a_site_path() {
+    for (target, ok) in [
+        ("javascript:alert(document.domain)", false),
+        ("\" JaVaScRiPt:alert(1)\"", false),
+        ("data:text/html,<script>alert(1)</script>", false),
+        ("mailto:someone@example.com", false),
+        ("https://example.com/new", true),
+        ("/other.html", true),
+    ] {
+        let dir = site(&[
+            ("_config.yml", "title: T\n"),
+            (
+                "index.md",
+                "---\ntitle: Home\n---\n[old](old.html) [other](other.html)\n",
+            ),
+            ("other.md", "---\ntitle: Other\n---\nText.\n"),
+            (
+                "old.md",
+                &format!("---\ntitle: Old\nredirect_to: {target}\n---\n"),
+            ),
+        ]);
+        let run = check(dir.path(), &["--format", "json"]);
+        let codes = places(&run);
+        let out = tempfile::tempdir().expect("temp");
+        let (code, stderr) = common::build(dir.path(), &out.path().join("site"), &[]);
+        if ok {
+            assert_eq!(codes, [], "{target}: {}", run.stdout);
+            assert_eq!(code, 0, "{target}: {stderr}");
+            continue;
+        }
+        assert_eq!(
+            codes,
+            [("unsafe-redirect".to_string(), "old.md:3:14".to_string())],
+            "{target}"
+        );
+        assert_ne!(code, 0, "{target}");
+        assert!(
+            stderr.starts_with("old.md:3:14: error: `redirect_to` is a `"),
+            "{target}: {stderr}"
+        );
+        assert!(
+            !out.path().join("site").exists(),
+            "{target}: nothing written"
+        );
+    }
+}
+
+/// Every page the theme writes (pages, the 404 page, redirect pages) carries the theme's
+/// Content-Security-Policy before any script or stylesheet; `content_security_policy:` in
+/// _config.yml turns it off or replaces it, and any other value is a located error.
+#[test]
+fn every_page_sends_the_content_security_policy_and_the_config_can_change_it() {
+    let pages: [(&str, &str); 3] = [
+        (
+            "index.md",
+            "---\ntitle: Home\nredirect_from: /was\n---\nHello.\n",
+        ),
+        (
+            "moved.md",
+            "---\ntitle: Moved\nredirect_to: https://example.com/\n---\n",
+        ),
+        (
+            "404.md",
+            "---\ntitle: Not here\npermalink: /404.html\n---\nGone.\n",
+        ),
+    ];
+    let build = |config: &str| {
+        let mut files = vec![("_config.yml", config)];
+        files.extend(pages);
+        let dir = site(&files);
+        let out = tempfile::tempdir().expect("temp");
+        let site_dir = out.path().join("site");
+        let (code, stderr) = common::build(dir.path(), &site_dir, &[]);
+        let html: Vec<String> = ["index.html", "moved.html", "404.html", "was.html"]
+            .iter()
+            .map(|f| std::fs::read_to_string(site_dir.join(f)).unwrap_or_default())
+            .collect();
+        (code, stderr, html)
+    };
+    let meta = |policy: &str| {
+        format!("<meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"{policy}\">\n")
+    };
+    let default = signpost::site::config::DEFAULT_CONTENT_SECURITY_POLICY.replace('\'', "&#39;");
+    for config in ["title: T\n", "title: T\ncontent_security_policy: true\n"] {
+        let (code, stderr, html) = build(config);
+        assert_eq!(code, 0, "{stderr}");
+        for page in &html {
+            assert!(page.contains(&meta(&default)), "{page}");
+        }
+    }
+    let (code, stderr, html) = build("title: T\ncontent_security_policy: false\n");
+    assert_eq!(code, 0, "{stderr}");
+    assert!(html
+        .iter()
+        .all(|p| !p.contains("Content-Security-Policy") && p.contains("<meta charset")));
+    let (code, stderr, html) = build(
+        "title: T\ncontent_security_policy: >\n  default-src 'self';\n  frame-src https://www.youtube-nocookie.com\n",
+    );
+    assert_eq!(code, 0, "{stderr}");
+    for page in &html {
+        assert!(
+            page.contains(&meta(
+                "default-src &#39;self&#39;; frame-src https://www.youtube-nocookie.com"
+            )),
+            "{page}"
+        );
+    }
+    for bad in ["[a, b]", "3", "''"] {
+        let (code, stderr, _) = build(&format!("title: T\ncontent_security_policy: {bad}\n"));
+        assert_ne!(code, 0, "{bad}");
+        assert!(
+            stderr.starts_with("_config.yml:2:26: error: `content_security_policy` must be"),
+            "{bad}: {stderr}"
+        );
+    }
+}
+
+/// The only style attributes the Markdown stage writes are the three text alignments of a
+/// table's columns, each of which the theme's policy allows by its hash (the browser test
+/// shows the hashes hold), so no content the stage produces is blocked.
+#[test]
+fn markdown_writes_only_the_style_attributes_the_policy_allows() {
+    let dir = site(&[
+        ("_config.yml", "title: T\n"),
+        (
+            "index.md",
+            "---\ntitle: Home\n---\n| a | b | c | d |\n|:--|:-:|--:|---|\n| 1 | 2 | 3 | 4 |\n",
+        ),
+    ]);
+    let out = tempfile::tempdir().expect("temp");
+    let (code, stderr) = common::build(dir.path(), &out.path().join("site"), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let html = read(out.path().join("site/index.html"));
+    let mut styles: Vec<&str> = html
+        .split(" style=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    styles.sort();
+    styles.dedup();
+    assert_eq!(
+        styles,
+        [
+            "text-align: center",
+            "text-align: left",
+            "text-align: right"
+        ]
+    );
+    let policy = signpost::site::config::DEFAULT_CONTENT_SECURITY_POLICY;
+    assert!(policy.contains("'unsafe-hashes'"));
+    assert_eq!(policy.matches("'sha256-").count(), 3);
+}

@@ -354,10 +354,26 @@ fn serves_each_kind_of_file_under_the_baseurl() {
     }
     let plan = get(addr, "/docs/guide/plan").text();
     assert!(plan.contains("Plan text one."));
+    // The live-reload script and overlay styles are files of their own (the page's
+    // Content-Security-Policy allows no inline script or style).
     assert!(
-        plan.contains("/__signpost/events"),
+        plan.contains("<script src=\"/__signpost/live.js\"")
+            && plan.contains("<link rel=\"stylesheet\" href=\"/__signpost/live.css\">")
+            && !plan.contains("<style>"),
         "live reload script injected"
     );
+    let script = get(addr, "/__signpost/live.js");
+    assert_eq!(
+        script.header("Content-Type"),
+        Some("text/javascript; charset=utf-8")
+    );
+    assert!(script.text().contains("/__signpost/events"));
+    let styles = get(addr, "/__signpost/live.css");
+    assert_eq!(
+        styles.header("Content-Type"),
+        Some("text/css; charset=utf-8")
+    );
+    assert!(styles.text().contains("#signpost-overlay"));
     assert!(plan.contains("data-paths=\"guide/plan.html\""));
     // Preview extras: the editorial note in place, the draft served.
     assert!(plan.contains("sp-editor-note") && plan.contains("confirm the budget owner"));

@@ -1,5 +1,6 @@
 //! `signpost serve` in headless Chromium: a page reloads by itself when its Markdown is
-//! saved, a stylesheet is swapped without a reload, and a broken save shows the overlay.
+//! saved, a stylesheet is swapped without a reload, and a broken save shows the overlay, all
+//! under the theme's Content-Security-Policy.
 
 mod common;
 
@@ -39,6 +40,14 @@ fn an_open_page_reloads_itself_after_an_edit() {
         "return document.body.innerText.includes('The first text.')",
         WAIT,
     );
+    // The theme's Content-Security-Policy allows no inline script or style: serve's own
+    // script and overlay styles are files on the same origin, so live reload still works.
+    assert_eq!(
+        browser.eval(
+            "var m = document.querySelector('meta[http-equiv=Content-Security-Policy]'); return m ? m.content : ''"
+        ),
+        signpost::site::config::DEFAULT_CONTENT_SECURITY_POLICY
+    );
     // Survives a stylesheet swap, not a reload.
     browser.eval("window.signpostMarker = 'same page'; return true");
 
@@ -77,6 +86,12 @@ fn an_open_page_reloads_itself_after_an_edit() {
         "the error overlay",
         "var o = document.getElementById('signpost-overlay'); return !!o && o.innerText.includes('page.md:9:')",
         WAIT,
+    );
+    assert_eq!(
+        browser
+            .eval("return getComputedStyle(document.getElementById('signpost-overlay')).position"),
+        "fixed",
+        "the overlay's stylesheet applies under the policy"
     );
     let shot = std::env::temp_dir().join("signpost-serve-overlay.png");
     browser.screenshot(&shot);

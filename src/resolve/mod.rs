@@ -4,10 +4,11 @@
 
 pub mod data;
 pub mod diagnostic;
+pub mod scripts;
 pub mod urls;
 
 use crate::error::Location;
-use crate::markdown::{LinkKind, Rendered};
+use crate::markdown::{link_token, LinkKind, Rendered};
 use crate::site::Site;
 pub use diagnostic::{Diagnostic, Severity};
 use rayon::prelude::*;
@@ -154,15 +155,8 @@ pub fn resolve(site: &Site, rendered: &[Rendered], generated: &[String]) -> Grap
     for ((i, page), resolved) in site.pages.iter().enumerate().zip(resolutions) {
         let mut page_hrefs = Vec::with_capacity(rendered[i].links.len());
         let is_checklist = page.source.flag("checklist");
-        for (link, resolution) in rendered[i].links.iter().zip(resolved) {
-            let resolution = r.check_link(
-                resolution,
-                &link.href,
-                i,
-                &link.location,
-                link.kind,
-                link.empty_text,
-            );
+        for (n, (link, resolution)) in rendered[i].links.iter().zip(resolved).enumerate() {
+            let resolution = r.check_link(resolution, n, i, link);
             if let Resolution::Internal { target, .. } = &resolution {
                 if let Some(to) = r.table.page_of(*target) {
                     if to != i {
@@ -181,6 +175,7 @@ pub fn resolve(site: &Site, rendered: &[Rendered], generated: &[String]) -> Grap
         hrefs.push(page_hrefs);
         r.report_duplicate_ids(i);
         r.report_heading_order(i);
+        r.report_scripts(i);
     }
 
     let mut pages: Vec<PageLinks> = (0..site.pages.len()).map(|i| r.page_links(i)).collect();
@@ -210,6 +205,34 @@ pub fn resolve(site: &Site, rendered: &[Rendered], generated: &[String]) -> Grap
         link_count: r.link_count,
         expected,
     }
+}
+
+/// The error for a `javascript:`, `vbscript:` or `data:` URL in a link or attribute (`what`).
+fn unsafe_url(scheme: &str, what: &str, location: Location) -> Diagnostic {
+    let why = if scheme == "data" {
+        "opens a document written into the URL, which no check of the site has seen (only `<img>` may use `data:`); link to a file of the site instead"
+    } else {
+        "runs script on the site's origin, where readers' checklist progress is kept; link to a page instead"
+    };
+    Diagnostic::error(
+        "unsafe-url",
+        location,
+        format!("{what} to a `{scheme}:` URL {why}"),
+    )
+}
+
+/// `redirect_to` may send readers only to an http(s) URL or a path of this site; a redirect
+/// to anything else is an error (`build` stops at it).
+fn redirect_problem(url: &str, location: Location) -> Option<Diagnostic> {
+    let scheme = scripts::scheme(url)?;
+    if scheme == "http" || scheme == "https" {
+        return None;
+    }
+    Some(Diagnostic::error(
+        "unsafe-redirect",
+        location,
+        format!("`redirect_to` is a `{scheme}:` URL: it must be an http(s) URL or a path on this site (`build` stops here rather than publish it)"),
+    ))
 }
 
 impl Resolver<'_> {
@@ -333,6 +356,11 @@ impl Resolver<'_> {
         for page in &site.pages {
             if let Some(url) = page.redirect_to() {
                 let location = page.source.locate("redirect_to", None);
+                if let Some(d) = redirect_problem(&url, location.clone()) {
+                    self.diagnostics
+                        .push(d.on_page(&page.url).target(url.as_str()));
+                    continue;
+                }
                 self.check_front_matter_link(
                     &url,
                     &page.url,
@@ -356,6 +384,14 @@ impl Resolver<'_> {
             return;
         }
         self.link_count += 1;
+        if let Some(scheme) = scripts::unsafe_scheme(url) {
+            let mut d = unsafe_url(&scheme, "link", location).target(url);
+            if let Some(page) = page {
+                d = d.on_page(page);
+            }
+            self.diagnostics.push(d);
+            return;
+        }
         let resolution = self.table.resolve(url, from_url, from_source);
         if resolution != Resolution::External {
             self.check_hardcoded(url, &location, page);
@@ -368,22 +404,33 @@ impl Resolver<'_> {
         }
     }
 
-    /// Reports what is wrong with link `href` of page `from`, already resolved to `resolution`.
+    /// Reports what is wrong with link `index` of page `from`, already resolved to `resolution`.
     fn check_link(
         &mut self,
         resolution: Resolution,
-        href: &str,
+        index: usize,
         from: usize,
-        location: &Location,
-        kind: LinkKind,
-        empty_text: bool,
+        link: &crate::markdown::Link,
     ) -> Resolution {
+        let (href, location, kind) = (link.href.as_str(), &link.location, link.kind);
         let page = self.site.pages[from].url.clone();
         if kind == LinkKind::Include && self.title_urls.contains(href) {
             return resolution;
         }
         self.link_count += 1;
         let at = |d: Diagnostic| d.on_page(&page).target(href);
+        if let Some(scheme) = scripts::unsafe_scheme(href) {
+            // A `data:` image is only a picture (and the policy allows it); anything else is not.
+            let image = kind == LinkKind::Image
+                || scripts::tag_holding(&self.rendered[from].html, &link_token(index)).as_deref()
+                    == Some("img");
+            if scheme != "data" || !image {
+                self.diagnostics
+                    .push(at(unsafe_url(&scheme, "link", location.clone())));
+                return resolution;
+            }
+        }
+        let empty_text = link.empty_text;
         if empty_text && matches!(kind, LinkKind::Markdown) {
             self.diagnostics.push(at(Diagnostic::warning(
                 "empty-link-text",
@@ -412,6 +459,45 @@ impl Resolver<'_> {
             None => {}
         }
         resolution
+    }
+
+    /// Script a page carries: `<script>` elements and event handler attributes (warnings:
+    /// the theme's Content-Security-Policy stops them, a site that turns it off does not) and
+    /// unsafe URLs in attributes other than links (errors), at their place in the source, or
+    /// the start of the body when Liquid or an include wrote them.
+    fn report_scripts(&mut self, i: usize) {
+        let found = scripts::scan(&self.rendered[i].html);
+        if found.is_empty() {
+            return;
+        }
+        let (page, source) = (&self.site.pages[i], &self.site.pages[i].source);
+        let lines = crate::lines::LineIndex::new(&source.body);
+        let places = scripts::locate(&source.body, &found, page.is_markdown);
+        for (found, at) in found.into_iter().zip(places) {
+            let location = match at {
+                Some(at) => {
+                    let (line, column) = lines.position(at);
+                    Location::new(source.path.clone(), source.body_line + line - 1, column)
+                }
+                None => Location::new(source.path.clone(), source.body_line, 1),
+            };
+            let d = match found {
+                scripts::Found::Script => Diagnostic::warning(
+                    "raw-script",
+                    location,
+                    "`<script>` in a page runs on the site's origin, where readers' checklist progress is kept; the theme's Content-Security-Policy blocks it unless `content_security_policy` in _config.yml allows it",
+                ),
+                scripts::Found::Handler(name) => Diagnostic::warning(
+                    "event-handler",
+                    location,
+                    format!("`{name}` is an event handler: it runs script on the site's origin, where readers' checklist progress is kept; the theme's Content-Security-Policy blocks it unless `content_security_policy` in _config.yml allows it"),
+                ),
+                scripts::Found::Url(name, scheme) => {
+                    unsafe_url(&scheme, &format!("`{name}` attribute"), location)
+                }
+            };
+            self.diagnostics.push(d.on_page(&page.url));
+        }
     }
 
     /// What is wrong with a resolution, if anything: missing page, anchor, etc.

@@ -12,6 +12,10 @@ pub const EVENTS_PATH: &str = "/__signpost/events";
 
 const LIVE_JS: &str = include_str!("live.js");
 const LIVE_CSS: &str = include_str!("live.css");
+/// The live-reload script and the overlay's styles, served as files of their own (not inline)
+/// so a page's Content-Security-Policy of `script-src 'self'; style-src 'self'` allows them.
+const LIVE_JS_PATH: &str = "/__signpost/live.js";
+const LIVE_CSS_PATH: &str = "/__signpost/live.css";
 
 pub type Reply = Response<Cursor<Vec<u8>>>;
 
@@ -155,7 +159,7 @@ pub fn clean_path(raw: &str) -> Option<String> {
 
 /// Script, overlay and broken-link panel added before `</body>` of every served HTML page.
 fn preview_block(snapshot: &Snapshot, paths: &[String]) -> String {
-    let mut block = format!("\n<style>{LIVE_CSS}</style>\n");
+    let mut block = format!("\n<link rel=\"stylesheet\" href=\"{LIVE_CSS_PATH}\">\n");
     if let Some(error) = &snapshot.error {
         block.push_str(&format!(
             "<div id=\"signpost-overlay\" role=\"alert\"><p class=\"signpost-overlay__title\">The site did not build</p><pre>{}</pre><p class=\"signpost-overlay__hint\">Fix the file and save: this page updates by itself.</p></div>\n",
@@ -174,7 +178,7 @@ fn preview_block(snapshot: &Snapshot, paths: &[String]) -> String {
         block.push_str("</ul></details>\n");
     }
     block.push_str(&format!(
-        "<script data-paths=\"{}\" data-version=\"{}\">{LIVE_JS}</script>\n",
+        "<script src=\"{LIVE_JS_PATH}\" data-paths=\"{}\" data-version=\"{}\"></script>\n",
         escape(&paths.join(" ")),
         snapshot.version
     ));
@@ -270,6 +274,13 @@ pub fn respond(request: &Request, snapshot: &Snapshot, bind: &str, port: u16) ->
     let Some(path) = clean_path(request.url()) else {
         return text(400, "bad request: that path is not allowed");
     };
+    if !snapshot.exact {
+        match path.as_str() {
+            LIVE_JS_PATH => return reply(200, "text/javascript; charset=utf-8", LIVE_JS.into()),
+            LIVE_CSS_PATH => return reply(200, "text/css; charset=utf-8", LIVE_CSS.into()),
+            _ => {}
+        }
+    }
     let base = snapshot.base.as_str();
     let rel = if base.is_empty() {
         &path[1..]

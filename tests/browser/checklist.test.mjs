@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { serve, launch, BASEURL } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
-const AXE = require.resolve('axe-core/axe.min.js');
+const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const ROLES = ['/guide/role/practice-staff', '/guide/role/project-managers', '/guide/role/clinical-comissioning-groups'];
 const CCG = ROLES[2];
 const KEY = `signpost-checklist:v1:${BASEURL}${CCG}`;
@@ -239,6 +239,110 @@ test('export gives the expected CSV, and importing it into a fresh profile resto
     // Exporting again gives the same rows (links aside, which carry the server's port).
     const again = parseCsv((await exportCsv(page)).text.slice(1)).map((r) => r.slice(0, 7).concat(r[8]));
     assert.deepEqual(again, rows.map((r) => r.slice(0, 7).concat(r[8])));
+  });
+});
+
+test('export guards every cell a spreadsheet would run as a formula, and import gives the text back exactly', async () => {
+  // OWASP's CSV-injection list: = + - @ first, also after a TAB or CR; a leading ' is the
+  // guard itself, so a reader's own leading ' must survive the round trip too.
+  const texts = ['\t=HYPERLINK("http://x.example","x")', '\r@SUM(1+1)', '=1+2', '+1', '-1', '@x', "'=already quoted", "''+two", '\t plain tab', ' spaced ', "it's fine"];
+  let csv, ids;
+  await withPage(async (page) => {
+    await open(page, CCG);
+    ids = await page.locator('.sp-check').evaluateAll((els) => els.map((e) => e.id));
+    // Saved state, because no text field can hold a CR typed by a reader.
+    await page.evaluate(([k, ids, texts]) => localStorage.setItem(k, JSON.stringify({
+      v: 1, items: Object.fromEntries(texts.map((t, i) => [ids[i], { done: false, owner: t, date: '', status: 'Not started', notes: texts[texts.length - 1 - i] }])),
+    })), [KEY, ids, texts]);
+    await page.reload();
+    // And one typed in the page.
+    const item = page.locator('.sp-check').nth(texts.length);
+    await item.locator('.sp-check__summary').click();
+    await item.locator('[data-field=owner]').fill('\t-2+3');
+    await item.locator('[data-field=notes]').fill("=cmd|' /C calc'!A0");
+    csv = await exportCsv(page);
+  });
+  const rows = parseCsv(csv.text.slice(1));
+  for (const row of rows) {
+    for (const cell of row) assert.doesNotMatch(cell, /^[=+\-@\t\r]/, `cell ${JSON.stringify(cell)} is guarded`);
+  }
+  const owners = rows.slice(2, 2 + texts.length).map((r) => r[3]);
+  assert.deepEqual(owners.slice(0, 8), ["'\t=HYPERLINK(\"http://x.example\",\"x\")", "'\r@SUM(1+1)", "'=1+2", "'+1", "'-1", "'@x", "''=already quoted", "'''+two"]);
+  assert.deepEqual(owners.slice(8), ["'\t plain tab", ' spaced ', "it's fine"]);
+  assert.ok(csv.text.includes('"\'\t=HYPERLINK(""http://x.example"",""x"")"'), 'a guarded cell is quoted, its quotes doubled');
+  assert.ok(csv.text.includes(',"\'=1+2",'), 'every guarded cell is quoted');
+
+  await withPage(async (page) => {
+    await open(page, CCG);
+    assert.match(await importCsv(page, csv.text), /Imported 13 items/);
+    const stored = JSON.parse(await saved(page)).items;
+    assert.deepEqual(texts.map((t, i) => stored[ids[i]].owner), texts);
+    assert.deepEqual(texts.map((t, i) => stored[ids[i]].notes), texts.slice().reverse());
+    assert.equal(stored[ids[texts.length]].owner, '\t-2+3');
+    assert.equal(stored[ids[texts.length]].notes, "=cmd|' /C calc'!A0");
+    await page.reload();
+    assert.equal(await page.locator('.sp-check').nth(texts.length).locator('[data-field=notes]').inputValue(), "=cmd|' /C calc'!A0");
+    // Exported again, the file is the same.
+    const again = parseCsv((await exportCsv(page)).text.slice(1)).map((r) => r.slice(0, 7).concat(r[8]));
+    assert.deepEqual(again, rows.map((r) => r.slice(0, 7).concat(r[8])));
+  });
+});
+
+// Every Content-Security-Policy violation on the page, from its first byte (an init script is
+// not subject to the page's policy), plus the console's CSP errors.
+async function watchCsp(page) {
+  const console = [];
+  page.on('console', (m) => { if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) console.push(m.text()); });
+  await page.addInitScript(() => {
+    window.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(`${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`));
+  });
+  return async () => (await page.evaluate(() => window.__cspViolations)).concat(console);
+}
+
+test('under the theme\'s Content-Security-Policy the checklist works and nothing the theme sends is blocked', async () => {
+  await withPage(async (page) => {
+    const violations = await watchCsp(page);
+    await open(page, CCG);
+    const policy = await page.locator('meta[http-equiv=Content-Security-Policy]').getAttribute('content');
+    assert.match(policy, /script-src 'self';/);
+    assert.doesNotMatch(policy, /unsafe-inline|unsafe-eval/);
+    await box(page, 0).check();
+    const item = page.locator('.sp-check').nth(1);
+    await item.locator('.sp-check__summary').click();
+    await item.locator('[data-field=owner]').fill('Priya Shah');
+    await page.reload();
+    assert.equal(await box(page, 0).isChecked(), true);
+    assert.equal(await item.locator('[data-field=owner]').inputValue(), 'Priya Shah');
+    assert.equal(await count(page), '1 of 13 done');
+    await open(page, '/');
+    assert.equal(await page.locator(`[data-role-url="${BASEURL}${CCG}"] .sp-role-progress`).textContent(), '1 of 13 done');
+    await page.setViewportSize({ width: 320, height: 640 });
+    await open(page, '/guide/kick-off');
+    await page.click('.sp-header__toggle');
+    assert.equal(await page.locator('.sp-header__toggle').getAttribute('aria-expanded'), 'true');
+    assert.deepEqual(await violations(), [], 'no CSP violations');
+
+    // The policy is in force: an inline handler or script that reached the page does not run.
+    const ran = await page.evaluate(async () => {
+      window.ran = [];
+      const div = document.createElement('div');
+      div.innerHTML = '<img src="data:," onerror="window.ran.push(\'handler\')"><p style="color: red">x</p>' +
+        '<table><tr><td id="aligned" style="text-align: right">1</td></tr></table>';
+      document.body.appendChild(div);
+      const s = document.createElement('script');
+      s.textContent = 'window.ran.push("script")';
+      document.body.appendChild(s);
+      await new Promise((r) => setTimeout(r, 200));
+      return window.ran;
+    });
+    assert.deepEqual(ran, []);
+    // Markdown's table alignments are allowed by their hashes, and only they.
+    assert.equal(await page.locator('#aligned').evaluate((td) => getComputedStyle(td).textAlign), 'right');
+    const blocked = await violations();
+    assert.ok(blocked.some((v) => v.startsWith('script-src-attr')), blocked.join('; '));
+    assert.ok(blocked.some((v) => v.startsWith('script-src-elem')), blocked.join('; '));
+    assert.equal(blocked.filter((v) => v.startsWith('style-src-attr')).length, 1, blocked.join('; '));
   });
 });
 
@@ -611,7 +715,8 @@ for (const role of ROLES) {
         await item.locator('.sp-check__summary').click();
         await item.locator('[data-field=owner]').fill('Jo');
       }
-      await page.addScriptTag({ path: AXE });
+      // Through DevTools, not a <script> tag, which the page's Content-Security-Policy blocks.
+      await page.evaluate(AXE_SOURCE);
       const result = await page.evaluate(() => window.axe.run(document, {
         runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
       }));

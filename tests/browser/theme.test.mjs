@@ -69,3 +69,26 @@ test('the first Tab lands on the skip link, which moves focus to the main conten
     assert.equal(await page.evaluate(() => location.hash), '#maincontent');
   });
 });
+
+test('every page sends the theme\'s Content-Security-Policy and nothing on it is blocked', async () => {
+  await withPage({}, async (page) => {
+    const blocked = [];
+    page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) blocked.push(`${page.url()}: ${m.text()}`); });
+    await page.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => console.error(`Content Security Policy: ${e.effectiveDirective} blocked ${e.blockedURI || 'inline'}`));
+    });
+    for (const p of PAGES.concat(['/no-such-page'])) {
+      const answer = await page.goto(site.url(p));
+      if (p === '/no-such-page') {
+        assert.equal(answer.status(), 404);
+        await page.goto(site.url('/404.html'));
+      }
+      const policies = await page.locator('meta[http-equiv=Content-Security-Policy]').evaluateAll((m) => m.map((e) => e.content));
+      assert.equal(policies.length, 1, `${p} has one policy`);
+      assert.match(policies[0], /^default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-hashes' 'sha256-[^;]*; img-src/, p);
+      // Before every script and stylesheet, or it would not cover them.
+      assert.equal(await page.evaluate(() => document.head.firstElementChild.nextElementSibling.httpEquiv), 'Content-Security-Policy', p);
+    }
+    assert.deepEqual(blocked, []);
+  });
+});

@@ -238,12 +238,18 @@
   }
 
   // CSV: RFC 4180, UTF-8 with a byte order mark so Excel reads it as UTF-8.
+  // A cell starting with = + - @ TAB CR (OWASP's list; also LF and NUL) would be run as a
+  // formula by a spreadsheet: it gets a leading ' and quotes. So does one that already starts
+  // with ' before such a character, so import takes exactly one ' off and gives back the
+  // reader's text as it was.
+  var FORMULA = /^'*[=+\-@\t\r\n\0]/;
   function cell(value) {
     var s = String(value === undefined || value === null ? '' : value);
-    // A leading = + - @ would be run as a formula by a spreadsheet.
-    if (/^[=+\-@]/.test(s)) s = "'" + s;
-    return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+    var guarded = FORMULA.test(s);
+    if (guarded) s = "'" + s;
+    return guarded || /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
   }
+  function unguard(s) { return /^'/.test(s) && FORMULA.test(s) ? s.slice(1) : s; }
   function toCsv() {
     var rows = [COLUMNS];
     rows.push(['Plan', 'Go Live date', '', '', state.golive || '', '', '', '', GO_LIVE]);
@@ -301,7 +307,9 @@
     rows.slice(1).forEach(function (r, n) {
       var row = n + 2;
       if (r.length !== head.length) throw new Error('Row ' + row + ': it has ' + plural(r.length, 'field') + ', the header has ' + head.length + '.');
-      var get = function (c) { return r[at[c]].trim().replace(/^'(?=[=+\-@])/, ''); };
+      // Free text (owner, notes, names) comes back exactly as exported; codes are trimmed.
+      var exact = function (c) { return unguard(r[at[c]]); };
+      var get = function (c) { return exact(c).trim(); };
       var id = get('ID');
       if (!/^item-[0-9a-f]{12}$/.test(id) && id !== GO_LIVE) throw new Error('Row ' + row + ': “' + id + '” is not a checklist item ID.');
       if (seen[id]) throw new Error('Row ' + row + ': item ' + id + ' is already in row ' + seen[id] + '.');
@@ -315,7 +323,7 @@
       if (['yes', 'no', ''].indexOf(doneText) < 0) throw new Error('Row ' + row + ': Done is “' + get('Done') + '”; use Yes or No.');
       var done = doneText ? doneText === 'yes' : known === 'Done';
       changes.push({ id: id, r: {
-        done: done, owner: get('Owner'), date: date, notes: get('Notes'), phase: get('Phase'), item: get('Item'),
+        done: done, owner: exact('Owner'), date: date, notes: exact('Notes'), phase: exact('Phase'), item: exact('Item'),
         status: done ? 'Done' : known && known !== 'Done' ? known : 'Not started'
       } });
     });
