@@ -386,6 +386,11 @@ impl UrlTable {
     /// The href to write for a resolution: baseurl + canonical URL (+ query, fragment),
     /// or the link unchanged when it is external or unresolved.
     pub fn href(&self, resolution: &Resolution, written: &str) -> String {
+        // A fragment on its own names a place on the page it is on: written as it is, as
+        // Jekyll writes it.
+        if written.trim_start().starts_with('#') {
+            return written.trim().to_string();
+        }
         match resolution {
             Resolution::Internal {
                 path,

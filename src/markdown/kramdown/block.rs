@@ -155,6 +155,8 @@ pub struct Definitions {
     pub abbreviations: Vec<(String, String)>,
     /// `{::options … /}` settings, in order.
     pub options: Vec<(String, String)>,
+    /// The site's `parse_span_html`, which the span stage reads.
+    pub parse_span_html: bool,
 }
 
 pub struct Parser<'o> {
@@ -432,7 +434,10 @@ impl<'o> Parser<'o> {
     pub fn new(options: &'o Options) -> Parser<'o> {
         Parser {
             options,
-            defs: Definitions::default(),
+            defs: Definitions {
+                parse_span_html: options.parse_span_html,
+                ..Definitions::default()
+            },
             depth: 0,
         }
     }

@@ -550,7 +550,7 @@ impl Spans<'_> {
             Some("0") => false,
             Some("1") => !raw_model,
             Some("span") => true,
-            _ => !raw_model,
+            _ => !raw_model && self.defs.parse_span_html,
         };
         open.push(name.clone());
         (!parse).then_some(name)

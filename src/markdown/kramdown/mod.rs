@@ -27,21 +27,34 @@ pub const TOC_MARK: &str = "\u{1}TOC\u{2}";
 pub const TOC_MARK_ORDERED: &str = "\u{1}TOC#\u{2}";
 
 /// kramdown options a site may set under `kramdown:` in `_config.yml`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Options {
     /// Read the inside of block HTML elements as Markdown (Jekyll's default: no).
     pub parse_block_html: bool,
+    /// Read the inside of span HTML elements as Markdown (Jekyll's default: yes).
+    pub parse_span_html: bool,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            parse_block_html: false,
+            parse_span_html: true,
+        }
+    }
 }
 
 impl Options {
     pub fn from_site(site: &Value) -> Options {
-        let flag = |name: &str| {
-            site.get("kramdown")
-                .and_then(|k| k.get(name))
-                .is_some_and(|v| v.as_bool() == Some(true) || v.as_str() == Some("true"))
+        let flag = |name: &str, default: bool| match site.get("kramdown").and_then(|k| k.get(name))
+        {
+            Some(v) => v.as_bool() == Some(true) || v.as_str() == Some("true"),
+            None => default,
         };
+        let defaults = Options::default();
         Options {
-            parse_block_html: flag("parse_block_html"),
+            parse_block_html: flag("parse_block_html", defaults.parse_block_html),
+            parse_span_html: flag("parse_span_html", defaults.parse_span_html),
         }
     }
 }
@@ -579,11 +592,13 @@ mod tests {
     use super::*;
 
     fn html(text: &str) -> String {
+        html_with(text, &Options::default())
+    }
+
+    fn html_with(text: &str, options: &Options) -> String {
         let mut out = String::new();
-        let events = events(text, &Options::default())
-            .into_iter()
-            .map(|(e, _)| e);
-        pulldown_cmark::html::push_html(&mut out, markup(events.collect()));
+        let parsed = events(text, options).into_iter().map(|(e, _)| e);
+        pulldown_cmark::html::push_html(&mut out, markup(parsed.collect()));
         out
     }
 
@@ -609,6 +624,22 @@ mod tests {
         assert!(out.contains("<h2 id=\"in\">In</h2>"), "{out}");
         assert!(out.contains("<em>em</em>"), "{out}");
         assert!(!out.contains("markdown="), "{out}");
+    }
+
+    #[test]
+    fn the_sites_kramdown_options_are_followed() {
+        let block = Options {
+            parse_block_html: true,
+            ..Options::default()
+        };
+        assert!(html_with("<div>\n*em*\n</div>\n", &block).contains("<em>em</em>"));
+        assert!(html("<div>\n*em*\n</div>\n").contains("*em*"));
+        let span = Options {
+            parse_span_html: false,
+            ..Options::default()
+        };
+        let out = html_with("a <span>*x*</span>\n", &span);
+        assert!(out.contains("<span>*x*</span>"), "{out}");
     }
 
     #[test]
