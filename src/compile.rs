@@ -62,6 +62,8 @@ pub fn theme_source(options: &Options, site: &Site) -> Result<ThemeSource> {
 struct Steps {
     groups: BTreeMap<String, Vec<Value>>,
     links: Vec<Vec<markdown::Link>>,
+    /// Each document's rendered HTML by its source path, for `site.<collection>`.
+    contents: HashMap<String, String>,
 }
 
 /// The href a collection document's link `l` of document `d` has inside steps HTML.
@@ -74,6 +76,7 @@ fn render_steps(site: &Site, site_json: &Value, preview: bool) -> Result<Steps> 
     };
     let mut groups: BTreeMap<String, Vec<(f64, Value)>> = BTreeMap::new();
     let mut links = Vec::new();
+    let mut contents = HashMap::new();
     for doc in site.collections.values().flatten() {
         let order = doc
             .source
@@ -111,6 +114,7 @@ fn render_steps(site: &Site, site_json: &Value, preview: bool) -> Result<Steps> 
                 .cloned()
                 .unwrap_or(Value::String(String::new())),
         );
+        contents.insert(doc.source.path.clone(), html.clone());
         value.insert("content".into(), Value::String(html));
         value.entry("order").or_insert(Value::from(order));
         groups
@@ -125,7 +129,11 @@ fn render_steps(site: &Site, site_json: &Value, preview: bool) -> Result<Steps> 
             (group, docs.into_iter().map(|(_, v)| v).collect())
         })
         .collect();
-    Ok(Steps { groups, links })
+    Ok(Steps {
+        groups,
+        links,
+        contents,
+    })
 }
 
 /// What a collection document's Liquid may reach: the site's includes and page URLs (no
@@ -260,49 +268,10 @@ pub fn render_each(
 ) -> Result<Vec<Result<Rendered>>> {
     let site_json = emit::site_value(site);
     let steps = render_steps(site, &site_json, preview)?;
-    let host = PageHost {
-        site,
-        shortcodes: ShortcodeRenderer {
-            theme,
-            site: &site_json,
-            base: &site.config.baseurl,
-            steps: &steps.groups,
-        },
-        urls: SourceUrls::new(site),
-        relative: Mutex::new(HashMap::new()),
-        pages: OnceLock::new(),
-        collections: site
-            .config
-            .collections
-            .iter()
-            .map(|c| c.name.clone())
-            .chain(["posts".to_string()])
-            .map(|name| (name, OnceLock::new()))
-            .collect(),
-        time: OnceLock::new(),
-    };
+    let host = PageHost::new(site, theme, &site_json, &steps, preview, true);
     Ok(indices
         .par_iter()
-        .map(|&i| {
-            let page = &site.pages[i];
-            let page_json = Value::Object(emit::page_value(site, i));
-            markdown::render(&markdown::Input {
-                file: &page.source.path,
-                body: &page.source.body,
-                body_line: page.source.body_line,
-                is_markdown: page.is_markdown,
-                context: liquid::Context {
-                    site: &site_json,
-                    page: &page_json,
-                    baseurl: &site.config.baseurl,
-                    site_url: &site.config.url,
-                    host: &host,
-                    strict: site.config.strict,
-                },
-                show_notes: preview,
-                doc_links: &steps.links,
-            })
-        })
+        .map(|&i| render_page(site, &host, &site_json, &steps.links, preview, i))
         .collect())
 }
 
@@ -326,8 +295,9 @@ fn pages_value(site: &Site) -> Value {
 }
 
 /// A published document (post or `output: true` collection document) as Liquid sees it in
-/// `site.posts` and `site.<collection>`: front matter, `url`, `content` (its source text)
-/// and `excerpt` (its first paragraph as HTML).
+/// `site.posts` and `site.<collection>`: front matter, `url`, `content` (its source text;
+/// a page reading it gets the rendered HTML instead) and `excerpt` (its first paragraph as
+/// HTML).
 fn document_value(site: &Site, index: usize) -> Value {
     let page = &site.pages[index];
     let mut value = page.source.front.clone();
@@ -353,26 +323,33 @@ fn document_value(site: &Site, index: usize) -> Value {
 
 /// `site.<collection>` (and `site.posts`, newest first): published documents as pages
 /// show them, other collections' documents with `path`, `collection` and `content`.
-fn collection_value(site: &Site, name: &str) -> Value {
+fn collection_value(
+    site: &Site,
+    name: &str,
+    rendered: &dyn Fn(usize) -> Option<String>,
+    contents: &HashMap<String, String>,
+) -> Value {
+    let published = |i: usize| {
+        let mut value = document_value(site, i);
+        if let (Some(html), Value::Object(map)) = (rendered(i), &mut value) {
+            map.insert("content".into(), Value::String(html));
+        }
+        value
+    };
     if name == "posts" {
-        return Value::Array(
-            site.posts()
-                .into_iter()
-                .map(|i| document_value(site, i))
-                .collect(),
-        );
+        return Value::Array(site.posts().into_iter().map(published).collect());
     }
-    let published: Vec<Value> = (0..site.pages.len())
+    let documents: Vec<Value> = (0..site.pages.len())
         .filter(|&i| {
             site.pages[i]
                 .document
                 .as_ref()
                 .is_some_and(|d| d.collection == name)
         })
-        .map(|i| document_value(site, i))
+        .map(published)
         .collect();
-    if !published.is_empty() {
-        return Value::Array(published);
+    if !documents.is_empty() {
+        return Value::Array(documents);
     }
     let docs = site.collections.get(name).map_or(&[][..], Vec::as_slice);
     Value::Array(
@@ -385,7 +362,11 @@ fn collection_value(site: &Site, name: &str) -> Value {
                     Value::String(doc.source.path.clone()),
                 );
                 value.insert("collection".into(), Value::String(name.to_string()));
-                value.insert("content".into(), Value::String(doc.source.body.clone()));
+                let content = contents
+                    .get(&doc.source.path)
+                    .cloned()
+                    .unwrap_or_else(|| doc.source.body.clone());
+                value.insert("content".into(), Value::String(content));
                 Value::Object(value)
             })
             .collect(),
@@ -426,6 +407,13 @@ impl<'a> SourceUrls<'a> {
 /// and page URLs.
 struct PageHost<'a> {
     site: &'a Site,
+    theme: &'a Theme,
+    site_json: &'a Value,
+    steps: &'a Steps,
+    preview: bool,
+    /// `site.<collection>` shows each published document's rendered HTML, as Jekyll renders
+    /// documents before pages; off for the host those documents render with.
+    rendered_documents: bool,
     shortcodes: ShortcodeRenderer<'a>,
     urls: SourceUrls<'a>,
     /// `include_relative` files, read on first use.
@@ -434,6 +422,101 @@ struct PageHost<'a> {
     pages: OnceLock<Value>,
     collections: BTreeMap<String, OnceLock<Value>>,
     time: OnceLock<Value>,
+}
+
+impl<'a> PageHost<'a> {
+    fn new(
+        site: &'a Site,
+        theme: &'a Theme,
+        site_json: &'a Value,
+        steps: &'a Steps,
+        preview: bool,
+        rendered_documents: bool,
+    ) -> PageHost<'a> {
+        PageHost {
+            site,
+            theme,
+            site_json,
+            steps,
+            preview,
+            rendered_documents,
+            shortcodes: ShortcodeRenderer {
+                theme,
+                site: site_json,
+                base: &site.config.baseurl,
+                steps: &steps.groups,
+            },
+            urls: SourceUrls::new(site),
+            relative: Mutex::new(HashMap::new()),
+            pages: OnceLock::new(),
+            collections: site
+                .config
+                .collections
+                .iter()
+                .map(|c| c.name.clone())
+                .chain(["posts".to_string()])
+                .map(|name| (name, OnceLock::new()))
+                .collect(),
+            time: OnceLock::new(),
+        }
+    }
+
+    /// A published document's content as a page that reads it sees it: Liquid and Markdown
+    /// done, links as the document wrote them (the page showing it resolves and checks them).
+    fn document_content(&self, index: usize) -> Option<String> {
+        let host = PageHost::new(
+            self.site,
+            self.theme,
+            self.site_json,
+            self.steps,
+            self.preview,
+            false,
+        );
+        let rendered = render_page(
+            self.site,
+            &host,
+            self.site_json,
+            &self.steps.links,
+            self.preview,
+            index,
+        )
+        .ok()?;
+        Some(markdown::fill_links(&rendered.html, |l| {
+            rendered
+                .links
+                .get(l)
+                .map_or(String::new(), |link| markdown::html::escape(&link.href))
+        }))
+    }
+}
+
+/// Page `index` through Liquid and Markdown with `host`.
+fn render_page(
+    site: &Site,
+    host: &PageHost<'_>,
+    site_json: &Value,
+    doc_links: &[Vec<markdown::Link>],
+    preview: bool,
+    index: usize,
+) -> Result<Rendered> {
+    let page = &site.pages[index];
+    let page_json = Value::Object(emit::page_value(site, index));
+    markdown::render(&markdown::Input {
+        file: &page.source.path,
+        body: &page.source.body,
+        body_line: page.source.body_line,
+        is_markdown: page.is_markdown,
+        context: liquid::Context {
+            site: site_json,
+            page: &page_json,
+            baseurl: &site.config.baseurl,
+            site_url: &site.config.url,
+            host,
+            strict: site.config.strict,
+        },
+        show_notes: preview,
+        doc_links,
+    })
 }
 
 impl liquid::Host for PageHost<'_> {
@@ -502,10 +585,16 @@ impl liquid::Host for PageHost<'_> {
                 self.time
                     .get_or_init(|| Value::String(liquid::date::DateTime::now().to_ruby_string())),
             ),
-            name => self
-                .collections
-                .get(name)
-                .map(|cell| cell.get_or_init(|| collection_value(self.site, name))),
+            name => self.collections.get(name).map(|cell| {
+                cell.get_or_init(|| {
+                    let render = |i: usize| {
+                        self.rendered_documents
+                            .then(|| self.document_content(i))
+                            .flatten()
+                    };
+                    collection_value(self.site, name, &render, &self.steps.contents)
+                })
+            }),
         }
     }
 }

@@ -841,3 +841,31 @@ fn check_prints_a_bounded_excerpt_of_a_long_line() {
     let under: String = text.chars().skip(from).take(11).collect();
     assert_eq!(under, "/gone-00500", "{text}\n{carets}");
 }
+
+// --- kramdown's block parser (issue 20 / issue 21 item 6) ---
+
+#[test]
+fn unclosed_and_repeated_html_blocks_stay_linear() {
+    // Each of these rescanned the rest of the page per element in the old block splitter
+    // (`<p>` × 40,000 took 38 s); they must build, quickly, with every word kept.
+    let unclosed = "<p>\n".repeat(40_000);
+    let scripts = "<script>x</script>\n<style>y</style>\n".repeat(10_000);
+    let spans = "<p markdown=\"span\">*a*</p>\n".repeat(10_000);
+    let divs = "<div markdown=\"1\">\n".repeat(20_000);
+    let quotes = format!("{}deep\n", "> ".repeat(20_000));
+    let s = site(&[
+        ("_config.yml", "title: T\n"),
+        ("a.md", &page("", &unclosed)),
+        ("b.md", &page("", &scripts)),
+        ("c.md", &page("", &spans)),
+        ("d.md", &page("", &divs)),
+        ("e.md", &page("", &format!("{quotes}end\n"))),
+    ]);
+    let out = s.path().join("_site");
+    let (code, err) = common::build(s.path(), &out, &[]);
+    assert_eq!(code, 0, "{err}");
+    let c = common::read(out.join("c.html"));
+    assert_eq!(c.matches("<p><em>a</em></p>").count(), 10_000);
+    let e = common::read(out.join("e.html"));
+    assert!(e.contains("deep") && e.contains("end"), "text kept");
+}

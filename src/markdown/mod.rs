@@ -311,8 +311,13 @@ impl PageBuilder<'_> {
         kind: LinkKind,
         location: Option<Location>,
     ) -> String {
-        let location = location.unwrap_or_else(|| self.at(out_offset));
         let index = self.rendered.links.len();
+        // A collection document's link, shown here: reported where the document has it.
+        if let Some(link) = doc_link(self.doc_links, href) {
+            self.rendered.links.push(link);
+            return link_token(index);
+        }
+        let location = location.unwrap_or_else(|| self.at(out_offset));
         self.rendered.links.push(Link {
             href: href.to_string(),
             location,

@@ -1865,21 +1865,23 @@ fn is_lazy_line(line: &str, indentation: usize) -> bool {
 /// End of an element named `name` (any case) in `s`: where its end tag starts and its
 /// length; the end of `s` and 0 when there is none.
 fn find_end_tag(s: &str, name: &str) -> (usize, usize) {
-    let lower = s.to_lowercase();
-    // Lower-casing keeps byte offsets only for ASCII; fall back to a plain search.
-    let hay = if lower.len() == s.len() { &lower } else { s };
-    let needle = format!("</{}", name.to_lowercase());
     let mut from = 0;
-    while let Some(i) = hay[from..].find(&needle) {
+    while let Some(i) = s[from..].find("</") {
         let at = from + i;
-        let after = &s[at + needle.len()..];
-        let ws = after
-            .find(|c: char| !c.is_whitespace())
-            .unwrap_or(after.len());
-        if after[ws..].starts_with('>') {
-            return (at, needle.len() + ws + 1);
+        let after_name = at + 2 + name.len();
+        let named = s
+            .get(at + 2..after_name)
+            .is_some_and(|n| n.eq_ignore_ascii_case(name));
+        if named {
+            let after = &s[after_name..];
+            let ws = after
+                .find(|c: char| !c.is_whitespace())
+                .unwrap_or(after.len());
+            if after[ws..].starts_with('>') {
+                return (at, 2 + name.len() + ws + 1);
+            }
         }
-        from = at + needle.len();
+        from = at + 2;
     }
     (s.len(), 0)
 }
