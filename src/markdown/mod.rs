@@ -514,6 +514,13 @@ impl PageBuilder<'_> {
                     }
                     events.push(event);
                 }
+                // Markup with no attribute and no comment (`<td>`, `</li>`) has nothing to
+                // rewrite or note.
+                Event::Html(ref h) | Event::InlineHtml(ref h)
+                    if !h.contains(['=', '!', '\u{1}']) && comment_open.is_none() =>
+                {
+                    events.push(event);
+                }
                 Event::Html(ref h) | Event::InlineHtml(ref h) => {
                     let inline = matches!(event, Event::InlineHtml(_));
                     let exact = text.get(range.clone()) == Some(h.as_ref());

@@ -381,15 +381,31 @@ pub fn adapt(text: &str) -> String {
 struct Cursor<'s> {
     src: &'s Source,
     pos: usize,
+    /// The end of the line at a position, as last found (every parser asks for it).
+    line_end: std::cell::Cell<(usize, usize)>,
 }
 
 impl<'s> Cursor<'s> {
+    fn new(src: &'s Source) -> Cursor<'s> {
+        Cursor {
+            src,
+            pos: 0,
+            line_end: std::cell::Cell::new((usize::MAX, 0)),
+        }
+    }
+
     fn rest(&self) -> &'s str {
         &self.src.text[self.pos..]
     }
 
     fn line(&self) -> &'s str {
-        line_at(&self.src.text, self.pos)
+        let (at, end) = self.line_end.get();
+        if at == self.pos {
+            return &self.src.text[self.pos..end];
+        }
+        let line = line_at(&self.src.text, self.pos);
+        self.line_end.set((self.pos, self.pos + line.len()));
+        line
     }
 
     fn eos(&self) -> bool {
@@ -444,7 +460,7 @@ impl<'o> Parser<'o> {
 
     /// The blocks of a whole page.
     pub fn parse(&mut self, src: &Source) -> Vec<Node> {
-        let mut cur = Cursor { src, pos: 0 };
+        let mut cur = Cursor::new(src);
         let mut level = Level::new(None);
         self.parse_blocks(&mut cur, &mut level);
         level.tree
@@ -883,10 +899,7 @@ impl<'o> Parser<'o> {
                     let end = chunk.page_offset(chunk.len());
                     chunk.push_made("\n", end);
                 }
-                let mut c = Cursor {
-                    src: &chunk,
-                    pos: 0,
-                };
+                let mut c = Cursor::new(&chunk);
                 self.parse_blocks(&mut c, &mut inner);
             }
             let mut children = inner.tree;

@@ -58,7 +58,7 @@ fn guard(line: &str, first: bool) -> Guard {
                 && spaced(s.as_bytes().get(digits + 1).copied())
         }
         b'`' | b'~' => s.starts_with("```") || s.starts_with("~~~"),
-        b'[' => first && s.contains("]:"),
+        b'[' => first && s.contains(']') && s.contains("]:"),
         _ => false,
     };
     if first {
@@ -113,7 +113,11 @@ fn prepare(text: &str) -> (String, Vec<usize>) {
     }
     // kramdown's `\\` before a line end is a line break, as two spaces are in CommonMark.
     let mut from = 0;
-    while let Some(i) = out[from..].find("\\\\\n") {
+    while let Some(i) = out[from..]
+        .contains('\\')
+        .then(|| out[from..].find("\\\\\n"))
+        .flatten()
+    {
         let at = from + i;
         out.replace_range(at..at + 2, "  ");
         from = at + 3;
@@ -124,7 +128,7 @@ fn prepare(text: &str) -> (String, Vec<usize>) {
 
 /// `[x](a b)` as `[x](<a b>)`: kramdown takes spaces in a link's URL.
 fn wrap_spaced_urls(text: String, mut added: Vec<usize>) -> (String, Vec<usize>) {
-    if !text.contains("](") {
+    if !text.contains(']') || !text.contains("](") {
         return (text, added);
     }
     let mut out = String::with_capacity(text.len() + 4);
@@ -189,7 +193,9 @@ pub fn events(src: &Source, defs: &Definitions, out: &mut Vec<(Event<'static>, R
         ));
     }
     let body = &text[lead..body_end];
-    if !body.is_empty() {
+    if is_plain(body) && defs.abbreviations.is_empty() {
+        plain(body, lead, &page, out);
+    } else if !body.is_empty() {
         let (parsed, added) = prepare(body);
         let to_src = |at: usize| lead + at - added.partition_point(|&a| a < at);
         let mut callback = |link: pulldown_cmark::BrokenLink<'_>| {
@@ -239,6 +245,63 @@ pub fn events(src: &Source, defs: &Definitions, out: &mut Vec<(Event<'static>, R
             Event::Text(text[body_end..].to_string().into()),
             page(body_end)..page(text.len()),
         ));
+    }
+}
+
+/// Text in which no span rule can apply: no markup character, no `--` or `...` for the
+/// typography.
+fn is_plain(body: &str) -> bool {
+    let b = body.as_bytes();
+    !b.iter().any(|c| {
+        matches!(
+            c,
+            b'\\'
+                | b'`'
+                | b'*'
+                | b'_'
+                | b'['
+                | b']'
+                | b'!'
+                | b'<'
+                | b'>'
+                | b'&'
+                | b'~'
+                | b'\''
+                | b'"'
+                | b'$'
+                | b'{'
+                | b'}'
+                | b'\t'
+                | b'\r'
+        )
+    }) && !b.windows(2).any(|w| w == b"--" || w == b"..")
+}
+
+/// Plain text as pulldown-cmark would give it: lines as text, line ends as soft breaks,
+/// trailing spaces dropped (two or more make a hard break).
+fn plain(body: &str, lead: usize, page: &dyn Fn(usize) -> usize, out: &mut Vec<Ranged>) {
+    let mut at = lead;
+    let mut hard_before = false;
+    for (i, line) in body.split('\n').enumerate() {
+        let start = at;
+        at += line.len() + 1;
+        if i > 0 && !hard_before {
+            out.push((Event::SoftBreak, page(start)..page(start)));
+        }
+        let kept = line.trim_end_matches(' ');
+        if !kept.is_empty() {
+            out.push((
+                Event::Text(kept.to_string().into()),
+                page(start)..page(start + kept.len()),
+            ));
+        }
+        hard_before = line.len() - kept.len() >= 2;
+        if hard_before {
+            out.push((
+                Event::HardBreak,
+                page(start + kept.len())..page(start + line.len()),
+            ));
+        }
     }
 }
 
@@ -405,7 +468,15 @@ impl Spans<'_> {
         } else {
             t.to_string()
         };
-        let t = typography(&clean(&t));
+        let t = if t.contains([PREFIX, '<', '>', '$']) {
+            typography(&clean(&t))
+        } else {
+            t
+        };
+        if !t.contains(JOINED) {
+            self.abbreviations(&t, range, out);
+            return;
+        }
         let mut first = true;
         for piece in t.split(JOINED) {
             if !first {

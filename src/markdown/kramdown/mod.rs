@@ -152,7 +152,7 @@ impl Writer<'_> {
         self.out.push((event, range));
     }
 
-    fn html(&mut self, html: String, at: usize) {
+    fn html(&mut self, html: impl Into<CowStr<'static>>, at: usize) {
         self.push(Event::Html(html.into()), at..at);
     }
 
@@ -161,9 +161,10 @@ impl Writer<'_> {
     }
 
     fn inline(&mut self, src: &Source) {
+        let from = self.out.len();
         inline::events(src, self.defs, &mut self.out);
         let limit = self.limit;
-        for (_, r) in self.out.iter_mut() {
+        for (_, r) in self.out[from..].iter_mut() {
             *r = r.start.min(limit)..r.end.min(limit);
         }
     }
@@ -190,7 +191,7 @@ impl Writer<'_> {
                 } else {
                     self.html(format!("<p{}>", html_attributes(&attrs)), at);
                     self.inline(text);
-                    self.html("</p>\n".to_string(), at);
+                    self.html("</p>\n", at);
                 }
             }
             Block::Header { level, text, id } => self.header(node, *level, text, id, in_html),
@@ -228,7 +229,7 @@ impl Writer<'_> {
                 } else {
                     self.html(format!("<blockquote{}>\n", html_attributes(&attrs)), at);
                     self.blocks(children, indent + 2, in_html);
-                    self.html("</blockquote>\n".to_string(), at);
+                    self.html("</blockquote>\n", at);
                 }
             }
             Block::List { ordered, items } => self.list(node, *ordered, items, indent, in_html),
@@ -255,30 +256,30 @@ impl Writer<'_> {
                             let start = text.page_offset(0);
                             self.html(format!("<dt{}>", html_attributes(&attrs)), start);
                             self.inline(text);
-                            self.html("</dt>\n".to_string(), start);
+                            self.html("</dt>\n", start);
                         }
                         DlItem::Definition(item) => {
                             let attrs = self.attrs(&item.ial);
                             self.html(format!("<dd{}>", html_attributes(&attrs)), item.at);
                             self.blocks(&item.children, indent + 2, in_html);
-                            self.html("</dd>\n".to_string(), item.at);
+                            self.html("</dd>\n", item.at);
                         }
                     }
                 }
-                self.html("</dl>\n".to_string(), at);
+                self.html("</dl>\n", at);
             }
             Block::Table { align, sections } => {
                 let attrs = self.attrs(&node.ial);
                 self.html(format!("<table{}>\n", html_attributes(&attrs)), at);
                 for (section, rows) in sections {
-                    let (tag, cell) = match section {
-                        Section::Head => ("thead", "th"),
-                        Section::Body => ("tbody", "td"),
-                        Section::Foot => ("tfoot", "td"),
+                    let (open, close, cell) = match section {
+                        Section::Head => ("<thead>\n", "</thead>\n", "th"),
+                        Section::Body => ("<tbody>\n", "</tbody>\n", "td"),
+                        Section::Foot => ("<tfoot>\n", "</tfoot>\n", "td"),
                     };
-                    self.html(format!("<{tag}>\n"), at);
+                    self.html(open, at);
                     for row in rows {
-                        self.html("<tr>\n".to_string(), at);
+                        self.html("<tr>\n", at);
                         for (i, text) in row.iter().enumerate() {
                             let style = match align.get(i).copied().unwrap_or(Align::Default) {
                                 Align::Default => "",
@@ -287,19 +288,24 @@ impl Writer<'_> {
                                 Align::Center => " style=\"text-align: center\"",
                             };
                             let start = text.page_offset(0);
-                            self.html(format!("<{cell}{style}>"), start);
+                            let open: CowStr<'static> = match (cell, style) {
+                                ("td", "") => "<td>".into(),
+                                ("th", "") => "<th>".into(),
+                                _ => format!("<{cell}{style}>").into(),
+                            };
+                            self.html(open, start);
                             if text.text.is_empty() {
-                                self.html("\u{a0}".to_string(), start);
+                                self.html("\u{a0}", start);
                             } else {
                                 self.inline(text);
                             }
-                            self.html(format!("</{cell}>\n"), start);
+                            self.html(if cell == "td" { "</td>\n" } else { "</th>\n" }, start);
                         }
-                        self.html("</tr>\n".to_string(), at);
+                        self.html("</tr>\n", at);
                     }
-                    self.html(format!("</{tag}>\n"), at);
+                    self.html(close, at);
                 }
-                self.html("</table>\n".to_string(), at);
+                self.html("</table>\n", at);
             }
             Block::Rule => {
                 let attrs = self.attrs(&node.ial);
@@ -425,24 +431,38 @@ impl Writer<'_> {
             } else {
                 self.html(format!("<li{}>", html_attributes(&item_attrs)), item.at);
             }
-            let mut children = item.children.clone();
             // GFM task items: `[ ]` or `[x]` opening the item's first paragraph.
-            if let Some(Node {
-                block: Block::Para { text, .. },
-                ..
-            }) = children.first_mut()
-            {
-                if let Some((done, len)) = task_marker(&text.text) {
+            let task = match item.children.first() {
+                Some(Node {
+                    block: Block::Para { text, transparent },
+                    ial,
+                    at,
+                }) => task_marker(&text.text).map(|(done, len)| {
                     let start = text.page_offset(0);
-                    self.push(Event::TaskListMarker(done), start..start + len);
-                    *text = text.slice(len..text.len());
+                    let rest = Node {
+                        block: Block::Para {
+                            text: text.slice(len..text.len()),
+                            transparent: *transparent,
+                        },
+                        ial: ial.clone(),
+                        at: *at,
+                    };
+                    (done, start..start + len, rest)
+                }),
+                _ => None,
+            };
+            match task {
+                Some((done, range, first)) => {
+                    self.push(Event::TaskListMarker(done), range);
+                    self.block(&first, indent + 2, in_html);
+                    self.blocks(&item.children[1..], indent + 2, in_html);
                 }
+                None => self.blocks(&item.children, indent + 2, in_html),
             }
-            self.blocks(&children, indent + 2, in_html);
             if item_attrs.is_empty() {
                 self.push(Event::End(TagEnd::Item), item.at..item.at);
             } else {
-                self.html("</li>\n".to_string(), item.at);
+                self.html("</li>\n", item.at);
             }
         }
         if attrs.is_empty() {
