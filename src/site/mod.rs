@@ -416,14 +416,27 @@ pub fn load(options: &LoadOptions) -> Result<Site> {
     })
 }
 
-/// Every file under `_includes/`, parsed as Liquid (a parse error is reported where the
-/// file is used).
+/// Every file under `_includes/`, parsed as Liquid. A parse error, or a file that is not
+/// UTF-8 text (an image kept there, say), is reported where the file is included: Jekyll
+/// reads an include only then, so one that nobody includes stops nothing.
 fn load_includes(walker: &mut guard::Walker) -> Result<BTreeMap<String, Arc<Include>>> {
     let mut includes = BTreeMap::new();
     for rel in walker.files("_includes", |_, _, _| false)? {
-        let text = read_text(&walker.root.join(&rel), &rel)?;
+        let path = walker.root.join(&rel);
+        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
         let name = rel["_includes/".len()..].to_string();
-        includes.insert(name, Arc::new(Include::new(rel, text)));
+        let include = match String::from_utf8(bytes) {
+            Ok(text) => Include::new(rel, text),
+            Err(_) => Include {
+                path: rel,
+                text: "".into(),
+                nodes: Err(crate::liquid::LiquidError::at(
+                    0,
+                    "this include is not valid UTF-8 text, so it cannot be included (Jekyll stops here too)".into(),
+                )),
+            },
+        };
+        includes.insert(name, Arc::new(include));
     }
     Ok(includes)
 }

@@ -1,0 +1,73 @@
+//! Never refuse what Jekyll builds: each test is a tiny site that Jekyll 4.3.1 builds (checked
+//! with `jekyll build`), and signpost builds it too, publishing what Jekyll publishes, with a
+//! located warning where the site has a problem that does not stop Jekyll.
+
+mod common;
+
+use std::path::Path;
+
+/// Builds `files` (path, bytes) with `extra` flags: (exit code, stderr, the output folder's
+/// temporary parent).
+fn build_bytes(files: &[(&str, &[u8])], extra: &[&str]) -> (i32, String, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("site");
+    for (path, bytes) in files {
+        let full = root.join(path);
+        std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
+        std::fs::write(full, bytes).expect("write");
+    }
+    let (code, err) = common::build(&root, &dir.path().join("_site"), extra);
+    (code, err, dir)
+}
+
+/// Text files only.
+fn build(files: &[(&str, &str)]) -> (i32, String, tempfile::TempDir) {
+    let bytes: Vec<(&str, &[u8])> = files.iter().map(|(p, t)| (*p, t.as_bytes())).collect();
+    build_bytes(&bytes, &[])
+}
+
+fn published(dir: &tempfile::TempDir, path: &str) -> Option<String> {
+    std::fs::read_to_string(dir.path().join("_site").join(path)).ok()
+}
+
+fn exists(dir: &tempfile::TempDir, path: &str) -> bool {
+    Path::new(&dir.path().join("_site").join(path)).exists()
+}
+
+/// Jekyll reads an include only when a page includes it: a binary file in `_includes/` that
+/// nobody includes stops nothing; including it stops Jekyll, and signpost at the tag.
+#[test]
+fn an_include_that_is_not_text_matters_only_when_included() {
+    let binary: &[u8] = b"\xff\xfe\x00\x01binary\x80";
+    let (code, err, dir) = build_bytes(
+        &[
+            ("_config.yml", b"title: T\n"),
+            ("_includes/logo.bin", binary),
+            ("_includes/note.html", b"<b>note</b>"),
+            (
+                "index.md",
+                b"---\ntitle: Home\n---\nA {% include note.html %}\n",
+            ),
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(published(&dir, "index.html").is_some_and(|h| h.contains("<b>note</b>")));
+
+    let (code, err, _dir) = build_bytes(
+        &[
+            ("_config.yml", b"title: T\n"),
+            ("_includes/logo.bin", binary),
+            (
+                "index.md",
+                b"---\ntitle: Home\n---\n\nA {% include logo.bin %}\n",
+            ),
+        ],
+        &[],
+    );
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("index.md:5:3") && err.contains("UTF-8"),
+        "{err}"
+    );
+}
