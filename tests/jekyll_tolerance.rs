@@ -71,3 +71,33 @@ fn an_include_that_is_not_text_matters_only_when_included() {
         "{err}"
     );
 }
+
+/// `{% include /examples/x.xml %}`: Jekyll joins the name to `_includes/`, so a leading `/`
+/// still names a file there (`//` stays refused, as Jekyll refuses it).
+#[test]
+fn an_include_name_may_start_with_a_slash() {
+    let (code, err, dir) = build(&[
+        ("_config.yml", "title: T\n"),
+        ("_includes/examples/x.xml", "<ex>{{ include.v }}</ex>"),
+        (
+            "index.md",
+            "---\ntitle: Home\n---\nA {% include /examples/x.xml v=\"1\" %}\n",
+        ),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        published(&dir, "index.html").is_some_and(|h| h.contains("<ex>1</ex>")),
+        "{:?}",
+        published(&dir, "index.html")
+    );
+    let (code, err, _dir) = build(&[
+        ("_config.yml", "title: T\n"),
+        ("_includes/x.html", "x"),
+        (
+            "index.md",
+            "---\ntitle: Home\n---\nA {% include //x.html %}\n",
+        ),
+    ]);
+    assert_ne!(code, 0);
+    assert!(err.contains("index.md:4:3"), "{err}");
+}
