@@ -101,3 +101,41 @@ fn an_include_name_may_start_with_a_slash() {
     assert_ne!(code, 0);
     assert!(err.contains("index.md:4:3"), "{err}");
 }
+
+/// `include:` in `_config.yml` lets in files and folders whose names start with `_` or `.`
+/// (Jekyll's default list is `.htaccess`; a site's own list replaces it).
+#[test]
+fn the_include_list_publishes_underscore_and_dot_files() {
+    let files = [
+        ("_redirects", "/a /b 301\n"),
+        (".well-known/security.txt", "Contact: x@example.org\n"),
+        (".well-known/.hidden", "no\n"),
+        (".htaccess", "ErrorDocument 404 /404.html\n"),
+        (".secret", "no\n"),
+        ("_notes/a.md", "---\ntitle: N\n---\nno\n"),
+        ("index.md", "---\ntitle: Home\n---\nHome\n"),
+    ];
+    let with = |config: &'static str| {
+        let mut all = vec![("_config.yml", config)];
+        all.extend(files);
+        let (code, err, dir) = build(&all);
+        assert_eq!(code, 0, "{err}");
+        [
+            "_redirects",
+            ".well-known/security.txt",
+            ".well-known/.hidden",
+            ".htaccess",
+            ".secret",
+            "_notes/a.html",
+        ]
+        .map(|p| exists(&dir, p))
+    };
+    assert_eq!(
+        with("title: T\n"),
+        [false, false, false, true, false, false]
+    );
+    assert_eq!(
+        with("title: T\ninclude: [_redirects, .well-known]\n"),
+        [true, true, false, false, false, false]
+    );
+}

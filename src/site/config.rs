@@ -35,6 +35,9 @@ pub struct Config {
     pub source_baseurl: String,
     pub url: String,
     pub exclude: Vec<String>,
+    /// `include:`: names the walk reads although they start with `_` or `.` or are excluded
+    /// (Jekyll's default: `.htaccess`).
+    pub include: Vec<String>,
     /// `collections:` (not `posts`, which every site has).
     pub collections: Vec<Collection>,
     /// `permalink:` of `collections: posts:`, when set.
@@ -152,6 +155,12 @@ impl Config {
         let mut exclude: Vec<String> = DEFAULT_EXCLUDES.iter().map(|s| s.to_string()).collect();
         exclude.extend(strings_of(values.get("exclude")));
 
+        // The site's own list replaces Jekyll's default, as Jekyll merges configuration.
+        let include = match values.get("include") {
+            None => vec![".htaccess".to_string()],
+            value => strings_of(value),
+        };
+
         let (collections, posts_permalink) = collections_of(values.get("collections"));
 
         let defaults = match values.get("defaults") {
@@ -188,6 +197,7 @@ impl Config {
             baseurl,
             source_baseurl,
             exclude,
+            include,
             collections,
             posts_permalink,
             future: matches!(values.get("future"), Some(Value::Bool(true))),
@@ -254,6 +264,19 @@ impl Config {
             } else {
                 rel == pattern || rel.starts_with(&format!("{pattern}/"))
             }
+        })
+    }
+
+    /// Does `include:` name the entry `name` (at `rel`)? As in Jekyll, a pattern matches the
+    /// entry's name or path whole, as a glob, or as the start of its name.
+    pub fn is_included(&self, name: &str, rel: &str) -> bool {
+        self.include.iter().any(|pattern| {
+            let pattern = pattern.trim_matches('/');
+            !pattern.is_empty()
+                && (rel == pattern
+                    || name.starts_with(pattern)
+                    || glob_match(pattern, name)
+                    || glob_match(pattern, rel))
         })
     }
 

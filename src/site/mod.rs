@@ -338,7 +338,9 @@ pub fn load(options: &LoadOptions) -> Result<Site> {
     let mut post_folders = Vec::new();
     let files = walker.files("", |entry, name, rel| {
         let is_dir = entry.file_type().is_dir();
-        if is_ignored_name(name) {
+        // `include:` lets in what the name or `exclude:` would leave out, as in Jekyll.
+        let included = config.is_included(name, rel);
+        if is_ignored_name(name) && !included {
             // Jekyll reads posts from `_posts/` (and drafts from `_drafts/`) in any folder.
             let posts = name == "_posts" || (name == "_drafts" && options.drafts);
             if posts && is_dir && !config.is_excluded(rel) {
@@ -346,7 +348,7 @@ pub fn load(options: &LoadOptions) -> Result<Site> {
             }
             return true;
         }
-        config.is_excluded(rel)
+        (config.is_excluded(rel) && !included)
             || (is_dir && entry.path().canonicalize().is_ok_and(|c| skip.contains(&c)))
     })?;
     // Reading and parsing front matter is most of the load stage: do it in parallel, then
