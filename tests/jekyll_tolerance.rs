@@ -139,3 +139,51 @@ fn the_include_list_publishes_underscore_and_dot_files() {
         [true, true, false, false, false, false]
     );
 }
+
+/// Jekyll's default excludes are `Gemfile`, `node_modules`, `vendor/bundle/` and the like,
+/// not `README.md`: a README with `permalink: /` is the home page, with or without a site's
+/// own `exclude:` (which Jekyll adds its defaults to). A pattern matches the start of a path.
+#[test]
+fn a_readme_is_a_page_unless_the_site_excludes_it() {
+    let files = [
+        (
+            "README.md",
+            "---\ntitle: Readme\npermalink: /\n---\n# Hello readme\n",
+        ),
+        ("CHANGELOG.md", "no front matter\n"),
+        ("vendor/x/a.js", "v\n"),
+        ("vendor/bundle/b.rb", "v\n"),
+        ("node_modules/p/c.js", "n\n"),
+        ("gemfiles/d.gemfile", "g\n"),
+        ("docs-old/e.txt", "d\n"),
+    ];
+    let with = |config: &'static str| {
+        let mut all = vec![("_config.yml", config)];
+        all.extend(files);
+        let (code, err, dir) = build(&all);
+        assert_eq!(code, 0, "{err}");
+        let home = published(&dir, "index.html").unwrap_or_default();
+        let copied = [
+            "CHANGELOG.md",
+            "vendor/x/a.js",
+            "vendor/bundle/b.rb",
+            "node_modules/p/c.js",
+            "gemfiles/d.gemfile",
+            "docs-old/e.txt",
+        ]
+        .map(|p| exists(&dir, p));
+        (home.contains("id=\"hello-readme\""), copied)
+    };
+    assert_eq!(
+        with("title: T\n"),
+        (true, [true, true, false, false, false, true])
+    );
+    assert_eq!(
+        with("title: T\nexclude: [docs]\n"),
+        (true, [true, true, false, false, false, false])
+    );
+    assert_eq!(
+        with("title: T\nexclude: [README.md]\n"),
+        (false, [true, true, false, false, false, true])
+    );
+}

@@ -60,13 +60,19 @@ pub struct Config {
     pub text: String,
 }
 
-/// Jekyll's default excludes that matter for a guide repository.
+/// Jekyll 4.3's default excludes. A site's own `exclude:` adds to them (Jekyll appends
+/// these to it), so a `README.md` is read unless the site leaves it out.
 const DEFAULT_EXCLUDES: &[&str] = &[
+    ".sass-cache",
+    ".jekyll-cache",
+    "gemfiles",
     "Gemfile",
     "Gemfile.lock",
     "node_modules",
-    "vendor",
-    "README.md",
+    "vendor/bundle/",
+    "vendor/cache/",
+    "vendor/gems/",
+    "vendor/ruby/",
 ];
 
 /// The Content-Security-Policy the theme sends when `_config.yml` does not choose one: its own
@@ -262,7 +268,8 @@ impl Config {
                         .next()
                         .is_some_and(|name| glob_match(pattern, name))
             } else {
-                rel == pattern || rel.starts_with(&format!("{pattern}/"))
+                // Jekyll compares the start of the path, so `docs` also leaves out `docs-old/`.
+                !pattern.is_empty() && rel.starts_with(pattern)
             }
         })
     }
@@ -391,7 +398,13 @@ mod tests {
         let c = Config::parse("exclude: [drafts, \"*.sh\"]\n", Some("/x/")).unwrap();
         assert!(c.is_excluded("drafts/a.md"));
         assert!(c.is_excluded("tools/run.sh"));
-        assert!(!c.is_excluded("draftsman.md"));
+        assert!(
+            c.is_excluded("draftsman.md"),
+            "Jekyll matches the path's start"
+        );
+        assert!(!c.is_excluded("notes/drafts.md"));
+        assert!(!c.is_excluded("README.md"), "not one of Jekyll's defaults");
+        assert!(c.is_excluded("vendor/bundle/x.rb") && !c.is_excluded("vendor/x.js"));
         assert_eq!(c.baseurl, "/x");
     }
 }
