@@ -187,3 +187,87 @@ fn a_readme_is_a_page_unless_the_site_excludes_it() {
         (false, [true, true, false, false, false, true])
     );
 }
+
+/// A file that is not Markdown or HTML but starts with front matter (`feed.xml`,
+/// `robots.txt`, `.json`) is rendered by Liquid at its own URL (or permalink): no Markdown,
+/// no layout unless it names one, not in the sitemap. Without front matter it is copied.
+#[test]
+fn other_files_with_front_matter_go_through_liquid() {
+    let (code, err, dir) = build(&[
+        ("_config.yml", "title: T\nurl: https://example.org\n"),
+        (
+            "feed.xml",
+            "---\n---\n<?xml version=\"1.0\"?><feed>{{ site.title }}</feed>\n",
+        ),
+        (
+            "seo/robots.txt",
+            "---\npermalink: /robots.txt\n---\nSitemap: {{ site.url }}/sitemap.xml\n*not emphasis*\n",
+        ),
+        (
+            "data.json",
+            "---\nlayout: default\n---\n{\"title\": \"{{ site.title }}\"}\n",
+        ),
+        ("plain.txt", "{{ site.title }}\n"),
+        ("index.md", "---\ntitle: Home\n---\nHome\n"),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        published(&dir, "feed.xml").as_deref(),
+        Some("<?xml version=\"1.0\"?><feed>T</feed>\n")
+    );
+    assert_eq!(
+        published(&dir, "robots.txt").as_deref(),
+        Some("Sitemap: https://example.org/sitemap.xml\n*not emphasis*\n")
+    );
+    assert!(!exists(&dir, "seo/robots.txt"));
+    let json = published(&dir, "data.json").unwrap_or_default();
+    assert!(
+        json.contains("<html") && json.contains("{\"title\": \"T\"}"),
+        "{json}"
+    );
+    assert_eq!(
+        published(&dir, "plain.txt").as_deref(),
+        Some("{{ site.title }}\n")
+    );
+    let sitemap = published(&dir, "sitemap.xml").unwrap_or_default();
+    assert!(
+        !sitemap.contains("feed.xml") && !sitemap.contains("robots"),
+        "{sitemap}"
+    );
+}
+
+/// A collection file without an extension that starts with front matter is a document:
+/// listed in `site.<collection>`, and with `output: true` published by Liquid alone at
+/// `/<collection>/<name>`, without an ending, as Jekyll writes it.
+#[test]
+fn collection_files_without_an_extension_are_documents() {
+    let (code, err, dir) = build(&[
+        (
+            "_config.yml",
+            "title: T\ncollections:\n  things:\n    output: true\n  notes: {}\n",
+        ),
+        (
+            "_things/noext",
+            "---\ntitle: Noext\n---\nHello *noext* {{ page.title }} {{ page.url }}\n",
+        ),
+        ("_notes/LICENSE", "---\ntitle: Licence note\n---\nL\n"),
+        ("_notes/plain", "no front matter\n"),
+        (
+            "index.md",
+            "---\ntitle: Home\n---\n{% for n in site.notes %}[{{ n.title }}]{% endfor %}\n{% for t in site.things %}({{ t.url }}){% endfor %}\n",
+        ),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        published(&dir, "things/noext").as_deref(),
+        Some("Hello *noext* Noext /things/noext\n")
+    );
+    let home = published(&dir, "index.html").unwrap_or_default();
+    assert!(
+        home.contains("[Licence note]") && home.contains("(/things/noext)"),
+        "{home}"
+    );
+    // jekyll-sitemap lists documents whatever their ending.
+    let sitemap = published(&dir, "sitemap.xml").unwrap_or_default();
+    assert!(sitemap.contains("/things/noext<"), "{sitemap}");
+}

@@ -101,6 +101,35 @@ impl Page {
             _ => self.source.str_field("layout"),
         }
     }
+
+    /// Made from Markdown or HTML. Other files with front matter (`feed.xml`, `robots.txt`,
+    /// a collection file without an extension) go through Liquid only, keep their own
+    /// ending, and get a layout only when they name one, as in Jekyll.
+    pub fn is_html(&self) -> bool {
+        is_document(&self.source.path)
+    }
+
+    /// The file the page is written to. A page that is not HTML keeps its URL's name whole
+    /// (Jekyll adds its source's ending, and a file without one has none); an HTML page as
+    /// [`url::output_path`] makes it.
+    pub fn output_path(&self) -> String {
+        let ext = self
+            .source
+            .path
+            .rsplit('/')
+            .next()
+            .and_then(|file| file.rsplit_once('.'))
+            .map_or("", |(_, ext)| ext);
+        if self.is_html() || self.url.ends_with('/') {
+            return url::output_path(&self.url);
+        }
+        let path = self.url.trim_start_matches('/');
+        if ext.is_empty() || path.ends_with(&format!(".{ext}")) {
+            path.to_string()
+        } else {
+            format!("{path}.{ext}")
+        }
+    }
 }
 
 /// A document of a collection such as `_steps/<group>/*.md`: not a page of its own.
@@ -292,7 +321,8 @@ pub fn load_file(root: &Path, rel: &str, config: &Config, drafts: bool) -> Resul
     }
     let ext = rel.rsplit_once('.').map_or("", |(_, e)| e);
     let is_markdown = url::is_markdown_ext(ext);
-    if is_markdown || ext == "html" {
+    // Jekyll makes a page of any file that starts with front matter (`feed.xml`).
+    if is_markdown || ext == "html" || starts_with_front_matter(&path) {
         if let Some(source) = load_source(root, &root.join(rel), config, "pages")? {
             if (source.flag("draft") && !drafts) || unpublished(&source) {
                 return Ok(FileKind::Draft);
@@ -494,6 +524,16 @@ fn document_files(walker: &mut guard::Walker, folder: &str) -> Result<Vec<String
     walker.files(folder, |_, name, _| is_ignored_name(name))
 }
 
+/// Does the file start with `---`, as front matter does? Only its first bytes are read, so
+/// images and other large files cost nothing; the front matter itself is checked later.
+fn starts_with_front_matter(path: &Path) -> bool {
+    use std::io::Read;
+    let mut start = [0u8; 3];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut start))
+        .is_ok_and(|()| &start == b"---")
+}
+
 fn is_document(rel: &str) -> bool {
     rel.rsplit_once('.')
         .is_some_and(|(_, ext)| url::is_markdown_ext(ext) || ext == "html")
@@ -555,7 +595,9 @@ fn load_collections(
             .unwrap_or_else(|| document::collection_template(&config.permalink));
         let mut docs = Vec::new();
         for rel in document_files(walker, &folder)? {
-            if !is_document(&rel) {
+            // Jekyll: every file of a collection that starts with front matter is a
+            // document, whatever its ending (or none).
+            if !is_document(&rel) && !starts_with_front_matter(&root.join(&rel)) {
                 continue;
             }
             let Some(source) = load_source(root, &root.join(&rel), config, name)? else {
@@ -592,7 +634,7 @@ fn collection_files(walker: &mut guard::Walker, config: &Config) -> Result<Vec<A
         }
         let folder = format!("_{}", collection.name);
         for rel in document_files(walker, &folder)? {
-            let is_page = is_document(&rel)
+            let is_page = starts_with_front_matter(&root.join(&rel))
                 && frontmatter::split(&read_text(&root.join(&rel), &rel)?).has_front_matter;
             if !is_page {
                 assets.push(Asset {
