@@ -271,3 +271,58 @@ fn collection_files_without_an_extension_are_documents() {
     let sitemap = published(&dir, "sitemap.xml").unwrap_or_default();
     assert!(sitemap.contains("/things/noext<"), "{sitemap}");
 }
+
+/// A page or document whose `redirect_from` lists its own URL: Jekyll builds it, and so
+/// does signpost, even under `--strict`: the page is published there (no redirect page
+/// replaces it), the other old URLs redirect, and a located warning names the entry.
+#[test]
+fn a_redirect_from_that_lists_the_own_url_is_a_warning() {
+    let files: [(&str, &[u8]); 5] = [
+        (
+            "_config.yml",
+            b"title: T\nplugins: [jekyll-redirect-from]\ncollections:\n  things:\n    output: true\n",
+        ),
+        (
+            "self.md",
+            b"---\ntitle: Self\npermalink: /self/\nredirect_from:\n  - /old/\n  - /self/\n---\nSelf page\n",
+        ),
+        (
+            "_things/doc.md",
+            b"---\ntitle: Doc\nredirect_from: /things/doc.html\n---\nDoc page\n",
+        ),
+        ("index.md", b"---\ntitle: Home\n---\n[s](/self/) [d](/things/doc.html)\n"),
+        ("about.md", b"---\ntitle: About\n---\nAbout\n"),
+    ];
+    for flags in [&[][..], &["--strict"][..]] {
+        let (code, err, dir) = build_bytes(&files, flags);
+        assert_eq!(code, 0, "{flags:?}: {err}");
+        assert!(published(&dir, "self/index.html").is_some_and(|h| h.contains("Self page")));
+        assert!(published(&dir, "things/doc.html").is_some_and(|h| h.contains("Doc page")));
+        assert!(published(&dir, "old/index.html").is_some_and(|h| h.contains("/self/")));
+        assert!(err.contains(" 0 errors"), "{err}");
+    }
+    let s = common::site(&[
+        ("_config.yml", "title: T\nplugins: [jekyll-redirect-from]\n"),
+        (
+            "self.md",
+            "---\ntitle: Self\npermalink: /self/\nredirect_from:\n  - /old/\n  - /self/\n---\nSelf page\n",
+        ),
+        ("index.md", "---\ntitle: Home\n---\n[s](/self/)\n"),
+    ]);
+    let found: Vec<(String, String, u64, u64)> = common::diagnostics(s.path())
+        .iter()
+        .filter(|d| d["code"] == "redirect-to-itself")
+        .map(|d| {
+            (
+                d["severity"].as_str().unwrap_or("").to_string(),
+                d["file"].as_str().unwrap_or("").to_string(),
+                d["line"].as_u64().unwrap_or(0),
+                d["column"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [("warning".to_string(), "self.md".to_string(), 6, 5)]
+    );
+}
