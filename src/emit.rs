@@ -122,6 +122,7 @@ fn under_base(path: &str, base: &str) -> bool {
 /// has no such layout (a site's own `_layouts/`, a gem theme's), as Jekyll falls back.
 pub fn layout_of<'p>(page: &'p crate::site::Page, theme: &Theme) -> &'p str {
     match page.layout() {
+        None if !page.is_html() => "none",
         None => "default",
         Some(layout) if layout == "none" || theme.has_layout(layout) => layout,
         Some(_) => "default",
@@ -337,7 +338,7 @@ impl<'a> Emitter<'a> {
                 })?
         };
         Ok(OutputFile {
-            path: url::output_path(&page.url),
+            path: page.output_path(),
             content: Content::Bytes(html.into_bytes()),
         })
     }
@@ -386,7 +387,7 @@ impl<'a> Emitter<'a> {
         let page_paths: std::collections::HashSet<String> = site
             .pages
             .iter()
-            .map(|p| url::output_path(&p.url))
+            .map(crate::site::Page::output_path)
             .collect();
         for (r, redirect) in graph.table.redirects.iter().enumerate() {
             if graph.table.losers.contains(&Target::Redirect(r)) {
@@ -469,7 +470,8 @@ impl<'a> Emitter<'a> {
         let rest = self.rest()?;
         let pages = &self.site.pages;
         write_via(out, |dir| {
-            let page_paths: Vec<String> = pages.iter().map(|p| url::output_path(&p.url)).collect();
+            let page_paths: Vec<String> =
+                pages.iter().map(crate::site::Page::output_path).collect();
             make_dirs(dir, page_paths.iter().chain(rest.iter().map(|f| &f.path)))?;
             (0..pages.len())
                 .into_par_iter()
@@ -495,7 +497,9 @@ fn sitemap(site: &Site) -> String {
         let excluded = page.layout() == Some("404")
             || page.url.starts_with("/404")
             || matches!(page.source.front.get("sitemap"), Some(Value::Bool(false)))
-            || page.redirect_to().is_some();
+            || page.redirect_to().is_some()
+            // jekyll-sitemap lists HTML pages and every document of a collection.
+            || (!page.is_html() && page.document.is_none());
         if !excluded {
             xml.push_str(&format!(
                 "  <url><loc>{}</loc></url>\n",

@@ -461,6 +461,8 @@ impl<'c, 'a> Renderer<'c, 'a> {
         } else {
             "include"
         };
+        // Jekyll joins the name to its folder, so `/x.html` names `x.html` there.
+        let name = name.strip_prefix('/').map_or(name.clone(), str::to_string);
         if name.is_empty()
             || name.split('/').any(|seg| seg == ".." || seg == ".")
             || name.contains("//")

@@ -639,6 +639,22 @@ impl Resolver<'_> {
 
     fn report_clashes(&mut self, clashes: &[urls::Clash]) {
         for (url, first, second) in clashes {
+            // A page's `redirect_from` listing its own URL: Jekyll builds it, so the page
+            // is published and the author only hears of it.
+            if let (Target::Page(page), Target::Redirect(r)) = (first, second) {
+                if self.table.redirects[*r].to == *page {
+                    let (_, location) = self.describe(second);
+                    self.diagnostics.push(
+                        Diagnostic::warning(
+                            "redirect-to-itself",
+                            location,
+                            format!("`{url}` in `redirect_from` is this page's own URL: the page is published there, with no redirect; remove it from the list"),
+                        )
+                        .target(url),
+                    );
+                    continue;
+                }
+            }
             let (first_name, first_location) = self.describe(first);
             let (second_name, location) = self.describe(second);
             self.diagnostics.push(

@@ -35,6 +35,9 @@ pub struct Config {
     pub source_baseurl: String,
     pub url: String,
     pub exclude: Vec<String>,
+    /// `include:`: names the walk reads although they start with `_` or `.` or are excluded
+    /// (Jekyll's default: `.htaccess`).
+    pub include: Vec<String>,
     /// `collections:` (not `posts`, which every site has).
     pub collections: Vec<Collection>,
     /// `permalink:` of `collections: posts:`, when set.
@@ -57,13 +60,19 @@ pub struct Config {
     pub text: String,
 }
 
-/// Jekyll's default excludes that matter for a guide repository.
+/// Jekyll 4.3's default excludes. A site's own `exclude:` adds to them (Jekyll appends
+/// these to it), so a `README.md` is read unless the site leaves it out.
 const DEFAULT_EXCLUDES: &[&str] = &[
+    ".sass-cache",
+    ".jekyll-cache",
+    "gemfiles",
     "Gemfile",
     "Gemfile.lock",
     "node_modules",
-    "vendor",
-    "README.md",
+    "vendor/bundle/",
+    "vendor/cache/",
+    "vendor/gems/",
+    "vendor/ruby/",
 ];
 
 /// The Content-Security-Policy the theme sends when `_config.yml` does not choose one: its own
@@ -152,6 +161,12 @@ impl Config {
         let mut exclude: Vec<String> = DEFAULT_EXCLUDES.iter().map(|s| s.to_string()).collect();
         exclude.extend(strings_of(values.get("exclude")));
 
+        // The site's own list replaces Jekyll's default, as Jekyll merges configuration.
+        let include = match values.get("include") {
+            None => vec![".htaccess".to_string()],
+            value => strings_of(value),
+        };
+
         let (collections, posts_permalink) = collections_of(values.get("collections"));
 
         let defaults = match values.get("defaults") {
@@ -188,6 +203,7 @@ impl Config {
             baseurl,
             source_baseurl,
             exclude,
+            include,
             collections,
             posts_permalink,
             future: matches!(values.get("future"), Some(Value::Bool(true))),
@@ -252,8 +268,22 @@ impl Config {
                         .next()
                         .is_some_and(|name| glob_match(pattern, name))
             } else {
-                rel == pattern || rel.starts_with(&format!("{pattern}/"))
+                // Jekyll compares the start of the path, so `docs` also leaves out `docs-old/`.
+                !pattern.is_empty() && rel.starts_with(pattern)
             }
+        })
+    }
+
+    /// Does `include:` name the entry `name` (at `rel`)? As in Jekyll, a pattern matches the
+    /// entry's name or path whole, as a glob, or as the start of its name.
+    pub fn is_included(&self, name: &str, rel: &str) -> bool {
+        self.include.iter().any(|pattern| {
+            let pattern = pattern.trim_matches('/');
+            !pattern.is_empty()
+                && (rel == pattern
+                    || name.starts_with(pattern)
+                    || glob_match(pattern, name)
+                    || glob_match(pattern, rel))
         })
     }
 
@@ -368,7 +398,13 @@ mod tests {
         let c = Config::parse("exclude: [drafts, \"*.sh\"]\n", Some("/x/")).unwrap();
         assert!(c.is_excluded("drafts/a.md"));
         assert!(c.is_excluded("tools/run.sh"));
-        assert!(!c.is_excluded("draftsman.md"));
+        assert!(
+            c.is_excluded("draftsman.md"),
+            "Jekyll matches the path's start"
+        );
+        assert!(!c.is_excluded("notes/drafts.md"));
+        assert!(!c.is_excluded("README.md"), "not one of Jekyll's defaults");
+        assert!(c.is_excluded("vendor/bundle/x.rb") && !c.is_excluded("vendor/x.js"));
         assert_eq!(c.baseurl, "/x");
     }
 }

@@ -128,8 +128,11 @@ pub fn prepare(
         front.insert("tags".into(), list(&tags));
     }
     let own_slug = source.str_field("slug").unwrap_or(&slug).to_string();
-    let output_ext = if is_markdown_ext(ext) || ext.is_empty() {
+    // A file without an ending is published without one, as Jekyll does.
+    let output_ext = if is_markdown_ext(ext) {
         ".html".to_string()
+    } else if ext.is_empty() {
+        String::new()
     } else {
         format!(".{ext}")
     };

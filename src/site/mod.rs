@@ -101,6 +101,35 @@ impl Page {
             _ => self.source.str_field("layout"),
         }
     }
+
+    /// Made from Markdown or HTML. Other files with front matter (`feed.xml`, `robots.txt`,
+    /// a collection file without an extension) go through Liquid only, keep their own
+    /// ending, and get a layout only when they name one, as in Jekyll.
+    pub fn is_html(&self) -> bool {
+        is_document(&self.source.path)
+    }
+
+    /// The file the page is written to. A page that is not HTML keeps its URL's name whole
+    /// (Jekyll adds its source's ending, and a file without one has none); an HTML page as
+    /// [`url::output_path`] makes it.
+    pub fn output_path(&self) -> String {
+        let ext = self
+            .source
+            .path
+            .rsplit('/')
+            .next()
+            .and_then(|file| file.rsplit_once('.'))
+            .map_or("", |(_, ext)| ext);
+        if self.is_html() || self.url.ends_with('/') {
+            return url::output_path(&self.url);
+        }
+        let path = self.url.trim_start_matches('/');
+        if ext.is_empty() || path.ends_with(&format!(".{ext}")) {
+            path.to_string()
+        } else {
+            format!("{path}.{ext}")
+        }
+    }
 }
 
 /// A document of a collection such as `_steps/<group>/*.md`: not a page of its own.
@@ -292,7 +321,8 @@ pub fn load_file(root: &Path, rel: &str, config: &Config, drafts: bool) -> Resul
     }
     let ext = rel.rsplit_once('.').map_or("", |(_, e)| e);
     let is_markdown = url::is_markdown_ext(ext);
-    if is_markdown || ext == "html" {
+    // Jekyll makes a page of any file that starts with front matter (`feed.xml`).
+    if is_markdown || ext == "html" || starts_with_front_matter(&path) {
         if let Some(source) = load_source(root, &root.join(rel), config, "pages")? {
             if (source.flag("draft") && !drafts) || unpublished(&source) {
                 return Ok(FileKind::Draft);
@@ -338,7 +368,9 @@ pub fn load(options: &LoadOptions) -> Result<Site> {
     let mut post_folders = Vec::new();
     let files = walker.files("", |entry, name, rel| {
         let is_dir = entry.file_type().is_dir();
-        if is_ignored_name(name) {
+        // `include:` lets in what the name or `exclude:` would leave out, as in Jekyll.
+        let included = config.is_included(name, rel);
+        if is_ignored_name(name) && !included {
             // Jekyll reads posts from `_posts/` (and drafts from `_drafts/`) in any folder.
             let posts = name == "_posts" || (name == "_drafts" && options.drafts);
             if posts && is_dir && !config.is_excluded(rel) {
@@ -346,7 +378,7 @@ pub fn load(options: &LoadOptions) -> Result<Site> {
             }
             return true;
         }
-        config.is_excluded(rel)
+        (config.is_excluded(rel) && !included)
             || (is_dir && entry.path().canonicalize().is_ok_and(|c| skip.contains(&c)))
     })?;
     // Reading and parsing front matter is most of the load stage: do it in parallel, then
@@ -416,14 +448,27 @@ pub fn load(options: &LoadOptions) -> Result<Site> {
     })
 }
 
-/// Every file under `_includes/`, parsed as Liquid (a parse error is reported where the
-/// file is used).
+/// Every file under `_includes/`, parsed as Liquid. A parse error, or a file that is not
+/// UTF-8 text (an image kept there, say), is reported where the file is included: Jekyll
+/// reads an include only then, so one that nobody includes stops nothing.
 fn load_includes(walker: &mut guard::Walker) -> Result<BTreeMap<String, Arc<Include>>> {
     let mut includes = BTreeMap::new();
     for rel in walker.files("_includes", |_, _, _| false)? {
-        let text = read_text(&walker.root.join(&rel), &rel)?;
+        let path = walker.root.join(&rel);
+        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
         let name = rel["_includes/".len()..].to_string();
-        includes.insert(name, Arc::new(Include::new(rel, text)));
+        let include = match String::from_utf8(bytes) {
+            Ok(text) => Include::new(rel, text),
+            Err(_) => Include {
+                path: rel,
+                text: "".into(),
+                nodes: Err(crate::liquid::LiquidError::at(
+                    0,
+                    "this include is not valid UTF-8 text, so it cannot be included (Jekyll stops here too)".into(),
+                )),
+            },
+        };
+        includes.insert(name, Arc::new(include));
     }
     Ok(includes)
 }
@@ -477,6 +522,16 @@ fn insert_at(map: &mut Map<String, Value>, path: &[&str], value: Value) {
 /// hidden files and editor backups are left out.
 fn document_files(walker: &mut guard::Walker, folder: &str) -> Result<Vec<String>> {
     walker.files(folder, |_, name, _| is_ignored_name(name))
+}
+
+/// Does the file start with `---`, as front matter does? Only its first bytes are read, so
+/// images and other large files cost nothing; the front matter itself is checked later.
+fn starts_with_front_matter(path: &Path) -> bool {
+    use std::io::Read;
+    let mut start = [0u8; 3];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut start))
+        .is_ok_and(|()| &start == b"---")
 }
 
 fn is_document(rel: &str) -> bool {
@@ -540,7 +595,9 @@ fn load_collections(
             .unwrap_or_else(|| document::collection_template(&config.permalink));
         let mut docs = Vec::new();
         for rel in document_files(walker, &folder)? {
-            if !is_document(&rel) {
+            // Jekyll: every file of a collection that starts with front matter is a
+            // document, whatever its ending (or none).
+            if !is_document(&rel) && !starts_with_front_matter(&root.join(&rel)) {
                 continue;
             }
             let Some(source) = load_source(root, &root.join(&rel), config, name)? else {
@@ -577,7 +634,7 @@ fn collection_files(walker: &mut guard::Walker, config: &Config) -> Result<Vec<A
         }
         let folder = format!("_{}", collection.name);
         for rel in document_files(walker, &folder)? {
-            let is_page = is_document(&rel)
+            let is_page = starts_with_front_matter(&root.join(&rel))
                 && frontmatter::split(&read_text(&root.join(&rel), &rel)?).has_front_matter;
             if !is_page {
                 assets.push(Asset {

@@ -83,8 +83,10 @@ fn expand_permalink(permalink: &str, rel: &str) -> String {
     }
     let (dir, file) = rel.rsplit_once('/').unwrap_or(("", rel));
     let (basename, ext) = file.rsplit_once('.').unwrap_or((file, ""));
-    let output_ext = if is_markdown_ext(ext) || ext.is_empty() {
+    let output_ext = if is_markdown_ext(ext) {
         ".html".to_string()
+    } else if ext.is_empty() {
+        String::new()
     } else {
         format!(".{ext}")
     };
