@@ -678,7 +678,7 @@ impl Resolver<'_> {
             .pages
             .iter()
             .enumerate()
-            .map(|(i, page)| (Target::Page(i), crate::site::url::output_path(&page.url)));
+            .map(|(i, page)| (Target::Page(i), page.output_path()));
         let redirects = table.redirects.iter().enumerate().map(|(r, redirect)| {
             (
                 Target::Redirect(r),
@@ -1036,7 +1036,9 @@ impl Resolver<'_> {
 
     fn report_orphans(&mut self) {
         for (i, page) in self.site.pages.iter().enumerate() {
+            // Feeds, robots.txt and other files that are not pages are fetched, not linked.
             let is_special = page.url == "/"
+                || !page.is_html()
                 || page.layout() == Some("404")
                 || page.url.starts_with("/404")
                 || matches!(page.source.front.get("sitemap"), Some(Value::Bool(false)))

@@ -619,7 +619,7 @@ pub fn broken_links(
         .iter()
         .filter_map(|p| {
             let lines = by_source.get(p.source.path.as_str())?;
-            Some((crate::site::url::output_path(&p.url), lines.clone()))
+            Some((p.output_path(), lines.clone()))
         })
         .collect()
 }
