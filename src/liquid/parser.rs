@@ -120,6 +120,7 @@ pub enum Node {
         value: Filtered,
     },
     Capture {
+        at: usize,
         name: String,
         body: Vec<Node>,
     },
@@ -625,6 +626,7 @@ impl<'s> Parser<'s> {
                 }
                 let body = self.block("capture", at, &["endcapture"])?;
                 Node::Capture {
+                    at,
                     name: target,
                     body: body.nodes,
                 }

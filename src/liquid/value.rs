@@ -127,6 +127,15 @@ impl Num {
     }
 }
 
+/// The whole part of `f` when it is a 64-bit integer: never clamped into one (`f as i64`
+/// would make 1e300 into 2^63 - 1).
+pub fn whole_part(f: f64) -> Option<i64> {
+    // 2^63 as f64 is exact, and itself out of range.
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+    let f = f.trunc();
+    (-LIMIT..LIMIT).contains(&f).then_some(f as i64)
+}
+
 /// Liquid's `to_number`: floats stay floats, `"1.5"` is a float, other text its leading
 /// integer (`"3 apples"` is 3), anything else 0.
 pub fn to_number(value: &Value) -> Num {
