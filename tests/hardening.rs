@@ -736,6 +736,7 @@ fn numbers_give_rubys_answer_or_a_located_error() {
     let errors = [
         ("{{ 9223372036854775807 | plus: 1 }}", 26, "`plus`: the result 9223372036854775808 is beyond the integers"),
         ("{{ 9223372036854775807 | times: 3 }}", 26, "`times`: the result 27670116110564327421 is beyond"),
+        ("{{ \"99999999999999999999\" | minus: 1 }}", 29, "`minus`: `99999999999999999999` is beyond the integers"),
         ("{{ -9223372036854775808 | abs }}", 27, "`abs`: the result 9223372036854775808 is beyond"),
         ("{{ -9223372036854775808 | divided_by: -1 }}", 27, "`divided_by`: the result 9223372036854775808"),
         ("{{ 9000000000000000000 | round: -19 }}", 26, "`round`: the result 10000000000000000000"),

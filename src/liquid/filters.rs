@@ -2,7 +2,7 @@
 //! Jekyll replaces a Liquid filter, as with `where` and `sort`, Jekyll's wins).
 
 use super::date::{self, DateTime};
-use super::value::{self, as_list, inspect, leading_int, to_number, to_s, Num};
+use super::value::{self, as_list, inspect, leading_int, leading_integer, to_number, to_s, Num};
 use super::Context;
 use crate::markdown::html::escape as escape_html;
 use serde_json::{Map, Value};
@@ -445,9 +445,9 @@ pub fn apply(
         // Numbers
         "plus" | "minus" | "times" | "divided_by" | "modulo" => {
             need(args, 1, name)?;
-            arithmetic(name, to_number(&input), to_number(&args[0]))?.to_value()
+            arithmetic(name, exact(&input, name)?, exact(&args[0], name)?)?.to_value()
         }
-        "abs" => match to_number(&input) {
+        "abs" => match exact(&input, name)? {
             Num::Int(i) => Value::from(whole(i128::from(i).abs(), name)?),
             Num::Float(f) => Num::Float(f.abs()).to_value(),
         },
@@ -457,10 +457,10 @@ pub fn apply(
                 Num::Int(i) => i,
                 Num::Float(f) => float_to_int(f.trunc(), name)?,
             };
-            round(to_number(&input), n)?
+            round(exact(&input, name)?, n)?
         }
-        "ceil" => Value::from(float_to_int(to_number(&input).as_f64().ceil(), name)?),
-        "floor" => Value::from(float_to_int(to_number(&input).as_f64().floor(), name)?),
+        "ceil" => Value::from(float_to_int(exact(&input, name)?.as_f64().ceil(), name)?),
+        "floor" => Value::from(float_to_int(exact(&input, name)?.as_f64().floor(), name)?),
         "at_least" | "at_most" => {
             need(args, 1, name)?;
             let (x, bound) = (to_number(&input), to_number(&args[0]));
@@ -478,7 +478,10 @@ pub fn apply(
                 Some(i) => i,
                 None => float_to_int(n.as_f64().unwrap_or(0.0).trunc(), name)?,
             }),
-            other => Value::from(leading_int(&to_s(&other))),
+            other => {
+                let text = to_s(&other);
+                Value::from(whole(leading_integer(&text), name)?)
+            }
         },
         // Dates
         "date" => {
@@ -987,6 +990,11 @@ fn float_to_int(f: f64, name: &str) -> Result<i64, String> {
             format!("`{name}`: {shown} is not an integer")
         }
     })
+}
+
+/// [`value::to_number_exact`], its error naming filter `name`.
+fn exact(v: &Value, name: &str) -> Result<Num, String> {
+    value::to_number_exact(v).map_err(|e| format!("`{name}`: {e}"))
 }
 
 fn beyond(name: &str, shown: &str) -> String {
