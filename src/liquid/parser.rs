@@ -12,7 +12,8 @@ pub const MAX_DEPTH: usize = 100;
 #[derive(Clone, Debug)]
 pub enum Expr {
     Literal(Value),
-    Range(Box<Expr>, Box<Expr>),
+    /// `(first..last)`, and its offset.
+    Range(Box<Expr>, Box<Expr>, usize),
     Var {
         root: Root,
         lookups: Vec<Lookup>,
@@ -852,7 +853,7 @@ impl TokenStream {
                 self.expect(&Tok::DotDot)?;
                 let last = self.expression()?;
                 self.expect(&Tok::CloseRound)?;
-                Expr::Range(Box::new(first), Box::new(last))
+                Expr::Range(Box::new(first), Box::new(last), at)
             }
             Tok::OpenSquare => {
                 let inner = self.expression()?;

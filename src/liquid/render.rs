@@ -763,7 +763,8 @@ impl<'c, 'a> Renderer<'c, 'a> {
             (from.min(end), end)
         };
         let items = match &l.collection {
-            Expr::Range(a, b) => {
+            // A range too long is reported at its loop, as every loop error is.
+            Expr::Range(a, b, _) => {
                 let (a, len) = self.range(a, b, src, l.at)?;
                 let (start, end) = window(len);
                 Items::numbers(a, start, end, l.reversed)
@@ -1096,8 +1097,8 @@ impl<'c, 'a> Renderer<'c, 'a> {
         match e {
             Expr::Literal(v) => Ok(Cow::Owned(v.clone())),
             Expr::Empty | Expr::Blank => Ok(Cow::Owned(Value::String(String::new()))),
-            Expr::Range(a, b) => {
-                let (a, len) = self.range(a, b, src, 0)?;
+            Expr::Range(a, b, at) => {
+                let (a, len) = self.range(a, b, src, *at)?;
                 let items = Items::numbers(a, 0, len, false);
                 Ok(Cow::Owned(Value::Array(items.into_iter().collect())))
             }
