@@ -46,12 +46,45 @@ impl From<String> for Failure {
 /// Bytes a list item costs beyond its text (the value and its allocation), as the output
 /// limit counts lists.
 pub const ITEM_BYTES: usize = 32;
-/// Most bytes one byte becomes in a filter that escapes (`&quot;`, `<br />\n` per byte).
-const ESCAPE_GROWTH: usize = 7;
-/// Most bytes one byte becomes when its letters change case (`ΐ`, 2 bytes, is 6 upper-cased).
-const CASE_GROWTH: usize = 3;
-/// Most bytes one byte becomes percent-encoded (`%XX`).
-const PERCENT_GROWTH: usize = 3;
+/// Most bytes each byte becomes, for the filters that make text longer than their input.
+fn html_escaped(b: u8) -> usize {
+    match b {
+        b'"' | b'\'' => 6,
+        b'&' => 5,
+        b'<' | b'>' => 4,
+        _ => 1,
+    }
+}
+
+fn with_breaks(b: u8) -> usize {
+    if b == b'\n' {
+        7
+    } else {
+        1
+    }
+}
+
+fn percent_encoded(b: u8) -> usize {
+    if b.is_ascii_alphanumeric() {
+        1
+    } else {
+        3
+    }
+}
+
+/// A letter's case changed: ASCII stays one byte; `ΐ`, 2 bytes, is 6 upper-cased.
+fn case_changed(b: u8) -> usize {
+    if b.is_ascii() {
+        1
+    } else {
+        3
+    }
+}
+
+/// `slugify`: a dash before each kept character at most, then a change of case.
+fn slugified(b: u8) -> usize {
+    2 * case_changed(b)
+}
 
 /// Refuses to build `bytes` when the render may produce only `room` more.
 pub fn fits(bytes: usize, room: usize) -> Result<(), String> {
@@ -62,9 +95,28 @@ pub fn fits(bytes: usize, room: usize) -> Result<(), String> {
     }
 }
 
-/// [`fits`] for a text that grows at most `factor` times.
-fn grows(text: &str, factor: usize, room: usize) -> Result<(), String> {
-    fits(text.len().saturating_mul(factor), room)
+/// [`fits`] for a text each byte of which becomes at most `per_byte` bytes.
+fn grows(text: &str, per_byte: fn(u8) -> usize, room: usize) -> Result<(), String> {
+    fits(text.bytes().map(per_byte).sum(), room)
+}
+
+/// The most bytes `text` becomes HTML-escaped.
+pub fn escaped_len(text: &str) -> usize {
+    text.bytes().map(html_escaped).sum()
+}
+
+/// Counts what is written to it, to size output before making it.
+struct Counter(usize);
+
+impl std::io::Write for Counter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// What a value costs in memory, near enough: [`ITEM_BYTES`] for each value, key and
@@ -120,7 +172,7 @@ pub fn apply(
         }
         "capitalize" => {
             let text = to_s(&input);
-            grows(&text, CASE_GROWTH, room)?;
+            grows(&text, case_changed, room)?;
             let mut chars = text.chars();
             s(match chars.next() {
                 Some(c) => c.to_uppercase().collect::<String>() + &chars.as_str().to_lowercase(),
@@ -129,7 +181,7 @@ pub fn apply(
         }
         "downcase" | "upcase" => {
             let text = to_s(&input);
-            grows(&text, CASE_GROWTH, room)?;
+            grows(&text, case_changed, room)?;
             s(if name == "upcase" {
                 text.to_uppercase()
             } else {
@@ -138,15 +190,15 @@ pub fn apply(
         }
         "escape" | "h" => match input {
             Value::Null => Value::Null,
-            other => s(escape_html(&grown(to_s(&other), ESCAPE_GROWTH, room)?)),
+            other => s(escape_html(&grown(to_s(&other), html_escaped, room)?)),
         },
-        "escape_once" => s(escape_once(&grown(to_s(&input), ESCAPE_GROWTH, room)?)),
+        "escape_once" => s(escape_once(&grown(to_s(&input), html_escaped, room)?)),
         "xml_escape" => {
-            s(escape_html(&grown(to_s(&input), ESCAPE_GROWTH, room)?).replace("&#39;", "&apos;"))
+            s(escape_html(&grown(to_s(&input), html_escaped, room)?).replace("&#39;", "&apos;"))
         }
         "strip_html" => s(strip_html(&to_s(&input))),
         "strip_newlines" => s(to_s(&input).replace("\r\n", "").replace('\n', "")),
-        "newline_to_br" => s(grown(to_s(&input), ESCAPE_GROWTH, room)?
+        "newline_to_br" => s(grown(to_s(&input), with_breaks, room)?
             .replace("\r\n", "\n")
             .replace('\n', "<br />\n")),
         "normalize_whitespace" => s(to_s(&input)
@@ -237,21 +289,20 @@ pub fn apply(
         }
         "url_encode" | "cgi_escape" => match input {
             Value::Null if name == "url_encode" => Value::Null,
-            other => s(cgi_escape(&grown(to_s(&other), PERCENT_GROWTH, room)?)),
+            other => s(cgi_escape(&grown(to_s(&other), percent_encoded, room)?)),
         },
         "url_decode" => match input {
             Value::Null => Value::Null,
             other => s(url_decode(&to_s(&other))),
         },
-        "uri_escape" => s(uri_escape(&grown(to_s(&input), PERCENT_GROWTH, room)?)),
-        // A dash between kept characters, then a change of case.
+        "uri_escape" => s(uri_escape(&grown(to_s(&input), percent_encoded, room)?)),
         "slugify" => s(slugify(
-            &grown(to_s(&input), 2 * CASE_GROWTH, room)?,
+            &grown(to_s(&input), slugified, room)?,
             arg(args, 0).map(to_s).as_deref(),
         )),
         "number_of_words" => Value::from(to_s(&input).split_whitespace().count()),
         // Four bytes for every three, rounded up.
-        "base64_encode" => s(base64_encode(grown(to_s(&input), 2, room)?.as_bytes())),
+        "base64_encode" => s(base64_encode(grown(to_s(&input), |_| 2, room)?.as_bytes())),
         // Lists
         // Ruby's Integer#size is its width in bytes.
         "size" => Value::from(match &input {
@@ -419,14 +470,19 @@ pub fn apply(
                 ),
             })
         }
-        // JSON escapes a byte as at most `\u001b`, inspect as `\u{1b}` before `&quot;`.
         "jsonify" => {
-            fits(footprint(&input).saturating_mul(6), room)?;
+            let mut size = Counter(0);
+            let _ = serde_json::to_writer(&mut size, &input);
+            fits(size.0, room)?;
             s(serde_json::to_string(&input).unwrap_or_default())
         }
+        // `inspect` is about the value's size (a control character is six, `\u{1b}`), then
+        // escaped.
         "inspect" => {
-            fits(footprint(&input).saturating_mul(ESCAPE_GROWTH * 2), room)?;
-            s(escape_html(&inspect(&input)).replace("&#39;", "'"))
+            fits(footprint(&input), room)?;
+            let text = inspect(&input);
+            grows(&text, html_escaped, room)?;
+            s(escape_html(&text).replace("&#39;", "'"))
         }
         "default" => {
             let fallback = arg(args, 0).cloned().unwrap_or_else(|| s(String::new()));
@@ -517,8 +573,7 @@ pub fn apply(
             Value::Null => Value::Null,
             other => {
                 let path = to_s(&other);
-                let whole = path.len() + ctx.baseurl.len() + 2;
-                fits(whole.saturating_mul(PERCENT_GROWTH), room)?;
+                grows(&format!("/{}/{path}", ctx.baseurl), percent_encoded, room)?;
                 s(super::relative_url(ctx.baseurl, &path))
             }
         },
@@ -526,8 +581,11 @@ pub fn apply(
             Value::Null => Value::Null,
             other => {
                 let path = to_s(&other);
-                let whole = path.len() + ctx.baseurl.len() + ctx.site_url.len();
-                fits(whole.saturating_mul(PERCENT_GROWTH), room)?;
+                grows(
+                    &format!("{}/{}/{path}", ctx.site_url, ctx.baseurl),
+                    percent_encoded,
+                    room,
+                )?;
                 if super::has_scheme(&path) {
                     s(path)
                 } else {
@@ -557,8 +615,8 @@ pub fn apply(
 }
 
 /// `text`, once [`grows`] allows it.
-fn grown(text: String, factor: usize, room: usize) -> Result<String, String> {
-    grows(&text, factor, room)?;
+fn grown(text: String, per_byte: fn(u8) -> usize, room: usize) -> Result<String, String> {
+    grows(&text, per_byte, room)?;
     Ok(text)
 }
 

@@ -516,14 +516,14 @@ impl<'c, 'a> Renderer<'c, 'a> {
             } => {
                 let code = self.render_text(body, src)?;
                 let code = code.trim_matches(|c| c == '\n' || c == '\r');
-                // Escaping makes at most 6 bytes of one (`&quot;`), and a line number adds
-                // under 64 to each line: refused before it does.
+                // Escaped, and with under 64 bytes more a line when numbered: refused
+                // before it is made when that passes the limit.
                 let numbers = if *linenos {
                     code.lines().count() * 64
                 } else {
                     0
                 };
-                filters::fits(code.len().saturating_mul(6) + numbers, self.room())
+                filters::fits(filters::escaped_len(code) + numbers, self.room())
                     .map_err(raised(src, *at))?;
                 let html = highlight_html(lang, code, *linenos);
                 self.shortcode_output(out, src, *at, *end, html)?;
