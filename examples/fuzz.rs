@@ -38,11 +38,12 @@ fn main() {
         &keep,
     );
     println!(
-        "seed {seed}: {} inputs tried in {:.0} s, {} built, {} failed",
+        "seed {seed}: {} inputs tried in {:.0} s, {} built, {} failed; peak memory of one case {} MB",
         report.tried,
         started.elapsed().as_secs_f64(),
         report.built,
-        report.failures.len()
+        report.failures.len(),
+        report.peak_kb / 1024
     );
     for (why, kept) in &report.failures {
         println!("  {why}: {}", kept.display());

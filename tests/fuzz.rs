@@ -1,5 +1,5 @@
 //! The mutation fuzzer (tests/common/fuzz.rs) for a few seconds with a fixed seed: no
-//! mutated site may panic or hang the pipeline. Longer runs: `cargo run --release --example
+//! mutated site may panic, hang the pipeline or use over 1 GB. Longer runs: `cargo run --release --example
 //! fuzz -- --seconds 600` (docs/reliability.md records one).
 
 mod common;
@@ -27,7 +27,10 @@ fn mutated_sites_never_panic_or_hang() {
         report.tried
     );
     eprintln!(
-        "fuzz: {} inputs tried, {} built, none panicked or hung",
-        report.tried, report.built
+        "fuzz: {} inputs tried, {} built, none panicked, hung or passed {} MB (peak {} MB)",
+        report.tried,
+        report.built,
+        fuzz::MEMORY_LIMIT_KB / 1024,
+        report.peak_kb / 1024
     );
 }

@@ -869,3 +869,236 @@ fn unclosed_and_repeated_html_blocks_stay_linear() {
     let e = common::read(out.join("e.html"));
     assert!(e.contains("deep") && e.contains("end"), "text kept");
 }
+
+// ----------------------------------------------------------------------------------------
+// Issue 21, items 1–3: a page's Liquid work and memory are bounded before they run away,
+// and no number makes signpost panic, abort or print a wrong answer.
+// ----------------------------------------------------------------------------------------
+
+/// `signpost build` of `root` into `out` with its address space limited to `kb` KB, as a
+/// machine short of memory would run it: allocating past the limit aborts the process.
+fn build_in_memory(root: &Path, out: &Path, kb: u64) -> (i32, String) {
+    let output = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("ulimit -v {kb}; exec \"$0\" \"$@\""))
+        .arg(env!("CARGO_BIN_EXE_signpost"))
+        .args(["build", "--root"])
+        .arg(root)
+        .arg("--out")
+        .arg(out)
+        .current_dir(root)
+        .output()
+        .expect("run signpost under ulimit");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+const BUDGET: &str = "Liquid work passed its budget of 1000000 steps for one page";
+
+#[test]
+fn runaway_loops_stop_at_the_work_budget_in_build_check_and_serve() {
+    let s = site(&[
+        ("_config.yml", "title: T\n"),
+        (
+            "index.md",
+            &page(
+                "",
+                "Intro\n\n{% for i in (1..1000000) %}{% for j in (1..1000000) %}{% endfor %}{% endfor %}\n",
+            ),
+        ),
+    ]);
+    let (code, err) = common::build(s.path(), &s.path().join("_site"), &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.starts_with("index.md:6:28: error: "), "{err}");
+    assert!(err.contains(BUDGET), "{err}");
+
+    let found = common::diagnostics(s.path());
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0]["file"], "index.md");
+    assert_eq!(
+        (found[0]["line"].as_u64(), found[0]["column"].as_u64()),
+        (Some(6), Some(28))
+    );
+    assert!(
+        found[0]["message"].as_str().unwrap_or("").contains(BUDGET),
+        "{found:?}"
+    );
+
+    let server = common::start_server(&s.path().canonicalize().expect("root"));
+    let served = common::http::get(server.addr(), "/").text();
+    server.shutdown();
+    assert!(served.contains("id=\"signpost-overlay\""), "{served}");
+    assert!(served.contains(BUDGET), "{served}");
+}
+
+#[test]
+fn an_include_that_calls_itself_twice_stops_at_the_budget() {
+    // Thirty levels, two calls each: 2^30 includes, each well inside the include depth.
+    let s = site(&[
+        ("_config.yml", "title: T\n"),
+        ("index.md", &page("", "{% include r.html n=0 %}\n")),
+        (
+            "_includes/r.html",
+            "{% if include.n < 30 %}{% assign m = include.n | plus: 1 %}{% include r.html n=m %}{% assign m = include.n | plus: 1 %}{% include r.html n=m %}{% endif %}",
+        ),
+    ]);
+    let (code, err) = common::build(s.path(), &s.path().join("_site"), &[]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("_includes/r.html:1:"), "{err}");
+    assert!(err.ends_with("(included from index.md:4:1)\n"), "{err}");
+    // A release build reaches the step budget first; a debug build, ten times slower,
+    // may reach the time budget first. Both are the page's budget.
+    assert!(
+        err.contains(BUDGET) || err.contains("Liquid work passed its time budget of 10 s"),
+        "{err}"
+    );
+}
+
+#[test]
+fn filters_variables_and_nested_loops_stay_within_memory() {
+    let doubled = |times: usize| "{% assign a = a | append: a %}".repeat(times);
+    let loops = |n: usize| {
+        format!(
+            "{}{{% include r.html %}}{}",
+            "{% for i in (1..1) %}".repeat(n),
+            "{% endfor %}".repeat(n)
+        )
+    };
+    let cases = [
+        // 32 KB replacing each of 32 KB characters: 1 GB.
+        (
+            format!(
+                "{{% assign a = \"x\" %}}{}{{{{ a | replace: \"x\", a | size }}}}",
+                doubled(15)
+            ),
+            String::new(),
+            "Liquid output passed 64 MB",
+        ),
+        // 16 MB split into 16 million one-character texts.
+        (
+            format!(
+                "{{% assign a = \"x\" %}}{}{{% assign b = a | split: \"\" %}}",
+                doubled(24)
+            ),
+            String::new(),
+            "Liquid output passed 64 MB",
+        ),
+        // Copies of a 4 MB text kept in 40 variables.
+        (
+            format!(
+                "{{% assign a = \"x\" %}}{}{}",
+                doubled(22),
+                (0..40)
+                    .map(|i| format!("{{% assign b{i} = a %}}"))
+                    .collect::<String>()
+            ),
+            String::new(),
+            "Liquid output passed 64 MB",
+        ),
+        // An include wrapping itself in 15 one-item loops: 480 loops deep, each of whose
+        // `forloop` copied all those around it.
+        (
+            "{% include r.html %}".to_string(),
+            loops(15),
+            "includes nested more than 32 deep",
+        ),
+    ];
+    for (body, include, message) in cases {
+        let s = site(&[
+            ("_config.yml", "title: T\n"),
+            ("index.md", &page("", &format!("{body}\n"))),
+            ("_includes/r.html", &include),
+        ]);
+        let (code, err) = build_in_memory(s.path(), &s.path().join("_site"), 400_000);
+        assert_eq!(code, 1, "{body:.80}: {err}");
+        assert!(err.contains(message), "{body:.80}: {err}");
+        let first = err.lines().next().unwrap_or("");
+        assert!(
+            first.starts_with("index.md:4:") || first.starts_with("_includes/r.html:1:"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn numbers_give_rubys_answer_or_a_located_error() {
+    // Each answer is what Jekyll 4.3.1 (Ruby 3.1, Liquid 5.4) prints for the same line.
+    let answers = [
+        ("{{ \"2024-01-05\" | date: \"%1000000000000000000Y\" }}", "%1000000000000000000Y"),
+        ("{{ \"2024-01-05\" | date: \"%10000000000000000000Y\" }}", "%10000000000000000000Y"),
+        ("{{ \"2024-01-05\" | date: \"%4000000000Y|%2147483648Y|%5Y|%-3d|%_6m|%010B\" }}", "%4000000000Y|%2147483648Y|02024|5|     1|000January"),
+        ("{{ \"abc\" | slice: 1, 9223372036854775807 }}|{{ \"abc\" | slice: -9223372036854775808, 2 }}|{{ \"abcdef\" | truncate: -9223372036854775808 }}", "bc||..."),
+        ("{% for i in (9223372036854775806..9223372036854775807) %}{{ i }},{% endfor %}{% for i in (-9223372036854775808..-9223372036854775807) reversed %}{{ i }},{% endfor %}", "9223372036854775806,9223372036854775807,-9223372036854775807,-9223372036854775808,"),
+        ("{{ -9223372036854775808 | modulo: -1 }}|{{ -9223372036854775807 | divided_by: 3 }}|{{ 7 | modulo: -2 }}|{{ -7 | divided_by: 2 }}|{{ 4611686018427387904 | times: -2 }}", "0|-3074457345618258603|-1|-4|-9223372036854775808"),
+        ("{{ 15 | round: -1 }}|{{ -15 | round: -1 }}|{{ 1250 | round: -2 }}|{{ 1.5 | round: -400 }}|{{ 4000000000000000000 | round: -19 }}", "20|-20|1300|0|0"),
+        ("{{ -9223372036854775808 | date: \"%s %Y-%m-%d %j\" }}|{{ 9223372036854775807 | date: \"%Y-%m-%d %H:%M:%S\" }}", "-9223372036854775808 -292277022657-01-27 027|292277026596-12-04 15:30:07"),
+    ];
+    let body: String = answers
+        .iter()
+        .map(|(l, _)| format!("<p>{l}</p>\n"))
+        .collect();
+    let errors = [
+        ("{{ 9223372036854775807 | plus: 1 }}", 26, "`plus`: the result 9223372036854775808 is beyond the integers"),
+        ("{{ 9223372036854775807 | times: 3 }}", 26, "`times`: the result 27670116110564327421 is beyond"),
+        ("{{ \"99999999999999999999\" | minus: 1 }}", 29, "`minus`: `99999999999999999999` is beyond the integers"),
+        ("{{ -9223372036854775808 | abs }}", 27, "`abs`: the result 9223372036854775808 is beyond"),
+        ("{{ -9223372036854775808 | divided_by: -1 }}", 27, "`divided_by`: the result 9223372036854775808"),
+        ("{{ 9000000000000000000 | round: -19 }}", 26, "`round`: the result 10000000000000000000"),
+        ("{% for i in (-4611686018427387904..4611686018427387904) %}{% endfor %}", 1, "a range of more than 1000000 items"),
+        ("{% assign r = (-9223372036854775808..9223372036854775807) %}", 15, "a range of more than 1000000 items"),
+        ("{{ \"2024-01-05\" | date: \"%400000000Y\" }}", 19, "date format `%400000000Y`: a width of 400000000 passes the Liquid output limit of 64 MB"),
+    ];
+    let mut files = vec![
+        ("_config.yml".to_string(), "title: T\n".to_string()),
+        (
+            "answers.html".to_string(),
+            format!("---\nlayout: null\n---\n{body}"),
+        ),
+    ];
+    for (i, (line, _, _)) in errors.iter().enumerate() {
+        files.push((format!("e{i}.md"), format!("---\n---\n{line}\n")));
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let s = site(&refs);
+
+    let found = common::diagnostics(s.path());
+    for (i, (line, column, message)) in errors.iter().enumerate() {
+        let file = format!("e{i}.md");
+        let d = found
+            .iter()
+            .find(|d| d["file"] == file.as_str())
+            .unwrap_or_else(|| panic!("no error for {line}: {found:#?}"));
+        assert_eq!(d["severity"], "error", "{d}");
+        assert_eq!(
+            (d["line"].as_u64(), d["column"].as_u64()),
+            (Some(3), Some(*column)),
+            "{line}: {d}"
+        );
+        assert!(
+            d["message"].as_str().unwrap_or("").contains(message),
+            "{line}: {d}"
+        );
+    }
+    assert_eq!(found.len(), errors.len(), "{found:#?}");
+
+    // Without the failing pages, the build publishes Ruby's answers.
+    for i in 0..errors.len() {
+        std::fs::remove_file(s.path().join(format!("e{i}.md"))).expect("rm");
+    }
+    let out = s.path().join("_site");
+    let (code, err) = common::build(s.path(), &out, &[]);
+    assert_eq!(code, 0, "{err}");
+    let html = read(out.join("answers.html"));
+    for (line, answer) in answers {
+        assert!(
+            html.contains(&format!("<p>{answer}</p>")),
+            "{line}: want {answer}\n{html}"
+        );
+    }
+}

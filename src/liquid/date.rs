@@ -43,6 +43,9 @@ const DAYS: [&str; 7] = [
     "Saturday",
 ];
 
+/// The largest year (either side of 0) a date may have when read from text.
+const MAX_YEAR: u64 = 100_000_000_000;
+
 /// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
 fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
@@ -106,9 +109,12 @@ impl DateTime {
     }
 
     pub fn unix(&self) -> i64 {
-        days_from_civil(self.year, self.month, self.day) * 86_400
-            + i64::from(self.hour * 3600 + self.minute * 60 + self.second)
-            - i64::from(self.offset)
+        // The day's start alone may pass i64 at the far ends of time (the first day of a
+        // time made from -2^63 seconds): the sum is taken in 128 bits, where it fits.
+        let secs = i128::from(days_from_civil(self.year, self.month, self.day)) * 86_400
+            + i128::from(self.hour * 3600 + self.minute * 60 + self.second)
+            - i128::from(self.offset);
+        i64::try_from(secs).unwrap_or(if secs < 0 { i64::MIN } else { i64::MAX })
     }
 
     /// The same instant in UTC (Jekyll's date filters show local time; here UTC).
@@ -132,7 +138,16 @@ impl DateTime {
         self.strftime("%Y-%m-%d %H:%M:%S %z")
     }
 
+    /// Ruby's `strftime` for the engine's own formats (no widths).
     pub fn strftime(&self, format: &str) -> String {
+        self.strftime_within(format, usize::MAX).unwrap_or_default()
+    }
+
+    /// Ruby's `strftime` for a format from content, which may make at most `room` bytes:
+    /// a width such as `%4000000000Y` is refused before anything is made. Past Ruby's own
+    /// limit (a width over 2^31 - 1) Ruby prints the directive as written, and so does
+    /// this.
+    pub fn strftime_within(&self, format: &str, room: usize) -> Result<String, String> {
         let mut out = String::new();
         let mut chars = format.chars().peekable();
         while let Some(c) = chars.next() {
@@ -164,8 +179,27 @@ impl DateTime {
                 out.push_str(&width);
                 break;
             };
-            match self.directive(conv, &flags) {
-                Some((text, pad)) => out.push_str(&apply_flags(text, pad, &flags, &width)),
+            // A width Ruby cannot hold (over 2^31 - 1) leaves the directive as written.
+            let directive = if width.is_empty() {
+                Some(None)
+            } else {
+                width
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|w| *w <= i32::MAX as u32)
+                    .map(|w| Some(w as usize))
+            }
+            .and_then(|w| self.directive(conv, &flags).map(|d| (d, w)));
+            match directive {
+                Some(((text, pad), w)) => {
+                    if out.len().saturating_add(w.unwrap_or(0)) > room {
+                        return Err(format!(
+                            "date format `%{flags}{width}{conv}`: a width of {width} passes the Liquid output limit of {} MB",
+                            super::render::MAX_OUTPUT / (1024 * 1024)
+                        ));
+                    }
+                    out.push_str(&apply_flags(text, pad, &flags, w));
+                }
                 None => {
                     out.push('%');
                     out.push_str(&flags);
@@ -174,7 +208,7 @@ impl DateTime {
                 }
             }
         }
-        out
+        Ok(out)
     }
 
     /// (text, default padding: (width, pad char)) of one directive.
@@ -253,7 +287,12 @@ impl DateTime {
     }
 }
 
-fn apply_flags(text: String, pad: Option<(usize, char)>, flags: &str, width: &str) -> String {
+fn apply_flags(
+    text: String,
+    pad: Option<(usize, char)>,
+    flags: &str,
+    width: Option<usize>,
+) -> String {
     let mut text = text;
     if flags.contains('^') {
         text = text.to_uppercase();
@@ -265,7 +304,7 @@ fn apply_flags(text: String, pad: Option<(usize, char)>, flags: &str, width: &st
         };
     }
     let (mut w, mut ch) = pad.unwrap_or((0, ' '));
-    if let Ok(n) = width.parse::<usize>() {
+    if let Some(n) = width {
         w = n;
         if pad.is_none() {
             ch = ' ';
@@ -363,7 +402,13 @@ pub fn parse(s: &str) -> Option<DateTime> {
         rest.extend(&words[3..]);
     }
     let (year, month, day) = date?;
-    if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+    // Years far past what 64-bit seconds reach (±292 billion) are not read as dates, so
+    // the day arithmetic never overflows.
+    if year.unsigned_abs() > MAX_YEAR
+        || !(1..=12).contains(&month)
+        || day == 0
+        || day > days_in_month(year, month)
+    {
         return None;
     }
     let mut t = DateTime {

@@ -2,7 +2,7 @@
 //! Jekyll replaces a Liquid filter, as with `where` and `sort`, Jekyll's wins).
 
 use super::date::{self, DateTime};
-use super::value::{self, as_list, inspect, leading_int, to_number, to_s, Num};
+use super::value::{self, as_list, inspect, leading_int, leading_integer, to_number, to_s, Num};
 use super::Context;
 use crate::markdown::html::escape as escape_html;
 use serde_json::{Map, Value};
@@ -43,44 +43,164 @@ impl From<String> for Failure {
     }
 }
 
-/// Applies filter `name` to `input`.
+/// Bytes a list item costs beyond its text (the value and its allocation), as the output
+/// limit counts lists.
+pub const ITEM_BYTES: usize = 32;
+/// Most bytes each byte becomes, for the filters that make text longer than their input.
+fn html_escaped(b: u8) -> usize {
+    match b {
+        b'"' | b'\'' => 6,
+        b'&' => 5,
+        b'<' | b'>' => 4,
+        _ => 1,
+    }
+}
+
+fn with_breaks(b: u8) -> usize {
+    if b == b'\n' {
+        7
+    } else {
+        1
+    }
+}
+
+fn percent_encoded(b: u8) -> usize {
+    if b.is_ascii_alphanumeric() {
+        1
+    } else {
+        3
+    }
+}
+
+/// A letter's case changed: ASCII stays one byte; `ΐ`, 2 bytes, is 6 upper-cased.
+fn case_changed(b: u8) -> usize {
+    if b.is_ascii() {
+        1
+    } else {
+        3
+    }
+}
+
+/// `slugify`: a dash before each kept character at most, then a change of case.
+fn slugified(b: u8) -> usize {
+    2 * case_changed(b)
+}
+
+/// Refuses to build `bytes` when the render may produce only `room` more.
+pub fn fits(bytes: usize, room: usize) -> Result<(), String> {
+    if bytes > room {
+        Err(super::render::output_limit_message())
+    } else {
+        Ok(())
+    }
+}
+
+/// [`fits`] for a text each byte of which becomes at most `per_byte` bytes.
+fn grows(text: &str, per_byte: fn(u8) -> usize, room: usize) -> Result<(), String> {
+    fits(text.bytes().map(per_byte).sum(), room)
+}
+
+/// The most bytes `text` becomes HTML-escaped.
+pub fn escaped_len(text: &str) -> usize {
+    text.bytes().map(html_escaped).sum()
+}
+
+/// Counts what is written to it, to size output before making it.
+struct Counter(usize);
+
+impl std::io::Write for Counter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// What a value costs in memory, near enough: [`ITEM_BYTES`] for each value, key and
+/// list item, plus the bytes of its text.
+pub fn footprint(v: &Value) -> usize {
+    ITEM_BYTES
+        + match v {
+            Value::String(s) => s.len(),
+            Value::Array(items) => items.iter().map(footprint).sum(),
+            Value::Object(map) => map.iter().map(|(k, v)| k.len() + footprint(v)).sum(),
+            _ => 0,
+        }
+}
+
+/// What filter `name` built beyond its input, which the render's output count adds: the
+/// bytes of a text; for `split`, its pieces; for `concat`, `push` and `unshift`, the value
+/// added. A list picked or sorted from its input (`where`, `sort`) is a copy, no bigger
+/// than what it came from, and adds nothing.
+pub fn built(name: &str, result: &Value, args: Args<'_>) -> usize {
+    match (name, result) {
+        (_, Value::String(s)) => s.len(),
+        ("split", Value::Array(items)) => items
+            .iter()
+            .map(|item| ITEM_BYTES + item.as_str().map_or(0, str::len))
+            .sum(),
+        ("concat" | "push" | "unshift", Value::Array(_)) => args.first().map_or(0, footprint),
+        _ => 0,
+    }
+}
+
+/// Applies filter `name` to `input`. `room` is what the render may still produce: a filter
+/// that would build more refuses before it builds.
 pub fn apply(
     name: &str,
     input: Value,
     args: Args<'_>,
     kwargs: &Map<String, Value>,
     ctx: &Context<'_>,
+    room: usize,
 ) -> Result<Value, Failure> {
     let a0 = || arg(args, 0).map(to_s).unwrap_or_default();
     Ok(match name {
         // Text
-        "append" => {
+        "append" | "prepend" => {
             need(args, 1, name)?;
-            s(to_s(&input) + &a0())
-        }
-        "prepend" => {
-            need(args, 1, name)?;
-            s(a0() + &to_s(&input))
+            let (text, more) = (to_s(&input), a0());
+            fits(text.len().saturating_add(more.len()), room)?;
+            s(if name == "append" {
+                text + &more
+            } else {
+                more + &text
+            })
         }
         "capitalize" => {
             let text = to_s(&input);
+            grows(&text, case_changed, room)?;
             let mut chars = text.chars();
             s(match chars.next() {
                 Some(c) => c.to_uppercase().collect::<String>() + &chars.as_str().to_lowercase(),
                 None => String::new(),
             })
         }
-        "downcase" => s(to_s(&input).to_lowercase()),
-        "upcase" => s(to_s(&input).to_uppercase()),
+        "downcase" | "upcase" => {
+            let text = to_s(&input);
+            grows(&text, case_changed, room)?;
+            s(if name == "upcase" {
+                text.to_uppercase()
+            } else {
+                text.to_lowercase()
+            })
+        }
         "escape" | "h" => match input {
             Value::Null => Value::Null,
-            other => s(escape_html(&to_s(&other))),
+            other => s(escape_html(&grown(to_s(&other), html_escaped, room)?)),
         },
-        "escape_once" => s(escape_once(&to_s(&input))),
-        "xml_escape" => s(escape_html(&to_s(&input)).replace("&#39;", "&apos;")),
+        "escape_once" => s(escape_once(&grown(to_s(&input), html_escaped, room)?)),
+        "xml_escape" => {
+            s(escape_html(&grown(to_s(&input), html_escaped, room)?).replace("&#39;", "&apos;"))
+        }
         "strip_html" => s(strip_html(&to_s(&input))),
         "strip_newlines" => s(to_s(&input).replace("\r\n", "").replace('\n', "")),
-        "newline_to_br" => s(to_s(&input).replace("\r\n", "\n").replace('\n', "<br />\n")),
+        "newline_to_br" => s(grown(to_s(&input), with_breaks, room)?
+            .replace("\r\n", "\n")
+            .replace('\n', "<br />\n")),
         "normalize_whitespace" => s(to_s(&input)
             .split_whitespace()
             .collect::<Vec<_>>()
@@ -88,21 +208,23 @@ pub fn apply(
         "strip" => s(value::rstrip(value::lstrip(&to_s(&input))).to_string()),
         "lstrip" => s(value::lstrip(&to_s(&input)).to_string()),
         "rstrip" => s(value::rstrip(&to_s(&input)).to_string()),
-        "replace" => {
-            need(args, 1, name)?;
-            s(to_s(&input).replace(&a0(), &arg(args, 1).map(to_s).unwrap_or_default()))
-        }
-        "replace_first" => {
-            need(args, 1, name)?;
-            s(to_s(&input).replacen(&a0(), &arg(args, 1).map(to_s).unwrap_or_default(), 1))
-        }
-        "replace_last" => {
-            need(args, 2, name)?;
-            s(replace_last(
-                &to_s(&input),
-                &a0(),
-                &arg(args, 1).map(to_s).unwrap_or_default(),
-            ))
+        "replace" | "replace_first" | "replace_last" => {
+            need(args, if name == "replace_last" { 2 } else { 1 }, name)?;
+            let (text, from) = (to_s(&input), a0());
+            let to = arg(args, 1).map(to_s).unwrap_or_default();
+            let times = match name {
+                "replace" => matches(&text, &from),
+                _ => 1,
+            };
+            fits(
+                text.len().saturating_add(times.saturating_mul(to.len())),
+                room,
+            )?;
+            s(match name {
+                "replace" => text.replace(&from, &to),
+                "replace_first" => text.replacen(&from, &to, 1),
+                _ => replace_last(&text, &from, &to),
+            })
         }
         "remove" => {
             need(args, 1, name)?;
@@ -118,7 +240,17 @@ pub fn apply(
         }
         "split" => {
             need(args, 1, name)?;
-            Value::Array(split(&to_s(&input), &a0()).into_iter().map(s).collect())
+            let (text, pattern) = (to_s(&input), a0());
+            let pieces = match pattern.as_str() {
+                " " => text.split_ascii_whitespace().count(),
+                "" => text.chars().count(),
+                p => matches(&text, p) + 1,
+            };
+            fits(
+                pieces.saturating_mul(ITEM_BYTES).saturating_add(text.len()),
+                room,
+            )?;
+            Value::Array(split(&text, &pattern).into_iter().map(s).collect())
         }
         "truncate" => match input {
             Value::Null => Value::Null,
@@ -128,7 +260,9 @@ pub fn apply(
                     None => 50,
                 };
                 let ellipsis = arg(args, 1).map_or_else(|| "...".to_string(), to_s);
-                s(truncate(&to_s(&other), length, &ellipsis))
+                let text = to_s(&other);
+                fits(text.len().saturating_add(ellipsis.len()), room)?;
+                s(truncate(&text, length, &ellipsis))
             }
         },
         "truncatewords" => match input {
@@ -139,7 +273,9 @@ pub fn apply(
                     None => 15,
                 };
                 let ellipsis = arg(args, 1).map_or_else(|| "...".to_string(), to_s);
-                s(truncatewords(&to_s(&other), words, &ellipsis))
+                let text = to_s(&other);
+                fits(text.len().saturating_add(ellipsis.len()), room)?;
+                s(truncatewords(&text, words, &ellipsis))
             }
         },
         "slice" => {
@@ -153,16 +289,20 @@ pub fn apply(
         }
         "url_encode" | "cgi_escape" => match input {
             Value::Null if name == "url_encode" => Value::Null,
-            other => s(cgi_escape(&to_s(&other))),
+            other => s(cgi_escape(&grown(to_s(&other), percent_encoded, room)?)),
         },
         "url_decode" => match input {
             Value::Null => Value::Null,
             other => s(url_decode(&to_s(&other))),
         },
-        "uri_escape" => s(uri_escape(&to_s(&input))),
-        "slugify" => s(slugify(&to_s(&input), arg(args, 0).map(to_s).as_deref())),
+        "uri_escape" => s(uri_escape(&grown(to_s(&input), percent_encoded, room)?)),
+        "slugify" => s(slugify(
+            &grown(to_s(&input), slugified, room)?,
+            arg(args, 0).map(to_s).as_deref(),
+        )),
         "number_of_words" => Value::from(to_s(&input).split_whitespace().count()),
-        "base64_encode" => s(base64_encode(to_s(&input).as_bytes())),
+        // Four bytes for every three, rounded up.
+        "base64_encode" => s(base64_encode(grown(to_s(&input), |_| 2, room)?.as_bytes())),
         // Lists
         // Ruby's Integer#size is its width in bytes.
         "size" => Value::from(match &input {
@@ -180,11 +320,18 @@ pub fn apply(
         },
         "join" => {
             let glue = arg(args, 0).map_or_else(|| " ".to_string(), to_s);
-            s(as_list(input)
-                .iter()
-                .map(to_s)
-                .collect::<Vec<_>>()
-                .join(&glue))
+            let items = as_list(input);
+            fits(
+                glue.len().saturating_mul(items.len().saturating_sub(1)),
+                room,
+            )?;
+            let parts: Vec<String> = items.iter().map(to_s).collect();
+            let text: usize = parts.iter().map(String::len).sum();
+            fits(
+                text.saturating_add(glue.len() * parts.len().saturating_sub(1)),
+                room,
+            )?;
+            s(parts.join(&glue))
         }
         "reverse" => {
             let mut items = as_list(input);
@@ -228,6 +375,7 @@ pub fn apply(
                     "the `concat` filter needs a list to add".into(),
                 ));
             };
+            fits(footprint(&args[0]), room)?;
             let mut items = as_list(input);
             items.extend(more.iter().cloned());
             Value::Array(items)
@@ -279,6 +427,7 @@ pub fn apply(
         "push" | "unshift" => match input {
             Value::Array(mut items) => {
                 let v = arg(args, 0).cloned().unwrap_or(Value::Null);
+                fits(footprint(&v), room)?;
                 if name == "push" {
                     items.push(v);
                 } else {
@@ -321,8 +470,20 @@ pub fn apply(
                 ),
             })
         }
-        "jsonify" => s(serde_json::to_string(&input).unwrap_or_default()),
-        "inspect" => s(escape_html(&inspect(&input)).replace("&#39;", "'")),
+        "jsonify" => {
+            let mut size = Counter(0);
+            let _ = serde_json::to_writer(&mut size, &input);
+            fits(size.0, room)?;
+            s(serde_json::to_string(&input).unwrap_or_default())
+        }
+        // `inspect` is about the value's size (a control character is six, `\u{1b}`), then
+        // escaped.
+        "inspect" => {
+            fits(footprint(&input), room)?;
+            let text = inspect(&input);
+            grows(&text, html_escaped, room)?;
+            s(escape_html(&text).replace("&#39;", "'"))
+        }
         "default" => {
             let fallback = arg(args, 0).cloned().unwrap_or_else(|| s(String::new()));
             let allow_false = kwargs.get("allow_false").is_some_and(value::truthy);
@@ -340,22 +501,22 @@ pub fn apply(
         // Numbers
         "plus" | "minus" | "times" | "divided_by" | "modulo" => {
             need(args, 1, name)?;
-            arithmetic(name, to_number(&input), to_number(&args[0]))?.to_value()
+            arithmetic(name, exact(&input, name)?, exact(&args[0], name)?)?.to_value()
         }
-        "abs" => match to_number(&input) {
-            Num::Int(i) => Value::from(i.abs()),
+        "abs" => match exact(&input, name)? {
+            Num::Int(i) => Value::from(whole(i128::from(i).abs(), name)?),
             Num::Float(f) => Num::Float(f.abs()).to_value(),
         },
         "round" => {
             let digits = arg(args, 0).map_or(Num::Int(0), to_number);
             let n = match digits {
                 Num::Int(i) => i,
-                Num::Float(f) => f as i64,
+                Num::Float(f) => float_to_int(f.trunc(), name)?,
             };
-            round(to_number(&input), n)
+            round(exact(&input, name)?, n)?
         }
-        "ceil" => Value::from(to_number(&input).as_f64().ceil() as i64),
-        "floor" => Value::from(to_number(&input).as_f64().floor() as i64),
+        "ceil" => Value::from(float_to_int(exact(&input, name)?.as_f64().ceil(), name)?),
+        "floor" => Value::from(float_to_int(exact(&input, name)?.as_f64().floor(), name)?),
         "at_least" | "at_most" => {
             need(args, 1, name)?;
             let (x, bound) = (to_number(&input), to_number(&args[0]));
@@ -369,11 +530,14 @@ pub fn apply(
         "to_integer" => match input {
             Value::Bool(true) => Value::from(1),
             Value::Bool(false) => Value::from(0),
-            Value::Number(n) => Value::from(
-                n.as_i64()
-                    .unwrap_or_else(|| n.as_f64().unwrap_or(0.0) as i64),
-            ),
-            other => Value::from(leading_int(&to_s(&other))),
+            Value::Number(n) => Value::from(match n.as_i64() {
+                Some(i) => i,
+                None => float_to_int(n.as_f64().unwrap_or(0.0).trunc(), name)?,
+            }),
+            other => {
+                let text = to_s(&other);
+                Value::from(whole(leading_integer(&text), name)?)
+            }
         },
         // Dates
         "date" => {
@@ -382,7 +546,7 @@ pub fn apply(
                 return Ok(input);
             }
             match date::to_date(&input) {
-                Some(t) => s(t.strftime(&format)),
+                Some(t) => s(t.strftime_within(&format, room)?),
                 None => input,
             }
         }
@@ -407,12 +571,21 @@ pub fn apply(
         // URLs and Markdown
         "relative_url" => match input {
             Value::Null => Value::Null,
-            other => s(super::relative_url(ctx.baseurl, &to_s(&other))),
+            other => {
+                let path = to_s(&other);
+                grows(&format!("/{}/{path}", ctx.baseurl), percent_encoded, room)?;
+                s(super::relative_url(ctx.baseurl, &path))
+            }
         },
         "absolute_url" => match input {
             Value::Null => Value::Null,
             other => {
                 let path = to_s(&other);
+                grows(
+                    &format!("{}/{}/{path}", ctx.site_url, ctx.baseurl),
+                    percent_encoded,
+                    room,
+                )?;
                 if super::has_scheme(&path) {
                     s(path)
                 } else {
@@ -439,6 +612,22 @@ pub fn apply(
         "markdownify" => s(ctx.host.markdownify(&to_s(&input))),
         _ => return Err(Failure::Unknown(input)),
     })
+}
+
+/// `text`, once [`grows`] allows it.
+fn grown(text: String, per_byte: fn(u8) -> usize, room: usize) -> Result<String, String> {
+    grows(&text, per_byte, room)?;
+    Ok(text)
+}
+
+/// How many times `replace` or `split` finds `pattern` in `text` (an empty pattern is
+/// found before every character and at the end, as Ruby's `gsub("")` finds it).
+fn matches(text: &str, pattern: &str) -> usize {
+    if pattern.is_empty() {
+        text.chars().count() + 1
+    } else {
+        text.matches(pattern).count()
+    }
 }
 
 fn int_arg(v: &Value) -> Result<i64, String> {
@@ -552,7 +741,9 @@ fn truncate(text: &str, length: i64, ellipsis: &str) -> String {
     if count <= length {
         return text.to_string();
     }
-    let keep = (length - ellipsis.chars().count() as i64).max(0) as usize;
+    let keep = length
+        .saturating_sub(ellipsis.chars().count() as i64)
+        .max(0) as usize;
     text.chars().take(keep).collect::<String>() + ellipsis
 }
 
@@ -572,7 +763,7 @@ fn slice(input: Value, offset: i64, length: i64) -> Value {
         if start < 0 || start > len || length < 0 {
             return None;
         }
-        let end = (start + length).min(len);
+        let end = start.saturating_add(length).min(len);
         Some((start as usize, end as usize))
     };
     match input {
@@ -840,28 +1031,67 @@ fn sort(input: Value, prop: Option<&Value>, nils: Option<&Value>) -> Result<Valu
     Ok(Value::Array(keyed.into_iter().map(|(_, v)| v).collect()))
 }
 
+/// An integer result as Liquid keeps it: Ruby would go on in a bignum past 64 bits, which
+/// signpost does not have, so it stops there rather than give a wrong number.
+fn whole(n: i128, name: &str) -> Result<i64, String> {
+    i64::try_from(n).map_err(|_| beyond(name, &n.to_string()))
+}
+
+/// A float made an integer (`round`, `ceil`, `floor`, `to_integer`): only when it is one
+/// signpost can hold, never clamped.
+fn float_to_int(f: f64, name: &str) -> Result<i64, String> {
+    value::whole_part(f).ok_or_else(|| {
+        let shown = value::float_to_s(f);
+        if f.is_finite() {
+            beyond(name, &shown)
+        } else {
+            format!("`{name}`: {shown} is not an integer")
+        }
+    })
+}
+
+/// [`value::to_number_exact`], its error naming filter `name`.
+fn exact(v: &Value, name: &str) -> Result<Num, String> {
+    value::to_number_exact(v).map_err(|e| format!("`{name}`: {e}"))
+}
+
+fn beyond(name: &str, shown: &str) -> String {
+    format!("`{name}`: the result {shown} is beyond the integers signpost computes with (-2^63 to 2^63-1)")
+}
+
 /// Ruby's arithmetic: integers stay integers (dividing rounds down), a float makes a float;
 /// decimal inputs add up as decimals (`0.1 + 0.2` is `0.3`), as Liquid's BigDecimal does.
+/// Integers are computed in 128 bits, where no sum, product or quotient of two 64-bit ones
+/// overflows, and must come back into 64.
 fn arithmetic(op: &str, a: Num, b: Num) -> Result<Num, String> {
     Ok(match (a, b) {
-        (Num::Int(x), Num::Int(y)) => Num::Int(match op {
-            "plus" => x.wrapping_add(y),
-            "minus" => x.wrapping_sub(y),
-            "times" => x.wrapping_mul(y),
-            _ if y == 0 => return Err("divided by 0".into()),
-            _ => {
-                // Ruby's remainder takes the divisor's sign; its quotient rounds down.
-                let mut r = x.wrapping_rem(y);
-                if r != 0 && (r < 0) != (y < 0) {
-                    r += y;
-                }
-                if op == "modulo" {
-                    r
-                } else {
-                    (x - r).wrapping_div(y)
-                }
-            }
-        }),
+        (Num::Int(x), Num::Int(y)) => {
+            let (x, y) = (i128::from(x), i128::from(y));
+            Num::Int(whole(
+                match op {
+                    "plus" => x + y,
+                    "minus" => x - y,
+                    "times" => x * y,
+                    _ if y == 0 => return Err("divided by 0".into()),
+                    _ => {
+                        let (q, r) = (x.div_euclid(y), x.rem_euclid(y));
+                        // Euclid's remainder is never negative; Ruby's takes the divisor's
+                        // sign, and its quotient rounds down.
+                        let (q, r) = if y < 0 && r != 0 {
+                            (q - 1, r + y)
+                        } else {
+                            (q, r)
+                        };
+                        if op == "modulo" {
+                            r
+                        } else {
+                            q
+                        }
+                    }
+                },
+                op,
+            )?)
+        }
         _ => {
             let (x, y) = (a.as_f64(), b.as_f64());
             Num::Float(match op {
@@ -884,25 +1114,34 @@ fn decimal(f: f64) -> f64 {
     format!("{f:.14e}").parse().unwrap_or(f)
 }
 
-fn round(x: Num, digits: i64) -> Value {
-    match x {
+fn round(x: Num, digits: i64) -> Result<Value, String> {
+    Ok(match x {
         Num::Int(i) if digits >= 0 => Value::from(i),
+        // Past 10^19 every 64-bit integer rounds to 0.
+        Num::Int(_) if digits < -19 => Value::from(0),
         Num::Int(i) => {
-            let p = 10i64.saturating_pow((-digits) as u32);
-            Value::from((i as f64 / p as f64).round() as i64 * p)
+            // Half away from zero, in 128 bits: 10^19 and the rounded value fit there.
+            let p = 10i128.pow(digits.unsigned_abs() as u32);
+            let (i, half) = (i128::from(i), p / 2);
+            let r = (i.abs() + half) / p * p;
+            Value::from(whole(if i < 0 { -r } else { r }, "round")?)
         }
+        // A float has under 17 significant digits: more digits keep it as it is, and
+        // fewer than -308 leave nothing (Ruby's answers).
+        Num::Float(f) if digits > 17 => Num::Float(f).to_value(),
+        Num::Float(_) if digits < -308 => Value::from(0),
         Num::Float(f) => {
             let p = 10f64.powi(digits as i32);
             // Half away from zero on the decimal the author wrote, not its binary neighbour.
             let scaled: f64 = format!("{:.12}", f * p).parse().unwrap_or(f * p);
             let r = scaled.round() / p;
             if digits == 0 {
-                Value::from(r as i64)
+                Value::from(float_to_int(r, "round")?)
             } else {
                 Num::Float(r).to_value()
             }
         }
-    }
+    })
 }
 
 #[cfg(test)]
@@ -935,7 +1174,10 @@ mod tests {
             Num::Float(0.3)
         );
         assert!(arithmetic("divided_by", i(1), i(0)).is_err());
-        assert_eq!(round(Num::Float(2.5), 0), Value::from(3));
-        assert_eq!(round(Num::Float(4.5612), 2), Num::Float(4.56).to_value());
+        assert_eq!(round(Num::Float(2.5), 0), Ok(Value::from(3)));
+        assert_eq!(
+            round(Num::Float(4.5612), 2),
+            Ok(Num::Float(4.56).to_value())
+        );
     }
 }

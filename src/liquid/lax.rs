@@ -74,7 +74,7 @@ fn expression(text: &str, at: usize) -> Expr {
     }
     if let Some(c) = RANGE.captures(trimmed) {
         let (a, b) = (&c[1], &c[2]);
-        return Expr::Range(Box::new(expression(a, at)), Box::new(expression(b, at)));
+        return Expr::Range(Box::new(expression(a, at)), Box::new(expression(b, at)), at);
     }
     if FLOAT.is_match(trimmed) {
         // Ruby's `to_f` reads as far as the text is a number: `1.2.3` is 1.2.

@@ -108,7 +108,7 @@ pub struct Context<'a> {
 
 /// Where output came from: source 0 is the template rendered, others are included files
 /// listed in [`Output::sources`].
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct SourcePos {
     pub source: usize,
     pub offset: usize,

@@ -12,7 +12,8 @@ pub const MAX_DEPTH: usize = 100;
 #[derive(Clone, Debug)]
 pub enum Expr {
     Literal(Value),
-    Range(Box<Expr>, Box<Expr>),
+    /// `(first..last)`, and its offset.
+    Range(Box<Expr>, Box<Expr>, usize),
     Var {
         root: Root,
         lookups: Vec<Lookup>,
@@ -120,6 +121,7 @@ pub enum Node {
         value: Filtered,
     },
     Capture {
+        at: usize,
         name: String,
         body: Vec<Node>,
     },
@@ -625,6 +627,7 @@ impl<'s> Parser<'s> {
                 }
                 let body = self.block("capture", at, &["endcapture"])?;
                 Node::Capture {
+                    at,
                     name: target,
                     body: body.nodes,
                 }
@@ -850,7 +853,7 @@ impl TokenStream {
                 self.expect(&Tok::DotDot)?;
                 let last = self.expression()?;
                 self.expect(&Tok::CloseRound)?;
-                Expr::Range(Box::new(first), Box::new(last))
+                Expr::Range(Box::new(first), Box::new(last), at)
             }
             Tok::OpenSquare => {
                 let inner = self.expression()?;

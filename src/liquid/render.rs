@@ -1,7 +1,7 @@
 //! Evaluator: walks a parsed template with the site's data, writing output with a map back
 //! to the source. Lax like Jekyll: an undefined variable is nil (and a warning, or an error
-//! when strict). Bounded: include depth and total output are limited, so content cannot
-//! exhaust the stack or memory.
+//! when strict). Bounded: include depth, total output and the work of one render are
+//! limited, so content cannot exhaust the stack or memory, or render for ever.
 
 use super::filters;
 use super::parser::{
@@ -17,13 +17,87 @@ use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// Includes nested deeper than this stop with an error naming the chain.
 pub const MAX_INCLUDE_DEPTH: usize = 32;
 /// Bytes one render may produce, captures and assignments included.
 pub const MAX_OUTPUT: usize = 64 * 1024 * 1024;
-/// Items a range may have in a loop.
+/// Items a range may have.
 const MAX_RANGE: i64 = 1_000_000;
+/// Steps of work one render may take: each loop iteration, include call and filter call
+/// (and each item a `where_exp` tests) is one. The largest page of the guide and the
+/// Jekyll fixtures takes under 1% of it (docs/reliability.md).
+pub const MAX_STEPS: u64 = 1_000_000;
+/// Wall-clock time one render may take, for work the steps do not see (one filter over a
+/// long list); checked at every step.
+pub const MAX_RENDER_TIME: Duration = Duration::from_secs(10);
+
+/// What a loop goes through: a list, or the numbers `first..=last` (none when `last` is
+/// below `first`), made one at a time.
+enum Items {
+    List(Vec<Value>),
+    Range {
+        first: i64,
+        last: i64,
+        reversed: bool,
+    },
+}
+
+impl Items {
+    /// Items `start..end` of the range that begins at `first` (`end` at most its length, so
+    /// every number computed lies inside the range and fits).
+    fn numbers(first: i64, start: usize, end: usize, reversed: bool) -> Items {
+        if start >= end {
+            return Items::List(Vec::new());
+        }
+        Items::Range {
+            first: first + start as i64,
+            last: first + (end - 1) as i64,
+            reversed,
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Items::List(items) => items.len(),
+            Items::Range { first, last, .. } => {
+                (i128::from(*last) - i128::from(*first) + 1).max(0) as usize
+            }
+        }
+    }
+
+    fn into_iter(self) -> Box<dyn Iterator<Item = Value>> {
+        match self {
+            Items::List(items) => Box::new(items.into_iter()),
+            Items::Range {
+                first,
+                last,
+                reversed: false,
+            } => Box::new((first..=last).map(Value::from)),
+            Items::Range { first, last, .. } => Box::new((first..=last).rev().map(Value::from)),
+        }
+    }
+}
+
+/// What makes two include calls one source: the file included (its text, which the site's
+/// includes keep for the whole build), the text and offset of the tag, and the offset of
+/// the template's include tag it all came through.
+#[derive(PartialEq, Eq, Hash)]
+struct SourceKey {
+    file: usize,
+    parent: usize,
+    at: usize,
+    top: usize,
+}
+
+/// A running `for` loop: what `forloop` shows, and the scope its variable is in.
+struct LoopFrame {
+    name: String,
+    index: usize,
+    length: usize,
+    scope: usize,
+}
 
 enum Interrupt {
     Break,
@@ -46,18 +120,33 @@ struct Renderer<'c, 'a> {
     counters: Map<String, Value>,
     cycles: HashMap<String, usize>,
     for_offsets: HashMap<String, usize>,
-    forloops: Vec<Map<String, Value>>,
+    /// The `for` loops running, outermost first: `forloop` is the last, its `parentloop`
+    /// the one before, so nested loops share their parents instead of copying them.
+    forloops: Vec<LoopFrame>,
     include_chain: Vec<String>,
     /// Pending `break`/`continue`s, a stack as in Ruby Liquid: a loop takes one, and one a
     /// `tablerow` left behind stops the blocks around it.
     interrupts: Vec<Interrupt>,
     produced: usize,
+    /// Bytes held in variables (by name, as [`filters::footprint`] counts them) and in the
+    /// lists of running loops: memory the render keeps, counted with `produced`.
+    held: HashMap<String, usize>,
+    held_total: usize,
+    /// Steps taken so far ([`MAX_STEPS`]) and when the render must stop.
+    steps: u64,
+    deadline: Instant,
     ifchanged: Option<String>,
     /// Writing into the page itself (not a capture): shortcodes become tokens.
     top: bool,
     warned: HashSet<(usize, usize)>,
-    /// Included files met so far (sources 1…).
+    /// Included files met so far (sources 1…). Later stages read only a source's own file
+    /// and the include tag of the template it came through, so a file included from the
+    /// same place of the same file through the same tag of the template is one source: a
+    /// loop or a recursion that includes a file a million times adds a few.
     sources: Vec<SourceFile>,
+    source_ids: HashMap<SourceKey, usize>,
+    /// For each source, the offset in the template of the include tag it came through.
+    source_tops: Vec<usize>,
     warnings: Vec<Warning>,
 }
 
@@ -90,10 +179,16 @@ pub fn render_parsed<'c>(
         include_chain: Vec::new(),
         interrupts: Vec::new(),
         produced: 0,
+        held: HashMap::new(),
+        held_total: 0,
+        steps: 0,
+        deadline: Instant::now() + MAX_RENDER_TIME,
         ifchanged: None,
         top: true,
         warned: HashSet::new(),
         sources: Vec::new(),
+        source_ids: HashMap::new(),
+        source_tops: Vec::new(),
         warnings: Vec::new(),
     };
     let mut out = Output::default();
@@ -172,14 +267,52 @@ impl<'c, 'a> Renderer<'c, 'a> {
     }
 
     fn grow(&mut self, src: Src<'_>, at: usize, bytes: usize) -> R<()> {
-        self.produced += bytes;
-        if self.produced > MAX_OUTPUT {
+        self.produced = self.produced.saturating_add(bytes);
+        self.within_output(src, at)
+    }
+
+    fn within_output(&self, src: Src<'_>, at: usize) -> R<()> {
+        if self.produced.saturating_add(self.held_total) > MAX_OUTPUT {
+            return raise(src, at, output_limit_message());
+        }
+        Ok(())
+    }
+
+    /// Bytes the render may still produce: what a filter may build before it builds it.
+    fn room(&self) -> usize {
+        MAX_OUTPUT.saturating_sub(self.produced.saturating_add(self.held_total))
+    }
+
+    /// Sets variable `name` (of the outermost scope, where `assign` and `capture` write),
+    /// counting what it holds in place of what it held.
+    fn set(&mut self, src: Src<'_>, at: usize, name: &str, v: Value) -> R<()> {
+        let bytes = filters::footprint(&v);
+        let before = self.held.insert(name.to_string(), bytes).unwrap_or(0);
+        self.held_total = self.held_total - before + bytes;
+        self.scopes[0].insert(name.to_string(), v);
+        self.within_output(src, at)
+    }
+
+    /// One step of work (a loop iteration, an include or a filter call), within the render's
+    /// budget of steps and time.
+    fn step(&mut self, src: Src<'_>, at: usize) -> R<()> {
+        self.steps += 1;
+        if self.steps > MAX_STEPS {
             return raise(
                 src,
                 at,
                 format!(
-                    "Liquid output passed {} MB: a capture or loop doubles its own output",
-                    MAX_OUTPUT / (1024 * 1024)
+                    "Liquid work passed its budget of {MAX_STEPS} steps for one page (loop iterations, includes and filters): a loop or include runs away"
+                ),
+            );
+        }
+        if Instant::now() > self.deadline {
+            return raise(
+                src,
+                at,
+                format!(
+                    "Liquid work passed its time budget of {} s for one page: a loop, include or filter runs away",
+                    MAX_RENDER_TIME.as_secs()
                 ),
             );
         }
@@ -194,7 +327,12 @@ impl<'c, 'a> Renderer<'c, 'a> {
         text: &str,
         literal: bool,
     ) -> R<()> {
-        self.grow(src, at, text.len())?;
+        if text.is_empty() {
+            return Ok(());
+        }
+        // The map entry each write adds counts too: a loop of many small writes is bounded
+        // by the same limit as one large one.
+        self.grow(src, at, text.len() + std::mem::size_of::<super::Segment>())?;
         out.push(
             text,
             SourcePos {
@@ -239,14 +377,11 @@ impl<'c, 'a> Renderer<'c, 'a> {
             }
             Node::Assign { at, name, value } => {
                 let v = self.filtered(value, src)?.into_owned();
-                if let Value::String(s) = &v {
-                    self.grow(src, *at, s.len())?;
-                }
-                self.scopes[0].insert(name.clone(), v);
+                self.set(src, *at, name, v)?;
             }
-            Node::Capture { name, body } => {
+            Node::Capture { at, name, body } => {
                 let text = self.render_text(body, src)?;
-                self.scopes[0].insert(name.clone(), Value::String(text));
+                self.set(src, *at, name, Value::String(text))?;
             }
             Node::If {
                 negate_first,
@@ -381,6 +516,15 @@ impl<'c, 'a> Renderer<'c, 'a> {
             } => {
                 let code = self.render_text(body, src)?;
                 let code = code.trim_matches(|c| c == '\n' || c == '\r');
+                // Escaped, and with under 64 bytes more a line when numbered: refused
+                // before it is made when that passes the limit.
+                let numbers = if *linenos {
+                    code.lines().count() * 64
+                } else {
+                    0
+                };
+                filters::fits(filters::escaped_len(code) + numbers, self.room())
+                    .map_err(raised(src, *at))?;
                 let html = highlight_html(lang, code, *linenos);
                 self.shortcode_output(out, src, *at, *end, html)?;
             }
@@ -439,6 +583,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
         src: Src<'_>,
         out: &mut Output,
     ) -> R<()> {
+        self.step(src, at)?;
         let name = match file {
             IncludeFile::Static(name) => name.clone(),
             IncludeFile::Dynamic(s, e) => {
@@ -541,15 +686,32 @@ impl<'c, 'a> Renderer<'c, 'a> {
                 ),
             );
         }
-        self.sources.push(SourceFile {
-            path: include.path.clone(),
-            text: Arc::clone(&include.text),
-            included_at: SourcePos {
-                source: src.id,
-                offset: at,
-            },
-        });
-        let id = self.sources.len();
+        let top = match src.id.checked_sub(1) {
+            Some(parent) => self.source_tops[parent],
+            None => at,
+        };
+        let key = SourceKey {
+            file: include.text.as_ptr() as usize,
+            parent: src.text.as_ptr() as usize,
+            at,
+            top,
+        };
+        let id = match self.source_ids.get(&key) {
+            Some(&id) => id,
+            None => {
+                self.sources.push(SourceFile {
+                    path: include.path.clone(),
+                    text: Arc::clone(&include.text),
+                    included_at: SourcePos {
+                        source: src.id,
+                        offset: at,
+                    },
+                });
+                self.source_tops.push(top);
+                self.source_ids.insert(key, self.sources.len());
+                self.sources.len()
+            }
+        };
         let parsed = match &include.nodes {
             Ok(parsed) => parsed,
             Err(e) => {
@@ -583,8 +745,9 @@ impl<'c, 'a> Renderer<'c, 'a> {
     }
 
     /// The offset and the items a `for` or `tablerow` goes through, after `offset` and
-    /// `limit`; no items at all when the collection is nil or false.
-    fn loop_items(&mut self, l: &ForLoop, src: Src<'_>) -> R<(usize, Option<Vec<Value>>)> {
+    /// `limit`; no items at all when the collection is nil or false. A range is walked
+    /// one number at a time, never made into a list.
+    fn loop_items(&mut self, l: &ForLoop, src: Src<'_>) -> R<(usize, Option<Items>)> {
         let from = match &l.offset {
             None => 0,
             Some(Offset::Continue) => self.for_offsets.get(&l.name).copied().unwrap_or(0),
@@ -596,65 +759,83 @@ impl<'c, 'a> Renderer<'c, 'a> {
             None => None,
             Some(e) => self.integer_or_nil(e, src, l.at)?,
         };
-        let mut items = match &l.collection {
-            Expr::Range(a, b) => {
-                let a = self.range_end(a, src, l.at)?;
-                let b = self.range_end(b, src, l.at)?;
-                if b - a >= MAX_RANGE {
-                    return raise(src, l.at, format!("a range of more than {MAX_RANGE} items"));
-                }
-                (a..=b).map(Value::from).collect()
-            }
-            e => match self.eval(e, src, false)?.into_owned() {
-                Value::Null | Value::Bool(false) => return Ok((from, None)),
-                Value::Array(items) => items,
-                Value::Object(map) => value::pairs(&map),
-                Value::String(s) if !s.is_empty() => vec![Value::String(s)],
-                _ => Vec::new(),
-            },
-        };
         let to = limit.map(|n| (n.max(0) as usize).saturating_add(from));
-        let end = to.unwrap_or(items.len()).min(items.len());
-        let start = from.min(end);
-        items.truncate(end);
-        items.drain(..start);
-        if l.reversed {
-            items.reverse();
-        }
+        let window = |len: usize| {
+            let end = to.unwrap_or(len).min(len);
+            (from.min(end), end)
+        };
+        let items = match &l.collection {
+            // A range too long is reported at its loop, as every loop error is.
+            Expr::Range(a, b, _) => {
+                let (a, len) = self.range(a, b, src, l.at)?;
+                let (start, end) = window(len);
+                Items::numbers(a, start, end, l.reversed)
+            }
+            e => {
+                let mut items = match self.eval(e, src, false)?.into_owned() {
+                    Value::Null | Value::Bool(false) => return Ok((from, None)),
+                    Value::Array(items) => items,
+                    Value::Object(map) => value::pairs(&map),
+                    Value::String(s) if !s.is_empty() => vec![Value::String(s)],
+                    _ => Vec::new(),
+                };
+                let (start, end) = window(items.len());
+                items.truncate(end);
+                items.drain(..start);
+                if l.reversed {
+                    items.reverse();
+                }
+                Items::List(items)
+            }
+        };
         Ok((from, Some(items)))
+    }
+
+    /// A range's first number and its length, refused past [`MAX_RANGE`] items.
+    fn range(&mut self, a: &Expr, b: &Expr, src: Src<'_>, at: usize) -> R<(i64, usize)> {
+        let a = self.range_end(a, src, at)?;
+        let b = self.range_end(b, src, at)?;
+        // In i128 the difference of any two i64s fits: no overflow however far apart.
+        let span = i128::from(b) - i128::from(a) + 1;
+        if span > i128::from(MAX_RANGE) {
+            return raise(src, at, format!("a range of more than {MAX_RANGE} items"));
+        }
+        Ok((a, span.max(0) as usize))
     }
 
     fn for_loop(&mut self, l: &ForLoop, src: Src<'_>, out: &mut Output) -> R<()> {
         let (from, items) = self.loop_items(l, src)?;
-        let items = items.unwrap_or_default();
-        self.for_offsets.insert(l.name.clone(), from + items.len());
-        if items.is_empty() {
+        let items = items.unwrap_or(Items::List(Vec::new()));
+        let length = items.len();
+        self.for_offsets
+            .insert(l.name.clone(), from.saturating_add(length));
+        if length == 0 {
             if let Some(body) = &l.else_body {
                 self.nodes(body, src, out)?;
             }
             return Ok(());
         }
-        let length = items.len();
-        let parent = self
-            .forloops
-            .last()
-            .cloned()
-            .map(Value::Object)
-            .unwrap_or(Value::Null);
+        let held = self.hold_items(src, l.at, &items)?;
         self.scopes.push(Map::new());
+        self.forloops.push(LoopFrame {
+            name: l.name.clone(),
+            index: 0,
+            length,
+            scope: self.scopes.len() - 1,
+        });
         let mut result = Ok(());
         for (i, item) in items.into_iter().enumerate() {
-            let mut forloop = Map::new();
-            forloop.insert("name".into(), Value::String(l.name.clone()));
-            forloop.extend(loop_position(i, length));
-            forloop.insert("parentloop".into(), parent.clone());
+            result = self.step(src, l.at);
+            if result.is_err() {
+                break;
+            }
+            if let Some(frame) = self.forloops.last_mut() {
+                frame.index = i;
+            }
             if let Some(scope) = self.scopes.last_mut() {
-                scope.insert("forloop".into(), Value::Object(forloop.clone()));
                 scope.insert(l.var.clone(), item);
             }
-            self.forloops.push(forloop);
             result = self.nodes(&l.body, src, out);
-            self.forloops.pop();
             if result.is_err() {
                 break;
             }
@@ -663,8 +844,25 @@ impl<'c, 'a> Renderer<'c, 'a> {
                 Some(Interrupt::Continue) | None => {}
             }
         }
+        self.forloops.pop();
         self.scopes.pop();
+        self.held_total -= held;
         result
+    }
+
+    /// Counts the list a loop goes through as held while the loop runs (a range holds
+    /// nothing): loops nested over a long list hold a copy each.
+    fn hold_items(&mut self, src: Src<'_>, at: usize, items: &Items) -> R<usize> {
+        let bytes = match items {
+            Items::List(list) => list.iter().map(filters::footprint).sum(),
+            Items::Range { .. } => 0,
+        };
+        self.held_total += bytes;
+        if let Err(e) = self.within_output(src, at) {
+            self.held_total -= bytes;
+            return Err(e);
+        }
+        Ok(bytes)
     }
 
     /// Ruby Liquid's table rows: `<tr class="rowN">` holding a `<td class="colN">` per item,
@@ -680,10 +878,15 @@ impl<'c, 'a> Renderer<'c, 'a> {
         };
         let length = items.len();
         self.write(out, src, l.at, "<tr class=\"row1\">\n", false)?;
+        let held = self.hold_items(src, l.at, &items)?;
         self.scopes.push(Map::new());
         let (mut col, mut row) = (1i64, 1i64);
         let mut result = Ok(());
         for (i, item) in items.into_iter().enumerate() {
+            result = self.step(src, l.at);
+            if result.is_err() {
+                break;
+            }
             let col_last = Some(col) == cols;
             let mut tablerowloop = loop_position(i, length);
             tablerowloop.insert("col".into(), Value::from(col));
@@ -717,6 +920,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
             }
         }
         self.scopes.pop();
+        self.held_total -= held;
         result?;
         self.write(out, src, l.at, "</tr>\n", false)
     }
@@ -740,6 +944,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
         let quiet = f.filters.first().is_some_and(|c| c.name == "default");
         let mut v = self.eval(&f.expr, src, quiet)?;
         for call in &f.filters {
+            self.step(src, call.at)?;
             let mut args = Vec::with_capacity(call.args.len());
             for a in &call.args {
                 args.push(self.eval(a, src, false)?.into_owned());
@@ -757,7 +962,8 @@ impl<'c, 'a> Renderer<'c, 'a> {
             let result = if call.name == "where_exp" || call.name == "find_exp" {
                 self.where_exp(&call.name, input, &args, src, call.at)?
             } else {
-                match filters::apply(&call.name, input, &args, &kwargs, self.ctx) {
+                let room = self.room();
+                match filters::apply(&call.name, input, &args, &kwargs, self.ctx, room) {
                     Ok(value) => value,
                     Err(filters::Failure::Error(message)) => return raise(src, call.at, message),
                     Err(filters::Failure::Unknown(input)) => {
@@ -766,9 +972,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
                     }
                 }
             };
-            if let Value::String(s) = &result {
-                self.grow(src, call.at, s.len())?;
-            }
+            self.grow(src, call.at, filters::built(&call.name, &result, &args))?;
             v = Cow::Owned(result);
         }
         Ok(v)
@@ -808,6 +1012,10 @@ impl<'c, 'a> Renderer<'c, 'a> {
         self.scopes.push(Map::new());
         let mut result = Ok(());
         for item in items {
+            if let Err(e) = self.step(src, at) {
+                result = Err(e);
+                break;
+            }
             if let Some(scope) = self.scopes.last_mut() {
                 scope.insert(var.clone(), item.clone());
             }
@@ -891,30 +1099,30 @@ impl<'c, 'a> Renderer<'c, 'a> {
         match e {
             Expr::Literal(v) => Ok(Cow::Owned(v.clone())),
             Expr::Empty | Expr::Blank => Ok(Cow::Owned(Value::String(String::new()))),
-            Expr::Range(a, b) => {
-                let a = self.range_end(a, src, 0)?;
-                let b = self.range_end(b, src, 0)?;
-                if b - a >= MAX_RANGE {
-                    return raise(src, 0, format!("a range of more than {MAX_RANGE} items"));
-                }
-                Ok(Cow::Owned(Value::Array((a..=b).map(Value::from).collect())))
+            Expr::Range(a, b, at) => {
+                let (a, len) = self.range(a, b, src, *at)?;
+                let items = Items::numbers(a, 0, len, false);
+                Ok(Cow::Owned(Value::Array(items.into_iter().collect())))
             }
             Expr::Var { root, lookups, at } => {
                 let name = match root {
                     Root::Name(n) => n.clone(),
                     Root::Dynamic(inner) => to_s(&*self.eval(inner, src, quiet)?),
                 };
-                let mut current: Cow<'c, Value> = match self.variable(&name) {
-                    Some(v) => v,
-                    None => {
-                        self.undefined(src, *at, &name, quiet)?;
-                        return Ok(Cow::Owned(Value::Null));
-                    }
+                let mut path = name;
+                let (mut current, skip): (Cow<'c, Value>, usize) = match self.forloop_named(&path) {
+                    Some(frame) => self.forloop_lookup(frame, lookups, &mut path),
+                    None => match self.variable(&path) {
+                        Some(v) => (v, 0),
+                        None => {
+                            self.undefined(src, *at, &path, quiet)?;
+                            return Ok(Cow::Owned(Value::Null));
+                        }
+                    },
                 };
                 let is_site = matches!(current, Cow::Borrowed(v) if std::ptr::eq(v, self.ctx.site));
                 let is_page = matches!(current, Cow::Borrowed(v) if std::ptr::eq(v, self.ctx.page));
-                let mut path = name;
-                for (depth, lookup) in lookups.iter().enumerate() {
+                for (depth, lookup) in lookups.iter().enumerate().skip(skip) {
                     let key = match lookup {
                         Lookup::Key(k) => Value::String(k.clone()),
                         Lookup::Index(i) => self.eval(i, src, quiet)?.into_owned(),
@@ -956,6 +1164,55 @@ impl<'c, 'a> Renderer<'c, 'a> {
                 Ok(current)
             }
         }
+    }
+
+    /// The loop `name` means when it is `forloop` inside a `for` (unless a scope inside the
+    /// loop's own has a variable of that name).
+    fn forloop_named(&self, name: &str) -> Option<usize> {
+        let frame = self.forloops.last()?;
+        let shadowed = self.scopes[frame.scope + 1..]
+            .iter()
+            .any(|scope| scope.contains_key(name));
+        (name == "forloop" && !shadowed).then(|| self.forloops.len() - 1)
+    }
+
+    /// Follows `.parentloop` steps from loop `frame` down the stack of running loops, and
+    /// makes the loop reached into a value: with its parents only when the whole loop is
+    /// read (`{{ forloop }}`, `assign f = forloop`), since a field needs none of them.
+    /// Returns the value and how many lookups it used (extending `path` for warnings).
+    fn forloop_lookup(
+        &self,
+        mut frame: usize,
+        lookups: &[Lookup],
+        path: &mut String,
+    ) -> (Cow<'c, Value>, usize) {
+        let mut used = 0;
+        for lookup in lookups {
+            if !matches!(lookup, Lookup::Key(k) if k == "parentloop") {
+                break;
+            }
+            used += 1;
+            path.push_str(".parentloop");
+            match frame.checked_sub(1) {
+                Some(parent) => frame = parent,
+                None => return (Cow::Owned(Value::Null), used),
+            }
+        }
+        let with_parents = !matches!(lookups.get(used), Some(Lookup::Key(_)));
+        (Cow::Owned(self.forloop_value(frame, with_parents)), used)
+    }
+
+    fn forloop_value(&self, frame: usize, with_parents: bool) -> Value {
+        let f = &self.forloops[frame];
+        let mut map = Map::new();
+        map.insert("name".into(), Value::String(f.name.clone()));
+        map.extend(loop_position(f.index, f.length));
+        let parent = match frame.checked_sub(1) {
+            Some(parent) if with_parents => self.forloop_value(parent, true),
+            _ => Value::Null,
+        };
+        map.insert("parentloop".into(), parent);
+        Value::Object(map)
     }
 
     fn variable(&self, name: &str) -> Option<Cow<'c, Value>> {
@@ -1147,6 +1404,14 @@ pub fn compare_values(left: &Value, op: &str, right: &Value) -> Result<bool, Str
     })
 }
 
+/// The error at [`MAX_OUTPUT`], for the renderer and the filters that check before building.
+pub fn output_limit_message() -> String {
+    format!(
+        "Liquid output passed {} MB: a capture, loop or filter builds more than a page can hold",
+        MAX_OUTPUT / (1024 * 1024)
+    )
+}
+
 /// [`to_integer`], its error placed at `at`.
 fn integer(v: &Value, src: Src<'_>, at: usize) -> R<i64> {
     to_integer(v).map_err(raised(src, at))
@@ -1168,10 +1433,12 @@ fn loop_position(i: usize, length: usize) -> Map<String, Value> {
 /// Liquid's `to_integer`: integers, and text that is exactly an integer.
 pub fn to_integer(v: &Value) -> Result<i64, String> {
     match v {
+        // A float is cut to its whole part, but only when that part is a 64-bit integer:
+        // never clamped into one.
         Value::Number(n) => n
             .as_i64()
-            .or_else(|| n.as_f64().map(|f| f as i64))
-            .ok_or_else(|| "invalid integer".to_string()),
+            .or_else(|| n.as_f64().and_then(value::whole_part))
+            .ok_or_else(|| format!("invalid integer `{n}`")),
         other => to_s(other)
             .trim()
             .parse::<i64>()

@@ -127,6 +127,15 @@ impl Num {
     }
 }
 
+/// The whole part of `f` when it is a 64-bit integer: never clamped into one (`f as i64`
+/// would make 1e300 into 2^63 - 1).
+pub fn whole_part(f: f64) -> Option<i64> {
+    // 2^63 as f64 is exact, and itself out of range.
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+    let f = f.trunc();
+    (-LIMIT..LIMIT).contains(&f).then_some(f as i64)
+}
+
 /// Liquid's `to_number`: floats stay floats, `"1.5"` is a float, other text its leading
 /// integer (`"3 apples"` is 3), anything else 0.
 pub fn to_number(value: &Value) -> Num {
@@ -155,17 +164,24 @@ pub fn to_number(value: &Value) -> Num {
 }
 
 /// Ruby's `String#to_i`: optional whitespace, sign and digits; 0 when there are none.
+/// Past 64 bits it is clamped: for ordering, where that is harmless; arithmetic uses
+/// [`to_number_exact`].
 pub fn leading_int(s: &str) -> i64 {
+    leading_integer(s).clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
+}
+
+/// [`leading_int`] in 128 bits (clamped there), so a caller can tell one past 64.
+pub fn leading_integer(s: &str) -> i128 {
     let t = s.trim_start();
     let (neg, rest) = match t.as_bytes().first() {
         Some(b'-') => (true, &t[1..]),
         Some(b'+') => (false, &t[1..]),
         _ => (false, t),
     };
-    let mut n: i64 = 0;
+    let mut n: i128 = 0;
     for c in rest.bytes() {
         match c {
-            b'0'..=b'9' => n = n.saturating_mul(10).saturating_add(i64::from(c - b'0')),
+            b'0'..=b'9' => n = n.saturating_mul(10).saturating_add(i128::from(c - b'0')),
             b'_' => {}
             _ => break,
         }
@@ -174,6 +190,21 @@ pub fn leading_int(s: &str) -> i64 {
         -n
     } else {
         n
+    }
+}
+
+/// [`to_number`] for arithmetic: an integer past 64 bits, in text or in the site's data,
+/// is an error (Ruby would compute on in a bignum), never clamped into a wrong number.
+pub fn to_number_exact(value: &Value) -> Result<Num, String> {
+    let past = |shown: String| {
+        format!("{shown} is beyond the integers signpost computes with (-2^63 to 2^63-1)")
+    };
+    match (value, to_number(value)) {
+        (Value::Number(n), Num::Float(_)) if n.is_u64() => Err(past(n.to_string())),
+        (Value::String(s), Num::Int(i)) if i128::from(i) != leading_integer(s) => {
+            Err(past(format!("`{}`", s.trim())))
+        }
+        (_, n) => Ok(n),
     }
 }
 

@@ -2,6 +2,8 @@
 //! fixture sites, changes one file of one site (byte flips, inserted or deleted bytes, lines
 //! spliced in from other files, Liquid, YAML and Markdown fragments), builds the result in
 //! memory, and records any panic or any build that takes longer than the hang limit.
+//! Liquid is also given random chains of filters with extreme numbers and text
+//! ([`liquid_chain`]).
 //! `tests/fuzz.rs` runs it for a few seconds with a fixed seed; `examples/fuzz.rs` runs it
 //! for as long as asked (see docs/reliability.md).
 
@@ -89,6 +91,131 @@ const FRAGMENTS: &[&str] = &[
     "\0",
 ];
 
+/// Values at the edges of what Liquid computes with: 64-bit ends, past them, odd text,
+/// date formats with widths Ruby refuses or cannot hold.
+const EXTREMES: &[&str] = &[
+    "0",
+    "1",
+    "-1",
+    "2",
+    "32",
+    "1000000",
+    "9223372036854775807",
+    "-9223372036854775808",
+    "4611686018427387904",
+    "-4611686018427387904",
+    "18446744073709551615",
+    "99999999999999999999",
+    "1.5",
+    "-0.0",
+    "0.1",
+    "\"\"",
+    "\" \"",
+    "\"x\"",
+    "\"é\"",
+    "\"9223372036854775808\"",
+    "\"-99999999999999999999\"",
+    "\"%4000000000Y\"",
+    "\"%1000000000000000000Y\"",
+    "\"%10000000000000000000Y\"",
+    "\"%2147483647Y\"",
+    "\"%99999d%-5N\"",
+    "\"2024-01-05\"",
+    "\"15 Jan 99999999999\"",
+    "\"now\"",
+    "nil",
+    "true",
+    "page.title",
+    "site.pages",
+    "forloop",
+    "a",
+    "(1..3)",
+    "(-9223372036854775808..9223372036854775807)",
+];
+
+/// Liquid's and Jekyll's filters, with how many arguments each may take.
+const FILTERS: &[(&str, usize)] = &[
+    ("append", 1),
+    ("prepend", 1),
+    ("replace", 2),
+    ("replace_first", 2),
+    ("replace_last", 2),
+    ("remove", 1),
+    ("split", 1),
+    ("join", 1),
+    ("slice", 2),
+    ("truncate", 2),
+    ("truncatewords", 2),
+    ("plus", 1),
+    ("minus", 1),
+    ("times", 1),
+    ("divided_by", 1),
+    ("modulo", 1),
+    ("abs", 0),
+    ("round", 1),
+    ("ceil", 0),
+    ("floor", 0),
+    ("at_least", 1),
+    ("at_most", 1),
+    ("to_integer", 0),
+    ("date", 1),
+    ("date_to_xmlschema", 0),
+    ("date_to_string", 2),
+    ("size", 0),
+    ("first", 0),
+    ("last", 0),
+    ("reverse", 0),
+    ("sort", 1),
+    ("sort_natural", 0),
+    ("uniq", 0),
+    ("compact", 0),
+    ("concat", 1),
+    ("push", 1),
+    ("pop", 1),
+    ("shift", 1),
+    ("map", 1),
+    ("where", 2),
+    ("group_by", 1),
+    ("escape", 0),
+    ("newline_to_br", 0),
+    ("url_encode", 0),
+    ("upcase", 0),
+    ("slugify", 1),
+    ("jsonify", 0),
+    ("inspect", 0),
+    ("base64_encode", 0),
+    ("relative_url", 0),
+    ("default", 1),
+];
+
+/// A random Liquid chain of filters with extreme arguments: output, an assignment or a
+/// loop over a range with extreme ends.
+pub fn liquid_chain(rng: &mut Rng) -> String {
+    let pick = |rng: &mut Rng| EXTREMES[rng.below(EXTREMES.len())];
+    let mut chain = pick(rng).to_string();
+    for _ in 0..=rng.below(4) {
+        let (name, arity) = FILTERS[rng.below(FILTERS.len())];
+        chain.push_str(" | ");
+        chain.push_str(name);
+        let args = rng.below(arity + 1);
+        for i in 0..args {
+            chain.push_str(if i == 0 { ": " } else { ", " });
+            chain.push_str(pick(rng));
+        }
+    }
+    // A loop now and then: one that reaches the work budget takes a second or two.
+    match rng.below(16) {
+        0..=3 => format!("{{% assign a = {chain} %}}"),
+        4 => format!(
+            "{{% for x in ({}..{}) limit: {} %}}{{{{ {chain} }}}}{{% endfor %}}",
+            pick(rng),
+            pick(rng),
+            pick(rng)
+        ),
+        _ => format!("{{{{ {chain} }}}}"),
+    }
+}
+
 /// xorshift64*: small, fast, and the same sequence for the same seed everywhere.
 pub struct Rng(u64);
 
@@ -166,7 +293,7 @@ fn is_text(rel: &str) -> bool {
 pub fn mutate(bytes: &mut Vec<u8>, rng: &mut Rng, donors: &[&[u8]]) {
     for _ in 0..=rng.below(4) {
         let at = rng.below(bytes.len() + 1);
-        match rng.below(6) {
+        match rng.below(7) {
             0 if !bytes.is_empty() => {
                 let i = rng.below(bytes.len());
                 bytes[i] ^= 1 << rng.below(8);
@@ -180,6 +307,10 @@ pub fn mutate(bytes: &mut Vec<u8>, rng: &mut Rng, donors: &[&[u8]]) {
             3 => {
                 let fragment = FRAGMENTS[rng.below(FRAGMENTS.len())].as_bytes();
                 bytes.splice(at..at, fragment.iter().copied());
+            }
+            6 => {
+                let chain = liquid_chain(rng);
+                bytes.splice(at..at, chain.bytes());
             }
             4 if !donors.is_empty() => {
                 // A line of another file, spliced in at a line start.
@@ -206,11 +337,30 @@ pub fn mutate(bytes: &mut Vec<u8>, rng: &mut Rng, donors: &[&[u8]]) {
     }
 }
 
+/// A case whose memory peaks past this is a failure.
+pub const MEMORY_LIMIT_KB: u64 = 1024 * 1024;
+
+/// The process's peak resident memory (Linux's VmHWM) in KB, or None where there is none.
+fn peak_rss_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Starts the peak over again (Linux: writing 5 to clear_refs resets VmHWM), so each case's
+/// peak is its own.
+fn reset_peak_rss() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
 /// What a run found.
 #[derive(Debug, Default)]
 pub struct Report {
     pub tried: usize,
     pub built: usize,
+    /// The highest memory peak of one case (the process's resident memory while it ran,
+    /// the seed sites included), in KB; 0 where it cannot be read.
+    pub peak_kb: u64,
     /// Inputs that panicked or hung: (why, folder where the site was kept).
     pub failures: Vec<(String, PathBuf)>,
 }
@@ -250,6 +400,7 @@ pub fn run(repo: &Path, seed: u64, budget: Duration, hang: Duration, keep: &Path
             let _ = std::fs::write(path, bytes);
         }
         report.tried += 1;
+        reset_peak_rss();
         let root = dir.path().to_path_buf();
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
@@ -267,7 +418,11 @@ pub fn run(repo: &Path, seed: u64, budget: Duration, hang: Duration, keep: &Path
                     .unwrap_or_default()),
             });
         });
-        let why = match rx.recv_timeout(hang) {
+        let answer = rx.recv_timeout(hang);
+        let peak = peak_rss_kb().unwrap_or(0);
+        report.peak_kb = report.peak_kb.max(peak);
+        let why = match answer {
+            Ok(_) if peak > MEMORY_LIMIT_KB => format!("used {} MB", peak / 1024),
             Ok(Ok(built)) => {
                 report.built += usize::from(built);
                 continue;
