@@ -62,6 +62,12 @@ pub fn page_value(site: &Site, index: usize) -> Map<String, Value> {
             Value::String(site.config.description.clone()),
         );
     }
+    // A collection document without a date has the build's time, as in Jekyll.
+    if page.document.is_some() && matches!(value.get("date"), None | Some(Value::Null)) {
+        static BUILT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        let now = BUILT.get_or_init(|| crate::liquid::date::DateTime::now().to_ruby_string());
+        value.insert("date".into(), Value::String(now.clone()));
+    }
     let is_post = page
         .document
         .as_ref()

@@ -326,3 +326,97 @@ fn a_redirect_from_that_lists_the_own_url_is_a_warning() {
         [("warning".to_string(), "self.md".to_string(), 6, 5)]
     );
 }
+
+/// Ruby's `Time.parse` takes a post date with words after its time, and a zone only
+/// straight after the time: `2023-01-29 18:30:22 2023 -0800` is 18:30:22 in the site's zone.
+#[test]
+fn post_dates_are_read_as_leniently_as_jekyll_reads_them() {
+    let (code, err, dir) = build(&[
+        ("_config.yml", "title: T\n"),
+        (
+            "_posts/2023-01-29-odd.md",
+            "---\ntitle: Odd\nlayout: none\ndate: 2023-01-29 18:30:22 2023 -0800\n---\nx {{ page.date }}\n",
+        ),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let html = published(&dir, "2023/01/29/odd.html").expect("the post is published");
+    assert!(html.contains("x 2023-01-29 18:30:22 +0000"), "{html}");
+}
+
+/// Jekyll's date filters give back an empty or missing value as it is, and a collection
+/// document without a date has the build's time.
+#[test]
+fn date_filters_take_empty_values_and_documents_have_the_build_time() {
+    let (code, err, dir) = build(&[
+        (
+            "_config.yml",
+            "title: T\ncollections:\n  things:\n    output: true\n",
+        ),
+        (
+            "index.md",
+            "---\nlayout: none\n---\n[{{ \"\" | date: \"%Y\" }}] [{{ nil | date: \"%Y\" }}] [{{ page.nothing | date_to_xmlschema }}] [{{ \"\" | date_to_xmlschema }}] [{{ page.nothing | date_to_string }}] [{{ page.nothing | date_to_long_string }}] [{{ page.nothing | date_to_rfc822 }}]\n",
+        ),
+        (
+            "_things/a.md",
+            "---\nlayout: none\n---\n[{{ page.date | date: \"%Y\" }}]\n",
+        ),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let index = published(&dir, "index.html").expect("index");
+    assert!(index.contains("[] [] [] [] [] [] []"), "{index}");
+    let thing = published(&dir, "things/a.html").expect("document");
+    let year = thing
+        .trim()
+        .trim_start_matches("<p>[")
+        .trim_end_matches("]</p>")
+        .to_string();
+    assert_eq!(year.len(), 4, "{thing}");
+    assert!(year.starts_with("20"), "{thing}");
+}
+
+/// A non-breaking space where Liquid needs a space stops Jekyll; signpost stops there too,
+/// at the place, saying what to write instead.
+#[test]
+fn a_non_breaking_space_inside_a_tag_is_a_located_error() {
+    for (body, column) in [
+        ("A {%-\u{a0}include x.html -%} B\n", 6),
+        ("A {%- include x.html\u{a0}-%} B\n", 3),
+    ] {
+        let page = format!("---\n---\n{body}");
+        let (code, err, _dir) = build(&[
+            ("_config.yml", "title: T\n"),
+            ("_includes/x.html", "<b>hi</b>\n"),
+            ("index.md", &page),
+        ]);
+        assert_eq!(code, 1, "{err}");
+        assert!(
+            err.contains(&format!("index.md:3:{column}: error: a non-breaking space")),
+            "{err}"
+        );
+    }
+}
+
+/// `{% raw %}` ends where Ruby Liquid ends it: at `endraw` with any words after it, but not
+/// at `{%- endraw %}`.
+#[test]
+fn raw_ends_where_ruby_liquid_ends_it() {
+    let (code, err, dir) = build(&[
+        ("_config.yml", "title: T\n"),
+        (
+            "index.md",
+            "---\nlayout: none\n---\n{% raw %}a {{ b }} {% endraw %} c {% raw %}{% raw %}x{% endraw %}; {% raw %}w{% endraw foo %};\n",
+        ),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let html = published(&dir, "index.html").expect("index");
+    assert!(html.contains("a {{ b }}  c {% raw %}x; w;"), "{html}");
+    let (code, err, _dir) = build(&[
+        ("_config.yml", "title: T\n"),
+        ("index.md", "---\n---\n{%- raw -%}  y {%- endraw -%}  z\n"),
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("index.md:3:1: error: `{% raw %}` is never closed"),
+        "{err}"
+    );
+}

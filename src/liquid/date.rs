@@ -423,21 +423,35 @@ pub fn parse(s: &str) -> Option<DateTime> {
         utc: false,
     };
     let mut words = rest.into_iter().peekable();
+    let mut zone_read = false;
     if let Some(time) = words.peek().copied().filter(|w| w.contains(':')) {
         words.next();
         let (clock, zone) = split_zone(time);
         read_clock(&mut t, clock)?;
         if let Some(z) = zone {
             read_zone(&mut t, z)?;
+            zone_read = true;
         }
     }
+    // As Ruby's `Time.parse`: a zone counts only straight after the time (or its am/pm);
+    // other words after the date are passed over (`2023-01-29 18:30:22 2023 -0800` is
+    // 18:30:22 in the site's zone).
+    let mut zone_may_follow = true;
     for word in words {
         match word.to_ascii_lowercase().as_str() {
             "am" if t.hour == 12 => t.hour = 0,
             "am" => {}
             "pm" if t.hour < 12 => t.hour += 12,
             "pm" => {}
-            _ => read_zone(&mut t, word)?,
+            _ if zone_may_follow && !zone_read => {
+                let mut with_zone = t;
+                if read_zone(&mut with_zone, word).is_some() {
+                    t = with_zone;
+                    zone_read = true;
+                }
+                zone_may_follow = false;
+            }
+            _ => zone_may_follow = false,
         }
     }
     Some(t)

@@ -550,6 +550,12 @@ pub fn apply(
                 None => input,
             }
         }
+        // Jekyll's date filters give back an empty or missing value as it is.
+        "date_to_xmlschema" | "date_to_rfc822" | "date_to_string" | "date_to_long_string"
+            if to_s(&input).is_empty() =>
+        {
+            input
+        }
         "date_to_xmlschema" => s(jekyll_time(&input)?.strftime("%Y-%m-%dT%H:%M:%S%:z")),
         "date_to_rfc822" => s(jekyll_time(&input)?.strftime("%a, %d %b %Y %H:%M:%S %z")),
         "date_to_string" | "date_to_long_string" => {

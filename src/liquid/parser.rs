@@ -336,9 +336,17 @@ impl<'s> Parser<'s> {
                 continue;
             }
             let markup = self.markup(&piece);
-            let lead = markup.len() - markup.trim_start().len();
+            // Ruby's `\s` only: a non-breaking space is no space to Liquid.
+            let trimmed = markup.trim_start_matches(super::value::is_ruby_space);
+            let lead = markup.len() - trimmed.len();
             let name_start = piece.inner.0 + lead;
-            let trimmed = markup.trim_start();
+            if trimmed.starts_with('\u{a0}') {
+                return Err(LiquidError::at(
+                    name_start,
+                    "a non-breaking space before the tag's name: Jekyll stops here (write a plain space)"
+                        .to_string(),
+                ));
+            }
             let name_len = if trimmed.starts_with('#') {
                 1
             } else {
@@ -658,11 +666,13 @@ impl<'s> Parser<'s> {
                         ));
                     };
                     self.pos += 1;
-                    // Ruby Liquid ends raw only at `{% endraw %}` written without a leading `-`.
+                    // Ruby Liquid ends raw only at `{% endraw %}` written without a leading `-`;
+                    // words after `endraw` are passed over, as its pattern does.
                     if p.kind == PieceKind::Tag
                         && !p.broken
                         && !p.trim_left
-                        && self.src[p.inner.0..p.inner.1].trim() == "endraw"
+                        && self.src[p.inner.0..p.inner.1].split_whitespace().next()
+                            == Some("endraw")
                     {
                         break Node::Raw(start, p.start);
                     }
@@ -682,6 +692,12 @@ impl<'s> Parser<'s> {
                 value: self.filtered(markup, args.0),
             },
             // jekyll-include-cache's tag renders what `include` does.
+            "include" | "include_cached" | "include_relative" if markup.contains('\u{a0}') => {
+                return Err(LiquidError::at(
+                    at,
+                    format!("a non-breaking space in `{{% {name} %}}`: Jekyll stops here (write a plain space)"),
+                ));
+            }
             "include" | "include_cached" | "include_relative" => {
                 include(markup, args, at, piece.end, name == "include_relative")?
             }
