@@ -127,12 +127,12 @@ fn prepare(text: &str) -> (String, Vec<usize>) {
 }
 
 /// `[x](a b)` as `[x](<a b>)`: kramdown takes spaces in a link's URL.
-fn wrap_spaced_urls(text: String, mut added: Vec<usize>) -> (String, Vec<usize>) {
+fn wrap_spaced_urls(text: String, added: Vec<usize>) -> (String, Vec<usize>) {
     if !text.contains(']') || !text.contains("](") {
         return (text, added);
     }
-    let mut out = String::with_capacity(text.len() + 4);
-    let mut rest_from = 0;
+    // Where each URL to wrap starts and ends, in `text`.
+    let mut wraps: Vec<(usize, usize)> = Vec::new();
     let mut from = 0;
     while let Some(i) = text[from..].find("](") {
         let open = from + i + 2;
@@ -158,25 +158,32 @@ fn wrap_spaced_urls(text: String, mut added: Vec<usize>) -> (String, Vec<usize>)
             })
             .map_or(inner.len(), |(i, _)| inner[..i].trim_end().len());
         let url = &inner[..url_len];
-        if !url.contains(' ') || url.contains(['<', '>']) {
-            continue;
+        if url.contains(' ') && !url.contains(['<', '>']) {
+            wraps.push((open, open + url_len));
         }
-        out.push_str(&text[rest_from..open]);
-        let shift_at = out.len();
-        // Later insertions move by two.
-        for a in added.iter_mut().filter(|a| **a >= open) {
-            *a += 2;
-        }
-        added.push(shift_at);
-        out.push('<');
-        out.push_str(url);
-        added.push(out.len());
-        out.push('>');
-        rest_from = open + url_len;
     }
-    out.push_str(&text[rest_from..]);
-    added.sort_unstable();
-    (out, added)
+    if wraps.is_empty() {
+        return (text, added);
+    }
+    let mut out = String::with_capacity(text.len() + 2 * wraps.len());
+    let mut moved: Vec<usize> = Vec::with_capacity(added.len() + 2 * wraps.len());
+    let mut copied = 0;
+    for (n, &(open, close)) in wraps.iter().enumerate() {
+        out.push_str(&text[copied..open]);
+        moved.push(open + 2 * n);
+        out.push('<');
+        out.push_str(&text[open..close]);
+        moved.push(close + 2 * n + 1);
+        out.push('>');
+        copied = close;
+    }
+    out.push_str(&text[copied..]);
+    // Bytes added before (at line starts, never inside a URL) move by two per URL before them.
+    for g in added {
+        moved.push(g + 2 * wraps.iter().filter(|(open, _)| *open <= g).count());
+    }
+    moved.sort_unstable();
+    (out, moved)
 }
 
 /// The inline events of `src`, with page ranges, appended to `out`.
@@ -701,6 +708,25 @@ mod tests {
             render("*em* and `code`"),
             "<em>em</em> and <code>code</code>"
         );
+    }
+
+    #[test]
+    fn urls_with_spaces_are_links_and_offsets_still_map() {
+        let text = "see\n1. [x](/a b) and [y](/c d \"T\")";
+        let html = render(text);
+        assert!(html.contains("<a href=\"/a%20b\">x</a>"), "{html}");
+        assert!(
+            html.contains("<a href=\"/c%20d\" title=\"T\">y</a>"),
+            "{html}"
+        );
+        assert!(html.contains("1. "), "{html}");
+        let mut out = Vec::new();
+        events(&Source::page(text), &Definitions::default(), &mut out);
+        let y = out
+            .iter()
+            .find(|(e, _)| matches!(e, Event::Text(t) if t.as_ref() == "y"))
+            .map(|(_, r)| r.start);
+        assert_eq!(y, text.find("y]"));
     }
 
     #[test]
