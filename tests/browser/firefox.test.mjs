@@ -28,6 +28,8 @@ async function withPage(fn) {
   const browser = await puppeteer.launch({
     browser: 'firefox', executablePath: FIREFOX, headless: true, userDataDir: profile,
     defaultViewport: { width: 1100, height: 900 },
+    // A fresh profile's first start can take over 30 s on a busy two-core machine.
+    timeout: 120000,
     // Date fields take typed digits in the locale's order: pin it to month/day/year.
     extraPrefsFirefox: { 'intl.locale.requested': 'en-US', 'intl.regional_prefs.use_os_locales': false },
   });
