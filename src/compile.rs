@@ -269,10 +269,7 @@ pub fn render_each(
     let site_json = emit::site_value(site);
     let steps = render_steps(site, &site_json, preview)?;
     let host = PageHost::new(site, theme, &site_json, &steps, preview, true);
-    Ok(indices
-        .par_iter()
-        .map(|&i| render_page(site, &host, &site_json, &steps.links, preview, i))
-        .collect())
+    Ok(indices.par_iter().map(|&i| render_page(&host, i)).collect())
 }
 
 /// `site.pages` as Jekyll shows it: each page's front matter with `url`, `path`, `name`
@@ -472,15 +469,7 @@ impl<'a> PageHost<'a> {
             self.preview,
             false,
         );
-        let rendered = render_page(
-            self.site,
-            &host,
-            self.site_json,
-            &self.steps.links,
-            self.preview,
-            index,
-        )
-        .ok()?;
+        let rendered = render_page(&host, index).ok()?;
         Some(markdown::fill_links(&rendered.html, |l| {
             rendered
                 .links
@@ -491,14 +480,8 @@ impl<'a> PageHost<'a> {
 }
 
 /// Page `index` through Liquid and Markdown with `host`.
-fn render_page(
-    site: &Site,
-    host: &PageHost<'_>,
-    site_json: &Value,
-    doc_links: &[Vec<markdown::Link>],
-    preview: bool,
-    index: usize,
-) -> Result<Rendered> {
+fn render_page(host: &PageHost<'_>, index: usize) -> Result<Rendered> {
+    let site = host.site;
     let page = &site.pages[index];
     let page_json = Value::Object(emit::page_value(site, index));
     markdown::render(&markdown::Input {
@@ -507,15 +490,15 @@ fn render_page(
         body_line: page.source.body_line,
         is_markdown: page.is_markdown,
         context: liquid::Context {
-            site: site_json,
+            site: host.site_json,
             page: &page_json,
             baseurl: &site.config.baseurl,
             site_url: &site.config.url,
             host,
             strict: site.config.strict,
         },
-        show_notes: preview,
-        doc_links,
+        show_notes: host.preview,
+        doc_links: &host.steps.links,
     })
 }
 
