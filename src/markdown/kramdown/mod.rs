@@ -160,6 +160,20 @@ impl Writer<'_> {
         ial.resolve(&self.defs.alds)
     }
 
+    /// `attrs` with an attribute list's on top, as kramdown applies one to an element: its
+    /// classes added, its other attributes set.
+    fn with_ial(&self, attrs: Vec<(String, String)>, ial: &Ial) -> Vec<(String, String)> {
+        let mut out = Ial {
+            attrs,
+            refs: Vec::new(),
+        };
+        out.merge(&Ial {
+            attrs: self.attrs(ial),
+            refs: Vec::new(),
+        });
+        out.attrs
+    }
+
     fn inline(&mut self, src: &Source) {
         let from = self.out.len();
         inline::events(src, self.defs, &mut self.out);
@@ -334,12 +348,7 @@ impl Writer<'_> {
         if let Some(id) = id {
             attrs.push(("id".to_string(), id.clone()));
         }
-        for (k, v) in self.attrs(&node.ial) {
-            match attrs.iter_mut().find(|(n, _)| *n == k) {
-                Some(slot) => slot.1 = v,
-                None => attrs.push((k, v)),
-            }
-        }
+        let mut attrs = self.with_ial(attrs, &node.ial);
         let start = self.out.len();
         self.inline(text);
         let mut id = attrs
@@ -474,20 +483,7 @@ impl Writer<'_> {
 
     /// An HTML element as kramdown's converter writes it.
     fn element(&mut self, el: &Element, parent_raw: bool, indent: usize) {
-        let mut attrs = el.attrs.clone();
-        for (k, v) in self.attrs(&el.ial) {
-            if k == "class" {
-                match attrs.iter_mut().find(|(n, _)| n == "class") {
-                    Some(slot) => slot.1 = format!("{} {v}", slot.1).trim_start().to_string(),
-                    None => attrs.push((k, v)),
-                }
-            } else {
-                match attrs.iter_mut().find(|(n, _)| *n == k) {
-                    Some(slot) => slot.1 = v,
-                    None => attrs.push((k, v)),
-                }
-            }
-        }
+        let attrs = self.with_ial(el.attrs.clone(), &el.ial);
         let open = format!("<{}{}", el.name, html_attributes(&attrs));
         let start = self.out.len();
         let inner_raw = el.model == Model::Raw;
