@@ -21,23 +21,12 @@
 //! `KRAMDOWN_CASE=prefix cargo test --test kramdown_corpus` builds and compares only the
 //! cases whose name starts with `prefix` (e.g. `html-`, `id-persian`).
 
-use std::collections::BTreeMap;
+mod common;
+
+use common::corpus;
 use std::path::Path;
 
 const FRONT_MATTER: &str = "---\nlayout: null\n---\n";
-
-fn read_cases(text: &str) -> Vec<(String, String)> {
-    // Each case runs to the newline before the next `=== `; the file's last newline is the
-    // last case's separator.
-    let text = text.strip_suffix('\n').unwrap_or(text);
-    text.split("\n=== ")
-        .skip(1)
-        .map(|chunk| {
-            let (name, body) = chunk.split_once('\n').unwrap_or((chunk, ""));
-            (name.trim().to_string(), body.to_string())
-        })
-        .collect()
-}
 
 /// Byte ranges of `<pre>…</pre>` and `<textarea>…</textarea>`, tags included, whose text
 /// the normalisation must not touch. An element left open runs to the end.
@@ -198,13 +187,8 @@ fn normalisation_joins_tags_only_outside_pre() {
 #[test]
 fn signpost_converts_every_case_as_kramdown_does() {
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/kramdown");
-    let text = std::fs::read_to_string(fixture.join("cases.md")).expect("cases");
-    // The first case follows the header comment, so split on "\n=== " after a newline.
-    let cases = read_cases(&format!("\n{text}"));
-    let expected: BTreeMap<String, String> = serde_json::from_str(
-        &std::fs::read_to_string(fixture.join("expected.json")).expect("expected.json"),
-    )
-    .expect("expected.json is JSON");
+    let cases = corpus::read_cases(&fixture.join("cases.md"));
+    let expected = corpus::expected(&fixture.join("expected.json"));
     assert!(cases.len() >= 300, "the corpus has {} cases", cases.len());
     let missing: Vec<&str> = cases
         .iter()
@@ -223,29 +207,15 @@ fn signpost_converts_every_case_as_kramdown_does() {
         .collect();
     assert!(!selected.is_empty(), "no case name starts with {filter:?}");
 
-    let dir = tempfile::tempdir().expect("temp dir");
-    let site = dir.path().join("site");
-    std::fs::create_dir_all(site.join("cases")).expect("cases dir");
-    // The fixture site is one flat folder (its _config.yml).
-    for entry in std::fs::read_dir(fixture.join("site")).expect("fixture site") {
-        let entry = entry.expect("fixture entry");
-        std::fs::copy(entry.path(), site.join(entry.file_name())).expect("copy fixture");
-    }
-    for (name, body) in &selected {
-        std::fs::write(
-            site.join("cases").join(format!("{name}.md")),
-            format!("{FRONT_MATTER}{body}"),
-        )
-        .expect("write case");
-    }
-    let out = dir.path().join("_site");
-    let options = signpost::Options {
-        root: site.clone(),
-        ..Default::default()
-    };
-    if let Err(e) = signpost::build(&options, &out) {
-        panic!("building the corpus failed (KRAMDOWN_CASE=prefix narrows it down): {e}");
-    }
+    let (_dir, built) = corpus::build(
+        &fixture.join("site"),
+        "md",
+        FRONT_MATTER,
+        selected.iter().copied(),
+    );
+    let out = built.unwrap_or_else(|e| {
+        panic!("building the corpus failed (KRAMDOWN_CASE=prefix narrows it down): {e}")
+    });
 
     let mut failures = Vec::new();
     for (name, body) in &selected {
