@@ -419,6 +419,8 @@ struct PageHost<'a> {
     pages: OnceLock<Value>,
     collections: BTreeMap<String, OnceLock<Value>>,
     time: OnceLock<Value>,
+    /// Each page's place among the posts, newest first, made when a post first renders.
+    post_places: OnceLock<(Vec<usize>, Vec<Option<usize>>)>,
 }
 
 impl<'a> PageHost<'a> {
@@ -455,7 +457,28 @@ impl<'a> PageHost<'a> {
                 .map(|name| (name, OnceLock::new()))
                 .collect(),
             time: OnceLock::new(),
+            post_places: OnceLock::new(),
         }
+    }
+
+    /// Jekyll's `page.next` (the next newer post) and `page.previous` (the next older one)
+    /// for the post at `index`.
+    fn post_neighbours(&self, index: usize) -> Option<(Value, Value)> {
+        let (posts, places) = self.post_places.get_or_init(|| {
+            let posts = self.site.posts();
+            let mut places = vec![None; self.site.pages.len()];
+            for (place, &i) in posts.iter().enumerate() {
+                places[i] = Some(place);
+            }
+            (posts, places)
+        });
+        let at = (*places.get(index)?)?;
+        let value = |place: Option<usize>| {
+            place
+                .and_then(|p| posts.get(p))
+                .map_or(Value::Null, |&i| document_value(self.site, i))
+        };
+        Some((value(at.checked_sub(1)), value(Some(at + 1))))
     }
 
     /// A published document's content as a page that reads it sees it: Liquid and Markdown
@@ -483,7 +506,12 @@ impl<'a> PageHost<'a> {
 fn render_page(host: &PageHost<'_>, index: usize) -> Result<Rendered> {
     let site = host.site;
     let page = &site.pages[index];
-    let page_json = Value::Object(emit::page_value(site, index));
+    let mut page_value = emit::page_value(site, index);
+    if let Some((next, previous)) = host.post_neighbours(index) {
+        page_value.insert("next".into(), next);
+        page_value.insert("previous".into(), previous);
+    }
+    let page_json = Value::Object(page_value);
     markdown::render(&markdown::Input {
         file: &page.source.path,
         body: &page.source.body,

@@ -68,32 +68,6 @@ pub fn page_value(site: &Site, index: usize) -> Map<String, Value> {
         let now = BUILT.get_or_init(|| crate::liquid::date::DateTime::now().to_ruby_string());
         value.insert("date".into(), Value::String(now.clone()));
     }
-    let is_post = page
-        .document
-        .as_ref()
-        .is_some_and(|d| d.collection == "posts");
-    // Jekyll's `page.next` is the next newer post, `page.previous` the next older one. Only
-    // a post whose text reads them pays for sorting the posts.
-    if is_post
-        && ["page.next", "page.previous"]
-            .iter()
-            .any(|k| page.source.body.contains(k))
-    {
-        let posts = site.posts();
-        if let Some(at) = posts.iter().position(|&i| i == index) {
-            let neighbour = |i: usize| {
-                let other = &site.pages[i];
-                let mut map = other.source.front.clone();
-                map.insert("url".into(), Value::String(other.url.clone()));
-                map.insert("path".into(), Value::String(other.source.path.clone()));
-                Value::Object(map)
-            };
-            let newer = at.checked_sub(1).map(|n| posts[n]);
-            let older = posts.get(at + 1).copied();
-            value.insert("next".into(), newer.map_or(Value::Null, neighbour));
-            value.insert("previous".into(), older.map_or(Value::Null, neighbour));
-        }
-    }
     value
 }
 
