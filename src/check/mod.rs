@@ -119,7 +119,7 @@ pub fn compile_tolerant(options: &Options) -> Result<Result<Checked, Diagnostic>
             }
         }
     }
-    let graph = resolve::resolve(&site, &rendered, &emit::generated_urls(&theme));
+    let graph = resolve::resolve(&site, &rendered, &emit::generated_urls(&theme, &site));
     Ok(Ok(Checked {
         site,
         rendered,
