@@ -6,6 +6,7 @@
 
 pub mod external;
 pub mod report;
+pub mod reviews;
 
 use crate::compile::{self, Options};
 use crate::emit;

@@ -145,7 +145,9 @@ mod tests {
             "{out}"
         );
         assert!(
-            out.contains("</table></div>\n<table class=\"sp-table\"><tr><td>2</td></tr></table><div"),
+            out.contains(
+                "</table></div>\n<table class=\"sp-table\"><tr><td>2</td></tr></table><div"
+            ),
             "{out}"
         );
         assert_eq!(wrap_tables("<p>no tables</p>"), "<p>no tables</p>");
