@@ -120,8 +120,8 @@ pub fn tera_message(e: &tera::Error) -> String {
     message.replace('\n', " ")
 }
 
-/// A stylesheet as pages load it: without its `/* … */` comments (outside strings) and
-/// blank lines, like [`compact_js`].
+/// A stylesheet as pages load it: without its `/* … */` comments (outside strings),
+/// indentation and line breaks, like [`compact_js`].
 fn compact_css(bytes: Vec<u8>) -> Vec<u8> {
     let Ok(text) = String::from_utf8(bytes.clone()) else {
         return bytes;
@@ -156,8 +156,16 @@ fn compact_css(bytes: Vec<u8>) -> Vec<u8> {
             _ => out.push(c),
         }
     }
-    let lines: Vec<&str> = out.lines().filter(|l| !l.trim().is_empty()).collect();
-    (lines.join("\n") + "\n").into_bytes()
+    // Line breaks go too, except where one separates two words of a selector or value.
+    let mut joined = String::with_capacity(out.len());
+    for line in out.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if !joined.is_empty() && !joined.ends_with(['{', '}', ';', ',']) {
+            joined.push(' ');
+        }
+        joined.push_str(line);
+    }
+    joined.push('\n');
+    joined.into_bytes()
 }
 
 /// A script as pages load it: without its whole-line `//` comments and leading indentation,
@@ -482,11 +490,11 @@ mod tests {
     }
 
     #[test]
-    fn stylesheets_lose_comments_outside_strings_and_blank_lines() {
-        let css = "/* theme */\na{b:c} /* x */\n\n.q::after{content:\"/* kept */\"}\n";
+    fn stylesheets_lose_comments_outside_strings_and_line_breaks() {
+        let css = "/* theme */\na{b:c} /* x */\n\n.q::after{content:\"/* kept */\"}\n@media print{\n  p\n  em{d:e}\n}\n";
         assert_eq!(
             String::from_utf8(compact_css(css.as_bytes().to_vec())).unwrap_or_default(),
-            "a{b:c} \n.q::after{content:\"/* kept */\"}\n"
+            "a{b:c}.q::after{content:\"/* kept */\"}@media print{p em{d:e}}\n"
         );
     }
 
