@@ -385,3 +385,28 @@ fn the_guide_keeps_the_nhs_look_and_its_phases_table_stacks() {
         );
     }
 }
+
+/// `serve` keeps the printable guide up to date: an edit to one guide page shows there too.
+#[test]
+fn serve_remakes_the_printable_guide_when_a_guide_page_changes() {
+    use std::time::{Duration, Instant};
+    let dir = guide_site(GUIDE_CONFIG);
+    let root = dir.path().canonicalize().expect("root");
+    let server = common::start_server(&root);
+    let addr = server.addr();
+    let print = || common::http::get(addr, "/guide/print").text();
+    assert!(print().contains("<p>Text.</p>"), "{}", print());
+    let plan = root.join("guide/plan.md");
+    let text = read(&plan).replacen("Text.", "Text changed while serving.", 1);
+    std::fs::write(&plan, text).expect("edit");
+    let started = Instant::now();
+    while !print().contains("Text changed while serving.") {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the printable guide was not remade: {}",
+            print()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(print().contains("id=\"guide-plan--who\""));
+}
