@@ -173,10 +173,12 @@ pub fn printable_url(site: &Site) -> Option<String> {
 }
 
 /// The page's sections for its contents list: `##` headings with ids, when there are at least
-/// three and the page neither turns it off (`toc: false`) nor places kramdown's own `{:toc}`.
+/// three and the page neither turns it off (`toc: false`) nor places kramdown's own `{:toc}`
+/// nor is a checklist page (whose summary lists its phases already).
 fn contents_value(page: &crate::site::Page, rendered: &Rendered) -> Value {
     let off = matches!(page.source.front.get("toc"), Some(Value::Bool(false)))
-        || rendered.html.contains("id=\"markdown-toc\"");
+        || rendered.html.contains("id=\"markdown-toc\"")
+        || rendered.checklist.as_ref().is_some_and(|c| c.whole_page);
     let sections: Vec<Value> = rendered
         .headings
         .iter()

@@ -70,6 +70,22 @@ fn pages_with_three_sections_get_a_contents_list_unless_they_opt_out_or_place_th
     let other = read(out.join("other.html"));
     assert!(!other.contains("On this page"), "{other}");
     assert!(other.contains("<ul id=\"markdown-toc\">"), "{other}");
+    // A checklist page's summary lists its phases: no second list.
+    let dir = site(&[
+        ("_config.yml", "title: T\n"),
+        (
+            "roles.md",
+            "---\ntitle: Roles\nchecklist: true\nlayout: page\n---\n## One\n\n- A\n\n## Two\n\n- B\n\n## Three\n\n- C\n",
+        ),
+    ]);
+    let out = dir.path().join("_site");
+    let (code, stderr) = build(dir.path(), &out, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let roles = read(out.join("roles.html"));
+    assert!(
+        roles.contains("Summary and progress") && !roles.contains("On this page"),
+        "{roles}"
+    );
 }
 
 #[test]
