@@ -301,6 +301,7 @@ fn branding_keys_set_logo_organisation_service_name_phase_banner_and_footer_link
     assert!(header.contains("<span class=\"sp-visually-hidden\">NHS England</span>"));
     assert!(header.contains("<span class=\"sp-header__service\">Migration service</span>"));
     assert!(!header.contains("sp-header--neutral"));
+    assert!(html.contains("<meta name=\"theme-color\" content=\"#005eb8\">"));
     assert!(
         header.contains("<strong class=\"sp-tag sp-phase-banner__tag\">Alpha</strong> <span>Try it and <a href=\"/b/feedback/\">tell us</a>.</span>"),
         "{header}"
@@ -367,6 +368,10 @@ fn a_site_without_branding_keys_gets_a_neutral_header_without_the_nhs_logo() {
     assert!(!header.contains("sp-phase-banner"), "{header}");
     assert!(header.contains("<span class=\"sp-header__service\">Plain site</span>"));
     assert!(!html.contains("NHS"), "{html}");
+    assert!(html.contains("<meta name=\"theme-color\" content=\"#212b32\">"));
+    // The 404 page the build adds has the same header.
+    let missing = read(out.join("404.html"));
+    assert!(missing.contains("<header class=\"sp-header sp-header--neutral\">"));
 }
 
 #[test]
