@@ -169,7 +169,7 @@ pub struct Emitter<'a> {
 /// `printable_guide:` in `_config.yml`: the URL of the whole guide on one page.
 pub fn printable_url(site: &Site) -> Option<String> {
     let url = site.config.values.get("printable_guide")?.as_str()?.trim();
-    (!url.is_empty()).then(|| format!("/{}", url.trim_start_matches('/')))
+    url.starts_with('/').then(|| url.to_string())
 }
 
 /// The page's sections for its contents list: `##` headings with ids, when there are at least

@@ -154,6 +154,37 @@ fn unreadable_review_dates_are_warnings_at_their_key() {
         })
         .collect();
     assert_eq!(problems.len(), 3, "{found:#?}");
+    // A bad period in _config.yml is reported once, at its line, for the two pages using it.
+    std::fs::write(
+        dir.path().join("d.md"),
+        "---\ntitle: D\nlast_reviewed_on: 2024-01-01\n---\nSee [c](c.md).\n",
+    )
+    .expect("page");
+    std::fs::write(
+        dir.path().join("_config.yml"),
+        "title: T\nreview_in: sometime\nprintable_guide: guide/print\nfooter_links: /contact/\n",
+    )
+    .expect("config");
+    let found = diagnostics(dir.path());
+    let at_config: Vec<(String, u64)> = found
+        .iter()
+        .filter(|d| d["file"] == "_config.yml")
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or("").to_string(),
+                d["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(
+        at_config,
+        [
+            ("review-date".to_string(), 2),
+            ("config-value".to_string(), 3),
+            ("config-value".to_string(), 4)
+        ],
+        "{found:#?}"
+    );
     assert_eq!((problems[0].0.as_str(), problems[0].1), ("a.md", 3));
     assert!(problems[0].2.contains("must be a date"), "{problems:?}");
     assert_eq!((problems[1].0.as_str(), problems[1].1), ("b.md", 4));
