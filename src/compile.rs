@@ -225,7 +225,7 @@ pub fn compile(options: &Options) -> Result<Compiled> {
     let layout_warnings = emit::check_layouts(&site, &theme)?;
     let rendered = timed("render", || render_pages(&site, &theme, options.preview))?;
     let mut graph = timed("resolve", || {
-        resolve::resolve(&site, &rendered, &emit::generated_urls(&theme))
+        resolve::resolve(&site, &rendered, &emit::generated_urls(&theme, &site))
     });
     graph.diagnostics.extend(layout_warnings);
     Ok(Compiled {

@@ -11,6 +11,9 @@ use rayon::prelude::*;
 use serde_json::{json, Map, Value};
 use std::path::{Path, PathBuf};
 
+mod printable;
+mod tables;
+
 /// What goes in one output file.
 #[derive(Clone, Debug)]
 pub enum Content {
@@ -159,12 +162,53 @@ pub struct Emitter<'a> {
     site_json: Value,
     /// The four navigation lists with no item current, copied and marked for each page.
     nav_json: Map<String, Value>,
+    /// The printable guide's URL (`printable_guide:`, without baseurl) and its pages in order.
+    printable: Option<(String, Vec<usize>)>,
+}
+
+/// `printable_guide:` in `_config.yml`: the URL of the whole guide on one page.
+pub fn printable_url(site: &Site) -> Option<String> {
+    let url = site.config.values.get("printable_guide")?.as_str()?.trim();
+    url.starts_with('/').then(|| url.to_string())
+}
+
+/// The page's sections for its contents list: `##` headings with ids, when there are at least
+/// three and the page neither turns it off (`toc: false`) nor places kramdown's own `{:toc}`
+/// nor is a checklist page (whose summary lists its phases already).
+fn contents_value(page: &crate::site::Page, rendered: &Rendered) -> Value {
+    let off = matches!(page.source.front.get("toc"), Some(Value::Bool(false)))
+        || rendered.html.contains("id=\"markdown-toc\"")
+        || rendered.checklist.as_ref().is_some_and(|c| c.whole_page);
+    let sections: Vec<Value> = rendered
+        .headings
+        .iter()
+        .filter(|h| h.level == 2)
+        .filter_map(|h| Some(json!({"id": h.id.as_ref()?, "title": h.text})))
+        .collect();
+    if off || sections.len() < 3 {
+        Value::Array(Vec::new())
+    } else {
+        Value::Array(sections)
+    }
+}
+
+/// `{last_reviewed, next_due}` as NHS pages write dates, for a page with review dates.
+fn review_value(site: &Site, page: &crate::site::Page) -> Value {
+    use crate::site::review::{display, Review};
+    match Review::of(&page.source, &site.config) {
+        Some(Ok(r)) => json!({
+            "last_reviewed": r.last_reviewed.map(display),
+            "next_due": display(r.next_due),
+        }),
+        _ => Value::Null,
+    }
 }
 
 /// The navigation lists templates see, in the order of `nav_json`.
-fn nav_lists(graph: &Graph) -> [(&'static str, &[NavItem]); 4] {
+fn nav_lists(graph: &Graph) -> [(&'static str, &[NavItem]); 5] {
     [
         ("menu", &graph.navigation.menu),
+        ("footer", &graph.navigation.footer),
         ("sidebar", &graph.navigation.sidebar),
         ("checklists", &graph.navigation.checklists),
         ("promo", &graph.navigation.promo),
@@ -218,6 +262,8 @@ impl<'a> Emitter<'a> {
                     ),
                 )))
                 .collect(),
+            printable: printable_url(site)
+                .map(|url| (url, printable::guide_pages(&graph.navigation.sidebar))),
         }
     }
 
@@ -248,6 +294,11 @@ impl<'a> Emitter<'a> {
             crate::markdown::html::escape(graph.hrefs[i].get(l).map_or("", String::as_str))
         });
         let layout = layout_of(page, theme);
+        let in_guide = self
+            .printable
+            .as_ref()
+            .filter(|(_, pages)| pages.contains(&i))
+            .map(|(url, _)| Value::String(format!("{base}{url}")));
         let html = if let Some(target) = page.redirect_to() {
             // jekyll-redirect-from: the page is only a pointer elsewhere.
             let target = if target.starts_with('/')
@@ -264,7 +315,7 @@ impl<'a> Emitter<'a> {
         } else {
             let links = &graph.pages[i];
             let mut page_json = page_value(site, i);
-            page_json.insert("content".into(), Value::String(body));
+            page_json.insert("content".into(), Value::String(tables::wrap_tables(&body)));
             let mut pagination = Map::new();
             if let Some(p) = &links.previous {
                 pagination.insert("previous".into(), ref_value(p));
@@ -302,6 +353,9 @@ impl<'a> Emitter<'a> {
             );
             values.insert("preview".into(), Value::Bool(self.preview));
             values.insert("checklist".into(), checklist);
+            values.insert("contents".into(), contents_value(page, &rendered[i]));
+            values.insert("review".into(), review_value(site, page));
+            values.insert("printable".into(), in_guide.unwrap_or(Value::Null));
             let context = tera::Context::from_value(Value::Object(values)).map_err(|e| {
                 Error::content(
                     Location::new(page.source.path.clone(), 1, 1),
@@ -396,7 +450,7 @@ impl<'a> Emitter<'a> {
             "page",
             &json!({"url": "/404.html", "title": "Page not found", "content": "", "description": site.config.description}),
         );
-            context.insert("nav", &json!({"menu": nav_value(&graph.navigation.menu, None), "sidebar": [], "checklists": [], "promo": []}));
+            context.insert("nav", &json!({"menu": nav_value(&graph.navigation.menu, None), "footer": nav_value(&graph.navigation.footer, None), "sidebar": [], "checklists": [], "promo": []}));
             context.insert("breadcrumbs", &Vec::<Value>::new());
             context.insert("pagination", &Map::new());
             context.insert("roles", &Vec::<Value>::new());
@@ -408,6 +462,11 @@ impl<'a> Emitter<'a> {
                 path: "404.html".into(),
                 content: Content::Bytes(html.into_bytes()),
             });
+        }
+        if let Some(file) = self.printable_page()? {
+            if !written.contains(&file.path) {
+                files.push(file);
+            }
         }
         if site.config.has_plugin("jekyll-redirect-from") && !written.contains("redirects.json") {
             files.push(OutputFile {
@@ -443,6 +502,75 @@ impl<'a> Emitter<'a> {
         Ok(files)
     }
 
+    /// The whole guide on one page (`printable_guide:`), from the theme's `layouts/print.html`:
+    /// its context has `sections`, each `{id, title, url, content}`, in sidebar order.
+    pub fn printable_page(&self) -> Result<Option<OutputFile>> {
+        let Some((url, pages)) = &self.printable else {
+            return Ok(None);
+        };
+        let (site, graph) = (self.site, self.graph);
+        let base = site.config.baseurl.as_str();
+        let mut ids: Vec<String> = Vec::with_capacity(pages.len());
+        for &j in pages {
+            let id = printable::section_id(&site.pages[j].url);
+            let mut unique = id.clone();
+            let mut n = 1;
+            while ids.contains(&unique) {
+                n += 1;
+                unique = format!("{id}-{n}");
+            }
+            ids.push(unique);
+        }
+        let sections = printable::Sections::new(
+            pages
+                .iter()
+                .zip(&ids)
+                .map(|(&j, id)| (format!("{base}{}", site.pages[j].url), id.clone())),
+        );
+        let list: Vec<Value> = pages
+            .iter()
+            .zip(&ids)
+            .map(|(&j, id)| {
+                let body = fill_links(&self.rendered[j].html, |l| {
+                    let href = graph.hrefs[j].get(l).map_or("", String::as_str);
+                    crate::markdown::html::escape(&sections.href(id, href))
+                });
+                json!({
+                    "id": id,
+                    "title": site.pages[j].title(),
+                    "url": format!("{base}{}", site.pages[j].url),
+                    "content": tables::wrap_tables(&printable::prefix_ids(&body, id)),
+                })
+            })
+            .collect();
+        let mut context = tera::Context::new();
+        context.insert("site", &self.site_json);
+        context.insert("base", base);
+        context.insert(
+            "page",
+            &json!({"url": url, "title": site.config.title, "content": "", "description": site.config.description}),
+        );
+        context.insert("nav", &json!({"menu": nav_value(&graph.navigation.menu, None), "footer": nav_value(&graph.navigation.footer, None), "sidebar": [], "checklists": [], "promo": [], "titles": {}}));
+        context.insert("breadcrumbs", &Vec::<Value>::new());
+        context.insert("pagination", &Map::new());
+        context.insert("roles", &Vec::<Value>::new());
+        context.insert("preview", &self.preview);
+        context.insert("sections", &list);
+        let html = self
+            .theme
+            .render("layouts/print.html", &context)
+            .map_err(|m| {
+                Error::content(
+                    self.site.config.location("printable_guide"),
+                    format!("the printable guide (layout `print`) failed: {m}"),
+                )
+            })?;
+        Ok(Some(OutputFile {
+            path: url::output_path(url),
+            content: Content::Bytes(html.into_bytes()),
+        }))
+    }
+
     /// `build`'s path: each page is written as soon as its layout is rendered, so the whole
     /// site is never held in memory (on 10,000 pages that halves peak memory). Written to a
     /// temporary folder swapped in at the end: all or nothing. Returns the file count.
@@ -464,8 +592,9 @@ impl<'a> Emitter<'a> {
 }
 
 /// URLs the build writes itself, so links to them resolve.
-pub fn generated_urls(theme: &Theme) -> Vec<String> {
+pub fn generated_urls(theme: &Theme, site: &Site) -> Vec<String> {
     let mut urls: Vec<String> = theme.statics.iter().map(|(p, _)| format!("/{p}")).collect();
+    urls.extend(printable_url(site));
     urls.push("/sitemap.xml".into());
     urls.push("/404.html".into());
     urls

@@ -106,8 +106,12 @@ enum Command {
         #[arg(long, default_value = "content")]
         root: PathBuf,
         /// Only notes with this tag, e.g. GAP (plain comments have tag NOTE).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "reviews")]
         tag: Option<String>,
+        /// List pages' review dates instead (`last_reviewed_on`, `next_review_due`), the
+        /// soonest due first.
+        #[arg(long)]
+        reviews: bool,
         /// human (file:line:col: TAG: text) or json.
         #[arg(long, value_enum, default_value = "human")]
         format: NotesFormat,
@@ -239,7 +243,15 @@ fn main() -> ExitCode {
             };
             run_check(&options, format, deny.is_some(), &shown)
         }
-        Command::Notes { root, tag, format } => run_notes(&root, tag.as_deref(), format, &shown),
+        Command::Notes {
+            root,
+            reviews: true,
+            format,
+            ..
+        } => run_reviews(&root, format, &shown),
+        Command::Notes {
+            root, tag, format, ..
+        } => run_notes(&root, tag.as_deref(), format, &shown),
         Command::Serve {
             site,
             port,
@@ -364,6 +376,32 @@ fn run_notes(
     } else {
         std::process::exit(1)
     }
+}
+
+/// Prints every page's review dates, the soonest due first.
+fn run_reviews(
+    root: &std::path::Path,
+    format: NotesFormat,
+    shown: &signpost::error::ShownPaths,
+) -> signpost::Result<()> {
+    use signpost::check::reviews;
+    use std::io::Write;
+    let mut listed = reviews::reviews(root)?;
+    for item in &mut listed {
+        match &mut item.review {
+            Ok(r) => r.location = shown.location(&r.location),
+            Err((location, _)) => *location = shown.location(location),
+        }
+    }
+    let today = signpost::site::review::today();
+    let text = match format {
+        NotesFormat::Human => reviews::human(&listed, today),
+        NotesFormat::Json => reviews::json(&listed, today),
+    };
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
+    Ok(())
 }
 
 /// Serves until Ctrl-C, then stops the server's threads and exits 0.

@@ -1,7 +1,9 @@
 //! The guide in real headless browsers: builds it, then runs the Node tests in tests/browser/
 //! against it.
 //! - Chromium (playwright-core driving /usr/bin/chromium, axe-core for accessibility):
-//!   `theme.test.mjs` (every page at 320px, print, skip link), `checklist.test.mjs`, and
+//!   `theme.test.mjs` (every page at 320px, print, skip link), `checklist.test.mjs`,
+//!   `readers.test.mjs` (contents lists, the page list on a phone, the printable guide printed
+//!   to PDF, tables at 320px), and
 //!   `accessibility.test.mjs` (a Tab walk comparing each element's pixels focused and not,
 //!   axe on every page, a role page printed to PDF and read back with pdftoppm).
 //! - Firefox (puppeteer-core driving /usr/bin/firefox-esr over WebDriver BiDi):
@@ -72,6 +74,7 @@ fn run_node_tests(files: &[&str], env: &[(&str, &str)]) {
         .current_dir(browser_dir())
         .env("SITE_DIR", &site)
         .env("BASEURL", "/prm-practice-migration")
+        .env("SIGNPOST_BIN", env!("CARGO_BIN_EXE_signpost"))
         .envs(env.iter().copied())
         .output()
         .expect("run node");
@@ -96,7 +99,7 @@ fn the_guide_works_in_headless_chromium() {
         return;
     }
     run_node_tests(
-        &["theme.test.mjs", "checklist.test.mjs"],
+        &["theme.test.mjs", "checklist.test.mjs", "readers.test.mjs"],
         &[("CHROMIUM", &chromium)],
     );
 }

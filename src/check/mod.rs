@@ -6,6 +6,7 @@
 
 pub mod external;
 pub mod report;
+pub mod reviews;
 
 use crate::compile::{self, Options};
 use crate::emit;
@@ -119,7 +120,7 @@ pub fn compile_tolerant(options: &Options) -> Result<Result<Checked, Diagnostic>
             }
         }
     }
-    let graph = resolve::resolve(&site, &rendered, &emit::generated_urls(&theme));
+    let graph = resolve::resolve(&site, &rendered, &emit::generated_urls(&theme, &site));
     Ok(Ok(Checked {
         site,
         rendered,

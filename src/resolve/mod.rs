@@ -35,6 +35,8 @@ pub struct Navigation {
     pub sidebar: Vec<NavItem>,
     pub checklists: Vec<NavItem>,
     pub promo: Vec<NavItem>,
+    /// `footer_links:` in `_config.yml` (accessibility statement, privacy, contact…).
+    pub footer: Vec<NavItem>,
     /// Headings a wrapped data file gives (`sidebar_title:`), by part name.
     pub titles: BTreeMap<String, String>,
 }
@@ -142,6 +144,8 @@ pub fn resolve(site: &Site, rendered: &[Rendered], generated: &[String]) -> Grap
             ));
         }
     }
+    r.report_reviews(crate::site::review::today());
+    r.report_reader_config();
     for (page, rendered) in site.pages.iter().zip(rendered) {
         for (code, location, message) in &rendered.warnings {
             r.diagnostics.push(
@@ -341,6 +345,63 @@ impl Resolver<'_> {
             .target(href)
             .on_page(page),
         );
+    }
+
+    /// Review dates that cannot be read (`review-date`) and pages past their next review on
+    /// `today` (`review-overdue`), at the front matter key the due date comes from.
+    fn report_reviews(&mut self, today: i64) {
+        use crate::site::review::{self, Review};
+        // A bad `review_in` in _config.yml is one problem, however many pages use it.
+        let mut reported: HashSet<(Location, String)> = HashSet::new();
+        for page in &self.site.pages {
+            let diagnostic = match Review::of(&page.source, &self.site.config) {
+                None => continue,
+                Some(Err(problem)) if !reported.insert(problem.clone()) => continue,
+                Some(Err((location, message))) => {
+                    Diagnostic::warning("review-date", location, message)
+                }
+                Some(Ok(r)) if r.overdue(today) => Diagnostic::warning(
+                    "review-overdue",
+                    r.location.clone(),
+                    format!(
+                        "this page was due for review on {}; review it and update `last_reviewed_on`",
+                        review::display(r.next_due)
+                    ),
+                ),
+                Some(Ok(_)) => continue,
+            };
+            self.diagnostics.push(diagnostic.on_page(&page.url));
+        }
+    }
+
+    /// `printable_guide` and `footer_links` in `_config.yml` the theme cannot use.
+    fn report_reader_config(&mut self) {
+        let config = &self.site.config;
+        let printable = config.values.get("printable_guide");
+        if printable
+            .is_some_and(|v| !v.is_null() && !v.as_str().is_some_and(|u| u.starts_with('/')))
+        {
+            self.diagnostics.push(Diagnostic::warning(
+                "config-value",
+                config.location("printable_guide"),
+                "`printable_guide` must be a site path such as /guide/print: no printable guide is made",
+            ));
+        }
+        let footer = config.values.get("footer_links");
+        let readable = |v: &Value| {
+            v.as_array().is_some_and(|links| {
+                links
+                    .iter()
+                    .all(|l| l.as_object().is_some_and(|m| data::item_url(m).is_some()))
+            })
+        };
+        if footer.is_some_and(|v| !v.is_null() && !readable(v)) {
+            self.diagnostics.push(Diagnostic::warning(
+                "config-value",
+                config.location("footer_links"),
+                "`footer_links` must be a list of `title` and `url`: entries without a url are not shown",
+            ));
+        }
     }
 
     /// Links written in front matter: `title_url` of each collection document (a step) and
@@ -961,6 +1022,20 @@ impl Resolver<'_> {
                 "sidebar" => nav.sidebar = resolved,
                 "checklists" => nav.checklists = resolved,
                 _ => nav.promo = resolved,
+            }
+        }
+        if let Some(Value::Array(links)) = self.site.config.values.get("footer_links") {
+            nav.footer = self.nav_items(links);
+            let location = self.site.config.location("footer_links");
+            for url in links
+                .iter()
+                .filter_map(|l| l.as_object().and_then(data::item_url))
+            {
+                self.link_count += 1;
+                let resolution = self.table.resolve(url, "/", "");
+                if let Some(d) = self.problem(&resolution, url, location.clone()) {
+                    self.diagnostics.push(d.target(url));
+                }
             }
         }
         nav

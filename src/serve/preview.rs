@@ -490,7 +490,8 @@ fn emit_quick(
         .map(|&j| emitter.page(j))
         .collect::<Result<Vec<_>>>()?;
     let mut files = old_files.clone();
-    for output in outputs {
+    // The printable guide holds every guide page: made again with the edited ones.
+    for output in outputs.into_iter().chain(emitter.printable_page()?) {
         put(&mut files, output, false)?;
     }
     for path in assets {
@@ -516,7 +517,7 @@ fn reemit(
     let site = &compiled.site;
     let theme = &compiled.theme;
     let rendered = &compiled.rendered;
-    let graph = resolve::resolve(site, rendered, &emit::generated_urls(theme));
+    let graph = resolve::resolve(site, rendered, &emit::generated_urls(theme, site));
     compile::refuse_clashes(&graph, site.config.strict)?;
     let navigation = format!("{:?}", graph.navigation);
     let old = &compiled.graph;

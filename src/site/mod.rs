@@ -5,6 +5,7 @@ pub mod document;
 pub mod frontmatter;
 pub mod guard;
 pub mod plugins;
+pub mod review;
 pub mod url;
 
 use crate::error::{Error, Location, Result};

@@ -120,6 +120,54 @@ pub fn tera_message(e: &tera::Error) -> String {
     message.replace('\n', " ")
 }
 
+/// A stylesheet as pages load it: without its `/* … */` comments (outside strings),
+/// indentation and line breaks, like [`compact_js`].
+fn compact_css(bytes: Vec<u8>) -> Vec<u8> {
+    let Ok(text) = String::from_utf8(bytes.clone()) else {
+        return bytes;
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut quote: Option<char> = None;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some(q), _) => {
+                out.push(c);
+                if c == '\\' {
+                    out.extend(chars.next());
+                } else if c == q {
+                    quote = None;
+                }
+            }
+            (None, '"' | '\'') => {
+                quote = Some(c);
+                out.push(c);
+            }
+            (None, '/') if chars.peek() == Some(&'*') => {
+                chars.next();
+                let mut last = ' ';
+                for c in chars.by_ref() {
+                    if last == '*' && c == '/' {
+                        break;
+                    }
+                    last = c;
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    // Line breaks go too, except where one separates two words of a selector or value.
+    let mut joined = String::with_capacity(out.len());
+    for line in out.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if !joined.is_empty() && !joined.ends_with(['{', '}', ';', ',']) {
+            joined.push(' ');
+        }
+        joined.push_str(line);
+    }
+    joined.push('\n');
+    joined.into_bytes()
+}
+
 /// A script as pages load it: without its whole-line `//` comments and leading indentation,
 /// which readers of the source need and browsers do not (a third of checklist.js, and each
 /// page has 40 KB for its CSS and JS). Line breaks stay, so automatic semicolons do not
@@ -244,6 +292,8 @@ impl Theme {
             } else if let Some(name) = path.strip_prefix("static/") {
                 let bytes = if name.ends_with(".js") {
                     compact_js(bytes)
+                } else if name.ends_with(".css") {
+                    compact_css(bytes)
                 } else {
                     bytes
                 };
@@ -336,6 +386,16 @@ fn register_filters(tera: &mut tera::Tera, urls: &Urls) {
     );
     let base = urls.baseurl.clone();
     tera.register_filter(
+        "inline_markdown",
+        move |value: &tera::Value, _: &HashMap<String, tera::Value>| {
+            Ok(tera::Value::String(inline_markdown(
+                &base,
+                &liquid::display(value),
+            )))
+        },
+    );
+    let base = urls.baseurl.clone();
+    tera.register_filter(
         "relative_url",
         move |value: &tera::Value, _: &HashMap<String, tera::Value>| {
             Ok(tera::Value::String(liquid::relative_url(
@@ -355,6 +415,29 @@ fn register_filters(tera: &mut tera::Tera, urls: &Urls) {
             )))
         },
     );
+}
+
+/// One line of Markdown (a phase banner's text) as inline HTML: no `<p>` around it, and
+/// site paths in its links (`/improve-this-guide/`) under the baseurl, as layouts write them.
+fn inline_markdown(base: &str, text: &str) -> String {
+    let html = markdown::markdownify(text);
+    let html = html.trim();
+    let html = html
+        .strip_prefix("<p>")
+        .and_then(|h| h.strip_suffix("</p>"))
+        .unwrap_or(html);
+    let mut out = String::with_capacity(html.len() + 32);
+    let mut rest = html;
+    while let Some(at) = rest.find("href=\"/") {
+        let (head, tail) = rest.split_at(at + 6);
+        out.push_str(head);
+        if !tail.starts_with("//") {
+            out.push_str(base);
+        }
+        rest = tail;
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Shortcodes as the render stage sees them: the theme plus the site facts templates read.
@@ -397,6 +480,23 @@ impl ShortcodeRenderer<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn inline_markdown_has_no_paragraph_and_puts_site_links_under_the_baseurl() {
+        assert_eq!(
+            inline_markdown("/prm", "New. Your [feedback](/improve/) or [mail](https://x.org/)."),
+            "New. Your <a href=\"/prm/improve/\">feedback</a> or <a href=\"https://x.org/\">mail</a>."
+        );
+    }
+
+    #[test]
+    fn stylesheets_lose_comments_outside_strings_and_line_breaks() {
+        let css = "/* theme */\na{b:c} /* x */\n\n.q::after{content:\"/* kept */\"}\n@media print{\n  p\n  em{d:e}\n}\n";
+        assert_eq!(
+            String::from_utf8(compact_css(css.as_bytes().to_vec())).unwrap_or_default(),
+            "a{b:c}.q::after{content:\"/* kept */\"}@media print{p em{d:e}}\n"
+        );
+    }
 
     #[test]
     fn scripts_lose_comment_lines_and_indentation_only() {

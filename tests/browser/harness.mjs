@@ -13,16 +13,16 @@ export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 const TYPES = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript', '.svg': 'image/svg+xml', '.xml': 'application/xml', '.png': 'image/png', '.ico': 'image/x-icon' };
 
-// Serves SITE_DIR under BASEURL the way a static host does (`/a/b` → a/b.html or a/b/index.html).
-export function serve() {
+// Serves SITE_DIR (or `dir`) under BASEURL the way a static host does (`/a/b` → a/b.html or a/b/index.html).
+export function serve(dir = SITE_DIR) {
   const server = http.createServer((req, res) => {
     let url = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     if (!url.startsWith(BASEURL + '/') && url !== BASEURL) { res.writeHead(404).end(); return; }
     const rel = url.slice(BASEURL.length).replace(/^\/+/, '');
     const candidates = [rel, rel + '.html', path.join(rel, 'index.html')];
     for (const c of candidates) {
-      const file = path.join(SITE_DIR, c);
-      if (!file.startsWith(SITE_DIR)) break;
+      const file = path.join(dir, c);
+      if (!file.startsWith(dir)) break;
       if (fs.existsSync(file) && fs.statSync(file).isFile()) {
         res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
         res.end(fs.readFileSync(file));

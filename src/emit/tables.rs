@@ -1,0 +1,155 @@
+//! Tables in page content scroll sideways inside a focusable, labelled region instead of
+//! being cut off on a narrow screen (keyboard users scroll it with the arrow keys once it has
+//! focus; the theme draws a shadow at the edge that has more to show).
+
+/// `html` with every top-level `<table>` that is not already the theme's own (class
+/// `sp-table…`) wrapped in `<div class="sp-table-container" role="region" tabindex="0"
+/// aria-label="…">`, named by its caption or else the heading above it.
+pub fn wrap_tables(html: &str) -> String {
+    if !html.contains("<table") {
+        return html.to_string();
+    }
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut rest = html;
+    let mut done = 0;
+    while let Some(at) = find_table(rest) {
+        let tag_end = rest[at..].find('>').map_or(rest.len(), |e| at + e + 1);
+        let open = &rest[at..tag_end];
+        let Some(end) = matching_end(rest, tag_end) else {
+            break;
+        };
+        out.push_str(&rest[..at]);
+        let table = &rest[at..end];
+        if open.contains("class=\"sp-table") {
+            out.push_str(table);
+        } else {
+            let before = &html[..done + at];
+            let name = caption(table)
+                .or_else(|| last_heading(before).map(|h| format!("Table: {h}")))
+                .unwrap_or_else(|| "Table".to_string());
+            out.push_str(&format!(
+                "<div class=\"sp-table-container\" role=\"region\" tabindex=\"0\" aria-label=\"{}\">",
+                crate::markdown::html::escape(&name)
+            ));
+            out.push_str(table);
+            out.push_str("</div>");
+        }
+        done += end;
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Where the next `<table` start tag begins (not `<tablefoo`).
+fn find_table(s: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = s[from..].find("<table") {
+        let at = from + i;
+        if matches!(s.as_bytes().get(at + 6), Some(b'>' | b' ' | b'\n' | b'\t')) {
+            return Some(at);
+        }
+        from = at + 6;
+    }
+    None
+}
+
+/// The end of the `</table>` that closes the table whose start tag ends at `from`
+/// (nested tables counted).
+fn matching_end(s: &str, from: usize) -> Option<usize> {
+    let mut depth = 1;
+    let mut at = from;
+    loop {
+        let close = s[at..].find("</table>").map(|i| at + i)?;
+        let open = find_table(&s[at..]).map(|i| at + i);
+        match open {
+            Some(o) if o < close => {
+                depth += 1;
+                at = o + 6;
+            }
+            _ => {
+                depth -= 1;
+                at = close + 8;
+                if depth == 0 {
+                    return Some(at);
+                }
+            }
+        }
+    }
+}
+
+fn text_of(html: &str) -> String {
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    crate::markdown::html::decode_entities(
+        text.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .as_str(),
+    )
+}
+
+fn caption(table: &str) -> Option<String> {
+    let start = table.find("<caption")?;
+    let body = start + table[start..].find('>')? + 1;
+    let end = body + table[body..].find("</caption>")?;
+    Some(text_of(&table[body..end])).filter(|t| !t.is_empty())
+}
+
+/// The text of the last `<h2>`…`<h6>` in `html`.
+fn last_heading(html: &str) -> Option<String> {
+    (2..=6)
+        .filter_map(|level| {
+            let close = format!("</h{level}>");
+            let end = html.rfind(&close)?;
+            let start = html[..end].rfind(&format!("<h{level}"))?;
+            let body = start + html[start..end].find('>')? + 1;
+            Some((end, text_of(&html[body..end])))
+        })
+        .max_by_key(|(end, _)| *end)
+        .map(|(_, text)| text)
+        .filter(|t| !t.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_are_wrapped_once_and_named_by_caption_or_heading() {
+        let html = "<h2 id=\"a\">Who &amp; when</h2>\n<table>\n<tr><td>1</td></tr>\n</table>\n<table class=\"sp-table\"><tr><td>2</td></tr></table><table><caption>Dates</caption><tr><td><table><tr><td>3</td></tr></table></td></tr></table><tablet>";
+        let out = wrap_tables(html);
+        assert_eq!(
+            out.matches("<div class=\"sp-table-container\"").count(),
+            2,
+            "{out}"
+        );
+        assert!(
+            out.contains("aria-label=\"Table: Who &amp; when\"><table>\n<tr>"),
+            "{out}"
+        );
+        assert!(
+            out.contains("aria-label=\"Dates\"><table><caption>"),
+            "{out}"
+        );
+        assert!(
+            out.contains("</table></td></tr></table></div><tablet>"),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "</table></div>\n<table class=\"sp-table\"><tr><td>2</td></tr></table><div"
+            ),
+            "{out}"
+        );
+        assert_eq!(wrap_tables("<p>no tables</p>"), "<p>no tables</p>");
+    }
+}
