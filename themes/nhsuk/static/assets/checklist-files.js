@@ -39,8 +39,8 @@
       roles.forEach(function (r) {
         var s = r.path === c.key && c.s ? c.s : load(r.path);
         if (!s || !s.total) { lines.push(r.name + ': no progress saved in this browser.'); return; }
-        var c = countsOf(s);
-        var line = r.name + ': ' + s.done + ' of ' + s.total + ' done, ' + c.overdue + ' overdue, ' + c.blocked + ' blocked.';
+        var n = countsOf(s);
+        var line = r.name + ': ' + s.done + ' of ' + s.total + ' done, ' + n.overdue + ' overdue, ' + n.blocked + ' blocked.';
         var next = s.ph.filter(function (p) { return p[2] && p[2] >= today(); })[0];
         if (s.golive) line += ' Go Live ' + longDate(s.golive) + '.';
         else line += ' No Go Live date set.';

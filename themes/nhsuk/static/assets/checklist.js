@@ -158,7 +158,7 @@
     var url = card.getAttribute('data-role-url');
     var path = keyOf(url, true);
     var s = load(path);
-    var name = text(card.querySelector('a'));
+    var name = text(card.querySelector('a, [aria-current]'));
     if (!roles.some(function (r) { return r.path === path; })) roles.push({ path: path, name: name, s: s });
     var out = card.querySelector('.sp-role-progress');
     if (!s || !s.total || !out) return;
