@@ -722,7 +722,12 @@ test('print hides navigation and tools and keeps ticks, owners and dates', async
     await box(page, 0).check();
     await page.locator('.sp-check__summary').first().click();
     await page.locator('[data-field=owner]').first().fill('Mo');
+    await page.fill('#sp-cl-golive', '2030-06-03');
+    await page.locator('[data-field=date]').first().fill('2030-01-15');
     await page.emulateMedia({ media: 'print' });
+    // The reader's date and the planner's, both, as the CSV has them.
+    assert.ok(await page.locator('.sp-check__meta').first().isVisible());
+    assert.match(await page.locator('.sp-check__meta').first().innerText(), /Target date: 15 January 2030\. Suggested date: 25 February 2030 \(from the Go Live date\)/);
     for (const hidden of ['.sp-header__nav', '.sp-sidebar', '.sp-cl__toolbar', '.sp-check__details']) {
       assert.equal(await page.locator(hidden).first().isVisible(), false, `${hidden} hidden in print`);
     }
