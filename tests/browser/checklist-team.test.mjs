@@ -260,7 +260,7 @@ test('the attention panel and the home page list what is overdue once the clock 
     const links = panel.locator('li a');
     const ids = await page.locator('.sp-check').evaluateAll((els) => els.map((e) => e.id));
     assert.deepEqual(await links.evaluateAll((as) => as.map((x) => x.getAttribute('href'))), [`#${ids[4]}`, `#${ids[2]}`, `#${ids[7]}`]);
-    assert.match(await panel.locator('li').first().textContent(), /Overdue target 15 January 2030$/);
+    assert.match(await panel.locator('li').first().textContent(), /Overdue \(target date 15 January 2030\)$/);
     await links.first().click();
     assert.equal(await page.evaluate(() => location.hash), `#${ids[4]}`);
 

@@ -124,7 +124,7 @@ test('in Firefox, ticks, details and the Go Live date update the page and surviv
     assert.equal(await fieldValue(page, 1, 'date'), '2031-05-20');
     assert.equal(await fieldValue(page, 1, 'status'), 'Blocked');
     assert.match(await (await part(page, 1, '.sp-check__meta')).evaluate((m) => m.textContent),
-      /Owner: Priya Shah\. Target: 20 May 2031\. Status: Blocked/);
+      /Owner: Priya Shah\. Target date: 20 May 2031\. Suggested date: 25 February 2030 \(from the Go Live date\)\. Status: Blocked/);
     assert.equal(await value(page, '#sp-cl-golive'), '2030-06-03');
     assert.match(await text(page, '.sp-group'), /Suggested target: 25 February 2030/);
   });

@@ -138,7 +138,7 @@
       li.appendChild(link(href + '#' + a[0], a[1]));
       li.appendChild(d.createTextNode(' '));
       li.appendChild(a[2] && a[2] < today() ? tag('Overdue', 'red') : tag('Blocked', 'red'));
-      li.appendChild(d.createTextNode(a[2] && a[2] < today() ? ' target ' + longDate(a[2]) + (a[3] ? ', blocked' : '') : ''));
+      li.appendChild(d.createTextNode(a[2] && a[2] < today() ? ' (target date ' + longDate(a[2]) + (a[3] ? ', and blocked)' : ')') : ''));
       ul.appendChild(li);
     });
     return ul;
