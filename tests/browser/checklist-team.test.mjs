@@ -362,3 +362,17 @@ test('the new controls pass axe-core, with the attention panel filled and the im
     assert.deepEqual(found(await run()), []);
   });
 });
+
+test('when the file tools cannot be fetched, the page says so in the alert region, and a retry works', async () => {
+  await withPage(async (page) => {
+    await open(page, CCG);
+    await page.route('**/assets/checklist-files.js', (route) => route.abort());
+    await page.click('[data-action=export]');
+    await page.locator('#sp-cl-alert', { hasText: 'could not be loaded' }).waitFor();
+    assert.equal(await page.locator('#sp-cl-alert').textContent(), 'The export and import tools could not be loaded. Check the connection and try again.');
+    await page.unroute('**/assets/checklist-files.js');
+    const { name } = await download(page, 'export');
+    assert.equal(name, 'clinical-comissioning-groups-checklist.csv');
+    assert.match(await status(page), /^Exported 13 items/);
+  });
+});

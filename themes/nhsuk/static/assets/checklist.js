@@ -169,7 +169,7 @@
     var box = el('div', 'sp-role-attention');
     if (c.overdue + c.blocked) box.appendChild(attentionList(s, url));
     if (!s.golive) {
-      var p = el('p', '', 'No Go Live date set, so nothing can be overdue yet. ');
+      var p = el('p', '', 'No Go Live date set, so no suggested dates. ');
       p.appendChild(link(url + '#sp-cl-golive', 'Set the Go Live date'));
       box.appendChild(p);
     }
@@ -382,7 +382,7 @@
       body.appendChild(el('p', '', c.overdue + c.blocked ? c.overdue + ' overdue, ' + c.blocked + ' blocked:' : 'Nothing on this page is overdue or blocked.'));
       if (c.overdue + c.blocked) body.appendChild(attentionList(state, ''));
       if (!state.golive && golive) {
-        var hint = el('p', '', 'No Go Live date is set, so no item has a suggested date and nothing can be overdue until it has a target date. ');
+        var hint = el('p', '', 'No Go Live date is set, so items have no suggested dates: only their own target dates can be overdue. ');
         hint.appendChild(link('#sp-cl-golive', 'Set the Go Live date'));
         body.appendChild(hint);
       }
