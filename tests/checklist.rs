@@ -477,3 +477,43 @@ fn checklist_page_css_and_js_stay_under_40_kb() {
         "CSS+JS of a checklist page is {total} bytes: {sizes:?}"
     );
 }
+
+/// Saved progress is keyed by the site (`checklist_id`, else the title) and the page's path
+/// without the baseurl: what the published page gives checklist.js, under any baseurl.
+#[test]
+fn the_storage_key_names_the_site_and_the_path_without_the_baseurl() {
+    let body =
+        "---\ntitle: Role\nlayout: page_with_sidebar\npermalink: /guide/role/x\nchecklist: true\n---\n## Phase\n\n- One\n";
+    for (config, baseurl, site) in [
+        (
+            "title: Test & Co\nbaseurl: /base\nchecklist_id: our-guide\n",
+            None,
+            "our-guide",
+        ),
+        (
+            "title: Test & Co\nbaseurl: /base\nchecklist_id: our-guide\n",
+            Some(""),
+            "our-guide",
+        ),
+        ("title: Test & Co\nbaseurl: /base\n", None, "Test &amp; Co"),
+    ] {
+        let dir = common::site(&[("_config.yml", config), ("guide/role/x.md", body)]);
+        let out_dir = tempfile::tempdir().expect("temp dir");
+        let out = out_dir.path().join("site");
+        let extra: Vec<&str> = baseurl.map_or(vec![], |b| vec!["--baseurl", b]);
+        let (code, stderr) = common::build(dir.path(), &out, &extra);
+        assert_eq!(code, 0, "{stderr}");
+        let html = std::fs::read_to_string(out.join("guide/role/x.html")).expect("page");
+        let base = baseurl.unwrap_or("/base");
+        assert!(
+            html.contains("data-key=\"/guide/role/x\""),
+            "the key has no baseurl: {html}"
+        );
+        assert!(
+            html.contains(&format!(
+                "<script src=\"{base}/assets/checklist.js\" data-checklist-site=\"{site}\" data-base=\"{base}\" defer>"
+            )),
+            "site {site} and baseurl {base:?} given to the script: {html}"
+        );
+    }
+}
