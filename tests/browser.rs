@@ -67,6 +67,14 @@ fn run_node_tests(files: &[&str], env: &[(&str, &str)]) {
     let site = out.path().join("site");
     let (code, stderr) = common::build(&common::repo().join("content"), &site, &[]);
     assert_eq!(code, 0, "the guide builds: {stderr}");
+    // The same guide at the root of a host, for the test of progress surviving a move.
+    let root_site = out.path().join("root-site");
+    let (code, stderr) = common::build(
+        &common::repo().join("content"),
+        &root_site,
+        &["--baseurl", ""],
+    );
+    assert_eq!(code, 0, "the guide builds with baseurl \"\": {stderr}");
 
     let run = Command::new("node")
         .arg("--test")
@@ -75,6 +83,7 @@ fn run_node_tests(files: &[&str], env: &[(&str, &str)]) {
         .env("SITE_DIR", &site)
         .env("BASEURL", "/prm-practice-migration")
         .env("SIGNPOST_BIN", env!("CARGO_BIN_EXE_signpost"))
+        .env("ROOT_SITE_DIR", &root_site)
         .envs(env.iter().copied())
         .output()
         .expect("run node");
@@ -99,7 +108,12 @@ fn the_guide_works_in_headless_chromium() {
         return;
     }
     run_node_tests(
-        &["theme.test.mjs", "checklist.test.mjs", "readers.test.mjs"],
+        &[
+            "theme.test.mjs",
+            "checklist.test.mjs",
+            "checklist-team.test.mjs",
+            "readers.test.mjs",
+        ],
         &[("CHROMIUM", &chromium)],
     );
 }

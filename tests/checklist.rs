@@ -443,6 +443,8 @@ fn the_guides_role_pages_are_checklists_with_every_group_on_the_planner() {
 }
 
 /// What a checklist page loads, as the theme publishes it (scripts lose comment lines).
+/// `checklist-files.js` (CSV, calendar, combining, copy summary) is not loaded with the page
+/// but on a reader's first use of one of those tools; its size is printed, not budgeted.
 #[test]
 fn checklist_page_css_and_js_stay_under_40_kb() {
     let theme = signpost::theme::Theme::load(
@@ -463,8 +465,55 @@ fn checklist_page_css_and_js_stay_under_40_kb() {
         .collect();
     assert!(sizes.iter().all(|(_, s)| *s > 0), "{sizes:?}");
     let total: usize = sizes.iter().map(|(_, s)| s).sum();
+    let tools = theme
+        .statics
+        .iter()
+        .find(|(path, _)| path == "assets/checklist-files.js")
+        .map_or(0, |(_, bytes)| bytes.len());
+    assert!(tools > 0, "checklist-files.js is published");
+    println!("on load: {total} bytes {sizes:?}; checklist-files.js on first use: {tools} bytes");
     assert!(
         total < 40 * 1024,
         "CSS+JS of a checklist page is {total} bytes: {sizes:?}"
     );
+}
+
+/// Saved progress is keyed by the site (`checklist_id`, else the title) and the page's path
+/// without the baseurl: what the published page gives checklist.js, under any baseurl.
+#[test]
+fn the_storage_key_names_the_site_and_the_path_without_the_baseurl() {
+    let body =
+        "---\ntitle: Role\nlayout: page_with_sidebar\npermalink: /guide/role/x\nchecklist: true\n---\n## Phase\n\n- One\n";
+    for (config, baseurl, site) in [
+        (
+            "title: Test & Co\nbaseurl: /base\nchecklist_id: our-guide\n",
+            None,
+            "our-guide",
+        ),
+        (
+            "title: Test & Co\nbaseurl: /base\nchecklist_id: our-guide\n",
+            Some(""),
+            "our-guide",
+        ),
+        ("title: Test & Co\nbaseurl: /base\n", None, "Test &amp; Co"),
+    ] {
+        let dir = common::site(&[("_config.yml", config), ("guide/role/x.md", body)]);
+        let out_dir = tempfile::tempdir().expect("temp dir");
+        let out = out_dir.path().join("site");
+        let extra: Vec<&str> = baseurl.map_or(vec![], |b| vec!["--baseurl", b]);
+        let (code, stderr) = common::build(dir.path(), &out, &extra);
+        assert_eq!(code, 0, "{stderr}");
+        let html = std::fs::read_to_string(out.join("guide/role/x.html")).expect("page");
+        let base = baseurl.unwrap_or("/base");
+        assert!(
+            html.contains("data-key=\"/guide/role/x\""),
+            "the key has no baseurl: {html}"
+        );
+        assert!(
+            html.contains(&format!(
+                "<script src=\"{base}/assets/checklist.js\" data-checklist-site=\"{site}\" data-base=\"{base}\" defer>"
+            )),
+            "site {site} and baseurl {base:?} given to the script: {html}"
+        );
+    }
 }

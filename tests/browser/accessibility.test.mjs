@@ -248,7 +248,7 @@ test('a role page printed to PDF shows its progress bar partly filled in black a
     execFileSync('pdftoppm', ['-r', '96', '-gray', '-f', String(sheet), '-l', String(sheet), pdf, path.join(dir, 'sheet')]);
     // The words print too: the count, and the owner, date and notes under their item.
     const words = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
-    for (const expected of [`${ticked} of ${total} done`, 'Owner: Sam Okafor', 'Target: 1 March 2027', 'Notes: Waiting for the supplier']) {
+    for (const expected of [`${ticked} of ${total} done`, 'Owner: Sam Okafor', 'Target date: 1 March 2027', 'Notes: Waiting for the supplier']) {
       assert.ok(words.includes(expected), `printed page says "${expected}"`);
     }
     const file = fs.readdirSync(dir).find((f) => f.startsWith('sheet'));

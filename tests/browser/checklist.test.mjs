@@ -12,7 +12,8 @@ const require = createRequire(import.meta.url);
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const ROLES = ['/guide/role/practice-staff', '/guide/role/project-managers', '/guide/role/clinical-comissioning-groups'];
 const CCG = ROLES[2];
-const KEY = `signpost-checklist:v1:${BASEURL}${CCG}`;
+const KEY = `signpost-checklist:v2:gp-migration-guide:${CCG}`;
+const OLD_KEY = `signpost-checklist:v1:${BASEURL}${CCG}`;
 
 let site;
 before(async () => { site = await serve(); });
@@ -40,20 +41,21 @@ async function exportCsv(page) {
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-action=export]')]);
   return { name: download.suggestedFilename(), text: fs.readFileSync(await download.path(), 'utf8') };
 }
-// Imports `text`; a question about replacing saved progress is accepted unless `confirm` is
-// false. Returns the message (status or alert) naming the file.
-async function importCsv(page, text, name = 'progress.csv', confirm = true) {
+// Imports `text`. When the page has saved progress it asks (a modal dialog): the answer is
+// `choice` ('combine', 'replace' or 'cancel'). Returns the message (status or alert).
+async function importCsv(page, text, name = 'progress.csv', choice = 'replace') {
   // Clear the last messages first, so the wait below sees this import's answer, not the last.
   await page.evaluate(() => { for (const id of ['#sp-cl-message', '#sp-cl-alert']) document.querySelector(id).textContent = ''; });
-  const answer = (d) => (confirm ? d.accept() : d.dismiss());
-  page.on('dialog', answer);
-  try {
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('[data-action=import]')]);
-    await chooser.setFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(text, 'utf8') });
-    await page.locator('#sp-cl-message, #sp-cl-alert').filter({ hasText: confirm ? name : 'cancelled' }).waitFor();
-  } finally {
-    page.off('dialog', answer);
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('[data-action=import]')]);
+  await chooser.setFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(text, 'utf8') });
+  const dialog = page.locator('.sp-cl__dialog');
+  const said = page.locator('#sp-cl-message, #sp-cl-alert').filter({ hasText: /./ }).first();
+  await Promise.race([dialog.waitFor({ state: 'visible' }), said.waitFor()]);
+  if (await dialog.isVisible()) {
+    page.lastDialog = await dialog.innerText();
+    await dialog.locator(`[data-choice="${choice === 'cancel' ? '' : choice}"]`).click();
   }
+  await said.waitFor();
   return message(page);
 }
 // What the page last said, in either live region.
@@ -151,7 +153,7 @@ test('owner, target date, status and notes persist; status Done ticks and back',
     assert.equal(await item.locator('[data-field=date]').inputValue(), '2031-05-20');
     assert.equal(await item.locator('[data-field=status]').inputValue(), 'Blocked');
     assert.equal(await item.locator('[data-field=notes]').inputValue(), 'Waiting for the board, "maybe" June');
-    assert.match(await item.locator('.sp-check__meta').textContent(), /Owner: Priya Shah\. Target: 20 May 2031\. Status: Blocked/);
+    assert.match(await item.locator('.sp-check__meta').textContent(), /Owner: Priya Shah\. Target date: 20 May 2031\. Status: Blocked/);
     assert.match(await page.locator('.sp-group').first().textContent(), /0 of 2 done Blocked/);
 
     await item.locator('.sp-check__summary').click();
@@ -174,11 +176,12 @@ test('the Go Live date gives each mapped phase a target date that open items inh
     assert.match(await group('engage-the-gp-it-delivery-partner').textContent(), /Suggested target: 25 March 2030/);
     assert.match(await group('post-go-live').textContent(), /Suggested target: 17 June 2030/);
     const first = page.locator('.sp-check').first();
-    assert.match(await first.locator('.sp-check__meta').textContent(), /Target: 25 February 2030 \(from the Go Live date\)/);
+    assert.match(await first.locator('.sp-check__meta').textContent(), /^Suggested date: 25 February 2030 \(from the Go Live date\)$/);
     // An item's own date wins over the phase's.
     await first.locator('.sp-check__summary').click();
     await first.locator('[data-field=date]').fill('2030-01-15');
-    assert.match(await first.locator('.sp-check__meta').textContent(), /Target: 15 January 2030\.?$/);
+    // Both dates show, the reader's first, as in the CSV and on paper.
+    assert.match(await first.locator('.sp-check__meta').textContent(), /^Target date: 15 January 2030\. Suggested date: 25 February 2030 \(from the Go Live date\)$/);
     // The next open items are listed by target date.
     assert.match(await page.locator('.sp-cl__next li').first().textContent(), /\(by 15 January 2030\)/);
     await page.reload();
@@ -211,16 +214,24 @@ test('export gives the expected CSV, and importing it into a fresh profile resto
   assert.ok(csv.text.startsWith('\ufeff'), 'starts with a UTF-8 byte order mark');
   assert.ok(csv.text.includes('\r\n'), 'CRLF line ends');
   const rows = parseCsv(csv.text.slice(1));
-  assert.deepEqual(rows[0], ['Phase', 'Item', 'Done', 'Owner', 'Target date', 'Status', 'Notes', 'Link', 'ID']);
-  assert.deepEqual(rows[1], ['Plan', 'Go Live date', '', '', '2030-06-03', '', '', '', 'go-live']);
+  assert.deepEqual(rows[0], ['Phase', 'Item', 'Done', 'Owner', 'Target date', 'Suggested date', 'Status', 'Notes', 'Link', 'ID',
+    'Progress changed', 'Owner changed', 'Date changed', 'Notes changed']);
+  assert.deepEqual(rows[1].slice(0, 12), ['Plan', 'Go Live date', '', '', '2030-06-03', '', '', '', '', 'go-live', '', '']);
+  assert.match(rows[1][12], /^20\d\d-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/, 'when the Go Live date was set');
   assert.equal(rows.length, 2 + 13);
   assert.deepEqual(rows[2].slice(0, 3), ['The decision to migrate and funding', 'Has the practice completed the GPSoC business case justification template for the migration and provided evidence of the drivers, practice considerations and strategic fit?', 'Yes']);
-  assert.equal(rows[2][5], 'Done');
+  assert.equal(rows[2][6], 'Done');
+  // The planner's date travels in its own column: the end of the phase, week -14.
+  assert.equal(rows[2][5], '2030-02-25');
+  assert.equal(rows[2][4], '', 'no date of the reader’s own');
+  assert.match(rows[2][10], /^20\d\d-/, 'when it was ticked');
+  assert.deepEqual(rows[2].slice(11), ['', '', ''], 'fields never changed have no time');
   const sam = rows[5];
-  assert.deepEqual(sam.slice(2, 7), ['No', 'Sam "SJ" O\'Neil, CSU', '2030-04-01', 'In progress', 'Line one\nLine two; café']);
+  assert.deepEqual(sam.slice(2, 8), ['No', 'Sam "SJ" O\'Neil, CSU', '2030-04-01', '2030-03-25', 'In progress', 'Line one\nLine two; café']);
   assert.equal(sam[1], 'Agree a provisional Go Live date');
-  assert.match(sam[7], /^http:\/\/127\.0\.0\.1:\d+\/prm-practice-migration\/guide#agree-a-provisional-go-live-date$/);
-  assert.match(sam[8], /^item-[0-9a-f]{12}$/);
+  assert.match(sam[8], /^http:\/\/127\.0\.0\.1:\d+\/prm-practice-migration\/guide#agree-a-provisional-go-live-date$/);
+  assert.match(sam[9], /^item-[0-9a-f]{12}$/);
+  for (const t of sam.slice(10)) assert.match(t, /^20\d\d-\d\d-\d\dT/, 'each changed field has its time');
   assert.ok(csv.text.includes('"Sam ""SJ"" O\'Neil, CSU"'), 'quotes doubled inside a quoted field');
 
   await withPage(async (page) => {
@@ -237,8 +248,8 @@ test('export gives the expected CSV, and importing it into a fresh profile resto
     assert.equal(await item.locator('[data-field=notes]').inputValue(), 'Line one\nLine two; café');
     assert.equal(await item.locator('[data-field=date]').inputValue(), '2030-04-01');
     // Exporting again gives the same rows (links aside, which carry the server's port).
-    const again = parseCsv((await exportCsv(page)).text.slice(1)).map((r) => r.slice(0, 7).concat(r[8]));
-    assert.deepEqual(again, rows.map((r) => r.slice(0, 7).concat(r[8])));
+    const again = parseCsv((await exportCsv(page)).text.slice(1)).map((r) => r.slice(0, 8).concat(r.slice(9)));
+    assert.deepEqual(again, rows.map((r) => r.slice(0, 8).concat(r.slice(9))));
   });
 });
 
@@ -283,8 +294,8 @@ test('export guards every cell a spreadsheet would run as a formula, and import 
     await page.reload();
     assert.equal(await page.locator('.sp-check').nth(texts.length).locator('[data-field=notes]').inputValue(), "=cmd|' /C calc'!A0");
     // Exported again, the file is the same.
-    const again = parseCsv((await exportCsv(page)).text.slice(1)).map((r) => r.slice(0, 7).concat(r[8]));
-    assert.deepEqual(again, rows.map((r) => r.slice(0, 7).concat(r[8])));
+    const again = parseCsv((await exportCsv(page)).text.slice(1)).map((r) => r.slice(0, 8).concat(r.slice(9)));
+    assert.deepEqual(again, rows.map((r) => r.slice(0, 8).concat(r.slice(9))));
   });
 });
 
@@ -357,11 +368,12 @@ test('a malformed CSV is refused with its row and reason, and nothing saved is l
     const cases = [
       [lines.slice(0, 4).concat(lines[4].replace(/,No,/, ',Maybe,')).join('\r\n'), /Row 5: Done is “Maybe”; use Yes or No/],
       [lines.slice(0, 3).concat(lines[3].replace(/,(Not started|Done),/, ',Finished,')).join('\r\n'), /Row 4: status “Finished” is not one of Not started, In progress, Done, Blocked/],
-      [lines.slice(0, 3).concat(lines[3] + ',extra').join('\r\n'), /Row 4: it has 10 fields, the header has 9/],
-      [lines.slice(0, 3).concat(lines[3].replace(/item-[0-9a-f]{12}$/, 'not-an-id')).join('\r\n'), /Row 4: “not-an-id” is not a checklist item ID/],
+      [lines.slice(0, 3).concat(lines[3] + ',extra').join('\r\n'), /Row 4: it has 15 fields, the header has 14/],
+      [lines.slice(0, 3).concat(lines[3].replace(/,item-[0-9a-f]{12},/, ',not-an-id,')).join('\r\n'), /Row 4: “not-an-id” is not a checklist item ID/],
       [lines.slice(0, 2).concat(lines[2].replace(/,Yes,,/, ',Yes,,"2030-13-45')).join('\r\n'), /never closed/],
       [lines.slice(0, 2).concat(lines[2].replace(/,Yes,,,/, ',Yes,,2030-02-30,')).join('\r\n'), /Row 3: “2030-02-30” is not a date/],
       ['Name,Done\r\nx,Yes\r\n', /Row 1: there is no “Phase” column/],
+      [lines.slice(0, 2).concat(lines[2].replace(/,(20\d\d-\d\d-\d\dT[^,]*),/, ',last Tuesday,')).join('\r\n'), /Row 3: Progress changed “last Tuesday” is not a time/],
     ];
     for (const [text, reason] of cases) {
       const said = await importCsv(page, text, 'broken.csv');
@@ -458,8 +470,8 @@ test('messages are heard: live regions exist from the start and each action is a
     await box(page, 0).check();
     const { text } = await exportCsv(page);
     assert.match(await status(), /^Exported 13 items as /);
-    assert.match(await importCsv(page, text.replace(/,No,/, ',Yes,')), /^Imported 13 items from progress\.csv\./);
-    assert.match(await status(), /^Imported/);
+    assert.match(await importCsv(page, text.replace(/,No,/, ',Yes,')), /^Replaced your progress with 13 items from progress\.csv: 1 item ticked\.$/);
+    assert.match(await status(), /^Replaced/);
     await importCsv(page, 'Name,Done\r\nx,Yes\r\n', 'broken.csv');
     assert.match(await alarm(), /^Nothing was imported from broken\.csv\./);
     assert.equal(await status(), '', 'one message at a time');
@@ -499,13 +511,25 @@ test('importing over saved progress asks first, says what changes, and Cancel ke
     const { text } = await exportCsv(page);
     await box(page, 1).check();
     const before = await saved(page);
-    let asked = '';
-    page.once('dialog', (d) => { asked = d.message(); });
-    assert.equal(await importCsv(page, text, 'older.csv', false), 'Import cancelled. Nothing was changed.');
-    assert.match(asked, /^Import older\.csv\? It replaces the progress saved in this browser for this page\. Changes: 1 tick, 0 owners, 0 dates, 0 notes\.$/);
+    assert.equal(await importCsv(page, text, 'older.csv', 'cancel'), 'Import cancelled. Nothing was changed.');
+    // The question names the file and says what each answer would do.
+    assert.match(page.lastDialog, /Import older\.csv\?/);
+    assert.match(page.lastDialog, /Combine with my progress\s+The newer change of each field is kept: nothing changed\./);
+    assert.match(page.lastDialog, /Replace my progress\s+The file is taken as it is: 1 item unticked\./);
     assert.equal(await saved(page), before);
     assert.equal(await count(page), '2 of 13 done');
-    assert.match(await importCsv(page, text, 'older.csv'), /^Imported 13 items/);
+    // Escape is Cancel too.
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('[data-action=import]')]);
+    await chooser.setFiles({ name: 'older.csv', mimeType: 'text/csv', buffer: Buffer.from(text, 'utf8') });
+    await page.locator('.sp-cl__dialog').waitFor({ state: 'visible' });
+    assert.equal(await page.evaluate(() => document.activeElement.getAttribute('data-choice')), 'combine', 'focus moves into the dialog');
+    await page.keyboard.press('Escape');
+    await page.locator('#sp-cl-message', { hasText: 'cancelled' }).waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement.getAttribute('data-action')), 'import', 'focus returns to Import');
+    assert.equal(await saved(page), before);
+    assert.equal(await importCsv(page, text, 'older.csv', 'combine'), 'Combined 13 items from older.csv with your progress: nothing changed.');
+    assert.equal(await count(page), '2 of 13 done');
+    assert.equal(await importCsv(page, text, 'older.csv', 'replace'), 'Replaced your progress with 13 items from older.csv: 1 item unticked.');
     assert.equal(await count(page), '1 of 13 done');
   });
 });
@@ -556,7 +580,7 @@ test('saved items no longer on the page are ignored but kept for export', async 
     assert.equal(await count(page), '1 of 13 done');
     await box(page, 1).check();
     const rows = parseCsv((await exportCsv(page)).text.slice(1));
-    assert.deepEqual(rows.at(-1), ['Old phase', 'A question the page dropped', 'Yes', 'Lee', '2030-01-01', 'Done', 'old', '', 'item-0123456789ab']);
+    assert.deepEqual(rows.at(-1), ['Old phase', 'A question the page dropped', 'Yes', 'Lee', '2030-01-01', '', 'Done', 'old', '', 'item-0123456789ab', '', '', '', '']);
     assert.ok(JSON.parse(await saved(page)).items['item-0123456789ab'], 'kept in storage');
   });
 });
@@ -593,7 +617,7 @@ test('keyboard alone (Tab, Space, typing) ticks, edits, plans, exports and reset
 
     await tabTo(page, '[data-action=export]');
     const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Space')]);
-    assert.match(fs.readFileSync(await download.path(), 'utf8'), /,Ada,2030-01-02,In progress,Asked on the phone,/);
+    assert.match(fs.readFileSync(await download.path(), 'utf8'), /,Ada,2030-01-02,2030-02-25,In progress,Asked on the phone,/);
 
     await tabTo(page, '[data-action=reset]');
     page.once('dialog', (d) => d.accept());
@@ -620,7 +644,8 @@ test('no request leaves the page and no cookie is set', async () => {
     page.once('dialog', (d) => d.accept());
     await page.click('[data-action=reset]');
     await page.waitForTimeout(300);
-    assert.deepEqual(requests.filter((u) => !u.startsWith('blob:')), [], 'no network requests after load');
+    // Only the site's own file tools, loaded the first time one is used.
+    assert.deepEqual(requests.filter((u) => !u.startsWith('blob:')), [`${site.origin}${BASEURL}/assets/checklist-files.js`], 'no other requests after load');
     assert.deepEqual(await context.cookies(), []);
   });
 });
@@ -665,17 +690,20 @@ test('phases with #### questions show one group per phase with its sub-groups, a
     await page.fill('#sp-cl-golive', '2027-05-10');
     await page.locator('#sp-cl-golive').blur();
     const meta = page.locator(`.sp-check[data-subgroup="${DATE}"] .sp-check__meta`).nth(1);
-    assert.match(await meta.textContent(), /Target: \d+ \w+ 2027 \(from the Go Live date\)/);
+    assert.match(await meta.textContent(), /Suggested date: \d+ \w+ 2027 \(from the Go Live date\)/);
   });
 });
 
 test('progress saved before sub-groups existed still applies to every item', async () => {
   const recorded = JSON.parse(fs.readFileSync(new URL('../fixtures/checklist-saved-v1.json', import.meta.url), 'utf8'));
-  assert.equal(recorded.storageKey, KEY);
+  assert.equal(recorded.storageKey, OLD_KEY);
   await withPage(async (page) => {
     await open(page, CCG);
-    await page.evaluate(([k, v]) => localStorage.setItem(k, v), [KEY, JSON.stringify(recorded.saved)]);
+    // Saved under the old key (baseurl + path): carried over once to the new key, then removed.
+    await page.evaluate(([k, v]) => localStorage.setItem(k, v), [OLD_KEY, JSON.stringify(recorded.saved)]);
     await page.reload();
+    assert.equal(await page.evaluate((k) => localStorage.getItem(k), OLD_KEY), null, 'the old copy is removed');
+    assert.equal(JSON.parse(await saved(page)).golive, recorded.saved.golive, 'carried over to the new key');
     const ticked = Object.entries(recorded.saved.items).filter(([, r]) => r.done).map(([id]) => id);
     assert.equal(ticked.length, 4);
     for (const id of ticked) assert.equal(await page.locator(`#${id}-box`).isChecked(), true, id);
@@ -694,7 +722,12 @@ test('print hides navigation and tools and keeps ticks, owners and dates', async
     await box(page, 0).check();
     await page.locator('.sp-check__summary').first().click();
     await page.locator('[data-field=owner]').first().fill('Mo');
+    await page.fill('#sp-cl-golive', '2030-06-03');
+    await page.locator('[data-field=date]').first().fill('2030-01-15');
     await page.emulateMedia({ media: 'print' });
+    // The reader's date and the planner's, both, as the CSV has them.
+    assert.ok(await page.locator('.sp-check__meta').first().isVisible());
+    assert.match(await page.locator('.sp-check__meta').first().innerText(), /Target date: 15 January 2030\. Suggested date: 25 February 2030 \(from the Go Live date\)/);
     for (const hidden of ['.sp-header__nav', '.sp-sidebar', '.sp-cl__toolbar', '.sp-check__details']) {
       assert.equal(await page.locator(hidden).first().isVisible(), false, `${hidden} hidden in print`);
     }

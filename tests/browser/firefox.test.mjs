@@ -76,18 +76,17 @@ async function downloaded(dir, name) {
   }
   assert.fail(`no download ${name} in ${dir}: ${fs.readdirSync(dir).join(', ')}`);
 }
-async function importCsv(page, csv, name) {
+// Imports `csv`; when the page asks (it has saved progress), answers `choice`.
+async function importCsv(page, csv, name, choice = 'replace') {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-csv-')), name);
   fs.writeFileSync(file, csv);
   const both = () => ['#sp-cl-message', '#sp-cl-alert'].map((id) => document.querySelector(id).textContent).join('');
   await page.evaluate(() => { for (const id of ['#sp-cl-message', '#sp-cl-alert']) document.querySelector(id).textContent = ''; });
-  // Replacing saved progress is asked first: yes.
-  const answer = (d) => d.accept();
-  page.on('dialog', answer);
   const [chooser] = await Promise.all([page.waitForFileChooser(), page.click('[data-action=import]')]);
   await chooser.accept([file]);
+  await until(page, () => document.querySelector('.sp-cl__dialog').open || ['#sp-cl-message', '#sp-cl-alert'].some((id) => document.querySelector(id).textContent));
+  if (await page.$eval('.sp-cl__dialog', (d) => d.open)) await page.click(`.sp-cl__dialog [data-choice="${choice}"]`);
   await until(page, (name) => ['#sp-cl-message', '#sp-cl-alert'].some((id) => document.querySelector(id).textContent.includes(name)), name);
-  page.off('dialog', answer);
   fs.rmSync(path.dirname(file), { recursive: true, force: true });
   return page.evaluate(both);
 }
@@ -125,7 +124,7 @@ test('in Firefox, ticks, details and the Go Live date update the page and surviv
     assert.equal(await fieldValue(page, 1, 'date'), '2031-05-20');
     assert.equal(await fieldValue(page, 1, 'status'), 'Blocked');
     assert.match(await (await part(page, 1, '.sp-check__meta')).evaluate((m) => m.textContent),
-      /Owner: Priya Shah\. Target: 20 May 2031\. Status: Blocked/);
+      /Owner: Priya Shah\. Target date: 20 May 2031\. Suggested date: 25 February 2030 \(from the Go Live date\)\. Status: Blocked/);
     assert.equal(await value(page, '#sp-cl-golive'), '2030-06-03');
     assert.match(await text(page, '.sp-group'), /Suggested target: 25 February 2030/);
   });
@@ -145,7 +144,7 @@ test('in Firefox, Export CSV downloads a CSV that a fresh profile imports; a mal
     csv = await downloaded(downloads, 'clinical-comissioning-groups-checklist.csv');
   });
   assert.ok(csv.startsWith('\ufeff'), 'starts with a UTF-8 byte order mark');
-  assert.ok(csv.startsWith('\ufeffPhase,Item,Done,Owner,Target date,Status,Notes,Link,ID\r\n'), csv.slice(0, 80));
+  assert.ok(csv.startsWith('\ufeffPhase,Item,Done,Owner,Target date,Suggested date,Status,Notes,Link,ID,Progress changed,Owner changed,Date changed,Notes changed\r\n'), csv.slice(0, 160));
   assert.ok(csv.includes('"Sam ""SJ"" O\'Neil, café"'), 'owner quoted, UTF-8 intact');
 
   await withPage(async (page) => {
@@ -165,6 +164,38 @@ test('in Firefox, Export CSV downloads a CSV that a fresh profile imports; a mal
     assert.equal(await (await part(page, 0, '.sp-check__box')).evaluate((b) => b.checked), true);
     assert.equal(await value(page, '#sp-cl-golive'), '2030-06-03');
     assert.equal(await fieldValue(page, 3, 'owner'), owner);
+  });
+});
+
+test('in Firefox, combining two readers’ CSV files keeps both sides’ newer changes and says what changed', async () => {
+  let fromB;
+  // Reader B first: ticks item 1 and names an owner for item 3.
+  await withPage(async (page, downloads) => {
+    await open(page, CCG);
+    await tick(page, 1);
+    await openDetails(page, 3);
+    await (await part(page, 3, '[data-field=owner]')).type('Ben');
+    await countIs(page, 1);
+    await page.click('[data-action=export]');
+    fromB = await downloaded(downloads, 'clinical-comissioning-groups-checklist.csv');
+  });
+  // Reader A, later: ticks item 0, names a newer owner for item 3, notes item 4, then
+  // combines B's file.
+  await withPage(async (page) => {
+    await open(page, CCG);
+    await tick(page, 0);
+    await openDetails(page, 3);
+    await (await part(page, 3, '[data-field=owner]')).type('Ana');
+    await openDetails(page, 4);
+    await (await part(page, 4, '[data-field=notes]')).type('A: booked');
+    await countIs(page, 1);
+    const said = await importCsv(page, fromB, 'ben.csv', 'combine');
+    assert.equal(said, 'Combined 13 items from ben.csv with your progress: 1 item ticked, 1 conflict resolved by date (the newer change kept).');
+    await countIs(page, 2);
+    await page.reload();
+    assert.equal(await text(page, '#sp-cl-count'), '2 of 13 done', 'ticks from both sides');
+    assert.equal(await fieldValue(page, 3, 'owner'), 'Ana', 'the newer owner wins');
+    assert.equal(await fieldValue(page, 4, 'notes'), 'A: booked');
   });
 });
 

@@ -11,14 +11,21 @@ export const SITE_DIR = process.env.SITE_DIR;
 export const BASEURL = process.env.BASEURL ?? '/prm-practice-migration';
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
-const TYPES = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript', '.svg': 'image/svg+xml', '.xml': 'application/xml', '.png': 'image/png', '.ico': 'image/x-icon' };
+const TYPES = { '.ics': 'text/calendar', '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript', '.svg': 'image/svg+xml', '.xml': 'application/xml', '.png': 'image/png', '.ico': 'image/x-icon' };
 
-// Serves SITE_DIR (or `dir`) under BASEURL the way a static host does (`/a/b` → a/b.html or a/b/index.html).
-export function serve(dir = SITE_DIR) {
+// The guide built with baseurl "" (by tests/browser.rs), for serving it at the root.
+export const ROOT_SITE_DIR = process.env.ROOT_SITE_DIR;
+
+// Serves SITE_DIR under BASEURL the way a static host does (`/a/b` → a/b.html or a/b/index.html).
+// `mounts` ([prefix, folder] pairs, first match wins) serve other builds on the same origin,
+// as when a guide moves to another address on one host.
+export function serve(mounts = [[BASEURL, SITE_DIR]]) {
   const server = http.createServer((req, res) => {
     let url = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    if (!url.startsWith(BASEURL + '/') && url !== BASEURL) { res.writeHead(404).end(); return; }
-    const rel = url.slice(BASEURL.length).replace(/^\/+/, '');
+    const mount = mounts.find(([base]) => url.startsWith(base + '/') || url === base);
+    if (!mount) { res.writeHead(404).end(); return; }
+    const [base, dir] = mount;
+    const rel = url.slice(base.length).replace(/^\/+/, '');
     const candidates = [rel, rel + '.html', path.join(rel, 'index.html')];
     for (const c of candidates) {
       const file = path.join(dir, c);

@@ -185,7 +185,7 @@ test('at 320px a wide Markdown table scrolls inside a labelled, focusable region
   fs.writeFileSync(path.join(root, 'index.md'), `---\ntitle: Tables\n---\n## Who does what each week\n\n${head}\n|---|---|---|---|---|---|\n${[1, 2, 3].map(row).join('\n')}\n`);
   const out = path.join(root, '_site');
   execFileSync(bin, ['build', '--root', root, '--out', out], { stdio: 'pipe' });
-  const tables = await serve(out);
+  const tables = await serve([[BASEURL, out]]);
   try {
     await withPage({ viewport: { width: 320, height: 640 } }, async (page) => {
       await page.goto(tables.url('/'));

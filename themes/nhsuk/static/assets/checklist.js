@@ -2,15 +2,27 @@
    (localStorage, one versioned key per site and page). No cookies, no network. */
 (function (d, w) {
   'use strict';
-  var PREFIX = 'signpost-checklist:v1:';
+  var OLD = 'signpost-checklist:v1:';
   var STATUSES = ['Not started', 'In progress', 'Done', 'Blocked'];
   var COLUMNS = ['Phase', 'Item', 'Done', 'Owner', 'Target date', 'Status', 'Notes', 'Link', 'ID'];
+  // Optional columns: older files lack them. Times say when each field last changed, so two
+  // readers' files can be combined field by field.
+  var TIMES = { p: 'Progress changed', owner: 'Owner changed', date: 'Date changed', notes: 'Notes changed' };
   var FIELDS = ['owner', 'date', 'status', 'notes'];
   var GO_LIVE = 'go-live';
+  var script = d.querySelector('script[data-checklist-site]');
+  // Progress is keyed by the site (checklist_id) and the page's path without the baseurl,
+  // so it survives the guide moving to another address.
+  var SITE = (script && script.getAttribute('data-checklist-site')) || 'site';
+  var BASE = (script && script.getAttribute('data-base')) || '';
+  var PREFIX = 'signpost-checklist:v2:' + SITE + ':';
 
   // The same page whether its URL is written with or without .html, index or a slash.
-  function keyOf(url) {
-    return url.replace(/[?#].*$/, '').replace(/(\/index)?\.html$/, '').replace(/\/+$/, '') || '/';
+  // `based`: the URL starts with the baseurl, which the key leaves out.
+  function keyOf(url, based) {
+    url = url.replace(/[?#].*$/, '');
+    if (based && BASE && (url === BASE || url.indexOf(BASE + '/') === 0)) url = url.slice(BASE.length);
+    return url.replace(/(\/index)?\.html$/, '').replace(/\/+$/, '') || '/';
   }
   // YYYY-MM-DD of a real day (years 1000-9999: date fields take 5-digit years), else ''.
   function validDate(v) {
@@ -19,9 +31,15 @@
     return !isNaN(t.getTime()) && t.toISOString().slice(0, 10) === v ? v : '';
   }
   function str(v) { return typeof v === 'string' ? v.slice(0, 10000) : ''; }
+  function num(v) { return typeof v === 'number' && v > 0 && v < 1e14 ? v : 0; }
+  function times(a) {
+    var out = {};
+    Object.keys(TIMES).forEach(function (k) { if (a && num(a[k])) out[k] = a[k]; });
+    return out;
+  }
   // Saved state made safe: anything damaged or tampered with is dropped.
   function clean(s) {
-    var out = { v: 1, items: {} };
+    var out = { v: 2, items: {}, at: num(s.at) };
     var golive = validDate(s.golive);
     if (golive) out.golive = golive;
     Object.keys(s.items).forEach(function (id) {
@@ -31,48 +49,167 @@
       out.items[id] = {
         done: done, owner: str(r.owner), date: validDate(r.date), notes: str(r.notes),
         status: STATUSES.indexOf(r.status) >= 0 ? r.status : done ? 'Done' : 'Not started',
-        item: str(r.item), phase: str(r.phase)
+        item: str(r.item), phase: str(r.phase), at: times(r.at)
       };
     });
     if (typeof s.total === 'number' && typeof s.done === 'number') { out.total = s.total; out.done = s.done; }
+    // What the home page and other role pages show of this page: open items with a date or
+    // blocked, and the phases' dates.
+    out.att = Array.isArray(s.att) ? s.att.filter(function (a) { return Array.isArray(a) && a.length === 4; }).map(function (a) { return [str(a[0]), str(a[1]), validDate(a[2]), !!a[3]]; }) : [];
+    out.ph = Array.isArray(s.ph) ? s.ph.filter(Array.isArray).map(function (p) { return [str(p[0]), validDate(p[1]), validDate(p[2])]; }) : [];
+    out.title = str(s.title);
     return out;
   }
-  function load(key) {
+  function parse(raw) {
+    var s = JSON.parse(raw);
+    return s && (s.v === 1 || s.v === 2) && s.items && typeof s.items === 'object' && !Array.isArray(s.items) ? clean(s) : null;
+  }
+  // Progress saved under the old keys (v1: baseurl + path) is carried over once, then the
+  // old copy removed. The one saved under this baseurl wins, else the fullest.
+  function migrate(path) {
+    var best = null, from = null;
+    for (var i = 0; i < w.localStorage.length; i++) {
+      var k = w.localStorage.key(i);
+      if (!k || k.indexOf(OLD) !== 0) continue;
+      var rest = k.slice(OLD.length);
+      var exact = rest === BASE + path;
+      // Another baseurl: whole path segments before the page's path.
+      if (!exact && !(rest.slice(-path.length) === path && /^(\/[^/]+)*$/.test(rest.slice(0, rest.length - path.length)))) continue;
+      var s = null;
+      try { s = parse(w.localStorage.getItem(k)); } catch (e) { /* unreadable: not carried */ }
+      if (s && (!best || exact || (!best.exact && Object.keys(s.items).length > Object.keys(best.s.items).length))) { best = { s: s, exact: exact }; from = k; }
+    }
+    if (!best) return null;
     try {
-      var s = JSON.parse(w.localStorage.getItem(PREFIX + key));
-      if (s && s.v === 1 && s.items && typeof s.items === 'object' && !Array.isArray(s.items)) return clean(s);
+      w.localStorage.setItem(PREFIX + path, JSON.stringify(best.s));
+      w.localStorage.removeItem(from);
+    } catch (e) { /* full storage: the old copy stays, and is read again next time */ }
+    return best.s;
+  }
+  function load(path) {
+    try {
+      var raw = w.localStorage.getItem(PREFIX + path);
+      return raw === null ? migrate(path) : parse(raw);
     } catch (e) { /* unreadable or blocked storage: start empty */ }
     return null;
   }
   function plural(n, word) { return n + ' ' + word + (n === 1 ? '' : 's'); }
   function pad(n) { return (n < 10 ? '0' : '') + n; }
   function text(el) { return el ? el.textContent.replace(/\s+/g, ' ').trim() : ''; }
-  function tag(label, colour) {
-    var s = d.createElement('strong');
-    s.className = 'sp-tag sp-tag--' + colour;
-    s.textContent = label;
-    return s;
+  function el(name, cls, words) {
+    var e = d.createElement(name);
+    if (cls) e.className = cls;
+    if (words) e.textContent = words;
+    return e;
+  }
+  function tag(label, colour) { return el('strong', 'sp-tag sp-tag--' + colour, label); }
+  function link(href, words) { var a = el('a', '', words); a.href = href; return a; }
+  function addDays(iso, days) {
+    var t = new Date(iso + 'T00:00:00Z');
+    t.setUTCDate(t.getUTCDate() + days);
+    return isNaN(t.getTime()) ? '' : validDate(t.toISOString().slice(0, 10));
+  }
+  function longDate(iso) {
+    var t = new Date(iso + 'T00:00:00Z');
+    return isNaN(t.getTime()) ? iso : t.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+  }
+  function today() {
+    var t = new Date();
+    return t.getFullYear() + '-' + pad(t.getMonth() + 1) + '-' + pad(t.getDate());
+  }
+  var message = d.getElementById('sp-cl-message');
+  var alarm = d.getElementById('sp-cl-alert');
+  // Confirmations go to the status region, refusals to the alert region (announced at once).
+  function say(words, error) {
+    if (!message || !alarm) return;
+    (error ? alarm : message).textContent = words;
+    (error ? message : alarm).textContent = '';
+  }
+  // A saved page's open items that are overdue or blocked, soonest first.
+  function attention(s) {
+    var now = today();
+    return s.att.filter(function (a) { return a[3] || (a[2] && a[2] < now); })
+      .sort(function (a, b) { return (a[2] || '9999') < (b[2] || '9999') ? -1 : (a[2] || '9999') > (b[2] || '9999') ? 1 : 0; });
+  }
+  function attentionList(s, href) {
+    var ul = el('ul', 'sp-attention__list');
+    attention(s).forEach(function (a) {
+      var li = el('li');
+      li.appendChild(link(href + '#' + a[0], a[1]));
+      li.appendChild(d.createTextNode(' '));
+      li.appendChild(a[2] && a[2] < today() ? tag('Overdue', 'red') : tag('Blocked', 'red'));
+      li.appendChild(d.createTextNode(a[2] && a[2] < today() ? ' (target date ' + longDate(a[2]) + (a[3] ? ', and blocked)' : ')') : ''));
+      ul.appendChild(li);
+    });
+    return ul;
+  }
+  function countsOf(s) {
+    var now = today(), list = attention(s);
+    return {
+      overdue: list.filter(function (a) { return a[2] && a[2] < now; }).length,
+      blocked: list.filter(function (a) { return a[3]; }).length
+    };
   }
 
-  // Role cards and sidebar links: that role's progress, when the reader has saved any.
-  d.querySelectorAll('[data-role-url]').forEach(function (el) {
-    var s = load(keyOf(el.getAttribute('data-role-url')));
-    var out = el.querySelector('.sp-role-progress');
-    if (s && s.total && out) {
-      out.textContent = s.done + ' of ' + s.total + ' done';
-      out.hidden = false;
+  // Role cards and sidebar links: that role's progress, when the reader has saved any; the
+  // cards also list what needs attention.
+  var roles = [];
+  d.querySelectorAll('[data-role-url]').forEach(function (card) {
+    var url = card.getAttribute('data-role-url');
+    var path = keyOf(url, true);
+    var s = load(path);
+    var name = text(card.querySelector('a, [aria-current]'));
+    if (!roles.some(function (r) { return r.path === path; })) roles.push({ path: path, name: name, s: s });
+    var out = card.querySelector('.sp-role-progress');
+    if (!s || !s.total || !out) return;
+    var c = countsOf(s);
+    out.textContent = s.done + ' of ' + s.total + ' done' + (c.overdue ? ', ' + c.overdue + ' overdue' : '') + (c.blocked ? ', ' + c.blocked + ' blocked' : '');
+    out.hidden = false;
+    if (!card.classList.contains('sp-card')) return;
+    var box = el('div', 'sp-role-attention');
+    if (c.overdue + c.blocked) box.appendChild(attentionList(s, url));
+    if (!s.golive) {
+      var p = el('p', '', 'No Go Live date set, so no suggested dates. ');
+      p.appendChild(link(url + '#sp-cl-golive', 'Set the Go Live date'));
+      box.appendChild(p);
     }
+    if (box.firstChild) card.appendChild(box);
   });
+
+  // What checklist-files.js needs of this page; c.s is the saved state (none on a page without items).
+  // (The page's items, key and title are added once known.)
+  var api = {
+    record: record, phaseDate: phaseDate, dueDate: dueDate, phases: phases, save: save, fill: fill, show: show,
+    say: say, plural: plural, text: text, longDate: longDate, addDays: addDays, validDate: validDate, pad: pad,
+    blank: blank, SITE: SITE, TIMES: TIMES, COLUMNS: COLUMNS, STATUSES: STATUSES, GO_LIVE: GO_LIVE, num: num,
+    link: link, el: el, load: load, roles: roles, countsOf: countsOf, today: today
+  };
+  Object.defineProperty(api, 's', { get: function () { return state; }, set: function (v) { state = v; } });
+  var files;
+  // The file tools load the first time a reader uses one (from this site, like this file).
+  function withFiles(then) {
+    if (w.signpostChecklistFiles) { files = files || w.signpostChecklistFiles(api); then(files); return; }
+    var s = el('script');
+    s.src = (script ? script.src : BASE + '/assets/checklist.js').replace(/checklist\.js([?#].*)?$/, 'checklist-files.js');
+    s.onload = function () { if (w.signpostChecklistFiles) withFiles(then); };
+    s.onerror = function () { s.remove(); say('The export and import tools could not be loaded. Check the connection and try again.', true); };
+    d.head.appendChild(s);
+  }
+
+  d.addEventListener('click', function (e) {
+    if (e.target.getAttribute && e.target.getAttribute('data-action') === 'summary') withFiles(function (f) { f.copySummary(); });
+  });
+  d.querySelectorAll('[data-action=summary]').forEach(function (b) { b.hidden = false; });
 
   var els = d.querySelectorAll('.sp-check');
   if (!els.length) return;
   var root = d.getElementById('sp-checklist');
-  var key = keyOf(root ? root.getAttribute('data-key') : w.location.pathname);
-  var state = load(key) || { v: 1, items: {} };
+  var key = root ? keyOf(root.getAttribute('data-key')) : keyOf(w.location.pathname, true);
+  var state = load(key) || { v: 2, items: {} };
   var $ = function (sel) { return root && root.querySelector(sel); };
   var golive = $('#sp-cl-golive');
-  var message = $('#sp-cl-message');
-  var alarm = $('#sp-cl-alert');
+  var title = text(d.querySelector('h1'));
+  if (!roles.some(function (r) { return r.path === key; })) roles.push({ path: key, name: title });
   var groups = {};
   d.querySelectorAll('.sp-group').forEach(function (g) { groups[g.getAttribute('data-group')] = g; });
 
@@ -89,57 +226,63 @@
   });
   var byId = {};
   items.forEach(function (it) { byId[it.id] = it; });
+  api.items = items;
+  api.byId = byId;
+  api.key = key;
+  api.title = title;
+  api.q = $;
 
-  function record(it) {
-    var r = state.items[it.id];
-    return r || { done: it.box.defaultChecked, owner: '', date: '', status: it.box.defaultChecked ? 'Done' : 'Not started', notes: '' };
-  }
-  function addDays(iso, days) {
-    var t = new Date(iso + 'T00:00:00Z');
-    t.setUTCDate(t.getUTCDate() + days);
-    return isNaN(t.getTime()) ? '' : validDate(t.toISOString().slice(0, 10));
-  }
-  function longDate(iso) {
-    var t = new Date(iso + 'T00:00:00Z');
-    return isNaN(t.getTime()) ? iso : t.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-  }
-  function today() {
-    var t = new Date();
-    return t.getFullYear() + '-' + pad(t.getMonth() + 1) + '-' + pad(t.getDate());
-  }
-  // The planner's date for a group: the end of its phase, counted from the Go Live date.
-  function phaseDate(groupId) {
+  function blank(done) { return { done: done, owner: '', date: '', status: done ? 'Done' : 'Not started', notes: '', at: {} }; }
+  function record(it) { return state.items[it.id] || blank(it.box.defaultChecked); }
+  // The planner's dates for a group's phase, counted from the Go Live date.
+  function weeks(groupId, which) {
     var g = groups[groupId];
-    var end = g && g.getAttribute('data-end-week');
-    return state.golive && end !== null && end !== undefined ? addDays(state.golive, Math.round(parseFloat(end) * 7)) : '';
+    var n = g && g.getAttribute('data-' + which + '-week');
+    return state.golive && n !== null && n !== undefined ? addDays(state.golive, Math.round(parseFloat(n) * 7)) : '';
   }
+  function phaseDate(groupId) { return weeks(groupId, 'end'); }
   function dueDate(it) { return record(it).date || phaseDate(it.group); }
+  // The phases this page maps to, once each, with their dates.
+  function phases() {
+    var seen = {}, out = [];
+    Object.keys(groups).forEach(function (id) {
+      var g = groups[id], p = g.getAttribute('data-phase');
+      if (!p || seen[p] || !state.golive) return;
+      seen[p] = 1;
+      out.push({ id: p, name: g.getAttribute('data-phase-name'), start: weeks(id, 'start'), end: weeks(id, 'end') });
+    });
+    return out.sort(function (a, b) { return a.start < b.start ? -1 : a.start > b.start ? 1 : 0; });
+  }
 
   // False (reader told) when the browser refuses, e.g. its storage is full.
-  function save() {
-    var done = items.filter(function (it) { return record(it).done; }).length;
+  function summarise() {
     state.total = items.length;
-    state.done = done;
+    state.done = items.filter(function (it) { return record(it).done; }).length;
+    state.title = title;
+    state.att = items.filter(function (it) { var r = record(it); return !r.done && (dueDate(it) || r.status === 'Blocked'); })
+      .map(function (it) { return [it.id, text(it.label), dueDate(it), record(it).status === 'Blocked']; });
+    state.ph = phases().map(function (p) { return [p.name, p.start, p.end]; });
+  }
+  function save(quiet) {
+    summarise();
     try {
       w.localStorage.setItem(PREFIX + key, JSON.stringify(state));
       return true;
     } catch (e) {
       var full = e && (e.name === 'QuotaExceededError' || e.code === 22 || e.code === 1014);
-      say('Your progress was not saved: ' + (full ? 'this browser’s storage for this site is full.' : 'this browser does not allow it.'), true);
+      if (!quiet) say('Your progress was not saved: ' + (full ? 'this browser’s storage for this site is full.' : 'this browser does not allow it.'), true);
       return false;
     }
   }
-  // Confirmations go to the status region, refusals to the alert region (announced at once).
-  function say(words, error) {
-    if (!message || !alarm) return;
-    (error ? alarm : message).textContent = words;
-    (error ? message : alarm).textContent = '';
-  }
-  // A reader's change to one item: kept with its text, so an export can still list it
-  // after the item leaves the page.
+  // A reader's change to one item, with when each field changed: kept with its text, so an
+  // export can still list it after the item leaves the page.
   function change(it, values) {
     var r = record(it);
-    Object.keys(values).forEach(function (k) { r[k] = values[k]; });
+    r.at = r.at || {};
+    Object.keys(values).forEach(function (k) {
+      r[k] = values[k];
+      r.at[k === 'done' || k === 'status' ? 'p' : k] = Date.now();
+    });
     r.item = text(it.label);
     r.phase = it.phase;
     state.items[it.id] = r;
@@ -156,7 +299,8 @@
     if (golive) golive.value = state.golive || '';
   }
 
-  // Everything derived from the state: item meta lines, group lines, counts, next items.
+  // Everything derived from the state: item meta lines, group lines, counts, next items and
+  // what needs attention.
   function show() {
     var now = today();
     var done = 0;
@@ -180,33 +324,29 @@
       var meta = it.meta;
       meta.textContent = '';
       var parts = [];
+      var suggested = phaseDate(it.group);
       if (r.owner) parts.push('Owner: ' + r.owner);
-      if (due) parts.push('Target: ' + longDate(due) + (r.date ? '' : ' (from the Go Live date)'));
+      // The reader's date and the planner's, side by side, as in the CSV.
+      if (r.date) parts.push('Target date: ' + longDate(r.date));
+      if (suggested) parts.push('Suggested date: ' + longDate(suggested) + ' (from the Go Live date)');
       if (r.status && r.status !== 'Not started' && r.status !== 'Done') parts.push('Status: ' + r.status);
       if (r.notes) parts.push('Notes: ' + r.notes);
       if (overdue) { meta.appendChild(tag('Overdue', 'red')); meta.appendChild(d.createTextNode(' ')); }
       meta.appendChild(d.createTextNode(parts.join('. ')));
     });
     Object.keys(groups).forEach(function (id) {
-      var el = groups[id];
       var g = perGroup[id];
+      var box = groups[id];
       if (!g) return;
       var status = g.done === g.total ? ['Done', 'green'] : g.overdue ? ['Overdue', 'red'] : g.blocked ? ['Blocked', 'red']
         : g.done || g.busy ? ['In progress', 'blue'] : ['Not started', 'grey'];
-      el.textContent = '';
-      var p = d.createElement('p');
-      p.className = 'sp-group__progress';
-      p.appendChild(d.createTextNode(g.done + ' of ' + g.total + ' done '));
+      box.textContent = '';
+      var p = el('p', 'sp-group__progress', g.done + ' of ' + g.total + ' done ');
       p.appendChild(tag(status[0], status[1]));
-      el.appendChild(p);
+      box.appendChild(p);
       var date = phaseDate(id);
-      if (date) {
-        var t = d.createElement('p');
-        t.className = 'sp-group__target';
-        t.textContent = 'Suggested target: ' + longDate(date) + ', the end of ' + el.getAttribute('data-phase-name') + '.';
-        el.appendChild(t);
-      }
-      el.hidden = false;
+      if (date) box.appendChild(el('p', 'sp-group__target', 'Suggested target: ' + longDate(date) + ', the end of ' + box.getAttribute('data-phase-name') + '.'));
+      box.hidden = false;
     });
     var count = $('#sp-cl-count');
     var bar = $('#sp-cl-bar');
@@ -224,166 +364,30 @@
       var list = next.querySelector('ol');
       list.textContent = '';
       open.slice(0, 5).forEach(function (it) {
-        var li = d.createElement('li');
-        var a = d.createElement('a');
-        a.href = '#' + it.id;
-        a.textContent = text(it.label);
-        li.appendChild(a);
+        var li = el('li');
+        li.appendChild(link('#' + it.id, text(it.label)));
         var due = dueDate(it);
         if (due) li.appendChild(d.createTextNode(' (by ' + longDate(due) + ')'));
         list.appendChild(li);
       });
       next.hidden = !open.length;
     }
-  }
-
-  // CSV: RFC 4180, UTF-8 with a byte order mark so Excel reads it as UTF-8.
-  // A cell starting with = + - @ TAB CR (OWASP's list; also LF and NUL) would be run as a
-  // formula by a spreadsheet: it gets a leading ' and quotes. So does one that already starts
-  // with ' before such a character, so import takes exactly one ' off and gives back the
-  // reader's text as it was.
-  var FORMULA = /^'*[=+\-@\t\r\n\0]/;
-  function cell(value) {
-    var s = String(value === undefined || value === null ? '' : value);
-    var guarded = FORMULA.test(s);
-    if (guarded) s = "'" + s;
-    return guarded || /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
-  }
-  function unguard(s) { return /^'/.test(s) && FORMULA.test(s) ? s.slice(1) : s; }
-  function toCsv() {
-    var rows = [COLUMNS];
-    rows.push(['Plan', 'Go Live date', '', '', state.golive || '', '', '', '', GO_LIVE]);
-    items.forEach(function (it) {
-      var r = record(it);
-      var link = it.label.querySelector('a');
-      rows.push([it.phase, text(it.label), r.done ? 'Yes' : 'No', r.owner, r.date, r.status || (r.done ? 'Done' : 'Not started'), r.notes, link ? link.href : '', it.id]);
-    });
-    // Saved items no longer on the page are kept and exported, never dropped.
-    Object.keys(state.items).forEach(function (id) {
-      var r = state.items[id];
-      if (!byId[id]) rows.push([r.phase, r.item, r.done ? 'Yes' : 'No', r.owner, r.date, r.status, r.notes, '', id]);
-    });
-    return '\ufeff' + rows.map(function (row) { return row.map(cell).join(','); }).join('\r\n') + '\r\n';
-  }
-  function parseCsv(src) {
-    var rows = [[]], field = '', quoted = false, i = 0, row = 1;
-    src = src.replace(/^\ufeff/, '');
-    for (; i < src.length; i++) {
-      var c = src[i];
-      if (quoted) {
-        if (c === '"' && src[i + 1] === '"') { field += '"'; i++; } else if (c === '"') quoted = false; else field += c;
-      } else if (c === '"' && field === '') quoted = true;
-      else if (c === ',') { rows[rows.length - 1].push(field); field = ''; }
-      else if (c === '\n' || c === '\r') {
-        if (c === '\r' && src[i + 1] === '\n') i++;
-        rows[rows.length - 1].push(field); field = ''; rows.push([]); row++;
-      } else field += c;
+    var panel = $('.sp-cl__attention');
+    if (panel) {
+      // Kept fresh for the home page, once the reader has saved anything.
+      if (Object.keys(state.items).length || state.golive) save(true); else summarise();
+      var c = countsOf(state);
+      var body = panel.querySelector('div');
+      body.textContent = '';
+      body.appendChild(el('p', '', c.overdue + c.blocked ? c.overdue + ' overdue, ' + c.blocked + ' blocked:' : 'Nothing on this page is overdue or blocked.'));
+      if (c.overdue + c.blocked) body.appendChild(attentionList(state, ''));
+      if (!state.golive && golive) {
+        var hint = el('p', '', 'No Go Live date is set, so items have no suggested dates: only their own target dates can be overdue. ');
+        hint.appendChild(link('#sp-cl-golive', 'Set the Go Live date'));
+        body.appendChild(hint);
+      }
+      panel.hidden = false;
     }
-    if (quoted) throw new Error('Row ' + row + ': a quoted field is never closed.');
-    rows[rows.length - 1].push(field);
-    return rows.filter(function (r) { return r.length > 1 || r[0] !== ''; });
-  }
-  function isoDate(v, row) {
-    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v) || /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(v);
-    if (!v) return '';
-    // Excel saves dates the UK way, day first.
-    var iso = m && (m[1].length === 4 ? m[1] + '-' + m[2] + '-' + m[3] : m[3] + '-' + pad(+m[2]) + '-' + pad(+m[1]));
-    if (!iso || isNaN(Date.parse(iso + 'T00:00:00Z')) || new Date(iso + 'T00:00:00Z').toISOString().slice(0, 10) !== iso) {
-      throw new Error('Row ' + row + ': “' + v + '” is not a date (use YYYY-MM-DD).');
-    }
-    return iso;
-  }
-  // Checks the whole file before changing anything, so a bad file loses nothing.
-  function readCsv(src) {
-    var rows = parseCsv(src);
-    if (!rows.length) throw new Error('The file is empty.');
-    var head = rows[0].map(function (h) { return h.trim().toLowerCase(); });
-    var at = {};
-    COLUMNS.forEach(function (c) {
-      at[c] = head.indexOf(c.toLowerCase());
-      if (at[c] < 0) throw new Error('Row 1: there is no “' + c + '” column. Export a file from this page to see the columns.');
-    });
-    var seen = {}, changes = [];
-    rows.slice(1).forEach(function (r, n) {
-      var row = n + 2;
-      if (r.length !== head.length) throw new Error('Row ' + row + ': it has ' + plural(r.length, 'field') + ', the header has ' + head.length + '.');
-      // Free text (owner, notes, names) comes back exactly as exported; codes are trimmed.
-      var exact = function (c) { return unguard(r[at[c]]); };
-      var get = function (c) { return exact(c).trim(); };
-      var id = get('ID');
-      if (!/^item-[0-9a-f]{12}$/.test(id) && id !== GO_LIVE) throw new Error('Row ' + row + ': “' + id + '” is not a checklist item ID.');
-      if (seen[id]) throw new Error('Row ' + row + ': item ' + id + ' is already in row ' + seen[id] + '.');
-      seen[id] = row;
-      var date = isoDate(get('Target date'), row);
-      if (id === GO_LIVE) { changes.push({ golive: date }); return; }
-      var doneText = get('Done').toLowerCase();
-      var status = get('Status');
-      var known = STATUSES.filter(function (s) { return s.toLowerCase() === status.toLowerCase(); })[0];
-      if (status && !known) throw new Error('Row ' + row + ': status “' + status + '” is not one of ' + STATUSES.join(', ') + '.');
-      if (['yes', 'no', ''].indexOf(doneText) < 0) throw new Error('Row ' + row + ': Done is “' + get('Done') + '”; use Yes or No.');
-      var done = doneText ? doneText === 'yes' : known === 'Done';
-      changes.push({ id: id, r: {
-        done: done, owner: exact('Owner'), date: date, notes: exact('Notes'), phase: exact('Phase'), item: exact('Item'),
-        status: done ? 'Done' : known && known !== 'Done' ? known : 'Not started'
-      } });
-    });
-    return changes;
-  }
-  function importFile(file) {
-    var reader = new FileReader();
-    reader.onload = function () {
-      var changes;
-      try {
-        changes = readCsv(String(reader.result));
-      } catch (e) {
-        say('Nothing was imported from ' + file.name + '. ' + e.message, true);
-        return;
-      }
-      // Replacing saved progress is asked first, saying what would change.
-      if (Object.keys(state.items).length || state.golive) {
-        var n = { tick: 0, owner: 0, date: 0, note: 0 };
-        changes.forEach(function (c) {
-          if (!c.id) { n.date += (c.golive || '') !== (state.golive || ''); return; }
-          var r = byId[c.id] ? record(byId[c.id]) : state.items[c.id] || {};
-          n.tick += !!r.done !== c.r.done;
-          n.owner += (r.owner || '') !== c.r.owner;
-          n.date += (r.date || '') !== c.r.date;
-          n.note += (r.notes || '') !== c.r.notes;
-        });
-        var what = Object.keys(n).map(function (k) { return plural(n[k], k); }).join(', ');
-        if (!w.confirm('Import ' + file.name + '? It replaces the progress saved in this browser for this page. Changes: ' + what + '.')) {
-          say('Import cancelled. Nothing was changed.');
-          return;
-        }
-      }
-      var before = JSON.stringify(state);
-      changes.forEach(function (c) {
-        if (c.id) state.items[c.id] = c.r; else state.golive = c.golive;
-      });
-      if (!save()) {
-        state = JSON.parse(before);
-        fill();
-        show();
-        say('Nothing was imported from ' + file.name + ': it could not be saved (this browser’s storage is full).', true);
-        return;
-      }
-      fill();
-      show();
-      say('Imported ' + plural(changes.filter(function (c) { return c.id; }).length, 'item') + ' from ' + file.name + '.');
-    };
-    reader.onerror = function () { say('The file ' + file.name + ' could not be read.', true); };
-    reader.readAsText(file);
-  }
-  function exportCsv() {
-    var url = URL.createObjectURL(new Blob([toCsv()], { type: 'text/csv;charset=utf-8' }));
-    var a = d.createElement('a');
-    a.href = url;
-    a.download = (key.split('/').pop() || 'checklist') + '-checklist.csv';
-    d.body.appendChild(a);
-    a.click();
-    a.remove();
-    setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
-    say('Exported ' + plural(items.length, 'item') + ' as ' + a.download + '.');
   }
 
   items.forEach(function (it) {
@@ -416,6 +420,7 @@
       if (golive.value && !validDate(golive.value)) return;
       var before = items.map(dueDate);
       state.golive = golive.value;
+      state.at = Date.now();
       save();
       show();
       var moved = items.filter(function (it, i) { return dueDate(it) !== before[i]; }).length;
@@ -431,11 +436,12 @@
     var file = $('#sp-cl-file');
     root.addEventListener('click', function (e) {
       var action = e.target.getAttribute && e.target.getAttribute('data-action');
-      if (action === 'export') exportCsv();
+      if (action === 'export') withFiles(function (f) { f.exportCsv(); });
+      else if (action === 'calendar') withFiles(function (f) { f.exportIcs(); });
       else if (action === 'import') file.click();
       else if (action === 'print') w.print();
       else if (action === 'reset' && w.confirm('Clear every tick, owner, date and note on this page? This cannot be undone.')) {
-        state = { v: 1, items: {} };
+        state = { v: 2, items: {} };
         try { w.localStorage.removeItem(PREFIX + key); } catch (err) { /* nothing was saved */ }
         fill();
         show();
@@ -443,19 +449,20 @@
       }
     });
     file.addEventListener('change', function () {
-      if (file.files[0]) importFile(file.files[0]);
+      var chosen = file.files[0];
       file.value = '';
+      if (chosen) withFiles(function (f) { f.importFile(chosen); });
     });
   }
 
   // Tools first, so bad saved state can never hide export, import or reset.
   d.documentElement.classList.add('sp-cl-on');
-  d.querySelectorAll('.sp-check__details,.sp-cl__tools').forEach(function (el) { el.hidden = false; });
+  d.querySelectorAll('.sp-check__details,.sp-cl__tools').forEach(function (e) { e.hidden = false; });
   try {
     fill();
     show();
   } catch (e) {
-    state = { v: 1, items: {} };
+    state = { v: 2, items: {} };
     fill();
     show();
     say('The progress saved for this page could not be read. Use Reset to clear it.', true);
