@@ -13,6 +13,7 @@ use super::{
     Warning,
 };
 use crate::lines::LineIndex;
+use crate::resolve::diagnostic::{closest, SUGGESTION_MARK};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -653,7 +654,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
                 return self.shortcode_output(out, src, at, end, html);
             }
             let mut names = self.ctx.host.include_names();
-            let hint = crate::resolve::diagnostic::closest(&name, names.iter().map(String::as_str));
+            let hint = closest(&name, names.iter().map(String::as_str));
             names.truncate(12);
             let message = match hint {
                 Some(h) => format!("`{{% {tag} {name} %}}`: no such file; did you mean `{h}`?"),
@@ -1115,7 +1116,23 @@ impl<'c, 'a> Renderer<'c, 'a> {
                     None => match self.variable(&path) {
                         Some(v) => (v, 0),
                         None => {
-                            self.undefined(src, *at, &path, quiet)?;
+                            let hint = if quiet {
+                                None
+                            } else {
+                                let names =
+                                    self.scopes
+                                        .iter()
+                                        .flat_map(|scope| scope.keys())
+                                        .chain(self.counters.keys())
+                                        .map(String::as_str)
+                                        // Not `site` for `titel`: a typo of these keeps
+                                        // their first letter.
+                                        .chain(["site", "page"].into_iter().filter(|name| {
+                                            path.chars().next() == name.chars().next()
+                                        }));
+                                closest(&path, names)
+                            };
+                            self.undefined(src, *at, &path, quiet, hint)?;
                             return Ok(Cow::Owned(Value::Null));
                         }
                     },
@@ -1140,6 +1157,16 @@ impl<'c, 'a> Renderer<'c, 'a> {
                         && depth == 0
                         && key.as_str() == Some("content")
                         && self.ctx.page.get("content").is_none();
+                    // The keys that exist, for "did you mean", while `current` is at hand.
+                    let hint = match (&*current, &key, &lazy) {
+                        (Value::Object(map), Value::String(k), None)
+                            if !quiet && !own_content && !map.contains_key(k) =>
+                        {
+                            closest(k, map.keys().map(String::as_str))
+                                .map(|near| format!("{path}.{near}"))
+                        }
+                        _ => None,
+                    };
                     let found = match lazy {
                         Some(v) => Some(Cow::Borrowed(v)),
                         None if own_content => {
@@ -1152,7 +1179,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
                         None => {
                             path.push('.');
                             path.push_str(&to_s(&key));
-                            self.undefined(src, *at, &path, quiet)?;
+                            self.undefined(src, *at, &path, quiet, hint)?;
                             return Ok(Cow::Owned(Value::Null));
                         }
                     }
@@ -1266,23 +1293,37 @@ impl<'c, 'a> Renderer<'c, 'a> {
     /// `strict_filters: false`); a warning here, an error with `--strict`.
     fn unknown_filter(&mut self, src: Src<'_>, at: usize, name: &str) -> R<()> {
         let message = format!("unknown Liquid filter `{name}`");
+        let hint = match closest(name, filters::NAMES.into_iter()) {
+            Some(near) => format!("{SUGGESTION_MARK}{near}`?"),
+            None => String::new(),
+        };
         if self.ctx.strict {
-            return raise(src, at, message);
+            return raise(src, at, format!("{message}{hint}"));
         }
         self.warn(
             src,
             at,
             "unknown-filter",
-            format!("{message}: Jekyll leaves the value unchanged, and so does signpost (`--strict` stops here)"),
+            format!("{message}: Jekyll leaves the value unchanged, and so does signpost (`--strict` stops here){hint}"),
         );
         Ok(())
     }
 
-    fn undefined(&mut self, src: Src<'_>, at: usize, path: &str, quiet: bool) -> R<()> {
+    fn undefined(
+        &mut self,
+        src: Src<'_>,
+        at: usize,
+        path: &str,
+        quiet: bool,
+        hint: Option<String>,
+    ) -> R<()> {
         if quiet {
             return Ok(());
         }
-        let message = format!("undefined variable `{path}` (renders as nothing)");
+        let mut message = format!("undefined variable `{path}` (renders as nothing)");
+        if let Some(near) = hint {
+            message.push_str(&format!("{SUGGESTION_MARK}{near}`?"));
+        }
         if self.ctx.strict {
             return raise(src, at, message);
         }

@@ -1,0 +1,170 @@
+//! Messages a non-programmer understands: each diagnostic's plain headline, what was written,
+//! the fix and the "did you mean" suggestion, the same in check's human and JSON output.
+
+mod common;
+
+use common::{diagnostics, run, site};
+use serde_json::Value;
+
+const CONFIG: (&str, &str) = ("_config.yml", "title: Messages\n");
+
+fn page(front: &str, body: &str) -> String {
+    format!("---\ntitle: Page\n{front}---\n{body}")
+}
+
+/// The one diagnostic of `code` in `found` (panics naming what was found otherwise).
+fn only<'a>(found: &'a [Value], code: &str) -> &'a Value {
+    let all: Vec<&Value> = found.iter().filter(|d| d["code"] == code).collect();
+    assert_eq!(all.len(), 1, "one {code} in {found:#?}");
+    all[0]
+}
+
+fn place(d: &Value) -> String {
+    format!(
+        "{}:{}:{}",
+        d["file"].as_str().unwrap_or(""),
+        d["line"],
+        d["column"]
+    )
+}
+
+#[test]
+fn liquid_names_that_do_not_exist_get_the_name_that_does() {
+    let dir = site(&[
+        CONFIG,
+        (
+            "index.md",
+            &page(
+                "",
+                "{% assign greeting = 'Hi' %}\nA {{ page.titel }} B {{ 'a' | upcas }} C {{ greting }} D {{ titel }}\n[b](/b.html)\n",
+            ),
+        ),
+        ("b.md", &page("", "[home](/)\n\n{% inclde x.html %}\n")),
+    ]);
+    let found = diagnostics(dir.path());
+    let variables: Vec<&Value> = found
+        .iter()
+        .filter(|d| d["code"] == "undefined-variable")
+        .collect();
+    let by_target = |target: &str| {
+        *variables
+            .iter()
+            .find(|d| d["target"] == target)
+            .unwrap_or_else(|| panic!("no warning for `{target}`: {found:#?}"))
+    };
+    let titel = by_target("page.titel");
+    assert_eq!(place(titel), "index.md:5:6");
+    assert_eq!(titel["suggestion"], "page.title");
+    assert_eq!(
+        titel["headline"],
+        "This names something that has no value, so nothing is shown"
+    );
+    assert_eq!(by_target("greting")["suggestion"], "greeting");
+    // Nothing is close to `titel` at the top level (not `site`, not `page`).
+    assert!(by_target("titel")["suggestion"].is_null());
+
+    let filter = only(&found, "unknown-filter");
+    assert_eq!(
+        (place(filter), &filter["target"], &filter["suggestion"]),
+        ("index.md:5:31".into(), &"upcas".into(), &"upcase".into())
+    );
+    assert_eq!(filter["headline"], "This Liquid filter does not exist");
+
+    let tag = only(&found, "content-error");
+    assert_eq!(
+        (place(tag), &tag["target"], &tag["suggestion"]),
+        ("b.md:6:1".into(), &"inclde".into(), &"include".into())
+    );
+    assert_eq!(tag["message"], "unknown Liquid tag `inclde`");
+
+    // The human text has the same parts: headline, the name underlined, the suggestion.
+    let human = run("check", dir.path(), ["--format", "human"]).stdout;
+    let block = "warning[unknown-filter]: This Liquid filter does not exist\n --> index.md:5:31\n  |\n5 | A {{ page.titel }} B {{ 'a' | upcas }} C {{ greting }} D {{ titel }}\n  |                               ^^^^^\n";
+    assert!(human.contains(block), "{human}");
+    assert!(
+        human.contains("  = help: did you mean `upcase`?\n"),
+        "{human}"
+    );
+    assert!(
+        human.contains("6 | {% inclde x.html %}\n  |    ^^^^^^\n"),
+        "{human}"
+    );
+
+    // Under --strict the suggestion is part of the one-line error.
+    let run = run("build", dir.path(), ["--strict", "--out", "_site"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("did you mean `"),
+        "strict errors keep the suggestion: {}",
+        run.stderr
+    );
+}
+
+/// The list of filter names suggestions come from is the list the engine runs: every name
+/// on it is known (none is reported as an unknown filter).
+#[test]
+fn every_filter_suggested_is_a_filter_the_engine_has() {
+    let body: String = signpost::liquid::filters::NAMES
+        .iter()
+        .map(|name| format!("{{{{ 'x' | {name}: 1 }}}}\n"))
+        .collect();
+    let dir = site(&[CONFIG, ("index.md", &page("", &body))]);
+    let found = diagnostics(dir.path());
+    assert!(
+        !found.iter().any(|d| d["code"] == "unknown-filter"),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn front_matter_mistakes_say_what_to_do() {
+    let cases = [
+        (
+            "title: Training: the basics\n",
+            "a.md:2:16",
+            "put the title in quotes: title: \"Training: the basics\"",
+        ),
+        (
+            "title: A\n\tlayout: page\n",
+            "a.md:3:1",
+            "replace the tab with spaces (YAML indents with spaces only)",
+        ),
+        (
+            "title: A\nredirect_from: [/old, /older\n",
+            "a.md:3:16",
+            "end the list with `]` on the same line, or put the whole value in quotes if the `[` is part of the text",
+        ),
+        (
+            "title: \"A\nlayout: page\n",
+            "a.md:2:8",
+            "end the value with `\"` on the same line",
+        ),
+    ];
+    for (yaml, at, fix) in cases {
+        let dir = site(&[
+            CONFIG,
+            ("a.md", &format!("---\n{yaml}---\nBody\n")),
+            ("index.md", &page("", "[a](/a.html)\n")),
+        ]);
+        let found = diagnostics(dir.path());
+        let d = only(&found, "front-matter");
+        assert_eq!(place(d), at, "{yaml}");
+        assert_eq!(d["fix"], fix, "{yaml}");
+        assert_eq!(
+            d["headline"],
+            "The settings at the top of this file (its front matter) cannot be read"
+        );
+        let human = run("check", dir.path(), Vec::<&str>::new()).stdout;
+        assert!(
+            human.contains(&format!("= help: {fix}\n")),
+            "{yaml}: {human}"
+        );
+        // build says the same on its one line.
+        let built = run("build", dir.path(), ["--out", "_site"]);
+        assert!(
+            built.stderr.contains(&format!("; to fix it, {fix}")),
+            "{yaml}: {}",
+            built.stderr
+        );
+    }
+}
