@@ -168,3 +168,81 @@ fn front_matter_mistakes_say_what_to_do() {
         );
     }
 }
+
+#[test]
+fn theme_shortcodes_check_the_arguments_they_declare() {
+    let dir = site(&[
+        CONFIG,
+        (
+            "index.md",
+            &page(
+                "",
+                "{% include inset.html contnet=\"Hello\" %}\n\n{% include button.html title=\"Go\" link=\"/\" secondry=\"true\" %}\n\n{% include details.html summary=\"More\" content=\"x\" %}\n",
+            ),
+        ),
+        ("b.md", &page("", "[home](/)\n\n{% include button.html title=\"Go\" %}\n")),
+    ]);
+    let found = diagnostics(dir.path());
+    let unknown: Vec<(String, &Value, &Value)> = found
+        .iter()
+        .filter(|d| d["code"] == "unknown-argument")
+        .map(|d| (place(d), &d["target"], &d["suggestion"]))
+        .collect();
+    assert_eq!(
+        unknown,
+        [
+            (
+                "index.md:4:23".to_string(),
+                &"contnet".into(),
+                &"content".into()
+            ),
+            (
+                "index.md:6:44".to_string(),
+                &"secondry".into(),
+                &"secondary".into()
+            ),
+        ],
+        "{found:#?}"
+    );
+    // A required argument not given: a warning when the box still renders (empty) …
+    let missing = only(&found, "missing-argument");
+    assert_eq!(place(missing), "index.md:4:1");
+    assert_eq!(missing["fix"], "add content=\"…\" to the include");
+    assert_eq!(missing["severity"], "warning");
+    // … the error, in the same words, when the template cannot do without it.
+    let error = only(&found, "content-error");
+    assert_eq!(place(error), "b.md:6:1");
+    assert_eq!(
+        error["message"],
+        "`button.html` needs the argument `link`, not given here"
+    );
+    assert_eq!(error["fix"], "add link=\"…\" to the include");
+    // Declared, correctly spelt arguments are not reported.
+    assert!(
+        !found
+            .iter()
+            .any(|d| d["file"] == "index.md" && d["line"] == 8),
+        "{found:#?}"
+    );
+}
+
+/// A site's own include of the same name takes any argument (Jekyll includes declare
+/// nothing).
+#[test]
+fn a_site_include_overriding_a_shortcode_is_not_checked() {
+    let dir = site(&[
+        CONFIG,
+        ("_includes/inset.html", "<div>{{ include.text }}</div>\n"),
+        (
+            "index.md",
+            &page("", "{% include inset.html text=\"Hi\" %}\n"),
+        ),
+    ]);
+    let found = diagnostics(dir.path());
+    assert!(
+        !found
+            .iter()
+            .any(|d| d["code"] == "unknown-argument" || d["code"] == "missing-argument"),
+        "{found:#?}"
+    );
+}

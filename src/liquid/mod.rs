@@ -65,6 +65,14 @@ impl Include {
     }
 }
 
+/// An argument a theme shortcode declares (`{#- arguments: … -#}`, see
+/// docs/theme-contract.md).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Argument {
+    pub name: String,
+    pub required: bool,
+}
+
 /// What rendering needs from the rest of the site: includes, the theme's shortcodes,
 /// Markdown, and the URL of a source file for `{% link %}`.
 pub trait Host: Sync {
@@ -81,6 +89,11 @@ pub trait Host: Sync {
         include: &Map<String, Value>,
         page: &Value,
     ) -> Result<String, String>;
+    /// The arguments shortcode `name` declares; None when it declares none (then any
+    /// argument is taken as it is).
+    fn shortcode_arguments(&self, _name: &str) -> Option<&[Argument]> {
+        None
+    }
     fn markdownify(&self, text: &str) -> String;
     /// The URL (without baseurl) of the page or file at `path` relative to the site root.
     fn link(&self, path: &str) -> Option<String>;

@@ -13,7 +13,7 @@ use super::{
     Warning,
 };
 use crate::lines::LineIndex;
-use crate::resolve::diagnostic::{closest, SUGGESTION_MARK};
+use crate::resolve::diagnostic::{closest, FIX_MARK, SUGGESTION_MARK};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -640,17 +640,22 @@ impl<'c, 'a> Renderer<'c, 'a> {
         };
         let Some(include) = found else {
             if !relative && self.ctx.host.has_shortcode(&name) {
-                let html = self
-                    .ctx
-                    .host
-                    .shortcode(&name, &map, self.ctx.page)
-                    .map_err(|m| Raised {
-                        at: SourcePos {
-                            source: src.id,
-                            offset: at,
-                        },
-                        message: format!("include `{name}` failed: {m}"),
-                    })?;
+                let host = self.ctx.host;
+                let missing = match host.shortcode_arguments(&name) {
+                    Some(declared) => self.check_arguments(src, at, end, &name, declared, params),
+                    None => None,
+                };
+                let html = match self.ctx.host.shortcode(&name, &map, self.ctx.page) {
+                    Ok(html) => html,
+                    // The template failed for want of an argument: say that, not Tera's words.
+                    Err(_) if missing.is_some() => {
+                        return raise(src, at, missing.unwrap_or_default());
+                    }
+                    Err(m) => return raise(src, at, format!("include `{name}` failed: {m}")),
+                };
+                if let Some(message) = missing {
+                    self.warn(src, at, "missing-argument", message);
+                }
                 return self.shortcode_output(out, src, at, end, html);
             }
             let mut names = self.ctx.host.include_names();
@@ -1287,6 +1292,77 @@ impl<'c, 'a> Renderer<'c, 'a> {
                 message,
             });
         }
+    }
+
+    /// Arguments a shortcode does not declare: warnings at the argument, with the declared
+    /// name closest to a misspelt one. Returns what to say about required arguments not
+    /// given (a warning, or the error when the template cannot do without them).
+    fn check_arguments(
+        &mut self,
+        src: Src<'_>,
+        at: usize,
+        end: usize,
+        name: &str,
+        declared: &[super::Argument],
+        params: &[(String, Expr)],
+    ) -> Option<String> {
+        let tag = &src.text[at..end.min(src.text.len())];
+        let names: Vec<&str> = declared.iter().map(|a| a.name.as_str()).collect();
+        let listed = if names.is_empty() {
+            "none".to_string()
+        } else {
+            names
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        for (key, _) in params {
+            if names.contains(&key.as_str()) {
+                continue;
+            }
+            // The argument's own place in the tag: `key=` after a blank.
+            let place = tag
+                .match_indices(&format!("{key}="))
+                .find(|(i, _)| tag[..*i].ends_with(char::is_whitespace))
+                .map_or(at, |(i, _)| at + i);
+            let mut message = format!(
+                "argument `{key}` is not one `{name}` takes, so it is ignored (it takes {listed})"
+            );
+            if let Some(near) = closest(key, names.iter().copied()) {
+                message.push_str(&format!("{SUGGESTION_MARK}{near}`?"));
+            }
+            self.warn(src, place, "unknown-argument", message);
+        }
+        // One warning for all the missing ones: warnings are kept once per place.
+        let missing: Vec<&str> = declared
+            .iter()
+            .filter(|a| a.required && !params.iter().any(|(k, _)| *k == a.name))
+            .map(|a| a.name.as_str())
+            .collect();
+        let first = missing.first()?;
+        let (what, fix) = if missing.len() == 1 {
+            (format!("the argument `{first}`"), format!("{first}=\"…\""))
+        } else {
+            (
+                format!(
+                    "the arguments {}",
+                    missing
+                        .iter()
+                        .map(|m| format!("`{m}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                missing
+                    .iter()
+                    .map(|m| format!("{m}=\"…\""))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            )
+        };
+        Some(format!(
+            "`{name}` needs {what}, not given here{FIX_MARK}add {fix} to the include"
+        ))
     }
 
     /// A filter no one defines: Jekyll passes the value through unchanged (its default
