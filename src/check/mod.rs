@@ -21,7 +21,7 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     pub pages: usize,
     pub links: usize,
-    /// The site could not be loaded at all (bad `_config.yml`, bad front matter): exit 2.
+    /// The site could not be loaded at all (a bad `_config.yml`, a file that is not UTF-8).
     pub load_failed: bool,
     /// Warnings not reported because `_config.yml` expects them (`check: expected:`).
     pub expected: usize,
@@ -43,11 +43,11 @@ impl Report {
             .count()
     }
 
-    /// 0 clean, 1 errors (or warnings under `--deny warnings`), 2 the site could not be loaded.
+    /// 0 clean; 1 errors (or warnings under `--deny warnings`), a site that cannot be
+    /// loaded included: its error is in the site, at a known place. (2, usage and unreadable
+    /// input, never gets this far.)
     pub fn exit_code(&self, deny_warnings: bool) -> u8 {
-        if self.load_failed {
-            2
-        } else if self.errors() > 0 || (deny_warnings && self.warnings() > 0) {
+        if self.load_failed || self.errors() > 0 || (deny_warnings && self.warnings() > 0) {
             1
         } else {
             0
