@@ -246,3 +246,62 @@ fn a_site_include_overriding_a_shortcode_is_not_checked() {
         "{found:#?}"
     );
 }
+
+#[test]
+fn markdown_without_front_matter_is_copied_with_a_warning_saying_how_to_make_it_a_page() {
+    let files = [
+        CONFIG,
+        ("index.md", &*page("", "[notes](/notes.md)\n")),
+        ("notes.md", "# Notes\n\nHello\n"),
+        // Files that describe the repository are not meant as pages.
+        ("README.md", "# The repository\n"),
+    ];
+    let dir = site(&files);
+    let found = diagnostics(dir.path());
+    let d = only(&found, "no-front-matter");
+    assert_eq!(place(d), "notes.md:1:1");
+    assert_eq!(d["severity"], "warning");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("`notes.md` has no front matter, so it is copied to the site as it is"),
+        "{d}"
+    );
+    assert!(
+        d["fix"]
+            .as_str()
+            .unwrap_or("")
+            .contains("start the file with front matter")
+            && d["fix"]
+                .as_str()
+                .unwrap_or("")
+                .contains("jekyll-optional-front-matter"),
+        "{d}"
+    );
+    // Copied byte for byte, as Jekyll copies it.
+    let out = dir.path().join("_site");
+    let (code, err) = common::build(dir.path(), &out, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(common::read(out.join("notes.md")), "# Notes\n\nHello\n");
+    assert!(!out.join("notes.html").exists());
+    assert!(err.contains("1 warning"), "{err}");
+
+    // With jekyll-optional-front-matter it is a page, and nothing is said.
+    let dir = site(&[
+        (
+            "_config.yml",
+            "title: Messages\nplugins:\n  - jekyll-optional-front-matter\n",
+        ),
+        files[1],
+        files[2],
+    ]);
+    let found = diagnostics(dir.path());
+    assert!(
+        !found.iter().any(|d| d["code"] == "no-front-matter"),
+        "{found:#?}"
+    );
+    let (code, err) = common::build(dir.path(), &dir.path().join("_site"), &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(dir.path().join("_site/notes.html").is_file());
+}
