@@ -370,6 +370,9 @@ fn run_check(
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(text.as_bytes());
     let _ = stdout.flush();
+    if let Some(offline) = &report.offline {
+        eprintln!("error: {}", signpost::error::terminal_safe(offline));
+    }
     match report.exit_code(deny_warnings) {
         0 => Ok(()),
         code => std::process::exit(i32::from(code)),

@@ -196,3 +196,84 @@ fn no_site_here_says_how_to_point_at_it() {
     }
     assert!(!dir.path().join("_site").exists());
 }
+
+/// A loopback address nothing listens on: a port bound, then let go.
+fn refusing() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    drop(listener);
+    format!("http://{addr}")
+}
+
+/// A loopback server that answers every request 200, for the life of the test process.
+fn answering() -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let mut buf = [0u8; 4096];
+            let _ = stream.read(&mut buf);
+            let _ = stream
+                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        }
+    });
+    format!("http://{addr}")
+}
+
+fn external_check(links: &[String]) -> common::Run {
+    let body: String = links.iter().map(|l| format!("[x]({l}/page)\n")).collect();
+    let dir = site(&[
+        CONFIG,
+        ("index.md", &format!("---\ntitle: Home\n---\n{body}")),
+    ]);
+    let cache = dir.path().join("cache.json");
+    run(
+        "check",
+        dir.path(),
+        [
+            "--external",
+            "--external-private",
+            "--timeout",
+            "5",
+            "--external-cache",
+            cache.to_str().unwrap_or(""),
+        ],
+    )
+}
+
+/// No external link reachable at all (every host refuses): the network, not the links.
+#[test]
+fn two_network_down() {
+    let r = external_check(&[refusing(), refusing(), refusing()]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .starts_with("error: no external link could be reached: is the network up?"),
+        "{}",
+        r.stderr
+    );
+    // The links are not reported as dead.
+    assert!(!r.stdout.contains("external-unreachable"), "{}", r.stdout);
+}
+
+/// One host down among hosts that answer is a dead link: 1, reported at the link.
+#[test]
+fn one_dead_external_link() {
+    let r = external_check(&[answering(), refusing()]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("error[external-unreachable]"),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stderr.contains("is the network up"), "{}", r.stderr);
+    // A single host that cannot be reached says nothing about the network either.
+    let r = external_check(&[refusing()]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("error[external-unreachable]"),
+        "{}",
+        r.stdout
+    );
+}

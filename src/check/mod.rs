@@ -25,6 +25,8 @@ pub struct Report {
     pub load_failed: bool,
     /// Warnings not reported because `_config.yml` expects them (`check: expected:`).
     pub expected: usize,
+    /// `--external` reached no link at all: what to tell the person (exit 2).
+    pub offline: Option<String>,
 }
 
 impl Report {
@@ -44,10 +46,12 @@ impl Report {
     }
 
     /// 0 clean; 1 errors (or warnings under `--deny warnings`), a site that cannot be
-    /// loaded included: its error is in the site, at a known place. (2, usage and unreadable
-    /// input, never gets this far.)
+    /// loaded included: its error is in the site, at a known place; 2 when `--external`
+    /// could reach no link at all (other usage and unreadable input never get this far).
     pub fn exit_code(&self, deny_warnings: bool) -> u8 {
-        if self.load_failed || self.errors() > 0 || (deny_warnings && self.warnings() > 0) {
+        if self.offline.is_some() {
+            2
+        } else if self.load_failed || self.errors() > 0 || (deny_warnings && self.warnings() > 0) {
             1
         } else {
             0
@@ -192,8 +196,11 @@ pub fn check(options: &CheckOptions) -> Result<Report> {
         }
     };
     let mut diagnostics = checked.diagnostics();
+    let mut offline = None;
     if let Some(settings) = &options.external {
-        diagnostics.extend(external::check_site(&checked, settings));
+        let external = external::check_site(&checked, settings);
+        diagnostics.extend(external.diagnostics);
+        offline = external.offline;
     }
     diagnostics.sort_by(|a, b| {
         a.location
@@ -209,6 +216,7 @@ pub fn check(options: &CheckOptions) -> Result<Report> {
         links: checked.graph.link_count,
         load_failed: false,
         expected: checked.graph.expected,
+        offline,
     })
 }
 

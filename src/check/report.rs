@@ -100,6 +100,14 @@ pub fn github(report: &Report) -> String {
             escape_data(&d.one_line())
         );
     }
+    if let Some(offline) = &report.offline {
+        let _ = writeln!(
+            out,
+            "::error title={}::{}",
+            escape_property("No external link could be reached (signpost check)"),
+            escape_data(offline)
+        );
+    }
     let _ = writeln!(
         out,
         "checked {} links on {} pages: {} errors, {} warnings",
