@@ -1,7 +1,7 @@
 //! The `signpost` command line: parse flags, call the library, map errors to exit codes.
 
 use clap::{Parser, Subcommand};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[global_allocator]
@@ -372,6 +372,23 @@ fn run_check(
     let _ = stdout.flush();
     if let Some(offline) = &report.offline {
         eprintln!("error: {}", signpost::error::terminal_safe(offline));
+    }
+    // On GitHub Actions, the job's summary page gets the same report as a table.
+    if let (CheckFormat::Github, Some(file)) = (format, std::env::var_os("GITHUB_STEP_SUMMARY")) {
+        if !file.is_empty() {
+            let summary = report::github_summary(&report, report::Repository::from_env().as_ref());
+            let written = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&file)
+                .and_then(|mut f| f.write_all(summary.as_bytes()));
+            if let Err(e) = written {
+                eprintln!(
+                    "warning: could not write the job summary to {}: {e}",
+                    Path::new(&file).display()
+                );
+            }
+        }
     }
     match report.exit_code(deny_warnings) {
         0 => Ok(()),
