@@ -176,10 +176,13 @@ pub fn github_summary(report: &Report, repository: Option<&Repository>) -> Strin
         let place = cell(&d.location.to_string());
         let place = match repository {
             Some(r) if !d.location.file.starts_with('/') => {
-                format!(
-                    "[{place}]({}/{}#L{})",
-                    r.blob, d.location.file, d.location.line
-                )
+                let file = d
+                    .location
+                    .file
+                    .replace(' ', "%20")
+                    .replace('(', "%28")
+                    .replace(')', "%29");
+                format!("[{place}]({}/{file}#L{})", r.blob, d.location.line)
             }
             _ => place,
         };
