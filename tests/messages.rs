@@ -226,23 +226,48 @@ fn theme_shortcodes_check_the_arguments_they_declare() {
     );
 }
 
-/// A site's own include of the same name takes any argument (Jekyll includes declare
-/// nothing).
+/// A site's own include (Jekyll includes declare nothing) is checked against the
+/// arguments its text reads, when `include.NAME` is all it does with them.
 #[test]
-fn a_site_include_overriding_a_shortcode_is_not_checked() {
+fn a_site_include_is_checked_against_what_it_reads() {
     let dir = site(&[
         CONFIG,
-        ("_includes/inset.html", "<div>{{ include.text }}</div>\n"),
+        (
+            "_includes/inset.html",
+            "<div class=\"{{ include.kind }}\">{{ include.text }}</div>\n",
+        ),
+        (
+            "_includes/any.html",
+            "{% for pair in include %}{{ pair[0] }}{% endfor %}\n",
+        ),
         (
             "index.md",
-            &page("", "{% include inset.html text=\"Hi\" %}\n"),
+            &page(
+                "",
+                "{% include inset.html text=\"Hi\" kind=\"a\" %}\n\n{% include inset.html txt=\"Hi\" %}\n\n{% include any.html whatever=1 %}\n",
+            ),
         ),
     ]);
     let found = diagnostics(dir.path());
+    let d = only(&found, "unknown-argument");
+    assert_eq!(
+        (place(d), &d["target"], &d["suggestion"]),
+        ("index.md:6:23".into(), &"txt".into(), &"text".into())
+    );
     assert!(
-        !found
-            .iter()
-            .any(|d| d["code"] == "unknown-argument" || d["code"] == "missing-argument"),
+        d["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("(it takes `kind`, `text`)")
+            || d["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains("(it takes `text`, `kind`)"),
+        "{d}"
+    );
+    // Nothing is required of a site include: Jekyll gives a missing one nil.
+    assert!(
+        !found.iter().any(|d| d["code"] == "missing-argument"),
         "{found:#?}"
     );
 }

@@ -673,6 +673,9 @@ impl<'c, 'a> Renderer<'c, 'a> {
             };
             return raise(src, at, message);
         };
+        if let Some(read) = include.arguments.as_deref().filter(|_| !relative) {
+            self.check_arguments(src, at, end, &name, read, params);
+        }
         if self.include_chain.len() >= MAX_INCLUDE_DEPTH {
             // Name the loop: from the last time this file was included to now.
             let first = self

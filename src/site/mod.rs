@@ -467,6 +467,7 @@ fn load_includes(walker: &mut guard::Walker) -> Result<BTreeMap<String, Arc<Incl
             Err(_) => Include {
                 path: rel,
                 text: "".into(),
+                arguments: None,
                 nodes: Err(crate::liquid::LiquidError::at(
                     0,
                     "this include is not valid UTF-8 text, so it cannot be included (Jekyll stops here too)".into(),
