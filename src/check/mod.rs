@@ -96,7 +96,19 @@ fn as_diagnostic(error: Error, code: &'static str) -> Result<Diagnostic> {
 pub fn compile_tolerant(options: &Options) -> Result<Result<Checked, Diagnostic>> {
     let (site, theme) = match compile::load(options) {
         Ok(loaded) => loaded,
-        Err(e) => return as_diagnostic(e, "load-error").map(Err),
+        Err(e) => {
+            return as_diagnostic(e, "load-error").map(|d| {
+                // Plain words for the file people know by its job.
+                let headline = if d.location.file == "_config.yml" {
+                    "The site's settings (_config.yml) cannot be read"
+                } else if d.location.file.starts_with("_data/") {
+                    "This data file cannot be read"
+                } else {
+                    "This file stops the site from being read"
+                };
+                Err(d.headline(headline))
+            });
+        }
     };
     let mut problems = Vec::new();
     match emit::check_layouts(&site, &theme) {

@@ -196,9 +196,9 @@ pub fn headline(code: &str) -> &'static str {
         "no-front-matter" => {
             "This Markdown file has no front matter, so it is copied, not made a page"
         }
-        "load-error" => "The site cannot be read",
+        "load-error" => "This file stops the site from being read",
         "bad-config" => "A setting in _config.yml cannot be used",
-        "content-error" => "This cannot be built",
+        "content-error" => "This stops the page from being built",
         "unknown-layout" => "The theme has no layout of this name",
         "nav-shape" => "The theme cannot read this navigation file",
         "unsupported-plugin" => "signpost does not run this plugin",
