@@ -186,9 +186,15 @@ fn find_root(here: &std::path::Path) -> Result<PathBuf, String> {
 
 fn main() -> ExitCode {
     let mut cli = Cli::parse();
+    // `serve --built` reads only the baseurl from a site root, and only when there is one.
+    let root_optional = matches!(cli.command, Command::Serve { built: Some(_), .. });
     let given = cli.command.root_mut();
     let root = match given.take() {
         Some(root) => root,
+        None if root_optional => {
+            let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+            find_root(&here).unwrap_or_else(|_| PathBuf::from("content"))
+        }
         None => {
             let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
             match find_root(&here) {

@@ -97,17 +97,16 @@ pub fn compile_tolerant(options: &Options) -> Result<Result<Checked, Diagnostic>
     let (site, theme) = match compile::load(options) {
         Ok(loaded) => loaded,
         Err(e) => {
-            return as_diagnostic(e, "load-error").map(|d| {
-                // Plain words for the file people know by its job.
-                let headline = if d.location.file == "_config.yml" {
-                    "The site's settings (_config.yml) cannot be read"
-                } else if d.location.file.starts_with("_data/") {
-                    "This data file cannot be read"
-                } else {
-                    "This file stops the site from being read"
-                };
-                Err(d.headline(headline))
-            });
+            let d = as_diagnostic(e, "load-error")?;
+            // Plain words for the file people know by its job.
+            let headline = if d.location.file == "_config.yml" {
+                "The site's settings (_config.yml) cannot be read"
+            } else if d.location.file.starts_with("_data/") {
+                "This data file cannot be read"
+            } else {
+                "This file stops the site from being read"
+            };
+            return Ok(Err(d.headline(headline)));
         }
     };
     let mut problems = Vec::new();
