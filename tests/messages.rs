@@ -364,3 +364,31 @@ fn a_config_mistake_says_what_to_do_too() {
         built.stderr
     );
 }
+
+/// The declaration comment adds nothing to what a shortcode writes (Tera keeps a line break
+/// after `#}`: a blank line here once).
+#[test]
+fn argument_declarations_add_nothing_to_the_output() {
+    let dir = site(&[
+        CONFIG,
+        (
+            "index.md",
+            &page(
+                "",
+                "Before\n\n{% include button.html title=\"Go\" link=\"/\" %}\n\n{% include action_link.html title=\"On\" link=\"/\" %}\n",
+            ),
+        ),
+    ]);
+    let out = dir.path().join("_site");
+    let (code, err) = common::build(dir.path(), &out, &[]);
+    assert_eq!(code, 0, "{err}");
+    let html = common::read(out.join("index.html"));
+    assert!(
+        html.contains("<p>Before</p>\n<a class=\"sp-button\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("</a>\n<div class=\"sp-action-link\">"),
+        "{html}"
+    );
+}
