@@ -572,6 +572,10 @@ impl liquid::Host for PageHost<'_> {
         self.shortcodes.render(name, include, page)
     }
 
+    fn shortcode_arguments(&self, name: &str) -> Option<&[liquid::Argument]> {
+        self.shortcodes.theme.arguments(name)
+    }
+
     fn markdownify(&self, text: &str) -> String {
         markdown::markdownify(text)
     }
@@ -724,8 +728,5 @@ pub fn build(options: &Options, out: &Path) -> Result<BuildReport> {
 
 /// A diagnostic's message with its suggestion, as one line of `build` output.
 pub fn problem_text(d: &Diagnostic) -> String {
-    match &d.suggestion {
-        Some(s) => format!("{} (did you mean `{s}`?)", d.message),
-        None => d.message.clone(),
-    }
+    d.one_line()
 }

@@ -84,6 +84,8 @@ fn json_has_exactly_the_agreed_shape() {
                 "code",
                 "column",
                 "file",
+                "fix",
+                "headline",
                 "line",
                 "message",
                 "page",
@@ -96,6 +98,15 @@ fn json_has_exactly_the_agreed_shape() {
         assert!(d["line"].as_u64().unwrap() >= 1 && d["column"].as_u64().unwrap() >= 1);
         assert!(d["page"].is_null() || d["page"].as_str().unwrap().starts_with('/'));
         assert!(d["suggestion"].is_null() || d["suggestion"].is_string());
+        assert!(d["fix"].is_null() || d["fix"].is_string());
+        let headline = d["headline"].as_str().unwrap_or("");
+        assert!(
+            headline.starts_with("This ")
+                || headline.starts_with("Two ")
+                || headline.starts_with("No ")
+                || headline.starts_with("The "),
+            "a plain headline for every code: {d}"
+        );
     }
     // `page` is the URL without the baseurl; data files have no page.
     let find = |code: &str, file: &str| {
@@ -120,7 +131,7 @@ fn human_format_points_at_the_source_with_a_caret() {
     assert_eq!(run.code, 1);
     let out = &run.stdout;
     assert!(!out.contains('\x1b'), "no colour when piped");
-    let block = "error[missing-anchor]: `/guide/planning` has no heading or element with id `before-you-strat`\n  --> guide/doing.md:13:25\n   |\n13 | Broken anchor: [before](/guide/planning#before-you-strat).\n   |                         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n   = page: /guide/doing\n   = help: did you mean `/guide/planning#before-you-start`?\n";
+    let block = "error[missing-anchor]: The link “before” goes to a place on a page that does not exist\n  --> guide/doing.md:13:25\n   |\n13 | Broken anchor: [before](/guide/planning#before-you-strat).\n   |                         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n   = `/guide/planning` has no heading or element with id `before-you-strat`\n   = page: /guide/doing\n   = help: did you mean `/guide/planning#before-you-start`?\n";
     assert!(out.contains(block), "{out}");
     assert!(out.contains("checked "), "{out}");
     assert!(out.trim_end().ends_with("20 errors, 11 warnings"), "{out}");
@@ -138,7 +149,7 @@ fn github_format_is_workflow_commands() {
     // Run from inside the root, paths are relative to it.
     assert_eq!(
         line,
-        "::error file=guide/doing.md,line=13,col=25,title=signpost check%3A missing-anchor::`/guide/planning` has no heading or element with id `before-you-strat` (did you mean `/guide/planning#before-you-start`?)"
+        "::error file=guide/doing.md,line=13,col=25,title=The link “before” goes to a place on a page that does not exist (signpost check%3A missing-anchor)::`/guide/planning` has no heading or element with id `before-you-strat` (did you mean `/guide/planning#before-you-start`?)"
     );
     assert!(run
         .stdout
@@ -294,8 +305,8 @@ fn paths_are_relative_to_the_current_folder_or_absolute_in_every_format() {
     assert_eq!(code, 1);
     assert!(err.starts_with("docs/_config.yml:2:"), "{err}");
     let (code, out, _) = run_in(&repository, &["check", "--root", "docs"], None);
-    assert_eq!(code, 2, "{out}");
-    assert!(out.contains("--> docs/_config.yml:2:15\n"), "{out}");
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("--> docs/_config.yml:2:10\n"), "{out}");
 }
 
 #[test]
@@ -366,19 +377,20 @@ fn exit_codes_and_deny_warnings() {
 }
 
 #[test]
-fn load_errors_exit_2_with_a_located_diagnostic() {
+fn load_errors_exit_1_with_a_located_diagnostic() {
     let dir = site(&[
         ("_config.yml", "title: [unclosed\n"),
         ("index.md", "---\ntitle: Home\n---\nHi\n"),
     ]);
+    // A problem in the site (exit 1, as `build` exits), not a usage error (2).
     let run = check(dir.path(), &["--format", "json"]);
-    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
     let report = json(&run);
     let d = &report["diagnostics"][0];
     assert_eq!(d["code"], "load-error");
     assert_eq!(d["file"], "_config.yml");
     let human = check(dir.path(), &[]);
-    assert_eq!(human.code, 2);
+    assert_eq!(human.code, 1);
     assert!(
         human.stdout.contains("error[load-error]"),
         "{}",
@@ -408,7 +420,7 @@ fn a_page_that_cannot_render_is_a_diagnostic_and_the_rest_is_still_checked() {
     let report = json(&run);
     let found = lines_of(&report);
     assert!(
-        found.contains(&"error content-error a.md:7:1  -> -".to_string()),
+        found.contains(&"error content-error a.md:7:1 {% if %} -> -".to_string()),
         "{found:#?}"
     );
     assert!(
@@ -470,7 +482,7 @@ fn checks_a_site_root_it_has_never_seen_without_crashing() {
     // A page that is not UTF-8 is a located load error, not a panic.
     std::fs::write(dir.path().join("bad.md"), b"---\ntitle: \xff\xfe\n---\n").unwrap();
     let run = check(dir.path(), &["--format", "json"]);
-    assert_eq!(run.code, 2);
+    assert_eq!(run.code, 1);
     assert_eq!(json(&run)["diagnostics"][0]["file"], "bad.md");
 }
 

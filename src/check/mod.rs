@@ -12,6 +12,7 @@ use crate::compile::{self, Options};
 use crate::emit;
 use crate::error::{Error, Location, Result};
 use crate::markdown::{Note, Rendered};
+use crate::resolve::diagnostic::{add_excerpts, Sources};
 use crate::resolve::{self, Diagnostic, Graph, Resolution, Severity};
 use crate::site::Site;
 
@@ -21,10 +22,12 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     pub pages: usize,
     pub links: usize,
-    /// The site could not be loaded at all (bad `_config.yml`, bad front matter): exit 2.
+    /// The site could not be loaded at all (a bad `_config.yml`, a file that is not UTF-8).
     pub load_failed: bool,
     /// Warnings not reported because `_config.yml` expects them (`check: expected:`).
     pub expected: usize,
+    /// `--external` reached no link at all: what to tell the person (exit 2).
+    pub offline: Option<String>,
 }
 
 impl Report {
@@ -43,11 +46,13 @@ impl Report {
             .count()
     }
 
-    /// 0 clean, 1 errors (or warnings under `--deny warnings`), 2 the site could not be loaded.
+    /// 0 clean; 1 errors (or warnings under `--deny warnings`), a site that cannot be
+    /// loaded included: its error is in the site, at a known place; 2 when `--external`
+    /// could reach no link at all (other usage and unreadable input never get this far).
     pub fn exit_code(&self, deny_warnings: bool) -> u8 {
-        if self.load_failed {
+        if self.offline.is_some() {
             2
-        } else if self.errors() > 0 || (deny_warnings && self.warnings() > 0) {
+        } else if self.load_failed || self.errors() > 0 || (deny_warnings && self.warnings() > 0) {
             1
         } else {
             0
@@ -77,7 +82,12 @@ pub struct Checked {
 /// errors stay errors (exit 2).
 fn as_diagnostic(error: Error, code: &'static str) -> Result<Diagnostic> {
     match error {
-        Error::Content { location, message } => Ok(Diagnostic::error(code, location, message)),
+        Error::Content { location, message } => Ok(Diagnostic::from_text(
+            Severity::Error,
+            code,
+            location,
+            &message,
+        )),
         other => Err(other),
     }
 }
@@ -87,7 +97,18 @@ fn as_diagnostic(error: Error, code: &'static str) -> Result<Diagnostic> {
 pub fn compile_tolerant(options: &Options) -> Result<Result<Checked, Diagnostic>> {
     let (site, theme) = match compile::load(options) {
         Ok(loaded) => loaded,
-        Err(e) => return as_diagnostic(e, "load-error").map(Err),
+        Err(e) => {
+            let d = as_diagnostic(e, "load-error")?;
+            // Plain words for the file people know by its job.
+            let headline = if d.location.file == "_config.yml" {
+                "The site's settings (_config.yml) cannot be read"
+            } else if d.location.file.starts_with("_data/") {
+                "This data file cannot be read"
+            } else {
+                "This file stops the site from being read"
+            };
+            return Ok(Err(d.headline(headline)));
+        }
     };
     let mut problems = Vec::new();
     match emit::check_layouts(&site, &theme) {
@@ -174,17 +195,24 @@ impl Checked {
 pub fn check(options: &CheckOptions) -> Result<Report> {
     let checked = match compile_tolerant(&options.site)? {
         Ok(checked) => checked,
-        Err(diagnostic) => {
+        Err(mut diagnostic) => {
+            add_excerpts(
+                std::slice::from_mut(&mut diagnostic),
+                &mut Sources::new(&options.site.root),
+            );
             return Ok(Report {
                 diagnostics: vec![diagnostic],
                 load_failed: true,
                 ..Report::default()
-            })
+            });
         }
     };
     let mut diagnostics = checked.diagnostics();
+    let mut offline = None;
     if let Some(settings) = &options.external {
-        diagnostics.extend(external::check_site(&checked, settings));
+        let external = external::check_site(&checked, settings);
+        diagnostics.extend(external.diagnostics);
+        offline = external.offline;
     }
     diagnostics.sort_by(|a, b| {
         a.location
@@ -193,12 +221,14 @@ pub fn check(options: &CheckOptions) -> Result<Report> {
             .then(a.code.cmp(b.code))
     });
     diagnostics.dedup();
+    add_excerpts(&mut diagnostics, &mut Sources::new(&options.site.root));
     Ok(Report {
         diagnostics,
         pages: checked.site.pages.len(),
         links: checked.graph.link_count,
         load_failed: false,
         expected: checked.graph.expected,
+        offline,
     })
 }
 

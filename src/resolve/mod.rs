@@ -124,10 +124,11 @@ pub fn resolve(site: &Site, rendered: &[Rendered], generated: &[String]) -> Grap
     r.report_folder_clashes();
     r.report_front_matter_links();
     for w in &site.warnings {
-        r.diagnostics.push(Diagnostic::warning(
+        r.diagnostics.push(Diagnostic::from_text(
+            Severity::Warning,
             w.code,
             w.location.clone(),
-            w.message.clone(),
+            &w.message,
         ));
     }
     let sources = site
@@ -137,11 +138,12 @@ pub fn resolve(site: &Site, rendered: &[Rendered], generated: &[String]) -> Grap
         .chain(site.collections.values().flatten().map(|d| &d.source));
     for source in sources {
         if let Some((location, message)) = &source.front_matter_error {
-            r.diagnostics.push(Diagnostic::error(
-                "front-matter",
-                location.clone(),
-                format!("{message}; the file is built with no front matter, as Jekyll does (`--strict` stops here)"),
-            ));
+            let mut d =
+                Diagnostic::from_text(Severity::Error, "front-matter", location.clone(), message);
+            d.message.push_str(
+                "; the file is built with no front matter, as Jekyll does (`--strict` stops here)",
+            );
+            r.diagnostics.push(d);
         }
     }
     r.report_reviews(crate::site::review::today());
@@ -149,7 +151,8 @@ pub fn resolve(site: &Site, rendered: &[Rendered], generated: &[String]) -> Grap
     for (page, rendered) in site.pages.iter().zip(rendered) {
         for (code, location, message) in &rendered.warnings {
             r.diagnostics.push(
-                Diagnostic::warning(code, location.clone(), message.clone()).on_page(&page.url),
+                Diagnostic::from_text(Severity::Warning, code, location.clone(), message)
+                    .on_page(&page.url),
             );
         }
     }
@@ -479,7 +482,7 @@ impl Resolver<'_> {
             return resolution;
         }
         self.link_count += 1;
-        let at = |d: Diagnostic| d.on_page(&page).target(href);
+        let at = |d: Diagnostic| d.on_page(&page).target(href).link_text(&link.text);
         if let Some(scheme) = scripts::unsafe_scheme(href) {
             // A `data:` image is only a picture (and the policy allows it); anything else is not.
             let image = kind == LinkKind::Image
