@@ -29,6 +29,8 @@ pub struct Options {
     pub skip: Vec<PathBuf>,
     /// Replace an output folder signpost did not make.
     pub force: bool,
+    /// `build --force-write`: write every output file, even those whose bytes are unchanged.
+    pub force_write: bool,
 }
 
 pub struct Compiled {
@@ -654,6 +656,8 @@ fn absolute(path: &Path) -> PathBuf {
 pub struct BuildReport {
     pub pages: usize,
     pub files: usize,
+    /// Files whose bytes changed, so were written (the others were left as they were).
+    pub written: usize,
     pub warnings: usize,
     /// Problems `check` fails on that do not stop a build (broken links, bad front matter).
     pub problems: Vec<Diagnostic>,
@@ -706,12 +710,15 @@ pub fn build(options: &Options, out: &Path) -> Result<BuildReport> {
         ));
     }
     refuse_clashes(&compiled.graph, false)?;
-    let files = timed("emit", || {
-        compiled.emitter(options.preview).to_disk(&out_abs)
+    let written = timed("emit", || {
+        compiled
+            .emitter(options.preview)
+            .to_disk(&out_abs, options.force_write)
     })?;
     Ok(BuildReport {
         pages: compiled.site.pages.len(),
-        files,
+        files: written.files,
+        written: written.written,
         warnings: compiled
             .graph
             .diagnostics

@@ -11,6 +11,7 @@ pub mod error;
 pub mod lines;
 pub mod liquid;
 pub mod markdown;
+pub mod output;
 pub mod resolve;
 pub mod serve;
 pub mod site;

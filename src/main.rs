@@ -63,6 +63,9 @@ enum Command {
         /// Replace --out even if it is a non-empty folder signpost did not make.
         #[arg(long)]
         force: bool,
+        /// Write every file, also those whose bytes did not change (normally left untouched).
+        #[arg(long)]
+        force_write: bool,
     },
     /// Check every internal link, anchor and page reference; write nothing.
     Check {
@@ -174,10 +177,12 @@ fn main() -> ExitCode {
             drafts,
             strict,
             force,
+            force_write,
         } => {
             let options = signpost::Options {
                 strict,
                 force,
+                force_write,
                 ..site.options(drafts)
             };
             let root = options.root.clone();
@@ -194,9 +199,10 @@ fn main() -> ExitCode {
                 let plural =
                     |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
                 let mut summary = format!(
-                    "built {} pages ({} files) into {}: {}, {}",
+                    "built {} pages ({} files, {} written) into {}: {}, {}",
                     report.pages,
                     report.files,
+                    report.written,
                     out.display(),
                     plural(report.problems.len(), "error"),
                     plural(report.warnings, "warning")
