@@ -2,9 +2,10 @@
 //! folder's writer ([`crate::output`]) as soon as it is made, or keep the site in memory for
 //! `serve`.
 
+use crate::cache::Layout;
 use crate::error::{Error, Location, Result};
 use crate::markdown::{fill_links, Rendered};
-use crate::output::{Writer, Written};
+use crate::output::{Fingerprint, Writer, Written};
 use crate::resolve::{Diagnostic, Graph, NavItem, PageRef, Target};
 use crate::site::{url, Site};
 use crate::theme::Theme;
@@ -446,26 +447,85 @@ impl<'a> Emitter<'a> {
 
     /// `build`'s path: each page goes to the writer as soon as its layout is rendered, so the
     /// whole site is never held in memory; the writer stages only the files whose bytes
-    /// changed and moves them into `out` once every page has succeeded.
-    pub fn to_disk(&self, out: &Path, force_write: bool) -> Result<Written> {
+    /// changed and moves them into `out` once every page has succeeded. With `layouts` (see
+    /// [`crate::cache`]): `site_key` covers the site-wide inputs, `previous[i]` is what page
+    /// `i`'s layout made last time, and a page whose layout inputs are the same and whose
+    /// file the output's manifest vouches for is not laid out at all. Returns what each
+    /// page's layout made, for the next build.
+    pub fn to_disk(
+        &self,
+        out: &Path,
+        force_write: bool,
+        layouts: Option<(u128, &[Option<Layout>])>,
+    ) -> Result<(Written, Vec<Option<Layout>>)> {
         let rest = self.rest()?;
         let writer = Writer::open(out, force_write)?;
+        let nav_key = layouts.map(|(site_key, _)| {
+            let nav = Value::Object(self.nav_json.clone()).to_string();
+            Fingerprint::new("nav")
+                .add(site_key.to_le_bytes())
+                .add(nav)
+                .finish()
+        });
         let pages = (0..self.site.pages.len())
             .into_par_iter()
-            .filter(|&i| self.publishes(i))
-            .try_for_each(|i| put(&writer, &self.page(i)?));
-        match pages.and_then(|()| rest.par_iter().try_for_each(|file| put(&writer, file))) {
-            Ok(()) => writer.commit(),
+            .map(|i| {
+                if !self.publishes(i) {
+                    return Ok(None);
+                }
+                let key = nav_key.and_then(|nav| self.layout_key(nav, i));
+                let previous = layouts.and_then(|(_, p)| p.get(i).copied().flatten());
+                if let (Some(key), Some(last)) = (key, previous) {
+                    let path = self.site.pages[i].output_path();
+                    if last.key == key && writer.keep(&path, last.hash, last.size)? {
+                        return Ok(Some(last));
+                    }
+                }
+                let (hash, size) = put(&writer, &self.page(i)?)?;
+                Ok(key.map(|key| Layout { key, hash, size }))
+            })
+            .collect::<Result<Vec<_>>>();
+        let rest = pages.and_then(|pages| {
+            rest.par_iter()
+                .try_for_each(|file| put(&writer, file).map(|_| ()))
+                .map(|()| pages)
+        });
+        match rest {
+            Ok(pages) => Ok((writer.commit()?, pages)),
             Err(e) => {
                 writer.discard();
                 Err(e)
             }
         }
     }
+
+    /// Everything page `i`'s layout reads besides `nav` (the site-wide part): its `page`
+    /// variables, its HTML, its links' targets, breadcrumbs, previous/next, roles, checklist.
+    /// None when it shows the build's time (a collection document without a date).
+    fn layout_key(&self, nav: u128, i: usize) -> Option<u128> {
+        let page = &self.site.pages[i];
+        if page.document.is_some()
+            && matches!(page.source.front.get("date"), None | Some(Value::Null))
+        {
+            return None;
+        }
+        let rendered = &self.rendered[i];
+        let mut f = Fingerprint::new("layout");
+        f.add(nav.to_le_bytes())
+            .add(Value::Object(page_value(self.site, i)).to_string())
+            .add(layout_of(page, self.theme))
+            .add(&rendered.html)
+            .add(format!("{:?}", self.graph.pages[i]))
+            .add(format!("{:?}", rendered.checklist));
+        for href in &self.graph.hrefs[i] {
+            f.add(href);
+        }
+        Some(f.finish())
+    }
 }
 
 /// One output file to the writer; a copied site file is read (inside the root) first.
-fn put(writer: &Writer, file: &OutputFile) -> Result<()> {
+fn put(writer: &Writer, file: &OutputFile) -> Result<(u128, u64)> {
     match &file.content {
         Content::Bytes(bytes) => writer.put(&file.path, bytes),
         Content::Copy(root, rel) => {

@@ -30,17 +30,45 @@ pub const MARKER: &str = ".signpost-output";
 /// First line of a marker in the manifest format this module writes.
 const MANIFEST_HEADER: &str = "signpost-output 2";
 
-/// 128 bits of hash over `bytes`: two SipHash runs with different prefixes. Not a
-/// cryptographic hash; a manifest entry is only believed while the file's size and mtime are
-/// the ones the build itself recorded.
+/// A 128-bit hash built from parts (each length-prefixed, so `ab`+`c` differs from `a`+`bc`):
+/// two SipHash runs with different salts. Not a cryptographic hash: it tells a build's own
+/// outputs and inputs apart, and a manifest entry is only believed while the file's size and
+/// mtime are the ones the build itself recorded.
+pub struct Fingerprint {
+    halves: [std::hash::DefaultHasher; 2],
+}
+
+impl Fingerprint {
+    /// A fingerprint of a kind of thing (`kind` keeps two kinds with equal parts apart).
+    pub fn new(kind: &str) -> Fingerprint {
+        let mut f = Fingerprint {
+            halves: [1u8, 2].map(|salt| {
+                let mut hasher = std::hash::DefaultHasher::new();
+                salt.hash(&mut hasher);
+                hasher
+            }),
+        };
+        f.add(kind);
+        f
+    }
+
+    pub fn add(&mut self, part: impl AsRef<[u8]>) -> &mut Fingerprint {
+        let part = part.as_ref();
+        for hasher in &mut self.halves {
+            hasher.write_usize(part.len());
+            hasher.write(part);
+        }
+        self
+    }
+
+    pub fn finish(&self) -> u128 {
+        (u128::from(self.halves[0].finish()) << 64) | u128::from(self.halves[1].finish())
+    }
+}
+
+/// The hash of a file's bytes, as the manifest records it.
 pub fn digest(bytes: &[u8]) -> u128 {
-    let half = |salt: u8| {
-        let mut hasher = std::hash::DefaultHasher::new();
-        salt.hash(&mut hasher);
-        hasher.write(bytes);
-        hasher.finish()
-    };
-    (u128::from(half(1)) << 64) | u128::from(half(2))
+    Fingerprint::new("file").add(bytes).finish()
 }
 
 /// The standard library does not promise the same hash across Rust versions: a manifest
@@ -230,8 +258,34 @@ impl Writer {
         Ok(same.then_some(now))
     }
 
-    /// The file at `rel` (relative to the output, `/`-separated) is to hold `bytes`.
-    pub fn put(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+    /// The file at `rel` is to stay as the manifest says it is, holding `hash` of `size`
+    /// bytes; false (and nothing recorded) when the manifest does not vouch for it, and the
+    /// caller must [`Writer::put`] its bytes.
+    pub fn keep(&self, rel: &str, hash: u128, size: u64) -> Result<bool> {
+        if self.fresh || self.force {
+            return Ok(false);
+        }
+        let Ok(meta) = inside(&self.out, rel)?.symlink_metadata() else {
+            return Ok(false);
+        };
+        let now = Recorded {
+            hash,
+            size,
+            mtime: mtime_of(&meta),
+        };
+        if !meta.is_file() || meta.len() != size || self.old.get(rel) != Some(&now) {
+            return Ok(false);
+        }
+        self.produced
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((rel.to_string(), now, false));
+        Ok(true)
+    }
+
+    /// The file at `rel` (relative to the output, `/`-separated) is to hold `bytes`; returns
+    /// their hash and size.
+    pub fn put(&self, rel: &str, bytes: &[u8]) -> Result<(u128, u64)> {
         let hash = digest(bytes);
         let (recorded, staged) = match self.unchanged(rel, bytes, hash)? {
             Some(recorded) => (recorded, false),
@@ -258,7 +312,7 @@ impl Writer {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push((rel.to_string(), recorded, staged));
-        Ok(())
+        Ok((hash, bytes.len() as u64))
     }
 
     /// The build failed: nothing staged reaches the output.
