@@ -89,19 +89,20 @@ fn codec() -> impl bincode::Options {
 pub fn open(dir: &Path) -> (HashMap<String, Entry>, Option<String>) {
     use bincode::Options;
     let file = dir.join(FILE);
-    let Ok(bytes) = std::fs::read(&file) else {
+    // Read as a stream: the file is as big as the site's rendered pages.
+    let Ok(opened) = std::fs::File::open(&file) else {
         return (HashMap::new(), None);
     };
-    let limit = bytes.len() as u64;
-    let mut reader = &bytes[..];
-    let header: std::result::Result<Header, _> =
-        codec().with_limit(limit).deserialize_from(&mut reader);
+    let limit = opened.metadata().map_or(0, |m| m.len());
+    let mut reader = std::io::BufReader::with_capacity(1 << 20, opened);
     let unreadable = |e: bincode::Error| {
         Some(format!(
             "the build cache `{}` is unreadable ({e}); it is ignored and every page is rendered",
             file.display()
         ))
     };
+    let header: std::result::Result<Header, _> =
+        codec().with_limit(limit).deserialize_from(&mut reader);
     match header {
         Ok(header) if header.matches(&Header::current()) => {
             match codec().with_limit(limit).deserialize_from(&mut reader) {
@@ -129,20 +130,23 @@ pub fn save<'a>(dir: &Path, entries: impl Iterator<Item = (&'a str, EntryRef<'a>
         .map_err(|e| Error::io(&ignore, e))?;
     }
     let map: HashMap<&str, EntryRef<'_>> = entries.collect();
-    let mut bytes = codec()
-        .serialize(&Header::current())
-        .map_err(|e| Error::Usage(format!("build cache: {e}")))?;
-    codec()
-        .serialize_into(&mut bytes, &map)
-        .map_err(|e| Error::Usage(format!("build cache: {e}")))?;
     let file = dir.join(FILE);
     let tmp = dir.join(format!("{FILE}.{}.tmp", std::process::id()));
-    std::fs::write(&tmp, bytes)
-        .and_then(|()| std::fs::rename(&tmp, &file))
-        .map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            Error::io(&file, e)
-        })
+    let failed = |e: std::io::Error| {
+        let _ = std::fs::remove_file(&tmp);
+        Error::io(&file, e)
+    };
+    // Written as a stream, never a second copy of every page in memory.
+    let mut writer =
+        std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp).map_err(failed)?);
+    codec()
+        .serialize_into(&mut writer, &Header::current())
+        .and_then(|()| codec().serialize_into(&mut writer, &map))
+        .map_err(|e| failed(std::io::Error::other(e)))?;
+    writer
+        .into_inner()
+        .map_err(|e| failed(e.into_error()))
+        .and_then(|_| std::fs::rename(&tmp, &file).map_err(failed))
 }
 
 /// An [`Entry`] to store, borrowing the rendered page (serialises as an `Entry`).
