@@ -473,6 +473,13 @@ impl<'a> Emitter<'a> {
                 if !self.publishes(i) {
                     return Ok(None);
                 }
+                let page = &self.site.pages[i];
+                if page.output_path() == MARKER {
+                    return Err(Error::content(
+                        page.source.locate("permalink", None),
+                        format!("this page would be published as `{MARKER}`, the file signpost keeps its output's record in; choose another permalink"),
+                    ));
+                }
                 let key = nav_key.and_then(|nav| self.layout_key(nav, i));
                 let previous = layouts.and_then(|(_, p)| p.get(i).copied().flatten());
                 if let (Some(key), Some(last)) = (key, previous) {

@@ -233,3 +233,21 @@ fn a_failed_build_writes_nothing_into_the_existing_output() {
     assert_eq!(tree(&out), before);
     assert!(touched(&out).is_empty());
 }
+
+#[test]
+fn a_page_published_as_the_marker_is_a_located_error() {
+    let site = common::site(&[
+        ("_config.yml", "title: Guide\n"),
+        ("index.md", &page("Home", "Home.")),
+        (
+            "m.md",
+            "---\ntitle: M\npermalink: /.signpost-output\n---\nText.\n",
+        ),
+    ]);
+    let outer = tempfile::tempdir().expect("tmp");
+    let (code, err) = common::build(site.path(), &outer.path().join("out"), &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.starts_with("m.md:3:"), "{err}");
+    assert!(err.contains("`.signpost-output`"), "{err}");
+    assert!(!outer.path().join("out").exists(), "nothing written");
+}
