@@ -264,3 +264,24 @@ fn the_cache_folder_can_be_chosen_or_turned_off() {
     assert!(!root.join(".signpost-cache").exists());
     assert_same(&out, root, "--no-cache");
 }
+
+#[test]
+fn a_cache_that_cannot_be_saved_is_a_warning_and_the_site_is_still_built() {
+    let site = common::site(&[
+        ("_config.yml", "title: T\n"),
+        ("index.md", "---\ntitle: Home\n---\nHome.\n"),
+    ]);
+    let outer = tempfile::tempdir().expect("tmp");
+    // A file where the cache folder should be.
+    let blocked = outer.path().join("cache");
+    std::fs::write(&blocked, "not a folder").expect("write");
+    let blocked_arg = blocked.to_string_lossy().into_owned();
+    let out = outer.path().join("out");
+    let (code, err) = common::build(site.path(), &out, &["--cache", &blocked_arg]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("warning: the build cache was not saved"),
+        "{err}"
+    );
+    assert!(out.join("index.html").is_file());
+}
