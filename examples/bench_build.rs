@@ -68,11 +68,13 @@ fn command_for(tool: &str, args: &Args, site: &Path, hugo_site: &Path, out: &Pat
     match tool {
         "signpost" => {
             cmd.arg(out.with_extension("time")).arg(&args.signpost);
+            // Every run a cold build: no cache of the previous run's pages.
             cmd.arg("build")
                 .arg("--root")
                 .arg(site)
                 .arg("--out")
-                .arg(out);
+                .arg(out)
+                .arg("--no-cache");
         }
         "hugo" => {
             cmd.arg(out.with_extension("time")).arg("hugo");

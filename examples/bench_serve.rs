@@ -40,6 +40,10 @@ struct Args {
     /// Requests the load client sends while the edits happen.
     #[arg(long, default_value_t = 2000)]
     requests: usize,
+    /// What each save changes: `text` (a line of the body) or `title` (the front matter
+    /// title, which other pages' navigation shows).
+    #[arg(long, default_value = "text")]
+    edit: String,
 }
 
 fn copy_site(from: &Path, to: &Path) -> std::io::Result<()> {
@@ -110,7 +114,28 @@ fn run(args: &Args) -> Result<(), String> {
         .to_string();
 
     let mut events = http::Events::open(addr, "/__signpost/events");
-    let edit = |i: usize| std::fs::write(&page, format!("{original}\n\nBench edit {i}.\n"));
+    let title_edits = args.edit == "title";
+    if title_edits && !original.contains("\ntitle: ") {
+        return Err(format!("{} has no `title:` line to edit", args.page));
+    }
+    let edit = |i: usize| {
+        let text = if title_edits {
+            // Inside the quotes when the title is quoted, so it stays valid YAML.
+            let quote = if original.contains("\ntitle: \"") {
+                "\""
+            } else {
+                ""
+            };
+            original.replacen(
+                &format!("\ntitle: {quote}"),
+                &format!("\ntitle: {quote}Bench edit {i}. "),
+                1,
+            )
+        } else {
+            format!("{original}\n\nBench edit {i}.\n")
+        };
+        std::fs::write(&page, text)
+    };
 
     // First edit: learn the page's output path from its event.
     edit(0).map_err(|e| e.to_string())?;
@@ -156,8 +181,10 @@ fn run(args: &Args) -> Result<(), String> {
                 let text = reply.text();
                 let whole = text.trim_end().ends_with("</html>");
                 // The edited page: its body has exactly one edit line, from one build.
-                let one_edit =
-                    sent % targets.len() != 1 || text.matches("Bench edit ").count() == 1;
+                // (A title shows in several places on its own page.)
+                let one_edit = title_edits
+                    || sent % targets.len() != 1
+                    || text.matches("Bench edit ").count() == 1;
                 if !whole || !one_edit {
                     partial += 1;
                 }

@@ -1,5 +1,6 @@
 //! The pipeline end to end: load → render → resolve → emit, as `build`, `check` and `serve` use it.
 
+use crate::cache;
 use crate::emit::{self, OutputFile};
 use crate::error::{Error, Result};
 use crate::liquid::{self, Include};
@@ -12,6 +13,7 @@ use serde_json::Map;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 #[derive(Clone, Debug, Default)]
@@ -29,6 +31,12 @@ pub struct Options {
     pub skip: Vec<PathBuf>,
     /// Replace an output folder signpost did not make.
     pub force: bool,
+    /// `build --force-write`: write every output file, even those whose bytes are unchanged.
+    pub force_write: bool,
+    /// `build --cache DIR`: where the build cache lives (default `.signpost-cache/` in the root).
+    pub cache: Option<PathBuf>,
+    /// `build --no-cache`: render every page, and keep no cache.
+    pub no_cache: bool,
 }
 
 pub struct Compiled {
@@ -504,6 +512,16 @@ impl<'a> PageHost<'a> {
 
 /// Page `index` through Liquid and Markdown with `host`.
 fn render_page(host: &PageHost<'_>, index: usize) -> Result<Rendered> {
+    render_page_with(host, host, index)
+}
+
+/// [`render_page`] with the page's Liquid reaching the site through `liquid_host` (which
+/// may watch what it reads).
+fn render_page_with(
+    host: &PageHost<'_>,
+    liquid_host: &dyn liquid::Host,
+    index: usize,
+) -> Result<Rendered> {
     let site = host.site;
     let page = &site.pages[index];
     let mut page_value = emit::page_value(site, index);
@@ -522,7 +540,7 @@ fn render_page(host: &PageHost<'_>, index: usize) -> Result<Rendered> {
             page: &page_json,
             baseurl: &site.config.baseurl,
             site_url: &site.config.url,
-            host,
+            host: liquid_host,
             strict: site.config.strict,
         },
         show_notes: host.preview,
@@ -614,6 +632,188 @@ impl liquid::Host for PageHost<'_> {
     }
 }
 
+/// A page's Liquid host that notes what the page reads beyond its own source, for the
+/// build cache (see [`cache::Reads`]).
+struct Watched<'h, 'a> {
+    host: &'h PageHost<'a>,
+    urls: AtomicBool,
+    pages: AtomicBool,
+    volatile: AtomicBool,
+}
+
+impl<'h, 'a> Watched<'h, 'a> {
+    fn new(host: &'h PageHost<'a>) -> Self {
+        Watched {
+            host,
+            urls: AtomicBool::new(false),
+            pages: AtomicBool::new(false),
+            volatile: AtomicBool::new(false),
+        }
+    }
+
+    fn reads(&self) -> cache::Reads {
+        cache::Reads {
+            urls: self.urls.load(Ordering::Relaxed),
+            pages: self.pages.load(Ordering::Relaxed),
+            volatile: self.volatile.load(Ordering::Relaxed),
+        }
+    }
+}
+
+impl liquid::Host for Watched<'_, '_> {
+    fn include(&self, name: &str) -> Option<Arc<Include>> {
+        self.host.include(name)
+    }
+
+    fn include_relative(&self, path: &str) -> Option<Arc<Include>> {
+        // Read from disk while rendering: no fingerprint covers it.
+        self.volatile.store(true, Ordering::Relaxed);
+        self.host.include_relative(path)
+    }
+
+    fn has_shortcode(&self, name: &str) -> bool {
+        self.host.has_shortcode(name)
+    }
+
+    fn include_names(&self) -> Vec<String> {
+        self.host.include_names()
+    }
+
+    fn shortcode(
+        &self,
+        name: &str,
+        include: &Map<String, Value>,
+        page: &Value,
+    ) -> std::result::Result<String, String> {
+        self.host.shortcode(name, include, page)
+    }
+
+    fn markdownify(&self, text: &str) -> String {
+        self.host.markdownify(text)
+    }
+
+    fn link(&self, path: &str) -> Option<String> {
+        self.urls.store(true, Ordering::Relaxed);
+        self.host.link(path)
+    }
+
+    fn post_url(&self, name: &str) -> Option<String> {
+        self.urls.store(true, Ordering::Relaxed);
+        self.host.post_url(name)
+    }
+
+    fn site_member(&self, key: &str) -> Option<&Value> {
+        let read = if key == "time" {
+            &self.volatile
+        } else {
+            &self.pages
+        };
+        read.store(true, Ordering::Relaxed);
+        self.host.site_member(key)
+    }
+}
+
+/// Page `i`'s own render inputs: its source, URL and `page` variables (a post's with its
+/// neighbours); None when `page` shows the build's time (a document without a date).
+fn own_key(host: &PageHost<'_>, i: usize) -> Option<u128> {
+    let page = &host.site.pages[i];
+    if page.document.is_some() && matches!(page.source.front.get("date"), None | Some(Value::Null))
+    {
+        return None;
+    }
+    let mut value = emit::page_value(host.site, i);
+    if let Some((next, previous)) = host.post_neighbours(i) {
+        value.insert("next".into(), next);
+        value.insert("previous".into(), previous);
+    }
+    let mut f = crate::output::Fingerprint::new("own");
+    f.add(&page.source.path)
+        .add(&page.url)
+        .add(Value::Object(value).to_string())
+        .add(&page.source.body)
+        .add(page.source.body_line.to_le_bytes())
+        .add([u8::from(page.is_markdown)]);
+    Some(f.finish())
+}
+
+/// A page's render fingerprint and what it read, when its result may be kept.
+type Kept = Option<(u128, cache::Reads)>;
+
+/// One page's [`Rendering`] parts, and whether it came from the cache.
+type OnePage = (Rendered, Kept, Option<cache::Layout>, bool);
+
+/// Renders every page, taking from `old` (the cache, by source path) each page whose render
+/// fingerprint is unchanged; the first page that fails (in page order) is the error.
+fn render_cached(
+    site: &Site,
+    theme: &Theme,
+    preview: bool,
+    site_key: u128,
+    old: &mut HashMap<String, cache::Entry>,
+) -> Result<Rendering> {
+    let site_json = emit::site_value(site);
+    let steps = render_steps(site, &site_json, preview)?;
+    let host = PageHost::new(site, theme, &site_json, &steps, preview, true);
+    let keys = cache::Keys {
+        site: site_key,
+        urls: OnceLock::new(),
+        pages: OnceLock::new(),
+        of: site,
+    };
+    let previous: Vec<Option<cache::Entry>> = site
+        .pages
+        .iter()
+        .map(|p| old.remove(&p.source.path))
+        .collect();
+    let results: Vec<Result<OnePage>> = previous
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, entry)| {
+            let own = own_key(&host, i);
+            if let (Some(own), Some(entry)) = (own, entry) {
+                if cache::page_key(&keys, own, entry.reads) == entry.render_key {
+                    return Ok((
+                        entry.rendered,
+                        Some((entry.render_key, entry.reads)),
+                        entry.layout,
+                        true,
+                    ));
+                }
+            }
+            let watched = Watched::new(&host);
+            let rendered = render_page_with(&host, &watched, i)?;
+            let reads = watched.reads();
+            let kept = own
+                .filter(|_| !reads.volatile && rendered.warnings.is_empty())
+                .map(|own| (cache::page_key(&keys, own, reads), reads));
+            Ok((rendered, kept, None, false))
+        })
+        .collect();
+    let mut rendering = Rendering {
+        rendered: Vec::with_capacity(results.len()),
+        kept: Vec::with_capacity(results.len()),
+        layouts: Vec::with_capacity(results.len()),
+        hits: 0,
+    };
+    for result in results {
+        let (r, k, l, hit) = result?;
+        rendering.rendered.push(r);
+        rendering.kept.push(k);
+        rendering.layouts.push(l);
+        rendering.hits += usize::from(hit);
+    }
+    Ok(rendering)
+}
+
+/// Every page rendered or taken from the cache: per page, the result, its cache key, and
+/// what its layout made last build; and how many pages the cache gave.
+struct Rendering {
+    rendered: Vec<Rendered>,
+    kept: Vec<Kept>,
+    layouts: Vec<Option<cache::Layout>>,
+    hits: usize,
+}
+
 /// The whole site in memory, refusing what a build must not write (two pages on one URL).
 pub fn compile_files(options: &Options) -> Result<(Compiled, Vec<OutputFile>)> {
     let compiled = compile(options)?;
@@ -657,10 +857,16 @@ fn absolute(path: &Path) -> PathBuf {
 
 pub struct BuildReport {
     pub pages: usize,
+    /// Pages rendered by this build (the others came from the build cache).
+    pub rendered: usize,
     pub files: usize,
+    /// Files whose bytes changed, so were written (the others were left as they were).
+    pub written: usize,
     pub warnings: usize,
     /// Problems `check` fails on that do not stop a build (broken links, bad front matter).
     pub problems: Vec<Diagnostic>,
+    /// What the build wants said about itself (a build cache it could not read or save).
+    pub notices: Vec<String>,
 }
 
 /// `signpost build`: the site written to `out`, all or nothing.
@@ -692,7 +898,40 @@ pub fn build(options: &Options, out: &Path) -> Result<BuildReport> {
     emit::check_replaceable(&out_abs, options.force)?;
     let mut options = options.clone();
     options.skip.push(out_abs.clone());
-    let compiled = compile(&options)?;
+    let cache_dir = (!options.no_cache).then(|| match &options.cache {
+        Some(dir) => absolute(dir),
+        None => cache::default_dir(&root),
+    });
+    options.skip.extend(cache_dir.clone());
+    let mut notices = Vec::new();
+    let (site, theme) = load(&options)?;
+    let layout_warnings = emit::check_layouts(&site, &theme)?;
+    let (mut old, warning) = match &cache_dir {
+        Some(dir) => timed("cache", || cache::open(dir)),
+        None => (HashMap::new(), None),
+    };
+    notices.extend(warning);
+    let cached = old.len();
+    let site_key = cache::site_key(
+        &site,
+        &emit::site_value(&site),
+        &theme_source(&options, &site)?,
+        options.preview,
+    );
+    let rendering = timed("render", || {
+        render_cached(&site, &theme, options.preview, site_key, &mut old)
+    })?;
+    drop(old);
+    let mut graph = timed("resolve", || {
+        resolve::resolve(&site, &rendering.rendered, &emit::generated_urls(&theme))
+    });
+    graph.diagnostics.extend(layout_warnings);
+    let compiled = Compiled {
+        site,
+        theme,
+        rendered: rendering.rendered,
+        graph,
+    };
     let problems: Vec<Diagnostic> = compiled
         .graph
         .diagnostics
@@ -710,12 +949,45 @@ pub fn build(options: &Options, out: &Path) -> Result<BuildReport> {
         ));
     }
     refuse_clashes(&compiled.graph, false)?;
-    let files = timed("emit", || {
-        compiled.emitter(options.preview).to_disk(&out_abs)
+    let layouts = cache_dir
+        .as_ref()
+        .map(|_| (site_key, &rendering.layouts[..]));
+    let (written, made) = timed("emit", || {
+        compiled
+            .emitter(options.preview)
+            .to_disk(&out_abs, options.force_write, layouts)
     })?;
+    if let Some(dir) = &cache_dir {
+        let kept = rendering.kept.iter().flatten().count();
+        let same = rendering.hits == cached && rendering.hits == kept && made == rendering.layouts;
+        let entries = rendering
+            .kept
+            .iter()
+            .zip(&compiled.site.pages)
+            .zip(&compiled.rendered)
+            .zip(&made)
+            .filter_map(|(((kept, page), rendered), layout)| {
+                let (render_key, reads) = (*kept)?;
+                let entry = cache::EntryRef {
+                    render_key,
+                    reads,
+                    rendered,
+                    layout: *layout,
+                };
+                Some((page.source.path.as_str(), entry))
+            });
+        // A cache that cannot be saved costs the next build time, not this one its output.
+        if !same {
+            if let Err(e) = timed("cache", || cache::save(dir, entries)) {
+                notices.push(format!("the build cache was not saved: {e}"));
+            }
+        }
+    }
     Ok(BuildReport {
         pages: compiled.site.pages.len(),
-        files,
+        rendered: compiled.site.pages.len() - rendering.hits,
+        files: written.files,
+        written: written.written,
         warnings: compiled
             .graph
             .diagnostics
@@ -723,6 +995,7 @@ pub fn build(options: &Options, out: &Path) -> Result<BuildReport> {
             .filter(|d| d.severity == Severity::Warning)
             .count(),
         problems,
+        notices,
     })
 }
 

@@ -1,9 +1,11 @@
-//! Emit stage: wrap each rendered page in its layout and write the site — into memory first,
-//! then to disk through a temporary folder swapped in at the end, so a failed build never
-//! leaves a half-written output folder.
+//! Emit stage: wrap each rendered page in its layout, and hand each file to the output
+//! folder's writer ([`crate::output`]) as soon as it is made, or keep the site in memory for
+//! `serve`.
 
+use crate::cache::Layout;
 use crate::error::{Error, Location, Result};
 use crate::markdown::{fill_links, Rendered};
+use crate::output::{Fingerprint, Writer, Written};
 use crate::resolve::{Diagnostic, Graph, NavItem, PageRef, Target};
 use crate::site::{url, Site};
 use crate::theme::Theme;
@@ -571,23 +573,101 @@ impl<'a> Emitter<'a> {
         }))
     }
 
-    /// `build`'s path: each page is written as soon as its layout is rendered, so the whole
-    /// site is never held in memory (on 10,000 pages that halves peak memory). Written to a
-    /// temporary folder swapped in at the end: all or nothing. Returns the file count.
-    pub fn to_disk(&self, out: &Path) -> Result<usize> {
+    /// `build`'s path: each page goes to the writer as soon as its layout is rendered, so the
+    /// whole site is never held in memory; the writer stages only the files whose bytes
+    /// changed and moves them into `out` once every page has succeeded. With `layouts` (see
+    /// [`crate::cache`]): `site_key` covers the site-wide inputs, `previous[i]` is what page
+    /// `i`'s layout made last time, and a page whose layout inputs are the same and whose
+    /// file the output's manifest vouches for is not laid out at all. Returns what each
+    /// page's layout made, for the next build.
+    pub fn to_disk(
+        &self,
+        out: &Path,
+        force_write: bool,
+        layouts: Option<(u128, &[Option<Layout>])>,
+    ) -> Result<(Written, Vec<Option<Layout>>)> {
         let rest = self.rest()?;
-        let pages = &self.site.pages;
-        write_via(out, |dir| {
-            let page_paths: Vec<String> =
-                pages.iter().map(crate::site::Page::output_path).collect();
-            make_dirs(dir, page_paths.iter().chain(rest.iter().map(|f| &f.path)))?;
-            (0..pages.len())
-                .into_par_iter()
-                .filter(|&i| self.publishes(i))
-                .try_for_each(|i| write_file(dir, &self.page(i)?))?;
-            rest.par_iter().try_for_each(|file| write_file(dir, file))
-        })?;
-        Ok(pages.len() + rest.len())
+        let writer = Writer::open(out, force_write)?;
+        let nav_key = layouts.map(|(site_key, _)| {
+            let nav = Value::Object(self.nav_json.clone()).to_string();
+            Fingerprint::new("nav")
+                .add(site_key.to_le_bytes())
+                .add(nav)
+                .finish()
+        });
+        let pages = (0..self.site.pages.len())
+            .into_par_iter()
+            .map(|i| {
+                if !self.publishes(i) {
+                    return Ok(None);
+                }
+                let page = &self.site.pages[i];
+                if page.output_path() == MARKER {
+                    return Err(Error::content(
+                        page.source.locate("permalink", None),
+                        format!("this page would be published as `{MARKER}`, the file signpost keeps its output's record in; choose another permalink"),
+                    ));
+                }
+                let key = nav_key.and_then(|nav| self.layout_key(nav, i));
+                let previous = layouts.and_then(|(_, p)| p.get(i).copied().flatten());
+                if let (Some(key), Some(last)) = (key, previous) {
+                    let path = self.site.pages[i].output_path();
+                    if last.key == key && writer.keep(&path, last.hash, last.size)? {
+                        return Ok(Some(last));
+                    }
+                }
+                let (hash, size) = put(&writer, &self.page(i)?)?;
+                Ok(key.map(|key| Layout { key, hash, size }))
+            })
+            .collect::<Result<Vec<_>>>();
+        let rest = pages.and_then(|pages| {
+            rest.par_iter()
+                .try_for_each(|file| put(&writer, file).map(|_| ()))
+                .map(|()| pages)
+        });
+        match rest {
+            Ok(pages) => Ok((writer.commit()?, pages)),
+            Err(e) => {
+                writer.discard();
+                Err(e)
+            }
+        }
+    }
+
+    /// Everything page `i`'s layout reads besides `nav` (the site-wide part): its `page`
+    /// variables, its HTML, its links' targets, breadcrumbs, previous/next, roles, checklist.
+    /// None when it shows the build's time (a collection document without a date).
+    fn layout_key(&self, nav: u128, i: usize) -> Option<u128> {
+        let page = &self.site.pages[i];
+        if page.document.is_some()
+            && matches!(page.source.front.get("date"), None | Some(Value::Null))
+        {
+            return None;
+        }
+        let rendered = &self.rendered[i];
+        let mut f = Fingerprint::new("layout");
+        f.add(nav.to_le_bytes())
+            .add(Value::Object(page_value(self.site, i)).to_string())
+            .add(layout_of(page, self.theme))
+            .add(&rendered.html)
+            .add(format!("{:?}", self.graph.pages[i]))
+            .add(format!("{:?}", rendered.checklist));
+        for href in &self.graph.hrefs[i] {
+            f.add(href);
+        }
+        Some(f.finish())
+    }
+}
+
+/// One output file to the writer; a copied site file is read (inside the root) first.
+fn put(writer: &Writer, file: &OutputFile) -> Result<(u128, u64)> {
+    match &file.content {
+        Content::Bytes(bytes) => writer.put(&file.path, bytes),
+        Content::Copy(root, rel) => {
+            let source = Content::source(root, rel)?;
+            let bytes = std::fs::read(&source).map_err(|e| Error::io(&source, e))?;
+            writer.put(&file.path, &bytes)
+        }
     }
 }
 
@@ -623,200 +703,4 @@ fn sitemap(site: &Site) -> String {
     xml
 }
 
-/// The file every output folder signpost makes carries, so a later build knows the folder
-/// is its own to replace.
-pub const MARKER: &str = ".signpost-output";
-
-/// Refuses to replace an existing folder that is not empty and has no [`MARKER`] (a folder
-/// of sources given as `--out` by mistake), unless `force`.
-pub fn check_replaceable(out: &Path, force: bool) -> Result<()> {
-    if force || !out.is_dir() || out.join(MARKER).is_file() {
-        return Ok(());
-    }
-    let empty = std::fs::read_dir(out)
-        .map_err(|e| Error::io(out, e))?
-        .next()
-        .is_none();
-    if empty {
-        return Ok(());
-    }
-    Err(Error::Usage(format!(
-        "output `{}` is a folder signpost did not make (it has no `{MARKER}`); building would replace everything in it. Choose another --out, or pass --force to replace it",
-        out.display()
-    )))
-}
-
-/// Refuses an `--out` that is, or passes through, a symbolic link. The build replaces the
-/// folder it writes to, so through a link (a `_site` committed as a link to `/elsewhere`) it
-/// would replace whatever the link points at. Every component as written is checked:
-/// relative paths from the current folder, absolute ones from `/`.
-pub fn refuse_linked_out(out: &Path) -> Result<()> {
-    let mut path = PathBuf::new();
-    for component in out.components() {
-        path.push(component);
-        let is_link = matches!(component, std::path::Component::Normal(_))
-            && path
-                .symlink_metadata()
-                .is_ok_and(|m| m.file_type().is_symlink());
-        if !is_link {
-            continue;
-        }
-        let what = if path == out {
-            "is a symbolic link".to_string()
-        } else {
-            format!("passes through the symbolic link `{}`", path.display())
-        };
-        return Err(Error::Usage(format!(
-            "output `{}` {what}; signpost never builds through a link (it would replace the folder the link points at): give --out as a real folder",
-            out.display()
-        )));
-    }
-    Ok(())
-}
-
-/// Is process `pid` still running (or not ours to signal, which also means it exists)?
-fn process_running(pid: u32) -> bool {
-    let Ok(pid) = libc::pid_t::try_from(pid) else {
-        return false;
-    };
-    // SAFETY: signal 0 only asks whether the process exists; nothing is sent.
-    let answer = unsafe { libc::kill(pid, 0) };
-    answer == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
-}
-
-/// The process id in the name of a temporary folder `write_via` makes for `name`
-/// (`.NAME.signpost-new-PID` or `.NAME.signpost-old-PID`).
-fn leftover_pid(file: &str, name: &str) -> Option<u32> {
-    let rest = file.strip_prefix('.')?.strip_prefix(name)?;
-    let digits = rest
-        .strip_prefix(".signpost-new-")
-        .or_else(|| rest.strip_prefix(".signpost-old-"))?;
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    digits.parse().ok()
-}
-
-/// Removes the temporary folders a killed build left beside `name` in `parent`: only real
-/// folders (not links) named as `write_via` names them, carrying [`MARKER`], whose process
-/// is gone. Anything else is left alone.
-fn remove_leftovers(parent: &Path, name: &str) {
-    let Ok(entries) = std::fs::read_dir(parent) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let Some(pid) = entry
-            .file_name()
-            .to_str()
-            .and_then(|file| leftover_pid(file, name))
-        else {
-            continue;
-        };
-        let path = entry.path();
-        let is_dir = path.symlink_metadata().is_ok_and(|m| m.is_dir());
-        let marked = path
-            .join(MARKER)
-            .symlink_metadata()
-            .is_ok_and(|m| m.is_file());
-        if is_dir && marked && pid != std::process::id() && !process_running(pid) {
-            let _ = std::fs::remove_dir_all(&path);
-        }
-    }
-}
-
-/// Runs `fill` on a sibling temporary folder, then swaps it in for `out`. The folder
-/// carries [`MARKER`] from the start, so if the build is killed the next one knows the
-/// leftover is its own and removes it.
-fn write_via(out: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .ok_or_else(|| Error::Usage(format!("`{}` cannot be an output folder", out.display())))?;
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    if out.exists() && !out.is_dir() {
-        return Err(Error::Usage(format!(
-            "output `{}` exists and is not a folder",
-            out.display()
-        )));
-    }
-    std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
-    let pid = std::process::id();
-    let tmp = parent.join(format!(".{name}.signpost-new-{pid}"));
-    let old = parent.join(format!(".{name}.signpost-old-{pid}"));
-    let _ = std::fs::remove_dir_all(&tmp);
-    remove_leftovers(&parent, &name);
-    let marker = tmp.join(MARKER);
-    let result = std::fs::create_dir_all(&tmp)
-        .and_then(|()| {
-            std::fs::write(
-                &marker,
-                "Made by `signpost build`, which replaces this folder on every build.\n",
-            )
-        })
-        .map_err(|e| Error::io(&marker, e))
-        .and_then(|()| fill(&tmp))
-        .and_then(|()| {
-            if out.exists() {
-                std::fs::rename(out, &old).map_err(|e| Error::io(out, e))?;
-                if let Err(e) = std::fs::rename(&tmp, out) {
-                    // Put the previous site back before giving up.
-                    let _ = std::fs::rename(&old, out);
-                    return Err(Error::io(out, e));
-                }
-                let _ = std::fs::remove_dir_all(&old);
-                Ok(())
-            } else {
-                std::fs::rename(&tmp, out).map_err(|e| Error::io(out, e))
-            }
-        });
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&tmp);
-    }
-    result
-}
-
-/// `dir/rel`, refusing any `rel` that is not a plain relative path (no `..`, `.`, root or
-/// drive): the last guard that keeps every write strictly inside the output folder, whatever
-/// URL sanitising before it missed.
-pub fn inside(dir: &Path, rel: &str) -> Result<PathBuf> {
-    let path = Path::new(rel);
-    let plain = !rel.is_empty()
-        && path
-            .components()
-            .all(|c| matches!(c, std::path::Component::Normal(_)));
-    if !plain {
-        return Err(Error::Usage(format!(
-            "refusing to write `{rel}`: it is not inside the output folder"
-        )));
-    }
-    Ok(dir.join(path))
-}
-
-/// Creates `dir` and the folders the files at `paths` (relative to it) go in.
-fn make_dirs<'a>(dir: &Path, paths: impl Iterator<Item = &'a String>) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let mut dirs: Vec<PathBuf> = Vec::new();
-    for p in paths {
-        if let Some(parent) = inside(dir, p)?.parent() {
-            dirs.push(parent.to_path_buf());
-        }
-    }
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        std::fs::create_dir_all(d).map_err(|e| Error::io(d, e))?;
-    }
-    Ok(())
-}
-
-fn write_file(dir: &Path, file: &OutputFile) -> Result<()> {
-    let target = inside(dir, &file.path)?;
-    match &file.content {
-        Content::Bytes(bytes) => std::fs::write(&target, bytes),
-        Content::Copy(root, rel) => std::fs::copy(Content::source(root, rel)?, &target).map(|_| ()),
-    }
-    .map_err(|e| Error::io(&target, e))
-}
+pub use crate::output::{check_replaceable, inside, refuse_linked_out, MARKER};

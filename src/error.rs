@@ -4,7 +4,9 @@ use std::fmt;
 use std::path::PathBuf;
 
 /// A position in a source file of the site (1-based line and column, columns in characters).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct Location {
     pub file: String,
     pub line: usize,

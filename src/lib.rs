@@ -3,6 +3,7 @@
 //! The pipeline runs one way: [`site`] loads a Jekyll-style root, [`markdown`] renders each
 //! page alone, [`resolve`] ties pages together (URLs, links, navigation), [`emit`] writes files.
 
+pub mod cache;
 pub mod check;
 pub mod checklist;
 pub mod compile;
@@ -11,6 +12,7 @@ pub mod error;
 pub mod lines;
 pub mod liquid;
 pub mod markdown;
+pub mod output;
 pub mod resolve;
 pub mod serve;
 pub mod site;

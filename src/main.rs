@@ -65,6 +65,15 @@ enum Command {
         /// Replace --out even if it is a non-empty folder signpost did not make.
         #[arg(long)]
         force: bool,
+        /// Write every file, also those whose bytes did not change (normally left untouched).
+        #[arg(long)]
+        force_write: bool,
+        /// Folder of the build cache (rendered pages kept between builds) [default: ROOT/.signpost-cache].
+        #[arg(long, value_name = "DIR")]
+        cache: Option<PathBuf>,
+        /// Render every page and keep no build cache.
+        #[arg(long, conflicts_with = "cache")]
+        no_cache: bool,
     },
     /// Check every internal link, anchor and page reference; write nothing.
     Check {
@@ -230,14 +239,26 @@ fn main() -> ExitCode {
             drafts,
             strict,
             force,
+            force_write,
+            cache,
+            no_cache,
         } => {
             let options = signpost::Options {
                 strict,
                 force,
+                force_write,
+                cache,
+                no_cache,
                 ..site.options(drafts)
             };
             let root = options.root.clone();
             signpost::build(&options, &out).map(|report| {
+                for notice in &report.notices {
+                    eprintln!(
+                        "{}",
+                        signpost::error::terminal_safe(&format!("warning: {notice}"))
+                    );
+                }
                 // Each error where it is; warnings only counted, with the command that lists them.
                 for d in &report.problems {
                     let line = format!(
@@ -250,9 +271,11 @@ fn main() -> ExitCode {
                 let plural =
                     |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
                 let mut summary = format!(
-                    "built {} pages ({} files) into {}: {}, {}",
+                    "built {} pages ({} rendered, {} files, {} written) into {}: {}, {}",
                     report.pages,
+                    report.rendered,
                     report.files,
+                    report.written,
                     out.display(),
                     plural(report.problems.len(), "error"),
                     plural(report.warnings, "warning")

@@ -1237,3 +1237,51 @@ fn a_dripping_client_is_cut_off_and_one_client_cannot_take_every_connection() {
     assert!(answer.starts_with("HTTP/1.1 408"), "{took:?}: {answer}");
     assert!(took < HEAD_DEADLINE + Duration::from_secs(3), "{took:?}");
 }
+
+#[test]
+fn a_title_edit_lays_out_again_only_the_pages_that_show_it() {
+    let page = |title: &str, front: &str| {
+        format!("---\nlayout: page_with_sidebar\ntitle: {title}\n{front}---\n\nText of {title}.\n")
+    };
+    let dir = common::site(&[
+        ("_config.yml", "title: T\nbaseurl: /docs\n"),
+        ("index.md", &page("Home", "")),
+        ("a.md", &page("Alpha", "permalink: /a\nnextpage: /b\n")),
+        (
+            "b.md",
+            &page(
+                "Beta",
+                "permalink: /b\npreviouspage: /a\nnextpage: /c\nbreadcrumbparent: /a\n",
+            ),
+        ),
+        (
+            "c.md",
+            &page(
+                "Gamma",
+                "permalink: /c\npreviouspage: /b\nbreadcrumbparent: /b\n",
+            ),
+        ),
+        ("d.md", &page("Delta", "permalink: /d\n")),
+    ]);
+    let root = dir.path().canonicalize().expect("root");
+    let mut preview = Preview::new(preview_options(&root));
+    preview.rebuild(&[]).expect("first build");
+    let fulls = preview.full_builds();
+    let before = preview.files();
+    let path = edit(&root, "b.md", "title: Beta", "title: Beta two");
+    preview.rebuild_quick(&[path]).expect("title edit");
+    let after = preview.files();
+    assert_same("title edit", &after, &full_build(&root));
+    assert_eq!(
+        preview.full_builds(),
+        fulls,
+        "a title edit stays incremental"
+    );
+    for (file, shows) in [("a.html", true), ("c.html", true), ("d.html", false)] {
+        let text = String::from_utf8_lossy(&after[file]).into_owned();
+        assert_eq!(text.contains("Beta two"), shows, "{file}");
+    }
+    assert!(std::sync::Arc::ptr_eq(&before["d.html"], &after["d.html"]));
+    preview.settle().expect("settle");
+    assert_same("settled", &preview.files(), &full_build(&root));
+}

@@ -13,12 +13,12 @@ pub use ids::{item_id, normalise};
 use crate::liquid::Context;
 use crate::markdown::Link;
 use pulldown_cmark::{Event, Tag, TagEnd};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 
 /// A page's checklist: items in groups, in page order.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Checklist {
     pub groups: Vec<Group>,
     /// Number of items in all groups.
@@ -29,7 +29,7 @@ pub struct Checklist {
 
 /// The items under one heading at the checklist's top level (a phase), including those
 /// under its deeper headings (its sub-groups).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Group {
     /// The heading's id (an anchor on the page), or `top` for items before any heading.
     pub id: String,
@@ -43,7 +43,7 @@ pub struct Group {
 }
 
 /// A heading below the phase level (`####` questions under a `###` phase) and its items.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SubGroup {
     pub id: String,
     pub title: String,
@@ -52,7 +52,7 @@ pub struct SubGroup {
 }
 
 /// One tickable item.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Item {
     /// Stable id, also the item's anchor: `item-` and 12 hex digits.
     pub id: String,
@@ -69,7 +69,7 @@ pub struct Item {
 }
 
 /// A phase from `_data/phases.yml`, as much of it as the planner needs.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Phase {
     pub id: String,
     pub name: String,

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// Where a link was written.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum LinkKind {
     Markdown,
     Image,
@@ -24,7 +24,7 @@ pub enum LinkKind {
     Include,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Link {
     /// The URL to resolve (after Liquid, entities decoded).
     pub href: String,
@@ -37,7 +37,7 @@ pub struct Link {
     pub text: String,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Heading {
     pub level: u8,
     pub id: Option<String>,
@@ -46,7 +46,7 @@ pub struct Heading {
 }
 
 /// An HTML comment left by an author: `<!-- [TAG] text -->`, or tag `NOTE` for a plain one.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Note {
     pub tag: String,
     pub text: String,
@@ -55,7 +55,7 @@ pub struct Note {
 
 /// One page after rendering. Link targets in `html` are placeholders (see [`link_token`])
 /// that the emit stage fills with resolved URLs.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Rendered {
     pub html: String,
     pub headings: Vec<Heading>,
@@ -65,7 +65,9 @@ pub struct Rendered {
     pub notes: Vec<Note>,
     /// The page's tickable items, when it has any (see [`crate::checklist`]).
     pub checklist: Option<crate::checklist::Checklist>,
-    /// What Liquid tolerated but the author may want fixed: (code, place, message).
+    /// What Liquid tolerated but the author may want fixed: (code, place, message). Not
+    /// kept in `build`'s cache: a page with warnings is rendered again every build.
+    #[serde(skip)]
     pub warnings: Vec<(&'static str, Location, String)>,
 }
 

@@ -370,6 +370,8 @@ impl Preview {
         });
         let mut old_rendered = Vec::new();
         let mut old_hrefs = Vec::new();
+        // Links retitled by a title edit: (page, page retitled, its old title).
+        let mut old_links: Vec<(usize, usize, String)> = Vec::new();
         let result = rendered.and_then(|fresh| {
             for (&i, page) in indices.iter().zip(fresh) {
                 old_rendered.push((i, std::mem::replace(&mut compiled.rendered[i], page)));
@@ -385,6 +387,63 @@ impl Preview {
                         &compiled.rendered[*i],
                     )
                 });
+            let retitled = !quick
+                && old_pages
+                    .iter()
+                    .zip(&old_rendered)
+                    .all(|((i, page), (_, rendered))| {
+                        only_title(
+                            page,
+                            &compiled.site.pages[*i],
+                            rendered,
+                            &compiled.rendered[*i],
+                        )
+                    })
+                && !indices
+                    .iter()
+                    .any(|&i| in_navigation(&compiled.graph.navigation, i));
+            if retitled {
+                // A title shows on other pages only in their breadcrumbs and previous/next
+                // links: those pages are laid out again, nothing is resolved again (settle
+                // checks it later, as for any quick update).
+                let mut targets = indices.clone();
+                for (i, old) in &old_pages {
+                    let href = format!("{}{}", compiled.site.config.baseurl, old.url);
+                    let title = compiled.site.pages[*i].title().to_string();
+                    for (j, links) in compiled.graph.pages.iter_mut().enumerate() {
+                        let mut changed = false;
+                        for r in links
+                            .breadcrumbs
+                            .iter_mut()
+                            .chain(&mut links.previous)
+                            .chain(&mut links.next)
+                        {
+                            if r.href == href && r.title == old.title() {
+                                changed = true;
+                                r.title.clone_from(&title);
+                            }
+                        }
+                        if changed {
+                            targets.push(j);
+                            old_links.push((j, *i, old.title().to_string()));
+                        }
+                    }
+                }
+                targets.sort_unstable();
+                targets.dedup();
+                for &i in &indices {
+                    let hrefs = relink(compiled, i);
+                    old_hrefs.push((i, std::mem::replace(&mut compiled.graph.hrefs[i], hrefs)));
+                }
+                return emit_quick(
+                    compiled,
+                    &targets,
+                    assets,
+                    &state.files,
+                    self.options.preview,
+                )
+                .map(|files| (None, state.navigation.clone(), files));
+            }
             if quick {
                 for &i in &indices {
                     let hrefs = relink(compiled, i);
@@ -430,6 +489,24 @@ impl Preview {
                 for (i, hrefs) in old_hrefs {
                     compiled.graph.hrefs[i] = hrefs;
                 }
+                for (j, i, title) in old_links {
+                    let links = &mut compiled.graph.pages[j];
+                    let href = format!(
+                        "{}{}",
+                        compiled.site.config.baseurl, compiled.site.pages[i].url
+                    );
+                    let new_title = compiled.site.pages[i].title().to_string();
+                    for r in links
+                        .breadcrumbs
+                        .iter_mut()
+                        .chain(&mut links.previous)
+                        .chain(&mut links.next)
+                    {
+                        if r.href == href && r.title == new_title {
+                            r.title.clone_from(&title);
+                        }
+                    }
+                }
                 Err(e)
             }
         }
@@ -458,6 +535,38 @@ fn same_facts(old: &Page, new: &Page, old_rendered: &Rendered, new_rendered: &Re
         && old.source.front.get("layout") == new.source.front.get("layout")
         && !new.source.flag("checklist")
         && old_rendered.ids == new_rendered.ids
+}
+
+/// Whether an edit changed a page's title and nothing else other pages show (see
+/// [`same_facts`]); not the home page, whose breadcrumb is always "Home".
+fn only_title(old: &Page, new: &Page, old_rendered: &Rendered, new_rendered: &Rendered) -> bool {
+    SHARED_KEYS
+        .iter()
+        .filter(|k| **k != "title")
+        .all(|k| old.source.front.get(*k) == new.source.front.get(*k))
+        && old.source.front.get("layout") == new.source.front.get("layout")
+        && !new.source.flag("checklist")
+        && old_rendered.ids == new_rendered.ids
+        && new.url != "/"
+        // Its redirect pages show the title too.
+        && !new.source.front.contains_key("redirect_from")
+}
+
+/// Whether a navigation list (at any depth) lands on page `i`: its title may come from it.
+fn in_navigation(navigation: &resolve::Navigation, i: usize) -> bool {
+    fn any(items: &[resolve::NavItem], i: usize) -> bool {
+        items
+            .iter()
+            .any(|item| item.page == Some(i) || any(&item.subitems, i))
+    }
+    [
+        &navigation.menu,
+        &navigation.sidebar,
+        &navigation.checklists,
+        &navigation.promo,
+    ]
+    .iter()
+    .any(|items| any(items, i))
 }
 
 /// Page `i`'s link targets through the site's URL table, as resolve computes them.

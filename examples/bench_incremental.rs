@@ -1,0 +1,212 @@
+//! Rebuild benchmark: a full build, an unchanged rebuild, one page's text edited and one
+//! page's title edited, for signpost and Hugo on the same synthetic pages, with the output on
+//! each of the folders given (the disk, a tmpfs).
+//!
+//! ```text
+//! cargo run --release --example bench_incremental -- --signpost target/release/signpost \
+//!     [--hugo hugo] [--pages 10000,100000] [--work /tmp/signpost-incr] \
+//!     [--outs /tmp/signpost-incr/out,/dev/shm/signpost-incr-out]
+//! ```
+//!
+//! Sites are written by the synth generator (examples/synth.rs, both flavours) unless a
+//! finished one of the same shape is there. Each tool's four builds run one after another into
+//! the same output folder (for signpost, with its build cache beside it), so each rebuild sees
+//! the previous build's output, as an author or a CI cache would. Wall time is measured here;
+//! peak RSS comes from `/usr/bin/time`; "written" counts the output files whose mtime is not
+//! older than the build's start. Edits are undone afterwards. Output folders are made fresh
+//! (never deleted before a build: see docs/benchmarks.md on ext4) and removed at the end.
+
+#[path = "synth.rs"]
+#[allow(dead_code)]
+mod synth;
+
+use clap::Parser;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Instant, SystemTime};
+
+#[derive(Parser)]
+#[command(about = "Time full and incremental builds of signpost and Hugo")]
+struct Args {
+    #[arg(long)]
+    signpost: PathBuf,
+    /// The Hugo binary; `none` leaves Hugo out.
+    #[arg(long, default_value = "hugo")]
+    hugo: String,
+    #[arg(long, value_delimiter = ',', default_value = "10000,100000")]
+    pages: Vec<usize>,
+    #[arg(long, default_value = "/tmp/signpost-incr")]
+    work: PathBuf,
+    /// Folders the outputs go under, comma-separated.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "/tmp/signpost-incr/out,/dev/shm/signpost-incr-out"
+    )]
+    outs: Vec<PathBuf>,
+}
+
+const STEPS: [&str; 4] = [
+    "full build",
+    "unchanged rebuild",
+    "one page's text",
+    "one page's title",
+];
+
+struct Sample {
+    wall: f64,
+    rss_mb: f64,
+    written: usize,
+    files: usize,
+}
+
+/// Files under `dir` and how many were modified at or after `since`.
+fn count_written(dir: &Path, since: SystemTime) -> (usize, usize) {
+    let (mut files, mut written) = (0, 0);
+    for entry in walkdir::WalkDir::new(dir).into_iter().flatten() {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        files += 1;
+        let modified = entry.metadata().ok().and_then(|m| m.modified().ok());
+        if modified.is_some_and(|m| m >= since) {
+            written += 1;
+        }
+    }
+    (files, written)
+}
+
+fn run_build(mut cmd: Command, time_file: &Path, out: &Path) -> Result<Sample, String> {
+    // File mtimes have the file system's granularity: start the clock a little early.
+    let since = SystemTime::now() - std::time::Duration::from_millis(20);
+    let start = Instant::now();
+    let status = cmd
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .map_err(|e| format!("run: {e}"))?;
+    let wall = start.elapsed().as_secs_f64();
+    if !status.status.success() {
+        return Err(format!(
+            "build failed: {}",
+            String::from_utf8_lossy(&status.stderr)
+        ));
+    }
+    let time = std::fs::read_to_string(time_file).map_err(|e| e.to_string())?;
+    let rss_kb: f64 = time
+        .split_whitespace()
+        .last()
+        .and_then(|v| v.parse().ok())
+        .ok_or("no RSS from /usr/bin/time")?;
+    let (files, written) = count_written(out, since);
+    Ok(Sample {
+        wall,
+        rss_mb: rss_kb / 1024.0,
+        written,
+        files,
+    })
+}
+
+/// The page edited: one in the middle of the site, the same file in both flavours.
+fn edited_page(pages: usize) -> String {
+    let page = pages / 2;
+    format!("section-{:03}/page-{page:05}.md", page / 100)
+}
+
+/// Step 2 adds a paragraph to the page, step 3 then changes its title (on top of that).
+fn edit(file: &Path, step: usize, original: &str) -> Result<(), String> {
+    let text = format!("{original}\nAn edited paragraph for the benchmark.\n");
+    let text = match step {
+        2 => text,
+        3 => text.replacen("title: \"", "title: \"Edited ", 1),
+        _ => return Ok(()),
+    };
+    std::fs::write(file, text).map_err(|e| e.to_string())
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: &Args) -> Result<(), String> {
+    let mut tools = vec!["signpost"];
+    if args.hugo != "none" {
+        tools.push("hugo");
+    }
+    println!(
+        "| pages | output on | tool | step | wall (s) | files written | of files | peak RSS (MB) |"
+    );
+    println!("| ---: | --- | --- | --- | ---: | ---: | ---: | ---: |");
+    let mut made = Vec::new();
+    for &pages in &args.pages {
+        let site = args.work.join(format!("site-{pages}"));
+        let hugo_site = args.work.join(format!("hugo-{pages}"));
+        for (dir, flavour) in [
+            (&site, synth::Flavour::Signpost),
+            (&hugo_site, synth::Flavour::Hugo),
+        ] {
+            if !synth::is_current(dir, pages, flavour) {
+                synth::write_site(pages, dir, flavour)?;
+            }
+        }
+        let page = edited_page(pages);
+        let files = [site.join(&page), hugo_site.join("content").join(&page)];
+        let originals: Vec<String> = files
+            .iter()
+            .map(|f| std::fs::read_to_string(f).map_err(|e| format!("{}: {e}", f.display())))
+            .collect::<Result<_, _>>()?;
+        for out_root in &args.outs {
+            let place = if out_root.starts_with("/dev/shm") {
+                "tmpfs"
+            } else {
+                "disk"
+            };
+            let run_dir = out_root.join(format!("{pages}-{}", std::process::id()));
+            std::fs::create_dir_all(&run_dir).map_err(|e| e.to_string())?;
+            made.push(run_dir.clone());
+            for (t, tool) in tools.iter().enumerate() {
+                let out = run_dir.join(tool);
+                let cache = run_dir.join(format!("{tool}-cache"));
+                for (step, name) in STEPS.iter().enumerate() {
+                    edit(&files[t], step, &originals[t])?;
+                    let time_file = run_dir.join(format!("{tool}-{step}.time"));
+                    let mut cmd = Command::new("/usr/bin/time");
+                    cmd.args(["-f", "%e %M", "-o"]).arg(&time_file);
+                    if *tool == "signpost" {
+                        cmd.arg(&args.signpost)
+                            .arg("build")
+                            .arg("--root")
+                            .arg(&site);
+                        cmd.arg("--out").arg(&out).arg("--cache").arg(&cache);
+                    } else {
+                        cmd.arg(&args.hugo)
+                            .arg("--quiet")
+                            .arg("--source")
+                            .arg(&hugo_site);
+                        cmd.arg("--destination").arg(&out);
+                    }
+                    let sample = run_build(cmd, &time_file, &out);
+                    if sample.is_err() || step + 1 == STEPS.len() {
+                        std::fs::write(&files[t], &originals[t]).map_err(|e| e.to_string())?;
+                    }
+                    let sample = sample?;
+                    println!(
+                        "| {pages} | {place} | {tool} | {name} | {:.3} | {} | {} | {:.0} |",
+                        sample.wall, sample.written, sample.files, sample.rss_mb
+                    );
+                }
+            }
+        }
+    }
+    for dir in made {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+    Ok(())
+}

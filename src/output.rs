@@ -1,0 +1,536 @@
+//! The output folder `build` writes, and writing into it only the files whose bytes changed.
+//!
+//! Every changed file is first written to a sibling staging folder (`.NAME.signpost-new-PID`,
+//! on the same file system) while pages render, so memory holds one page at a time and a build
+//! that fails leaves the previous output as it was. Only when every file is ready does
+//! [`Writer::commit`] rename the staged files into place, one by one, and remove what the
+//! build no longer produces. An unchanged file is not touched: it keeps its modification
+//! time, which is what rsync-style deploys and CI caches look at.
+//!
+//! The marker file ([`MARKER`]) is also the manifest: for each file, the hash of its bytes, its
+//! size and its modification time. A file on disk whose size and mtime still match the manifest
+//! is taken to hold the hashed bytes (as make and rsync trust mtimes); any other file of the
+//! same size is read and compared. While files are being renamed in, the marker says
+//! `state writing`: a build killed then leaves that state behind, and the next build trusts
+//! no hash, compares every file's bytes and removes whatever it does not produce, which
+//! completes the interrupted one.
+
+use crate::error::{Error, Result};
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::UNIX_EPOCH;
+
+/// The file every output folder signpost makes carries, so a later build knows the folder
+/// is its own to replace; it lists what the build wrote (see the module documentation).
+pub const MARKER: &str = ".signpost-output";
+
+/// First line of a marker in the manifest format this module writes.
+const MANIFEST_HEADER: &str = "signpost-output 2";
+
+/// A 128-bit hash built from parts (each length-prefixed, so `ab`+`c` differs from `a`+`bc`):
+/// two SipHash runs with different salts. Not a cryptographic hash: it tells a build's own
+/// outputs and inputs apart, and a manifest entry is only believed while the file's size and
+/// mtime are the ones the build itself recorded.
+pub struct Fingerprint {
+    halves: [std::hash::DefaultHasher; 2],
+}
+
+impl Fingerprint {
+    /// A fingerprint of a kind of thing (`kind` keeps two kinds with equal parts apart).
+    pub fn new(kind: &str) -> Fingerprint {
+        let mut f = Fingerprint {
+            halves: [1u8, 2].map(|salt| {
+                let mut hasher = std::hash::DefaultHasher::new();
+                salt.hash(&mut hasher);
+                hasher
+            }),
+        };
+        f.add(kind);
+        f
+    }
+
+    pub fn add(&mut self, part: impl AsRef<[u8]>) -> &mut Fingerprint {
+        let part = part.as_ref();
+        for hasher in &mut self.halves {
+            hasher.write_usize(part.len());
+            hasher.write(part);
+        }
+        self
+    }
+
+    pub fn finish(&self) -> u128 {
+        (u128::from(self.halves[0].finish()) << 64) | u128::from(self.halves[1].finish())
+    }
+}
+
+/// The hash of a file's bytes, as the manifest records it.
+pub fn digest(bytes: &[u8]) -> u128 {
+    Fingerprint::new("file").add(bytes).finish()
+}
+
+/// The standard library does not promise the same hash across Rust versions: a manifest
+/// written by a binary whose hash of this text differs is not believed.
+fn hash_check() -> String {
+    format!("{:032x}", digest(b"signpost manifest hash check"))
+}
+
+/// What the manifest records about one output file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Recorded {
+    hash: u128,
+    size: u64,
+    /// Modification time in nanoseconds since the epoch.
+    mtime: u128,
+}
+
+fn mtime_of(meta: &std::fs::Metadata) -> u128 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos())
+}
+
+/// The entries of a complete manifest written by this version of signpost; empty for an old
+/// marker, another version's, or one a build left in `state writing`.
+fn read_manifest(marker: &Path) -> HashMap<String, Recorded> {
+    let Ok(text) = std::fs::read_to_string(marker) else {
+        return HashMap::new();
+    };
+    let mut lines = text.lines();
+    let header = [
+        MANIFEST_HEADER.to_string(),
+        format!("version {}", env!("CARGO_PKG_VERSION")),
+        format!("hash-check {}", hash_check()),
+        "state complete".to_string(),
+    ];
+    if !header
+        .iter()
+        .all(|want| lines.next() == Some(want.as_str()))
+    {
+        return HashMap::new();
+    }
+    lines
+        .filter_map(|line| {
+            let mut fields = line.splitn(4, '\t');
+            let hash = u128::from_str_radix(fields.next()?, 16).ok()?;
+            let size = fields.next()?.parse().ok()?;
+            let mtime = fields.next()?.parse().ok()?;
+            let path = fields.next()?.to_string();
+            Some((path, Recorded { hash, size, mtime }))
+        })
+        .collect()
+}
+
+/// Writes the marker through a temporary name and a rename, so it is never half there.
+fn write_marker(dir: &Path, complete: bool, entries: &[(String, Recorded)]) -> Result<()> {
+    let mut text = format!(
+        "{MANIFEST_HEADER}\nversion {}\nhash-check {}\nstate {}\n",
+        env!("CARGO_PKG_VERSION"),
+        hash_check(),
+        if complete { "complete" } else { "writing" }
+    );
+    for (path, r) in entries {
+        // A name with a line break cannot be listed; that file is compared next time.
+        if !path.contains(['\n', '\r']) {
+            text.push_str(&format!(
+                "{:032x}\t{}\t{}\t{path}\n",
+                r.hash, r.size, r.mtime
+            ));
+        }
+    }
+    let marker = dir.join(MARKER);
+    let tmp = dir.join(format!("{MARKER}.tmp"));
+    std::fs::write(&tmp, text)
+        .and_then(|()| std::fs::rename(&tmp, &marker))
+        .map_err(|e| Error::io(&marker, e))
+}
+
+/// `dir/rel`, refusing any `rel` that is not a plain relative path (no `..`, `.`, root or
+/// drive): the last guard that keeps every write strictly inside the output folder, whatever
+/// URL sanitising before it missed.
+pub fn inside(dir: &Path, rel: &str) -> Result<PathBuf> {
+    let path = Path::new(rel);
+    let plain = !rel.is_empty() && path.components().all(|c| matches!(c, Component::Normal(_)));
+    if !plain || rel == MARKER {
+        return Err(Error::Usage(format!(
+            "refusing to write `{rel}`: it is not inside the output folder"
+        )));
+    }
+    Ok(dir.join(path))
+}
+
+/// How many files a build produced and how many of them it wrote.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Written {
+    pub files: usize,
+    pub written: usize,
+}
+
+/// One build's writes into `out`: [`Writer::put`] as files are produced (from any thread),
+/// then [`Writer::commit`], or [`Writer::discard`] when the build fails.
+pub struct Writer {
+    out: PathBuf,
+    staging: PathBuf,
+    /// Out did not exist: the staging folder simply becomes it.
+    fresh: bool,
+    /// `--force-write`: every file is written, none compared.
+    force: bool,
+    old: HashMap<String, Recorded>,
+    /// Every produced file: path, what the manifest will say, and whether it was staged.
+    produced: Mutex<Vec<(String, Recorded, bool)>>,
+    staged: AtomicUsize,
+}
+
+impl Writer {
+    /// Prepares a build into `out` (an absolute path whose parent may not exist yet).
+    pub fn open(out: &Path, force: bool) -> Result<Writer> {
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .ok_or_else(|| {
+                Error::Usage(format!("`{}` cannot be an output folder", out.display()))
+            })?;
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        if out.exists() && !out.is_dir() {
+            return Err(Error::Usage(format!(
+                "output `{}` exists and is not a folder",
+                out.display()
+            )));
+        }
+        std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+        let staging = parent.join(format!(".{name}.signpost-new-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&staging);
+        remove_leftovers(&parent, &name);
+        // Marked from the start, so a killed build's staging folder is known as ours.
+        std::fs::create_dir_all(&staging)
+            .and_then(|()| {
+                std::fs::write(
+                    staging.join(MARKER),
+                    "Files a `signpost build` was about to write.\n",
+                )
+            })
+            .map_err(|e| Error::io(&staging, e))?;
+        let fresh = !out.is_dir();
+        Ok(Writer {
+            old: if fresh || force {
+                HashMap::new()
+            } else {
+                read_manifest(&out.join(MARKER))
+            },
+            out: out.to_path_buf(),
+            staging,
+            fresh,
+            force,
+            produced: Mutex::new(Vec::new()),
+            staged: AtomicUsize::new(0),
+        })
+    }
+
+    /// Is the file at `rel` already `bytes`? By the manifest when its size and mtime are the
+    /// recorded ones, else by reading it.
+    fn unchanged(&self, rel: &str, bytes: &[u8], hash: u128) -> Result<Option<Recorded>> {
+        if self.fresh || self.force {
+            return Ok(None);
+        }
+        let target = inside(&self.out, rel)?;
+        let Ok(meta) = target.symlink_metadata() else {
+            return Ok(None);
+        };
+        let size = bytes.len() as u64;
+        if !meta.is_file() || meta.len() != size {
+            return Ok(None);
+        }
+        let now = Recorded {
+            hash,
+            size,
+            mtime: mtime_of(&meta),
+        };
+        if self.old.get(rel) == Some(&now) {
+            return Ok(Some(now));
+        }
+        let same = std::fs::read(&target).is_ok_and(|on_disk| on_disk == bytes);
+        Ok(same.then_some(now))
+    }
+
+    /// The file at `rel` is to stay as the manifest says it is, holding `hash` of `size`
+    /// bytes; false (and nothing recorded) when the manifest does not vouch for it, and the
+    /// caller must [`Writer::put`] its bytes.
+    pub fn keep(&self, rel: &str, hash: u128, size: u64) -> Result<bool> {
+        if self.fresh || self.force {
+            return Ok(false);
+        }
+        let Ok(meta) = inside(&self.out, rel)?.symlink_metadata() else {
+            return Ok(false);
+        };
+        let now = Recorded {
+            hash,
+            size,
+            mtime: mtime_of(&meta),
+        };
+        if !meta.is_file() || meta.len() != size || self.old.get(rel) != Some(&now) {
+            return Ok(false);
+        }
+        self.produced
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((rel.to_string(), now, false));
+        Ok(true)
+    }
+
+    /// The file at `rel` (relative to the output, `/`-separated) is to hold `bytes`; returns
+    /// their hash and size.
+    pub fn put(&self, rel: &str, bytes: &[u8]) -> Result<(u128, u64)> {
+        let hash = digest(bytes);
+        let (recorded, staged) = match self.unchanged(rel, bytes, hash)? {
+            Some(recorded) => (recorded, false),
+            None => {
+                let target = inside(&self.staging, rel)?;
+                if let Some(parent) = target.parent() {
+                    std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+                }
+                std::fs::write(&target, bytes).map_err(|e| Error::io(&target, e))?;
+                let meta = std::fs::metadata(&target).map_err(|e| Error::io(&target, e))?;
+                self.staged.fetch_add(1, Ordering::Relaxed);
+                let mtime = mtime_of(&meta);
+                (
+                    Recorded {
+                        hash,
+                        size: bytes.len() as u64,
+                        mtime,
+                    },
+                    true,
+                )
+            }
+        };
+        self.produced
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((rel.to_string(), recorded, staged));
+        Ok((hash, bytes.len() as u64))
+    }
+
+    /// The build failed: nothing staged reaches the output.
+    pub fn discard(self) {
+        let _ = std::fs::remove_dir_all(&self.staging);
+    }
+
+    /// Moves the staged files into the output, removes what is no longer produced and writes
+    /// the manifest.
+    pub fn commit(self) -> Result<Written> {
+        let mut produced = self
+            .produced
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner());
+        produced.sort_by(|a, b| a.0.cmp(&b.0));
+        let report = Written {
+            files: produced.len(),
+            written: self.staged.load(Ordering::Relaxed),
+        };
+        let entries: Vec<(String, Recorded)> =
+            produced.iter().map(|(p, r, _)| (p.clone(), *r)).collect();
+        if self.fresh {
+            write_marker(&self.staging, true, &entries)?;
+            return match std::fs::rename(&self.staging, &self.out) {
+                Ok(()) => Ok(report),
+                Err(e) => {
+                    let _ = std::fs::remove_dir_all(&self.staging);
+                    Err(Error::io(&self.out, e))
+                }
+            };
+        }
+        // From here until the manifest is written, a killed build is seen by the next one.
+        write_marker(&self.out, false, &[])?;
+        let keep: HashSet<&str> = produced.iter().map(|(p, _, _)| p.as_str()).collect();
+        remove_unproduced(&self.out, &keep)?;
+        let stop_after = stop_after_renames();
+        let mut renamed = 0;
+        for (rel, _, staged) in &produced {
+            if !staged {
+                continue;
+            }
+            if stop_after == Some(renamed) {
+                // Test hook (debug builds only): die as a killed build would.
+                std::process::abort();
+            }
+            let (from, to) = (inside(&self.staging, rel)?, inside(&self.out, rel)?);
+            if let Some(parent) = to.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+            }
+            std::fs::rename(&from, &to).map_err(|e| Error::io(&to, e))?;
+            renamed += 1;
+        }
+        write_marker(&self.out, true, &entries)?;
+        let _ = std::fs::remove_dir_all(&self.staging);
+        Ok(report)
+    }
+}
+
+/// `SIGNPOST_TEST_ABORT_AFTER_RENAMES=N`: in debug builds, a build aborts after renaming N
+/// files into the output, so tests can show the next build repairs it.
+fn stop_after_renames() -> Option<usize> {
+    if !cfg!(debug_assertions) {
+        return None;
+    }
+    std::env::var("SIGNPOST_TEST_ABORT_AFTER_RENAMES")
+        .ok()?
+        .parse()
+        .ok()
+}
+
+/// Removes every file (and link) under `out` that is not in `keep` and not the marker, then
+/// the folders left empty, so the output holds exactly what a fresh build would write.
+fn remove_unproduced(out: &Path, keep: &HashSet<&str>) -> Result<()> {
+    let walk = walkdir::WalkDir::new(out).min_depth(1).contents_first(true);
+    for entry in walk {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(out).to_path_buf();
+            Error::io(&path, e.into())
+        })?;
+        let Ok(rel) = entry.path().strip_prefix(out) else {
+            continue;
+        };
+        let rel = crate::site::slash_path(rel);
+        if entry.file_type().is_dir() {
+            // Fails, as it should, while the folder still holds a produced file.
+            let _ = std::fs::remove_dir(entry.path());
+        } else if !keep.contains(rel.as_str()) && rel != MARKER {
+            std::fs::remove_file(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+        }
+    }
+    Ok(())
+}
+
+/// Refuses to replace an existing folder that is not empty and has no [`MARKER`] (a folder
+/// of sources given as `--out` by mistake), unless `force`.
+pub fn check_replaceable(out: &Path, force: bool) -> Result<()> {
+    if force || !out.is_dir() || out.join(MARKER).is_file() {
+        return Ok(());
+    }
+    let empty = std::fs::read_dir(out)
+        .map_err(|e| Error::io(out, e))?
+        .next()
+        .is_none();
+    if empty {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "output `{}` is a folder signpost did not make (it has no `{MARKER}`); building would replace everything in it. Choose another --out, or pass --force to replace it",
+        out.display()
+    )))
+}
+
+/// Refuses an `--out` that is, or passes through, a symbolic link. The build replaces the
+/// folder it writes to, so through a link (a `_site` committed as a link to `/elsewhere`) it
+/// would replace whatever the link points at. Every component as written is checked:
+/// relative paths from the current folder, absolute ones from `/`.
+pub fn refuse_linked_out(out: &Path) -> Result<()> {
+    let mut path = PathBuf::new();
+    for component in out.components() {
+        path.push(component);
+        let is_link = matches!(component, std::path::Component::Normal(_))
+            && path
+                .symlink_metadata()
+                .is_ok_and(|m| m.file_type().is_symlink());
+        if !is_link {
+            continue;
+        }
+        let what = if path == out {
+            "is a symbolic link".to_string()
+        } else {
+            format!("passes through the symbolic link `{}`", path.display())
+        };
+        return Err(Error::Usage(format!(
+            "output `{}` {what}; signpost never builds through a link (it would replace the folder the link points at): give --out as a real folder",
+            out.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Is process `pid` still running (or not ours to signal, which also means it exists)?
+fn process_running(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    // SAFETY: signal 0 only asks whether the process exists; nothing is sent.
+    let answer = unsafe { libc::kill(pid, 0) };
+    answer == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+}
+
+/// The process id in the name of a staging folder [`Writer::open`] makes (or an older build's swap folder) for `name`
+/// (`.NAME.signpost-new-PID` or `.NAME.signpost-old-PID`).
+fn leftover_pid(file: &str, name: &str) -> Option<u32> {
+    let rest = file.strip_prefix('.')?.strip_prefix(name)?;
+    let digits = rest
+        .strip_prefix(".signpost-new-")
+        .or_else(|| rest.strip_prefix(".signpost-old-"))?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// Removes the temporary folders a killed build left beside `name` in `parent`: only real
+/// folders (not links) named as [`Writer::open`] names them, carrying [`MARKER`], whose process
+/// is gone. Anything else is left alone.
+fn remove_leftovers(parent: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|file| leftover_pid(file, name))
+        else {
+            continue;
+        };
+        let path = entry.path();
+        let is_dir = path.symlink_metadata().is_ok_and(|m| m.is_dir());
+        let marked = path
+            .join(MARKER)
+            .symlink_metadata()
+            .is_ok_and(|m| m.is_file());
+        if is_dir && marked && pid != std::process::id() && !process_running(pid) {
+            let _ = std::fs::remove_dir_all(&path);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_manifest_reads_back_and_another_state_or_version_is_not_believed() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let r = Recorded {
+            hash: digest(b"x"),
+            size: 1,
+            mtime: 42,
+        };
+        let entries = vec![("a/b.html".to_string(), r), ("tab\tname".to_string(), r)];
+        write_marker(dir.path(), true, &entries).expect("write");
+        let read = read_manifest(&dir.path().join(MARKER));
+        assert_eq!(read.get("a/b.html"), Some(&r));
+        assert_eq!(read.get("tab\tname"), Some(&r));
+        write_marker(dir.path(), false, &entries).expect("write");
+        assert!(read_manifest(&dir.path().join(MARKER)).is_empty());
+        let text = format!("{MANIFEST_HEADER}\nversion 0.0.0-other\n");
+        std::fs::write(dir.path().join(MARKER), text).expect("write");
+        assert!(read_manifest(&dir.path().join(MARKER)).is_empty());
+    }
+
+    #[test]
+    fn digest_tells_apart_what_differs() {
+        assert_ne!(digest(b"a"), digest(b"b"));
+        assert_ne!(digest(b""), digest(b"\0"));
+        assert_eq!(digest(b"same"), digest(b"same"));
+    }
+}
