@@ -923,7 +923,7 @@ pub fn build(options: &Options, out: &Path) -> Result<BuildReport> {
     })?;
     drop(old);
     let mut graph = timed("resolve", || {
-        resolve::resolve(&site, &rendering.rendered, &emit::generated_urls(&theme))
+        resolve::resolve(&site, &rendering.rendered, &emit::generated_urls(&theme, &site))
     });
     graph.diagnostics.extend(layout_warnings);
     let compiled = Compiled {
