@@ -29,6 +29,8 @@ pub struct Options {
     pub skip: Vec<PathBuf>,
     /// Replace an output folder signpost did not make.
     pub force: bool,
+    /// No search index and no search box, whatever `_config.yml` says (`search: false`).
+    pub no_search: bool,
 }
 
 pub struct Compiled {
@@ -207,6 +209,12 @@ pub fn load(options: &Options) -> Result<(Site, Theme)> {
             skip: options.skip.clone(),
         })
     })?;
+    let mut site = site;
+    if options.no_search {
+        site.config
+            .values
+            .insert("search".into(), Value::Bool(false));
+    }
     let theme = timed("theme", || {
         Theme::load(
             &theme_source(options, &site)?,

@@ -235,7 +235,38 @@ impl<'a> Emitter<'a> {
             .map(|i| self.page(i))
             .collect::<Result<Vec<_>>>()?;
         files.extend(self.rest()?);
+        files.extend(self.search()?);
         Ok(files)
+    }
+
+    /// Page `i`'s content with its links written out, as its layout gets it.
+    fn body(&self, i: usize) -> String {
+        fill_links(&self.rendered[i].html, |l| {
+            crate::markdown::html::escape(self.graph.hrefs[i].get(l).map_or("", String::as_str))
+        })
+    }
+
+    /// The search index of the published pages' content (nothing when `search: false`).
+    pub fn search(&self) -> Result<Vec<OutputFile>> {
+        let site = self.site;
+        if !crate::search::enabled(site) {
+            return Ok(Vec::new());
+        }
+        let pages: Vec<crate::search::SearchPage> = (0..site.pages.len())
+            .into_par_iter()
+            .filter(|&i| {
+                let page = &site.pages[i];
+                self.publishes(i)
+                    && crate::search::indexes(page)
+                    && layout_of(page, self.theme) != "none"
+            })
+            .map(|i| crate::search::SearchPage {
+                url: site.pages[i].url.clone(),
+                title: site.pages[i].title().to_string(),
+                html: self.body(i),
+            })
+            .collect();
+        crate::search::index(&pages, crate::search::language(site))
     }
 
     /// Page `i` wrapped in its layout. Serve calls this for just the pages whose inputs changed.
@@ -244,9 +275,7 @@ impl<'a> Emitter<'a> {
         let site_json = &self.site_json;
         let page = &site.pages[i];
         let base = site.config.baseurl.as_str();
-        let body = fill_links(&rendered[i].html, |l| {
-            crate::markdown::html::escape(graph.hrefs[i].get(l).map_or("", String::as_str))
-        });
+        let body = self.body(i);
         let layout = layout_of(page, theme);
         let html = if let Some(target) = page.redirect_to() {
             // jekyll-redirect-from: the page is only a pointer elsewhere.
@@ -449,17 +478,33 @@ impl<'a> Emitter<'a> {
     pub fn to_disk(&self, out: &Path) -> Result<usize> {
         let rest = self.rest()?;
         let pages = &self.site.pages;
+        let mut searched = 0;
         write_via(out, |dir| {
             let page_paths: Vec<String> =
                 pages.iter().map(crate::site::Page::output_path).collect();
             make_dirs(dir, page_paths.iter().chain(rest.iter().map(|f| &f.path)))?;
-            (0..pages.len())
-                .into_par_iter()
-                .filter(|&i| self.publishes(i))
-                .try_for_each(|i| write_file(dir, &self.page(i)?))?;
-            rest.par_iter().try_for_each(|file| write_file(dir, file))
+            // The index is built while the pages are written: Pagefind reads pages one at a
+            // time, so on its own it would leave a core idle.
+            let (written, search) = rayon::join(
+                || {
+                    (0..pages.len())
+                        .into_par_iter()
+                        .filter(|&i| self.publishes(i))
+                        .try_for_each(|i| write_file(dir, &self.page(i)?))
+                },
+                || self.search(),
+            );
+            written?;
+            let search = search?;
+            searched = search.len();
+            make_dirs(dir, search.iter().map(|f| &f.path))?;
+            rest.iter()
+                .chain(&search)
+                .collect::<Vec<_>>()
+                .par_iter()
+                .try_for_each(|file| write_file(dir, file))
         })?;
-        Ok(pages.len() + rest.len())
+        Ok(pages.len() + rest.len() + searched)
     }
 }
 

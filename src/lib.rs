@@ -12,6 +12,7 @@ pub mod lines;
 pub mod liquid;
 pub mod markdown;
 pub mod resolve;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod theme;

@@ -63,6 +63,9 @@ enum Command {
         /// Replace --out even if it is a non-empty folder signpost did not make.
         #[arg(long)]
         force: bool,
+        /// Build no search index and show no search box (as `search: false` in _config.yml).
+        #[arg(long)]
+        no_search: bool,
     },
     /// Check every internal link, anchor and page reference; write nothing.
     Check {
@@ -174,10 +177,12 @@ fn main() -> ExitCode {
             drafts,
             strict,
             force,
+            no_search,
         } => {
             let options = signpost::Options {
                 strict,
                 force,
+                no_search,
                 ..site.options(drafts)
             };
             let root = options.root.clone();

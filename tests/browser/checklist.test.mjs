@@ -305,7 +305,7 @@ test('under the theme\'s Content-Security-Policy the checklist works and nothing
     const violations = await watchCsp(page);
     await open(page, CCG);
     const policy = await page.locator('meta[http-equiv=Content-Security-Policy]').getAttribute('content');
-    assert.match(policy, /script-src 'self';/);
+    assert.match(policy, /script-src 'self' 'wasm-unsafe-eval';/);
     assert.doesNotMatch(policy, /unsafe-inline|unsafe-eval/);
     await box(page, 0).check();
     const item = page.locator('.sp-check').nth(1);

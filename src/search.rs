@@ -1,0 +1,195 @@
+//! The search index, part of the emit stage: each published page's content (not the theme
+//! around it) goes to Pagefind's library, whose chunked index and search script are written
+//! under `pagefind/` beside the pages. A reader's browser fetches only the chunks a query
+//! needs, and only once the search box is used.
+
+use crate::emit::{Content, OutputFile};
+use crate::error::{Error, Result};
+use crate::markdown::html::escape;
+use crate::site::{Page, Site};
+use pagefind::api::PagefindIndex;
+use pagefind::options::PagefindServiceConfig;
+use serde_json::Value;
+
+/// The folder (inside the output) the index and its script are written to.
+pub const FOLDER: &str = "pagefind";
+
+/// Parts of a page's content that are not for finding: editor notes (shown by `serve`),
+/// checklist controls (progress lines, the owner/date/status/notes form) and anything the
+/// page hides.
+const NOT_INDEXED: [&str; 6] = [
+    ".sp-editor-note",
+    ".sp-group",
+    ".sp-check__meta",
+    ".sp-check__details",
+    "[hidden]",
+    "[data-search-ignore]",
+];
+
+/// Is search on for this site? Unless `_config.yml` says `search: false`.
+pub fn enabled(site: &Site) -> bool {
+    site.config.values.get("search") != Some(&Value::Bool(false))
+}
+
+/// Is this page's content indexed? Not a redirect, not a file that is not HTML, not the 404
+/// page, and not a page whose front matter says `search: false`.
+pub fn indexes(page: &Page) -> bool {
+    let path = page.output_path();
+    page.redirect_to().is_none()
+        && path.ends_with(".html")
+        && path != "404.html"
+        && page.source.front.get("search") != Some(&Value::Bool(false))
+}
+
+/// The site's language (`lang` in `_config.yml`, else English).
+pub fn language(site: &Site) -> &str {
+    site.config
+        .values
+        .get("lang")
+        .and_then(Value::as_str)
+        .unwrap_or("en")
+}
+
+/// One page to index: its URL inside the site (without the baseurl: the search script adds
+/// the prefix it is served under), its title and its content HTML.
+pub struct SearchPage {
+    pub url: String,
+    pub title: String,
+    pub html: String,
+}
+
+/// The HTML Pagefind reads for a page: the title as `<title>` and, when the content has no
+/// `<h1>` of its own, as a heading (so its words are found), then the content.
+fn document(page: &SearchPage, language: &str) -> String {
+    let title = escape(&page.title);
+    let heading = if page.html.contains("<h1") || page.title.is_empty() {
+        String::new()
+    } else {
+        format!("<h1>{title}</h1>\n")
+    };
+    format!(
+        "<!DOCTYPE html><html lang=\"{lang}\"><head><title>{title}</title>\
+         <meta data-pagefind-meta=\"title[content]\" content=\"{title}\"></head>\
+         <body>{heading}{html}</body></html>",
+        lang = escape(language),
+        html = page.html
+    )
+}
+
+/// Files of Pagefind's bundle a reader's browser needs with signpost's own search box:
+/// the search script, its worker, the entry file, the WebAssembly and the index chunks
+/// (not Pagefind's own UI bundles, highlighter or playground).
+fn needed(name: &str) -> bool {
+    matches!(
+        name,
+        "pagefind.js" | "pagefind-worker.js" | "pagefind-entry.json"
+    ) || name.starts_with("wasm.")
+        || name.ends_with(".pf_meta")
+        || ["index/", "fragment/", "filter/"]
+            .iter()
+            .any(|folder| name.starts_with(folder))
+}
+
+fn failed(e: impl std::fmt::Display) -> Error {
+    Error::Usage(format!("search index: {e:#}"))
+}
+
+/// The search bundle for `pages`, as output files under [`FOLDER`]. `language` is the site's
+/// (`lang` in `_config.yml`), which chooses the stemmer (`en-GB` → English).
+pub fn index(pages: &[SearchPage], language: &str) -> Result<Vec<OutputFile>> {
+    let language = language.split(['-', '_']).next().unwrap_or("en");
+    let language = if language.is_empty() { "en" } else { language };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .map_err(failed)?;
+    let config = PagefindServiceConfig::builder()
+        .keep_index_url(true)
+        .force_language(language.to_string())
+        .exclude_selectors(NOT_INDEXED.iter().map(|s| s.to_string()).collect())
+        .build();
+    let files = runtime.block_on(async {
+        let mut search = PagefindIndex::new(Some(config)).map_err(failed)?;
+        for page in pages {
+            search
+                .add_html_file(None, Some(page.url.clone()), document(page, language))
+                .await
+                .map_err(failed)?;
+        }
+        search.get_files().await.map_err(failed)
+    })?;
+    // The generic WebAssembly (no stemming) is only for a language Pagefind has no stemmer for.
+    let stemmed = format!("wasm.{language}.pagefind");
+    let has_stemmer = files
+        .iter()
+        .any(|f| f.filename.as_os_str() == stemmed.as_str());
+    Ok(files
+        .into_iter()
+        .filter_map(|file| {
+            let name = file.filename.to_string_lossy().replace('\\', "/");
+            let unused = has_stemmer && name == "wasm.unknown.pagefind";
+            (needed(&name) && !unused).then(|| OutputFile {
+                path: format!("{FOLDER}/{name}"),
+                content: Content::Bytes(file.contents),
+            })
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(url: &str, title: &str, html: &str) -> SearchPage {
+        SearchPage {
+            url: url.into(),
+            title: title.into(),
+            html: html.into(),
+        }
+    }
+
+    #[test]
+    fn the_bundle_has_the_script_entry_wasm_and_chunks_but_no_pagefind_ui() {
+        let files = index(
+            &[
+                page(
+                    "/a",
+                    "Alpha",
+                    "<h2 id=\"one\">One</h2><p>Smartcard readers.</p>",
+                ),
+                page("/b", "Beta", "<p>Data migration.</p>"),
+            ],
+            "en-GB",
+        )
+        .unwrap();
+        let names: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        for wanted in [
+            "pagefind/pagefind.js",
+            "pagefind/pagefind-worker.js",
+            "pagefind/pagefind-entry.json",
+            "pagefind/wasm.en.pagefind",
+        ] {
+            assert!(names.contains(&wanted), "{wanted} missing from {names:?}");
+        }
+        assert!(names.iter().any(|n| n.starts_with("pagefind/index/")));
+        assert!(names.iter().any(|n| n.starts_with("pagefind/fragment/")));
+        assert!(!names.iter().any(|n| n.contains("-ui")), "{names:?}");
+        let entry = files
+            .iter()
+            .find(|f| f.path == "pagefind/pagefind-entry.json")
+            .unwrap();
+        let Content::Bytes(bytes) = &entry.content else {
+            panic!("entry is bytes")
+        };
+        let entry: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+        assert_eq!(entry["languages"]["en"]["page_count"], 2);
+    }
+
+    #[test]
+    fn the_document_has_the_title_once_and_escapes_it() {
+        let html = document(&page("/a", "Q&A", "<p>x</p>"), "en");
+        assert!(html.contains("<h1>Q&amp;A</h1>"));
+        let own = document(&page("/a", "Q", "<h1 id=\"q\">Q</h1>"), "en");
+        assert_eq!(own.matches("<h1").count(), 1);
+    }
+}
