@@ -67,12 +67,18 @@ fn document(page: &SearchPage, language: &str) -> String {
     } else {
         format!("<h1>{title}</h1>\n")
     };
+    // Pagefind drops every `<label>`, and a checklist item's text is one: as a `<span>` it
+    // is found (the items' form fields are left out by `NOT_INDEXED`).
+    let html = page
+        .html
+        .replace("<label ", "<span ")
+        .replace("<label>", "<span>")
+        .replace("</label>", "</span>");
     format!(
         "<!DOCTYPE html><html lang=\"{lang}\"><head><title>{title}</title>\
          <meta data-pagefind-meta=\"title[content]\" content=\"{title}\"></head>\
          <body>{heading}{html}</body></html>",
         lang = escape(language),
-        html = page.html
     )
 }
 

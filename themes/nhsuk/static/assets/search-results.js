@@ -118,8 +118,8 @@ export function start(box) {
     }
   });
   // Results sit over the page: leaving the box closes them, so they never hide what has focus.
-  box.addEventListener('focusout', function (e) {
-    if (e.relatedTarget && !box.contains(e.relatedTarget)) close();
+  d.addEventListener('focusin', function (e) {
+    if (!box.contains(e.target)) close();
   });
   d.addEventListener('click', function (e) {
     if (!box.contains(e.target)) close();
