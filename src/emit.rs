@@ -450,8 +450,11 @@ impl<'a> Emitter<'a> {
                 content: Content::Bytes(sitemap(site).into_bytes()),
             });
         }
+        let indexed = crate::search::enabled(site);
         for (a, asset) in site.assets.iter().enumerate() {
-            if graph.table.losers.contains(&Target::Asset(a)) {
+            // The index is written there: a site's own copy of an older one is replaced.
+            let old_index = indexed && crate::search::in_bundle(asset.url.trim_start_matches('/'));
+            if graph.table.losers.contains(&Target::Asset(a)) || old_index {
                 continue;
             }
             files.push(OutputFile {

@@ -26,6 +26,12 @@ const NOT_INDEXED: [&str; 6] = [
     "[data-search-ignore]",
 ];
 
+/// Is this output path (relative, `/`-separated) inside the search bundle's folder?
+pub fn in_bundle(path: &str) -> bool {
+    path.strip_prefix(FOLDER)
+        .is_some_and(|rest| rest.starts_with('/'))
+}
+
 /// Is search on for this site? Unless `_config.yml` says `search: false`.
 pub fn enabled(site: &Site) -> bool {
     site.config.values.get("search") != Some(&Value::Bool(false))

@@ -139,6 +139,22 @@ fn build_indexes_each_pages_own_content_and_nothing_of_the_theme() {
 }
 
 #[test]
+fn the_index_replaces_an_older_one_the_site_carries() {
+    let dir = site();
+    let old = dir.path().join("pagefind");
+    std::fs::create_dir_all(old.join("fragment")).expect("mkdir");
+    std::fs::write(old.join("pagefind.js"), "// an old bundle\n").expect("write");
+    std::fs::write(old.join("fragment/en_old.pf_fragment"), "old").expect("write");
+    let out = tempfile::tempdir().expect("out");
+    let (code, stderr) = common::build(dir.path(), out.path(), &["--force"]);
+    assert_eq!(code, 0, "{stderr}");
+    let bundle = out.path().join("pagefind");
+    assert!(common::read(bundle.join("pagefind.js")).contains("pagefind_version"));
+    assert!(!bundle.join("fragment/en_old.pf_fragment").exists());
+    assert_eq!(fragments(&bundle).len(), 3);
+}
+
+#[test]
 fn serve_indexes_the_page_as_shown_there_without_its_editor_notes() {
     let dir = site();
     let (_, files) = signpost::compile::compile_files(&signpost::Options {

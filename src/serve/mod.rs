@@ -168,7 +168,7 @@ fn publish(store: &Store, preview: &Preview, shown: &ShownPaths, error: Option<S
     let (css, mut reload): (Vec<String>, Vec<String>) =
         changed.into_iter().partition(|p| p.ends_with(".css"));
     // The search index changes with every edit, but no open page shows it.
-    reload.retain(|p| !p.starts_with(&format!("{}/", crate::search::FOLDER)));
+    reload.retain(|p| !crate::search::in_bundle(p));
     // A script, image or font may be used by any page: every tab reloads.
     let any_page = reload
         .iter()

@@ -509,8 +509,7 @@ fn emit_quick(
 fn reindex(files: &mut Files, emitter: &emit::Emitter<'_>) -> Result<()> {
     let search = emitter.search()?;
     let paths: std::collections::HashSet<&str> = search.iter().map(|f| f.path.as_str()).collect();
-    let folder = format!("{}/", crate::search::FOLDER);
-    files.retain(|path, _| !path.starts_with(&folder) || paths.contains(path.as_str()));
+    files.retain(|path, _| !crate::search::in_bundle(path) || paths.contains(path.as_str()));
     for output in search {
         put(files, output, false)?;
     }
