@@ -111,7 +111,7 @@ test('a redirect page is a small complete page: main, heading, link, refresh and
     assert.match(html, /<main[^>]*>[\s\S]*<h1[^>]*>[\s\S]*<\/h1>[\s\S]*<a href="[^"]+"[\s\S]*<\/main>/, p);
     assert.ok(html.includes(`<a href="${target}">`), `${p}: link to ${target}`);
     assert.doesNotMatch(html, /<script/, p);
-    assert.match(html, /<head>\n<meta charset="utf-8">\n<meta http-equiv="Content-Security-Policy" content="default-src &#39;self&#39;; script-src &#39;self&#39;;/, `${p}: the theme's policy first`);
+    assert.match(html, /<head>\n<meta charset="utf-8">\n<meta http-equiv="Content-Security-Policy" content="default-src &#39;self&#39;; script-src &#39;self&#39; &#39;wasm-unsafe-eval&#39;;/, `${p}: the theme's policy first`);
   }
 });
 
