@@ -102,10 +102,8 @@ export function start(box) {
     });
   }
 
-  input.addEventListener('focus', function () {
-    load();
-    if (panel.hidden && input.value.trim()) run();
-  });
+  // Closed results stay closed when focus comes back (Escape returns it here): typing or
+  // Enter shows them again.
   input.addEventListener('input', function () {
     clearTimeout(timer);
     timer = setTimeout(run, 250);
