@@ -28,7 +28,7 @@ for n in ${PAGES:-1000 10000}; do
   echo "## $n pages"
   hyperfine -N --warmup 1 --runs "${RUNS:-5}" --style basic \
     -n "with search" "$target/release/signpost build --root $site --out $out/with-$n" \
-    -n "--no-search" "$target/release/signpost build --root $site --out $out/without-$n --no-search"
+    -n "no search" "$target/release/signpost build --root $site --out $out/without-$n --no-search"
   bundle="$out/with-$n/pagefind"
   echo "index: $(find "$bundle" -type f | wc -l) files, $(du -sb "$bundle" | cut -f1) bytes;" \
     "$(ls "$bundle/index" | wc -l) word chunks ($(du -sb "$bundle/index" | cut -f1) bytes)," \
