@@ -210,7 +210,7 @@ pub fn load(options: &Options) -> Result<(Site, Theme)> {
         })
     })?;
     let mut site = site;
-    if options.no_search {
+    if options.no_search || !crate::search::BUILT_IN {
         site.config
             .values
             .insert("search".into(), Value::Bool(false));

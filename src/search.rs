@@ -3,12 +3,11 @@
 //! under `pagefind/` beside the pages. A reader's browser fetches only the chunks a query
 //! needs, and only once the search box is used.
 
-use crate::emit::{Content, OutputFile};
-use crate::error::{Error, Result};
-use crate::markdown::html::escape;
+use crate::emit::OutputFile;
+use crate::error::Result;
 use crate::site::{Page, Site};
-use pagefind::api::PagefindIndex;
-use pagefind::options::PagefindServiceConfig;
+#[cfg(feature = "search")]
+use crate::{emit::Content, error::Error, markdown::html::escape};
 use serde_json::Value;
 
 /// The folder (inside the output) the index and its script are written to.
@@ -17,6 +16,7 @@ pub const FOLDER: &str = "pagefind";
 /// Parts of a page's content that are not for finding: editor notes (shown by `serve`),
 /// checklist controls (progress lines, the owner/date/status/notes form) and anything the
 /// page hides.
+#[cfg(feature = "search")]
 const NOT_INDEXED: [&str; 6] = [
     ".sp-editor-note",
     ".sp-group",
@@ -32,7 +32,11 @@ pub fn in_bundle(path: &str) -> bool {
         .is_some_and(|rest| rest.starts_with('/'))
 }
 
-/// Is search on for this site? Unless `_config.yml` says `search: false`.
+/// Whether this binary was built with the search index (the `search` cargo feature).
+pub const BUILT_IN: bool = cfg!(feature = "search");
+
+/// Is search on for this site? Unless `_config.yml` says `search: false` (which `build
+/// --no-search` and a binary without the `search` feature set).
 pub fn enabled(site: &Site) -> bool {
     site.config.values.get("search") != Some(&Value::Bool(false))
 }
@@ -64,6 +68,7 @@ pub struct SearchPage {
     pub html: String,
 }
 
+#[cfg(feature = "search")]
 /// The HTML Pagefind reads for a page: the title as `<title>` and, when the content has no
 /// `<h1>` of its own, as a heading (so its words are found), then the content.
 fn document(page: &SearchPage, language: &str) -> String {
@@ -88,6 +93,7 @@ fn document(page: &SearchPage, language: &str) -> String {
     )
 }
 
+#[cfg(feature = "search")]
 /// Files of Pagefind's bundle a reader's browser needs with signpost's own search box:
 /// the search script, its worker, the entry file, the WebAssembly and the index chunks
 /// (not Pagefind's own UI bundles, highlighter or playground).
@@ -102,13 +108,23 @@ fn needed(name: &str) -> bool {
             .any(|folder| name.starts_with(folder))
 }
 
+#[cfg(feature = "search")]
 fn failed(e: impl std::fmt::Display) -> Error {
     Error::Usage(format!("search index: {e:#}"))
 }
 
+/// Without the `search` feature there is no index (and `enabled` is false for every site).
+#[cfg(not(feature = "search"))]
+pub fn index(_pages: &[SearchPage], _language: &str) -> Result<Vec<OutputFile>> {
+    Ok(Vec::new())
+}
+
 /// The search bundle for `pages`, as output files under [`FOLDER`]. `language` is the site's
 /// (`lang` in `_config.yml`), which chooses the stemmer (`en-GB` → English).
+#[cfg(feature = "search")]
 pub fn index(pages: &[SearchPage], language: &str) -> Result<Vec<OutputFile>> {
+    use pagefind::api::PagefindIndex;
+    use pagefind::options::PagefindServiceConfig;
     let language = language.split(['-', '_']).next().unwrap_or("en");
     let language = if language.is_empty() { "en" } else { language };
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -148,7 +164,7 @@ pub fn index(pages: &[SearchPage], language: &str) -> Result<Vec<OutputFile>> {
         .collect())
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "search"))]
 mod tests {
     use super::*;
 

@@ -125,6 +125,7 @@ fn every_page_of_the_guide_is_accessible_in_headless_chromium() {
 }
 
 #[test]
+#[cfg(feature = "search")]
 fn search_works_in_headless_chromium_under_the_baseurl_and_without_one() {
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     let why = missing(

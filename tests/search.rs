@@ -4,6 +4,8 @@
 //! index in step with edits (in headless Chromium). The results UI in a browser is tested by
 //! tests/browser/search.test.mjs (run from tests/browser.rs).
 
+#![cfg(feature = "search")]
+
 mod common;
 
 use std::io::Read;
