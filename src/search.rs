@@ -136,16 +136,29 @@ pub fn index(pages: &[SearchPage], language: &str) -> Result<Vec<OutputFile>> {
         .force_language(language.to_string())
         .exclude_selectors(NOT_INDEXED.iter().map(|s| s.to_string()).collect())
         .build();
-    let files = runtime.block_on(async {
-        let mut search = PagefindIndex::new(Some(config)).map_err(failed)?;
-        for page in pages {
-            search
-                .add_html_file(None, Some(page.url.clone()), document(page, language))
-                .await
-                .map_err(failed)?;
-        }
-        search.get_files().await.map_err(failed)
-    })?;
+    let build = || {
+        runtime.block_on(async {
+            let mut search = PagefindIndex::new(Some(config)).map_err(failed)?;
+            for page in pages {
+                search
+                    .add_html_file(None, Some(page.url.clone()), document(page, language))
+                    .await
+                    .map_err(failed)?;
+            }
+            search.get_files().await.map_err(failed)
+        })
+    };
+    // Pagefind unwraps in places: should it panic, the build stops with an error (and writes
+    // nothing), not a crash.
+    let files =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(build)).map_err(|panic| {
+            let why = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            failed(format!("Pagefind stopped: {why}"))
+        })??;
     // The generic WebAssembly (no stemming) is only for a language Pagefind has no stemmer for.
     let stemmed = format!("wasm.{language}.pagefind");
     let has_stemmer = files
