@@ -37,6 +37,8 @@ pub struct Options {
     pub cache: Option<PathBuf>,
     /// `build --no-cache`: render every page, and keep no cache.
     pub no_cache: bool,
+    /// No search index and no search box, whatever `_config.yml` says (`search: false`).
+    pub no_search: bool,
 }
 
 pub struct Compiled {
@@ -215,6 +217,12 @@ pub fn load(options: &Options) -> Result<(Site, Theme)> {
             skip: options.skip.clone(),
         })
     })?;
+    let mut site = site;
+    if options.no_search || !crate::search::BUILT_IN {
+        site.config
+            .values
+            .insert("search".into(), Value::Bool(false));
+    }
     let theme = timed("theme", || {
         Theme::load(
             &theme_source(options, &site)?,
@@ -923,7 +931,11 @@ pub fn build(options: &Options, out: &Path) -> Result<BuildReport> {
     })?;
     drop(old);
     let mut graph = timed("resolve", || {
-        resolve::resolve(&site, &rendering.rendered, &emit::generated_urls(&theme, &site))
+        resolve::resolve(
+            &site,
+            &rendering.rendered,
+            &emit::generated_urls(&theme, &site),
+        )
     });
     graph.diagnostics.extend(layout_warnings);
     let compiled = Compiled {

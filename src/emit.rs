@@ -283,7 +283,38 @@ impl<'a> Emitter<'a> {
             .map(|i| self.page(i))
             .collect::<Result<Vec<_>>>()?;
         files.extend(self.rest()?);
+        files.extend(self.search()?);
         Ok(files)
+    }
+
+    /// Page `i`'s content with its links written out, as its layout gets it.
+    fn body(&self, i: usize) -> String {
+        fill_links(&self.rendered[i].html, |l| {
+            crate::markdown::html::escape(self.graph.hrefs[i].get(l).map_or("", String::as_str))
+        })
+    }
+
+    /// The search index of the published pages' content (nothing when `search: false`).
+    pub fn search(&self) -> Result<Vec<OutputFile>> {
+        let site = self.site;
+        if !crate::search::enabled(site) {
+            return Ok(Vec::new());
+        }
+        let pages: Vec<crate::search::SearchPage> = (0..site.pages.len())
+            .into_par_iter()
+            .filter(|&i| {
+                let page = &site.pages[i];
+                self.publishes(i)
+                    && crate::search::indexes(page)
+                    && layout_of(page, self.theme) != "none"
+            })
+            .map(|i| crate::search::SearchPage {
+                url: site.pages[i].url.clone(),
+                title: site.pages[i].title().to_string(),
+                html: self.body(i),
+            })
+            .collect();
+        crate::search::index(&pages, crate::search::language(site))
     }
 
     /// Page `i` wrapped in its layout. Serve calls this for just the pages whose inputs changed.
@@ -292,9 +323,7 @@ impl<'a> Emitter<'a> {
         let site_json = &self.site_json;
         let page = &site.pages[i];
         let base = site.config.baseurl.as_str();
-        let body = fill_links(&rendered[i].html, |l| {
-            crate::markdown::html::escape(graph.hrefs[i].get(l).map_or("", String::as_str))
-        });
+        let body = self.body(i);
         let layout = layout_of(page, theme);
         let in_guide = self
             .printable
@@ -482,8 +511,11 @@ impl<'a> Emitter<'a> {
                 content: Content::Bytes(sitemap(site).into_bytes()),
             });
         }
+        let indexed = crate::search::enabled(site);
         for (a, asset) in site.assets.iter().enumerate() {
-            if graph.table.losers.contains(&Target::Asset(a)) {
+            // The index is written there: a site's own copy of an older one is replaced.
+            let old_index = indexed && crate::search::in_bundle(asset.url.trim_start_matches('/'));
+            if graph.table.losers.contains(&Target::Asset(a)) || old_index {
                 continue;
             }
             files.push(OutputFile {
@@ -595,33 +627,42 @@ impl<'a> Emitter<'a> {
                 .add(nav)
                 .finish()
         });
-        let pages = (0..self.site.pages.len())
-            .into_par_iter()
-            .map(|i| {
-                if !self.publishes(i) {
-                    return Ok(None);
-                }
-                let page = &self.site.pages[i];
-                if page.output_path() == MARKER {
-                    return Err(Error::content(
-                        page.source.locate("permalink", None),
-                        format!("this page would be published as `{MARKER}`, the file signpost keeps its output's record in; choose another permalink"),
-                    ));
-                }
-                let key = nav_key.and_then(|nav| self.layout_key(nav, i));
-                let previous = layouts.and_then(|(_, p)| p.get(i).copied().flatten());
-                if let (Some(key), Some(last)) = (key, previous) {
-                    let path = self.site.pages[i].output_path();
-                    if last.key == key && writer.keep(&path, last.hash, last.size)? {
-                        return Ok(Some(last));
-                    }
-                }
-                let (hash, size) = put(&writer, &self.page(i)?)?;
-                Ok(key.map(|key| Layout { key, hash, size }))
-            })
-            .collect::<Result<Vec<_>>>();
+        // The index is built while the pages are written: Pagefind reads pages one at a
+        // time, so on its own it would leave a core idle.
+        let (pages, search) = rayon::join(
+            || {
+                (0..self.site.pages.len())
+                    .into_par_iter()
+                    .map(|i| {
+                        if !self.publishes(i) {
+                            return Ok(None);
+                        }
+                        let page = &self.site.pages[i];
+                        if page.output_path() == MARKER {
+                            return Err(Error::content(
+                                page.source.locate("permalink", None),
+                                format!("this page would be published as `{MARKER}`, the file signpost keeps its output's record in; choose another permalink"),
+                            ));
+                        }
+                        let key = nav_key.and_then(|nav| self.layout_key(nav, i));
+                        let previous = layouts.and_then(|(_, p)| p.get(i).copied().flatten());
+                        if let (Some(key), Some(last)) = (key, previous) {
+                            let path = self.site.pages[i].output_path();
+                            if last.key == key && writer.keep(&path, last.hash, last.size)? {
+                                return Ok(Some(last));
+                            }
+                        }
+                        let (hash, size) = put(&writer, &self.page(i)?)?;
+                        Ok(key.map(|key| Layout { key, hash, size }))
+                    })
+                    .collect::<Result<Vec<_>>>()
+            },
+            || self.search(),
+        );
         let rest = pages.and_then(|pages| {
+            let search = search?;
             rest.par_iter()
+                .chain(search.par_iter())
                 .try_for_each(|file| put(&writer, file).map(|_| ()))
                 .map(|()| pages)
         });

@@ -14,6 +14,7 @@ pub mod liquid;
 pub mod markdown;
 pub mod output;
 pub mod resolve;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod theme;

@@ -74,6 +74,9 @@ enum Command {
         /// Render every page and keep no build cache.
         #[arg(long, conflicts_with = "cache")]
         no_cache: bool,
+        /// Build no search index and show no search box (as `search: false` in _config.yml).
+        #[arg(long)]
+        no_search: bool,
     },
     /// Check every internal link, anchor and page reference; write nothing.
     Check {
@@ -242,6 +245,7 @@ fn main() -> ExitCode {
             force_write,
             cache,
             no_cache,
+            no_search,
         } => {
             let options = signpost::Options {
                 strict,
@@ -249,6 +253,7 @@ fn main() -> ExitCode {
                 force_write,
                 cache,
                 no_cache,
+                no_search,
                 ..site.options(drafts)
             };
             let root = options.root.clone();

@@ -5,7 +5,8 @@
 //!   `readers.test.mjs` (contents lists, the page list on a phone, the printable guide printed
 //!   to PDF, tables at 320px), and
 //!   `accessibility.test.mjs` (a Tab walk comparing each element's pixels focused and not,
-//!   axe on every page, a role page printed to PDF and read back with pdftoppm).
+//!   axe on every page, a role page printed to PDF and read back with pdftoppm), and
+//!   `search.test.mjs` (the search box and its results, under the baseurl and without one).
 //! - Firefox (puppeteer-core driving /usr/bin/firefox-esr over WebDriver BiDi):
 //!   `firefox.test.mjs` (the checklists and every page, so the JS and CSS work there too).
 //!
@@ -63,9 +64,14 @@ fn skipped(why: Option<String>, what: &str) -> bool {
 /// Builds the guide, then runs `node --test <files>` in tests/browser with SITE_DIR, BASEURL
 /// and `env` set, and fails with node's report unless every test ran and passed.
 fn run_node_tests(files: &[&str], env: &[(&str, &str)]) {
+    run_node_tests_on(files, env, &[]);
+}
+
+/// [`run_node_tests`] on the guide built with `build_args`.
+fn run_node_tests_on(files: &[&str], env: &[(&str, &str)], build_args: &[&str]) {
     let out = tempfile::tempdir().expect("temp dir");
     let site = out.path().join("site");
-    let (code, stderr) = common::build(&common::repo().join("content"), &site, &[]);
+    let (code, stderr) = common::build(&common::repo().join("content"), &site, build_args);
     assert_eq!(code, 0, "the guide builds: {stderr}");
     // The same guide at the root of a host, for the test of progress surviving a move.
     let root_site = out.path().join("root-site");
@@ -133,6 +139,26 @@ fn every_page_of_the_guide_is_accessible_in_headless_chromium() {
         return;
     }
     run_node_tests(&["accessibility.test.mjs"], &[("CHROMIUM", &chromium)]);
+}
+
+#[test]
+#[cfg(feature = "search")]
+fn search_works_in_headless_chromium_under_the_baseurl_and_without_one() {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let why = missing(
+        &chromium,
+        "chromium",
+        &["playwright-core", "axe-core", "pngjs"],
+    );
+    if skipped(why, "search box, results, axe and focus walk in Chromium") {
+        return;
+    }
+    run_node_tests(&["search.test.mjs"], &[("CHROMIUM", &chromium)]);
+    run_node_tests_on(
+        &["search.test.mjs"],
+        &[("CHROMIUM", &chromium), ("BASEURL", "")],
+        &["--baseurl", ""],
+    );
 }
 
 #[test]

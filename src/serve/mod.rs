@@ -165,8 +165,10 @@ fn publish(store: &Store, preview: &Preview, shown: &ShownPaths, error: Option<S
         exact: false,
     });
     swap(store, next);
-    let (css, reload): (Vec<String>, Vec<String>) =
+    let (css, mut reload): (Vec<String>, Vec<String>) =
         changed.into_iter().partition(|p| p.ends_with(".css"));
+    // The search index changes with every edit, but no open page shows it.
+    reload.retain(|p| !crate::search::in_bundle(p));
     // A script, image or font may be used by any page: every tab reloads.
     let any_page = reload
         .iter()

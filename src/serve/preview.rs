@@ -610,7 +610,20 @@ fn emit_quick(
         };
         put(&mut files, output, true)?;
     }
+    reindex(&mut files, &emitter)?;
     Ok(files)
+}
+
+/// The search index made again from the pages as they are now (an edit changes what is
+/// found), in place of the last one's files.
+fn reindex(files: &mut Files, emitter: &emit::Emitter<'_>) -> Result<()> {
+    let search = emitter.search()?;
+    let paths: std::collections::HashSet<&str> = search.iter().map(|f| f.path.as_str()).collect();
+    files.retain(|path, _| !crate::search::in_bundle(path) || paths.contains(path.as_str()));
+    for output in search {
+        put(files, output, false)?;
+    }
+    Ok(())
 }
 
 /// Resolves again and re-emits the pages whose layout inputs changed, touching nothing in
@@ -651,6 +664,7 @@ fn reemit(
         let reread = assets.contains(&output.path);
         put(&mut files, output, reread)?;
     }
+    reindex(&mut files, &emitter)?;
     Ok((graph, navigation, files))
 }
 

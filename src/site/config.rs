@@ -78,9 +78,10 @@ const DEFAULT_EXCLUDES: &[&str] = &[
 /// The Content-Security-Policy the theme sends when `_config.yml` does not choose one: its own
 /// scripts and styles (files on the site's origin) and nothing inline, so a `<script>` or
 /// `onclick` that reaches a page does not run; images also from `data:` and any https host.
-/// The three hashes are of the only style attributes Markdown writes, `text-align: left`,
+/// `'wasm-unsafe-eval'` lets the search script compile its WebAssembly (it allows no `eval`
+/// of script text). The three hashes are of the only style attributes Markdown writes, `text-align: left`,
 /// `center` and `right` on the cells of an aligned table column.
-pub const DEFAULT_CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-hashes' 'sha256-6l+tpow5lGPV0MHWZlDv8nD7HrL77FGFldqQ7zc5gxY=' 'sha256-Y9v1MZrln1N8aPBY5lmpxYKwFkcp/nyBMMEnn7WFjuw=' 'sha256-i0JPB0qmRu5AViJTxOIzqXnfGoiWFw+oNAm4uJd7ZQk='; img-src 'self' data: https:; object-src 'none'; base-uri 'self'; form-action 'self'";
+pub const DEFAULT_CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-hashes' 'sha256-6l+tpow5lGPV0MHWZlDv8nD7HrL77FGFldqQ7zc5gxY=' 'sha256-Y9v1MZrln1N8aPBY5lmpxYKwFkcp/nyBMMEnn7WFjuw=' 'sha256-i0JPB0qmRu5AViJTxOIzqXnfGoiWFw+oNAm4uJd7ZQk='; img-src 'self' data: https:; object-src 'none'; base-uri 'self'; form-action 'self'";
 
 /// `content_security_policy:` made into what templates read as `site.content_security_policy`:
 /// absent or `true` gives the default policy, `false` none (the key is removed), a string that

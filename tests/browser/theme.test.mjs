@@ -85,7 +85,7 @@ test('every page sends the theme\'s Content-Security-Policy and nothing on it is
       }
       const policies = await page.locator('meta[http-equiv=Content-Security-Policy]').evaluateAll((m) => m.map((e) => e.content));
       assert.equal(policies.length, 1, `${p} has one policy`);
-      assert.match(policies[0], /^default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-hashes' 'sha256-[^;]*; img-src/, p);
+      assert.match(policies[0], /^default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-hashes' 'sha256-[^;]*; img-src/, p);
       // Before every script and stylesheet, or it would not cover them.
       assert.equal(await page.evaluate(() => document.head.firstElementChild.nextElementSibling.httpEquiv), 'Content-Security-Policy', p);
     }
