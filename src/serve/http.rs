@@ -166,16 +166,8 @@ fn preview_block(snapshot: &Snapshot, paths: &[String]) -> String {
             escape(error)
         ));
     }
-    if let Some(problems) = paths.first().and_then(|p| snapshot.problems.get(p)) {
-        block.push_str(&format!(
-            "<details class=\"signpost-problems\" open><summary>{} broken link{} on this page</summary><ul>",
-            problems.len(),
-            if problems.len() == 1 { "" } else { "s" }
-        ));
-        for line in problems {
-            block.push_str(&format!("<li><code>{}</code></li>", escape(line)));
-        }
-        block.push_str("</ul></details>\n");
+    if let Some(path) = paths.first() {
+        block.push_str(&super::panel::html(&snapshot.problems.for_page(path)));
     }
     block.push_str(&format!(
         "<script src=\"{LIVE_JS_PATH}\" data-paths=\"{}\" data-version=\"{}\"></script>\n",

@@ -56,4 +56,27 @@
       box.parentNode.removeChild(box);
     }
   });
+
+  // The problems panel: the page's end is padded by its height, so nothing stays hidden
+  // under it; Escape folds whichever part holds the focus, and focus stays on its summary.
+  var panel = document.getElementById("signpost-problems");
+  if (panel) {
+    var pad = function () {
+      document.body.style.paddingBottom = (panel.offsetHeight + 32) + "px";
+    };
+    pad();
+    panel.addEventListener("toggle", pad, true);
+    window.addEventListener("resize", pad);
+    panel.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape") {
+        return;
+      }
+      var part = event.target.closest && event.target.closest("details[open]");
+      if (part) {
+        part.open = false;
+        part.querySelector("summary").focus();
+        event.preventDefault();
+      }
+    });
+  }
 })();

@@ -10,7 +10,9 @@ pub mod built;
 pub mod http;
 pub mod listen;
 pub mod live;
+pub mod panel;
 pub mod preview;
+pub mod problems;
 
 use crate::compile::Options;
 use crate::error::{Error, Result, ShownPaths};
@@ -66,8 +68,8 @@ pub struct Snapshot {
     pub base: String,
     /// The last build's error, shown as an overlay; the files are the last good build.
     pub error: Option<String>,
-    /// Broken links per page output path, for the preview panel.
-    pub problems: HashMap<String, Vec<String>>,
+    /// The site's diagnostics, placed on the pages that show them (the preview panel).
+    pub problems: Arc<problems::Problems>,
     /// Increases whenever a file or panel changes.
     pub version: u64,
     /// For each output path, the version at which it last changed.
@@ -122,10 +124,12 @@ fn swap(store: &Store, next: Arc<Snapshot>) {
 fn publish(store: &Store, preview: &Preview, shown: &ShownPaths, error: Option<String>) -> Changes {
     let old = current(store);
     let files = preview.files();
-    let problems = preview
-        .compiled()
-        .map(|compiled| preview::broken_links(compiled, shown))
-        .unwrap_or_default();
+    let problems = Arc::new(
+        preview
+            .compiled()
+            .map(|compiled| problems::attribute(compiled, &files, shown))
+            .unwrap_or_default(),
+    );
     let mut changed: BTreeSet<String> = BTreeSet::new();
     for (path, bytes) in files.iter() {
         match old.files.get(path) {
@@ -141,8 +145,12 @@ fn publish(store: &Store, preview: &Preview, shown: &ShownPaths, error: Option<S
             .filter(|p| !files.contains_key(*p))
             .cloned(),
     );
-    for path in problems.keys().chain(old.problems.keys()) {
-        if problems.get(path) != old.problems.get(path) {
+    if problems.site != old.problems.site {
+        // A problem of the whole site shows on every page.
+        changed.extend(files.keys().filter(|p| p.ends_with(".html")).cloned());
+    }
+    for path in problems.pages.keys().chain(old.problems.pages.keys()) {
+        if problems.pages.get(path) != old.problems.pages.get(path) {
             changed.insert(path.clone());
         }
     }
@@ -180,8 +188,8 @@ fn publish(store: &Store, preview: &Preview, shown: &ShownPaths, error: Option<S
 }
 
 /// What the author sees in the terminal after a rebuild: a new build error (once), "fixed"
-/// when it goes, one line saying what changed and how long it took, and each broken link
-/// that appeared (with its place and suggestion) or went.
+/// when it goes, one line saying what changed and how long it took, and each problem that
+/// appeared (with its place and suggestion) or went.
 fn tell_terminal(before: &Snapshot, after: &Snapshot, changes: &Changes, took: Option<Duration>) {
     let say = |line: &str| eprintln!("{}", crate::error::terminal_safe(line));
     match (&before.error, &after.error) {
@@ -205,13 +213,11 @@ fn tell_terminal(before: &Snapshot, after: &Snapshot, changes: &Changes, took: O
             took.as_millis()
         ));
     }
-    let lines =
-        |s: &Snapshot| -> BTreeSet<String> { s.problems.values().flatten().cloned().collect() };
-    let (old, new) = (lines(before), lines(after));
-    for line in new.difference(&old) {
+    let (added, gone) = after.problems.news(&before.problems);
+    for line in added {
         say(line);
     }
-    for line in old.difference(&new) {
+    for line in gone {
         say(&format!("fixed: {line}"));
     }
 }

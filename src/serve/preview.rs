@@ -11,7 +11,7 @@ use crate::compile::{self, Compiled, Options};
 use crate::emit::{self, Content, OutputFile};
 use crate::error::{Error, Result};
 use crate::markdown::Rendered;
-use crate::resolve::{self, Graph, PageLinks, Severity};
+use crate::resolve::{self, Graph, PageLinks};
 use crate::site::{self, FileKind, Page};
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
@@ -579,47 +579,4 @@ pub fn to_files(outputs: Vec<OutputFile>, old: &Files) -> Result<Files> {
         put(&mut files, output, true)?;
     }
     Ok(files)
-}
-
-/// Problems the resolver found in a page's links, for the preview panel: broken links only
-/// (not orphans or style warnings), keyed by the page's output path.
-pub fn broken_links(
-    compiled: &Compiled,
-    shown: &crate::error::ShownPaths,
-) -> HashMap<String, Vec<String>> {
-    const BROKEN: [&str; 6] = [
-        "missing-page",
-        "missing-anchor",
-        "outside-baseurl",
-        "relative-nowhere",
-        "fragment-case",
-        "breadcrumb-cycle",
-    ];
-    let mut by_source: HashMap<&str, Vec<String>> = HashMap::new();
-    for d in &compiled.graph.diagnostics {
-        if BROKEN.contains(&d.code) {
-            let severity = if d.severity == Severity::Error {
-                "error"
-            } else {
-                "warning"
-            };
-            let mut line = format!("{}: {severity}: {}", shown.location(&d.location), d.message);
-            if let Some(s) = &d.suggestion {
-                line.push_str(&format!(" (did you mean `{s}`?)"));
-            }
-            by_source
-                .entry(d.location.file.as_str())
-                .or_default()
-                .push(line);
-        }
-    }
-    compiled
-        .site
-        .pages
-        .iter()
-        .filter_map(|p| {
-            let lines = by_source.get(p.source.path.as_str())?;
-            Some((p.output_path(), lines.clone()))
-        })
-        .collect()
 }
