@@ -14,47 +14,6 @@ use std::time::{Duration, Instant};
 
 const WAIT: Duration = Duration::from_secs(10);
 
-fn site() -> tempfile::TempDir {
-    common::site(&[
-        (
-            "_config.yml",
-            "title: Problems\nbaseurl: /docs\nplugins:\n  - jekyll-feed\n",
-        ),
-        (
-            "_data/menu_navigation.yml",
-            "- title: Guide\n  url: /guide/a\n- title: Nowhere\n  url: /menu-nowhere\n",
-        ),
-        (
-            "_data/home_promo.yml",
-            "- title: Managers\n  url: /promo-missing\n",
-        ),
-        (
-            "_includes/aside.html",
-            "<p>See <a href=\"{{ site.baseurl }}/include-gone\">the gone page</a>.</p>\n",
-        ),
-        (
-            "index.md",
-            "---\nlayout: home\ntitle: Home\n---\n\nRead [a](/guide/a), [b](/guide/b), [c](/guide/c), [d](/guide/d).\n",
-        ),
-        (
-            "guide/a.md",
-            "---\nlayout: page\ntitle: A\n---\n\n## Budget\n\nThe {{ page.titel }} text.\n\n{% include aside.html %}\n",
-        ),
-        (
-            "guide/b.md",
-            "---\nlayout: page\ntitle: Training: the basics\n---\n\nB text.\n",
-        ),
-        (
-            "guide/c.md",
-            "---\nlayout: page\ntitle: C\n---\n\nSee [the budget](/guide/a#budget) and [again](/guide/a#budget).\n",
-        ),
-        (
-            "guide/d.md",
-            "---\nlayout: page\ntitle: D\n---\n\nSee [money](/guide/a#budget).\n",
-        ),
-    ])
-}
-
 fn attributed(root: &Path) -> Problems {
     let mut preview = Preview::new(Options {
         root: root.to_path_buf(),
@@ -81,7 +40,7 @@ fn page(problems: &Problems, path: &str) -> PageProblems {
 
 #[test]
 fn each_page_shows_its_own_its_includes_and_the_data_it_shows() {
-    let dir = site();
+    let dir = common::problem_site();
     let root = dir.path().canonicalize().expect("root");
     let problems = attributed(&root);
 
@@ -144,7 +103,7 @@ fn each_page_shows_its_own_its_includes_and_the_data_it_shows() {
 
 #[test]
 fn a_renamed_heading_shows_the_links_into_it_on_its_page() {
-    let dir = site();
+    let dir = common::problem_site();
     let root = dir.path().canonicalize().expect("root");
     assert!(page(&attributed(&root), "guide/a.html").incoming.is_empty());
     let a = root.join("guide/a.md");
@@ -166,7 +125,7 @@ fn a_renamed_heading_shows_the_links_into_it_on_its_page() {
 
 #[test]
 fn the_served_page_carries_its_panel_and_it_follows_edits() {
-    let dir = site();
+    let dir = common::problem_site();
     let root = dir.path().canonicalize().expect("root");
     let server = common::start_server(&root);
     let addr = server.addr();
