@@ -724,8 +724,5 @@ pub fn build(options: &Options, out: &Path) -> Result<BuildReport> {
 
 /// A diagnostic's message with its suggestion, as one line of `build` output.
 pub fn problem_text(d: &Diagnostic) -> String {
-    match &d.suggestion {
-        Some(s) => format!("{} (did you mean `{s}`?)", d.message),
-        None => d.message.clone(),
-    }
+    d.one_line()
 }

@@ -1,7 +1,7 @@
 //! The `signpost` command line: parse flags, call the library, map errors to exit codes.
 
 use clap::{Parser, Subcommand};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[global_allocator]
@@ -313,8 +313,7 @@ fn run_check(
         CheckFormat::Human => {
             let color = std::io::stdout().is_terminal()
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-            // Paths are now as shown: relative to the current folder, or absolute.
-            report::human(&report, &mut report::Sources::new(Path::new("")), color)
+            report::human(&report, color)
         }
         CheckFormat::Github => report::github(&report),
         CheckFormat::Json => report::json(&report),

@@ -40,7 +40,9 @@ fn malformed_front_matter_points_at_the_real_line() {
     assert_eq!(code, 0, "{err}");
     // The error is printed where it is, and counted.
     assert!(
-        err.contains("guide/a.md:4:20: error: invalid YAML"),
+        err.contains(
+            "guide/a.md:4:11: error: invalid YAML: the `[` that starts this list is never closed"
+        ),
         "{err}"
     );
     assert!(err.contains(": 1 error, "), "{err}");
@@ -56,9 +58,16 @@ fn malformed_front_matter_points_at_the_real_line() {
         .find(|d| d["code"] == "front-matter")
         .unwrap_or_else(|| panic!("no front-matter error: {}", run.stdout));
     assert_eq!(d["file"], "guide/a.md");
-    // The YAML error is at or after the `subtitle` line, which is line 4 of the file.
-    let at = d["line"].as_u64().unwrap_or(0);
-    assert!((4..=5).contains(&at), "{d}");
+    // The YAML error is at the `[` left open on the `subtitle` line, line 4 of the file,
+    // and says what to do.
+    assert_eq!((&d["line"], &d["column"]), (&4.into(), &11.into()), "{d}");
+    assert!(
+        d["fix"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("end the list with `]`"),
+        "{d}"
+    );
 
     let (code, line) = failing_with(&[CONFIG, ("guide/a.md", &bad)], &["--strict"]);
     assert_eq!(code, 1);

@@ -11,6 +11,7 @@ use crate::compile::{self, Options};
 use crate::emit;
 use crate::error::{Error, Location, Result};
 use crate::markdown::{Note, Rendered};
+use crate::resolve::diagnostic::{add_excerpts, Sources};
 use crate::resolve::{self, Diagnostic, Graph, Resolution, Severity};
 use crate::site::Site;
 
@@ -76,7 +77,12 @@ pub struct Checked {
 /// errors stay errors (exit 2).
 fn as_diagnostic(error: Error, code: &'static str) -> Result<Diagnostic> {
     match error {
-        Error::Content { location, message } => Ok(Diagnostic::error(code, location, message)),
+        Error::Content { location, message } => Ok(Diagnostic::from_text(
+            Severity::Error,
+            code,
+            location,
+            &message,
+        )),
         other => Err(other),
     }
 }
@@ -173,12 +179,16 @@ impl Checked {
 pub fn check(options: &CheckOptions) -> Result<Report> {
     let checked = match compile_tolerant(&options.site)? {
         Ok(checked) => checked,
-        Err(diagnostic) => {
+        Err(mut diagnostic) => {
+            add_excerpts(
+                std::slice::from_mut(&mut diagnostic),
+                &mut Sources::new(&options.site.root),
+            );
             return Ok(Report {
                 diagnostics: vec![diagnostic],
                 load_failed: true,
                 ..Report::default()
-            })
+            });
         }
     };
     let mut diagnostics = checked.diagnostics();
@@ -192,6 +202,7 @@ pub fn check(options: &CheckOptions) -> Result<Report> {
             .then(a.code.cmp(b.code))
     });
     diagnostics.dedup();
+    add_excerpts(&mut diagnostics, &mut Sources::new(&options.site.root));
     Ok(Report {
         diagnostics,
         pages: checked.site.pages.len(),

@@ -122,10 +122,11 @@ pub fn resolve(site: &Site, rendered: &[Rendered], generated: &[String]) -> Grap
     r.report_folder_clashes();
     r.report_front_matter_links();
     for w in &site.warnings {
-        r.diagnostics.push(Diagnostic::warning(
+        r.diagnostics.push(Diagnostic::from_text(
+            Severity::Warning,
             w.code,
             w.location.clone(),
-            w.message.clone(),
+            &w.message,
         ));
     }
     let sources = site
@@ -135,17 +136,19 @@ pub fn resolve(site: &Site, rendered: &[Rendered], generated: &[String]) -> Grap
         .chain(site.collections.values().flatten().map(|d| &d.source));
     for source in sources {
         if let Some((location, message)) = &source.front_matter_error {
-            r.diagnostics.push(Diagnostic::error(
-                "front-matter",
-                location.clone(),
-                format!("{message}; the file is built with no front matter, as Jekyll does (`--strict` stops here)"),
-            ));
+            let mut d =
+                Diagnostic::from_text(Severity::Error, "front-matter", location.clone(), message);
+            d.message.push_str(
+                "; the file is built with no front matter, as Jekyll does (`--strict` stops here)",
+            );
+            r.diagnostics.push(d);
         }
     }
     for (page, rendered) in site.pages.iter().zip(rendered) {
         for (code, location, message) in &rendered.warnings {
             r.diagnostics.push(
-                Diagnostic::warning(code, location.clone(), message.clone()).on_page(&page.url),
+                Diagnostic::from_text(Severity::Warning, code, location.clone(), message)
+                    .on_page(&page.url),
             );
         }
     }
