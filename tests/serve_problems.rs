@@ -96,7 +96,7 @@ fn each_page_shows_its_own_its_includes_and_the_data_it_shows() {
         .lines
         .values()
         .flatten()
-        .filter(|l| l.contains("menu-nowhere"))
+        .filter(|d| d.target.contains("menu-nowhere"))
         .count();
     assert_eq!(menu, 1);
 }

@@ -19,6 +19,7 @@ use crate::error::{Error, Result, ShownPaths};
 use live::Hub;
 pub use preview::{Files, Preview};
 use std::collections::{BTreeSet, HashMap};
+use std::io::IsTerminal;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -193,7 +194,7 @@ fn publish(store: &Store, preview: &Preview, shown: &ShownPaths, error: Option<S
 fn tell_terminal(before: &Snapshot, after: &Snapshot, changes: &Changes, took: Option<Duration>) {
     let say = |line: &str| eprintln!("{}", crate::error::terminal_safe(line));
     match (&before.error, &after.error) {
-        (_, Some(now)) if before.error.as_ref() != Some(now) => say(now),
+        (_, Some(now)) if before.error.as_ref() != Some(now) => now.lines().for_each(say),
         (Some(_), None) => say("fixed: the site builds again"),
         _ => {}
     }
@@ -214,11 +215,14 @@ fn tell_terminal(before: &Snapshot, after: &Snapshot, changes: &Changes, took: O
         ));
     }
     let (added, gone) = after.problems.news(&before.problems);
-    for line in added {
-        say(line);
+    let color = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    for d in added {
+        // Already made safe for a terminal, field by field (its colours are its own).
+        eprintln!("{}", d.human(color).trim_end());
     }
-    for line in gone {
-        say(&format!("fixed: {line}"));
+    for d in gone {
+        say(&problems::fixed_line(d));
     }
 }
 
@@ -268,7 +272,9 @@ fn rebuild_step(
     let took = started.elapsed();
     // Paths as the author's terminal and the page panels show them.
     let shown = ShownPaths::new(preview.root(), None);
-    let error = result.err().map(|e| e.shown(&shown).to_string());
+    let error = result
+        .err()
+        .map(|e| problems::error_text(e, &mut problems::Excerpts::new(preview.root()), &shown));
     let before = current(store);
     let had_error = before.error.is_some();
     let changes = publish(store, preview, &shown, error.clone());

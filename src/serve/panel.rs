@@ -10,10 +10,11 @@ fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-fn item(out: &mut String, line: &str) {
-    out.push_str("<li><code>");
-    out.push_str(&escape(line));
-    out.push_str("</code></li>");
+/// One diagnostic, in the text `check` prints (headline, place, excerpt, details, fix).
+fn item(out: &mut String, text: &str) {
+    out.push_str("<li><pre>");
+    out.push_str(&escape(text.trim_end()));
+    out.push_str("</pre></li>");
 }
 
 /// The panel's markup, or nothing when the page has no problems.

@@ -8,11 +8,13 @@
 //! file's shape) is the whole site's and shows on every page.
 
 use super::Files;
-use crate::compile::{problem_text, Compiled};
-use crate::error::ShownPaths;
+use crate::compile::Compiled;
+use crate::error::{Error, ShownPaths};
 use crate::markdown::html::escape;
+use crate::resolve::diagnostic::Sources;
 use crate::resolve::{Diagnostic, Resolution, Severity};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
 
 /// Broken links on other pages that point at one missing id of a page.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20,7 +22,7 @@ pub struct Incoming {
     pub fragment: String,
     /// How many pages the links are on.
     pub pages: usize,
-    /// Each link, as its own diagnostic line (file:line:column first).
+    /// Each link's diagnostic, as people read it.
     pub links: Vec<String>,
 }
 
@@ -46,7 +48,7 @@ fn plural_s(n: usize) -> &'static str {
     }
 }
 
-/// What one page's panel lists: each diagnostic as one line of text.
+/// What one page's panel lists: each diagnostic as people read it (the text `check` prints).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PageProblems {
     pub errors: Vec<String>,
@@ -76,27 +78,24 @@ pub struct Problems {
     pub pages: HashMap<String, PageProblems>,
     /// Shown on every page.
     pub site: PageProblems,
-    /// Every diagnostic once, as the terminal prints it, under a key without its line and
-    /// column: a problem that only moved (text added above it) is not news.
-    pub lines: BTreeMap<String, Vec<String>>,
+    /// Every diagnostic once (paths as the terminal shows them), under a key without its
+    /// line and column: a problem that only moved (text added above it) is not news.
+    pub lines: BTreeMap<String, Vec<Diagnostic>>,
 }
 
 impl Problems {
     /// What the page at output path `path` shows: its own problems, then the site's.
     /// Lines that are new in `self` since `before` (a problem more times than it was), and
     /// lines `before` had that are gone.
-    pub fn news<'a>(&'a self, before: &'a Problems) -> (Vec<&'a str>, Vec<&'a str>) {
+    pub fn news<'a>(&'a self, before: &'a Problems) -> (Vec<&'a Diagnostic>, Vec<&'a Diagnostic>) {
         let keys: BTreeSet<&String> = self.lines.keys().chain(before.lines.keys()).collect();
         let (mut added, mut gone) = (Vec::new(), Vec::new());
         for key in keys {
             let now = self.lines.get(key).map_or(&[][..], Vec::as_slice);
             let was = before.lines.get(key).map_or(&[][..], Vec::as_slice);
-            let differ = |a: &'a [String], b: &'a [String]| {
+            let differ = |a: &'a [Diagnostic], b: &'a [Diagnostic]| {
                 let extra = a.len().saturating_sub(b.len());
-                a.iter()
-                    .filter(move |l| !b.contains(l))
-                    .take(extra)
-                    .map(String::as_str)
+                a.iter().filter(move |d| !b.contains(d)).take(extra)
             };
             added.extend(differ(now, was));
             gone.extend(differ(was, now));
@@ -117,16 +116,72 @@ impl Problems {
     }
 }
 
-/// One diagnostic as the panels and the terminal show it.
-pub fn line(d: &Diagnostic, shown: &ShownPaths) -> String {
-    let severity = match d.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    };
+/// `d` with its file shown as the author's terminal shows it.
+fn shown_at(mut d: Diagnostic, shown: &ShownPaths) -> Diagnostic {
+    d.location = shown.location(&d.location);
+    d
+}
+
+/// Excerpts of the site's files for the overlay and panels, read only from inside the site
+/// root: a file that is a link to elsewhere (`/etc/passwd`) is named, never shown.
+pub struct Excerpts {
+    root: PathBuf,
+    real_root: Option<PathBuf>,
+    sources: Sources,
+    inside: HashMap<String, bool>,
+}
+
+impl Excerpts {
+    pub fn new(root: &Path) -> Excerpts {
+        Excerpts {
+            root: root.to_path_buf(),
+            real_root: root.canonicalize().ok(),
+            sources: Sources::new(root),
+            inside: HashMap::new(),
+        }
+    }
+
+    fn add(&mut self, d: &mut Diagnostic) {
+        let (root, real_root) = (&self.root, &self.real_root);
+        let inside = *self
+            .inside
+            .entry(d.location.file.clone())
+            .or_insert_with(|| {
+                real_root.as_deref().is_some_and(|real| {
+                    crate::site::guard::confine(real, &root.join(&d.location.file)).is_some()
+                })
+            });
+        if inside && d.excerpt.is_none() {
+            d.excerpt = self.sources.excerpt(&d.location, &d.target);
+        }
+    }
+}
+
+/// A build error as the overlay and the terminal show it: a located error in the same
+/// words and form as every diagnostic, with its excerpt; anything else as it is.
+pub fn error_text(error: Error, excerpts: &mut Excerpts, shown: &ShownPaths) -> String {
+    match error {
+        Error::Content { location, message } => {
+            let mut d = Diagnostic::from_text(Severity::Error, "content-error", location, &message);
+            excerpts.add(&mut d);
+            shown_at(d, shown).human(false)
+        }
+        Error::Several(errors) => errors
+            .into_iter()
+            .map(|e| error_text(e, excerpts, shown))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        other => other.to_string(),
+    }
+}
+
+/// The one-line form of a diagnostic, for "fixed: …" in the terminal.
+pub fn fixed_line(d: &Diagnostic) -> String {
     format!(
-        "{}: {severity}: {}",
-        shown.location(&d.location),
-        problem_text(d)
+        "fixed: {}: {}: {}",
+        d.location,
+        d.severity.label(),
+        d.one_line()
     )
 }
 
@@ -143,9 +198,13 @@ pub fn attribute(compiled: &Compiled, files: &Files, shown: &ShownPaths) -> Prob
     let mut problems = Problems::default();
     // (target page, missing id) → links, with the pages they are on.
     let mut incoming: BTreeMap<(usize, String), (BTreeSet<usize>, Vec<String>)> = BTreeMap::new();
+    let mut diagnostics = compiled.graph.diagnostics.clone();
+    let mut excerpts = Excerpts::new(&site.root);
+    diagnostics.iter_mut().for_each(|d| excerpts.add(d));
     let mut unowned: Vec<(&Diagnostic, String)> = Vec::new();
-    for d in &compiled.graph.diagnostics {
-        let text = line(d, shown);
+    for d in &diagnostics {
+        let at = shown_at(d.clone(), shown);
+        let text = at.human(false);
         problems
             .lines
             .entry(format!(
@@ -153,10 +212,10 @@ pub fn attribute(compiled: &Compiled, files: &Files, shown: &ShownPaths) -> Prob
                 d.location.file,
                 d.code,
                 d.page.as_deref().unwrap_or(""),
-                problem_text(d)
+                d.one_line()
             ))
             .or_default()
-            .push(text.clone());
+            .push(at);
         let on = d.page.as_deref().and_then(|url| by_url.get(url).copied());
         let own = table.page_by_source(&d.location.file);
         let mut placed = false;
@@ -264,29 +323,44 @@ fn pages_showing(
 mod tests {
     use super::*;
 
+    /// Problems whose diagnostics are at the places given (`file:line:column`).
     fn problems(lines: &[(&str, &[&str])]) -> Problems {
+        let at = |place: &str| {
+            let parts: Vec<&str> = place.split(':').collect();
+            let number = |i: usize| parts[i].parse().expect("number");
+            let location = crate::error::Location::new(parts[0], number(1), number(2));
+            Diagnostic::warning("orphan", location, "x")
+        };
         Problems {
             lines: lines
                 .iter()
-                .map(|(k, v)| (k.to_string(), v.iter().map(|l| l.to_string()).collect()))
+                .map(|(k, v)| (k.to_string(), v.iter().map(|p| at(p)).collect()))
                 .collect(),
             ..Problems::default()
         }
+    }
+
+    fn places(news: (Vec<&Diagnostic>, Vec<&Diagnostic>)) -> (Vec<String>, Vec<String>) {
+        let show = |list: Vec<&Diagnostic>| list.iter().map(|d| d.location.to_string()).collect();
+        (show(news.0), show(news.1))
     }
 
     /// A problem that only moved is not news; one more of the same kind is; one fewer is
     /// fixed.
     #[test]
     fn news_are_new_problems_not_moved_ones() {
-        let before = problems(&[("a", &["a.md:1:5: x"]), ("b", &["b.md:2:1: y"])]);
-        let moved = problems(&[("a", &["a.md:1:9: x"]), ("b", &["b.md:2:1: y"])]);
-        assert_eq!(moved.news(&before), (vec![], vec![]));
-        let more = problems(&[("a", &["a.md:1:9: x", "a.md:4:1: x"])]);
+        let before = problems(&[("a", &["a.md:1:5"]), ("b", &["b.md:2:1"])]);
+        let moved = problems(&[("a", &["a.md:1:9"]), ("b", &["b.md:2:1"])]);
+        assert_eq!(places(moved.news(&before)), (vec![], vec![]));
+        let more = problems(&[("a", &["a.md:1:9", "a.md:4:1"])]);
         assert_eq!(
-            more.news(&before),
-            (vec!["a.md:1:9: x"], vec!["b.md:2:1: y"])
+            places(more.news(&before)),
+            (vec!["a.md:1:9".to_string()], vec!["b.md:2:1".to_string()])
         );
-        let fewer = problems(&[("a", &["a.md:4:1: x"])]);
-        assert_eq!(fewer.news(&more), (vec![], vec!["a.md:1:9: x"]));
+        let fewer = problems(&[("a", &["a.md:4:1"])]);
+        assert_eq!(
+            places(fewer.news(&more)),
+            (vec![], vec!["a.md:1:9".to_string()])
+        );
     }
 }
