@@ -161,3 +161,27 @@ fn the_served_page_carries_its_panel_and_it_follows_edits() {
     }
     server.shutdown();
 }
+
+/// A page whose front matter cannot be read loses its `permalink`: its old address is not
+/// found, and the not-found page says why.
+#[test]
+fn the_not_found_page_names_front_matter_that_lost_a_permalink() {
+    let dir = common::problem_site();
+    let root = dir.path().canonicalize().expect("root");
+    std::fs::write(
+        root.join("guide/e.md"),
+        "---\nlayout: page\npermalink: /guide/elsewhere\ntitle: E: the end\n---\n\nE text.\n",
+    )
+    .expect("write");
+    let server = common::start_server(&root);
+    let reply = get(server.addr(), "/docs/guide/elsewhere");
+    assert_eq!(reply.status, 404);
+    let text = reply.text();
+    assert!(text.contains("guide/e.md:4:"), "{text}");
+    assert!(text.contains("guide/b.md:3:"), "{text}");
+    // A page that is there shows only its own.
+    assert!(!get(server.addr(), "/docs/guide/a")
+        .text()
+        .contains("guide/e.md"));
+    server.shutdown();
+}

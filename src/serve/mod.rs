@@ -71,6 +71,8 @@ pub struct Snapshot {
     pub error: Option<String>,
     /// The site's diagnostics, placed on the pages that show them (the preview panel).
     pub problems: Arc<problems::Problems>,
+    /// [`Preview::resolved`] when `problems` were placed.
+    pub problems_of: u64,
     /// Increases whenever a file or panel changes.
     pub version: u64,
     /// For each output path, the version at which it last changed.
@@ -125,12 +127,13 @@ fn swap(store: &Store, next: Arc<Snapshot>) {
 fn publish(store: &Store, preview: &Preview, shown: &ShownPaths, error: Option<String>) -> Changes {
     let old = current(store);
     let files = preview.files();
-    let problems = Arc::new(
-        preview
-            .compiled()
-            .map(|compiled| problems::attribute(compiled, &files, shown))
-            .unwrap_or_default(),
-    );
+    // A quick rebuild leaves the diagnostics as they were (settling updates them): placing
+    // them again would only delay the reload.
+    let problems = match preview.compiled() {
+        Some(_) if preview.resolved() == old.problems_of => old.problems.clone(),
+        Some(compiled) => Arc::new(problems::attribute(compiled, &files, shown)),
+        None => Arc::default(),
+    };
     let mut changed: BTreeSet<String> = BTreeSet::new();
     for (path, bytes) in files.iter() {
         match old.files.get(path) {
@@ -169,6 +172,7 @@ fn publish(store: &Store, preview: &Preview, shown: &ShownPaths, error: Option<S
         base,
         error,
         problems,
+        problems_of: preview.resolved(),
         version,
         changed_at,
         exact: false,

@@ -44,6 +44,8 @@ pub struct Preview {
     /// A quick update re-linked only the edited pages: the files are right, but the
     /// resolver's diagnostics (the broken-link panels) wait for [`Preview::settle`].
     unsettled: bool,
+    /// Counts the resolver's runs: the diagnostics change only when it does.
+    resolved: u64,
 }
 
 /// What the watcher's paths mean for the build.
@@ -83,6 +85,7 @@ impl Preview {
             full_pending: true,
             full_builds: 0,
             unsettled: false,
+            resolved: 0,
         }
     }
 
@@ -108,6 +111,11 @@ impl Preview {
             .as_ref()
             .map(|s| s.files.clone())
             .unwrap_or_default()
+    }
+
+    /// Changes whenever the diagnostics may have (the site was resolved again).
+    pub fn resolved(&self) -> u64 {
+        self.resolved
     }
 
     pub fn compiled(&self) -> Option<&Compiled> {
@@ -160,6 +168,7 @@ impl Preview {
             self.options.preview,
         )?;
         state.compiled.graph = graph;
+        self.resolved += 1;
         state.navigation = navigation;
         if files.len() != state.files.len()
             || files
@@ -239,6 +248,7 @@ impl Preview {
             .map(|s| s.files.clone())
             .unwrap_or_default();
         let files = to_files(outputs, &old)?;
+        self.resolved += 1;
         self.state = Some(State {
             navigation: format!("{:?}", compiled.graph.navigation),
             compiled,
@@ -412,7 +422,10 @@ impl Preview {
         match result {
             Ok((graph, navigation, files)) => {
                 match graph {
-                    Some(graph) => compiled.graph = graph,
+                    Some(graph) => {
+                        compiled.graph = graph;
+                        self.resolved += 1;
+                    }
                     None => self.unsettled = true,
                 }
                 state.navigation = navigation;

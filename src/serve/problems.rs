@@ -78,13 +78,15 @@ pub struct Problems {
     pub pages: HashMap<String, PageProblems>,
     /// Shown on every page.
     pub site: PageProblems,
+    /// Front matter that could not be read, shown on the not-found page too: such a page
+    /// lost its `permalink`, so the address open in the browser may have gone with it.
+    pub lost: Vec<String>,
     /// Every diagnostic once (paths as the terminal shows them), under a key without its
     /// line and column: a problem that only moved (text added above it) is not news.
     pub lines: BTreeMap<String, Vec<Diagnostic>>,
 }
 
 impl Problems {
-    /// What the page at output path `path` shows: its own problems, then the site's.
     /// Lines that are new in `self` since `before` (a problem more times than it was), and
     /// lines `before` had that are gone.
     pub fn news<'a>(&'a self, before: &'a Problems) -> (Vec<&'a Diagnostic>, Vec<&'a Diagnostic>) {
@@ -101,6 +103,16 @@ impl Problems {
             gone.extend(differ(was, now));
         }
         (added, gone)
+    }
+
+    /// What the not-found page shows: the site's problems and the pages that may have
+    /// moved.
+    pub fn for_missing(&self) -> PageProblems {
+        let mut shown = self.for_page("");
+        for line in &self.lost {
+            shown.add(Severity::Error, line);
+        }
+        shown
     }
 
     /// What the page at output path `path` shows: its own problems, then the site's.
@@ -218,6 +230,9 @@ pub fn attribute(compiled: &Compiled, files: &Files, shown: &ShownPaths) -> Prob
             .push(at);
         let on = d.page.as_deref().and_then(|url| by_url.get(url).copied());
         let own = table.page_by_source(&d.location.file);
+        if d.code == "front-matter" && own.is_some() {
+            problems.lost.push(text.clone());
+        }
         let mut placed = false;
         for i in [on, own].into_iter().flatten() {
             problems
