@@ -131,7 +131,9 @@ fn publish(store: &Store, preview: &Preview, shown: &ShownPaths, error: Option<S
     // them again would only delay the reload.
     let problems = match preview.compiled() {
         Some(_) if preview.resolved() == old.problems_of => old.problems.clone(),
-        Some(compiled) => Arc::new(problems::attribute(compiled, &files, shown)),
+        Some(compiled) => Arc::new(crate::compile::timed("problems", || {
+            problems::attribute(compiled, &files, shown)
+        })),
         None => Arc::default(),
     };
     let mut changed: BTreeSet<String> = BTreeSet::new();
