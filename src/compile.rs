@@ -572,6 +572,10 @@ impl liquid::Host for PageHost<'_> {
         self.shortcodes.render(name, include, page)
     }
 
+    fn shortcode_arguments(&self, name: &str) -> Option<&[liquid::Argument]> {
+        self.shortcodes.theme.arguments(name)
+    }
+
     fn markdownify(&self, text: &str) -> String {
         markdown::markdownify(text)
     }

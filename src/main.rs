@@ -1,7 +1,7 @@
 //! The `signpost` command line: parse flags, call the library, map errors to exit codes.
 
 use clap::{Parser, Subcommand};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[global_allocator]
@@ -21,9 +21,10 @@ struct Cli {
 /// The flags every command that reads a site shares.
 #[derive(clap::Args)]
 struct SiteArgs {
-    /// Site root to read (a Jekyll-style folder with _config.yml).
-    #[arg(long, default_value = "content")]
-    root: PathBuf,
+    /// Site root to read (a Jekyll-style folder with _config.yml). Default: `content/` if
+    /// it exists, else the current folder when it has _config.yml.
+    #[arg(long)]
+    root: Option<PathBuf>,
     /// URL prefix the site is served under, e.g. /prm-practice-migration ("" for none);
     /// overrides baseurl in _config.yml.
     #[arg(long)]
@@ -36,7 +37,8 @@ struct SiteArgs {
 impl SiteArgs {
     fn options(self, drafts: bool) -> signpost::Options {
         signpost::Options {
-            root: self.root,
+            // main() has settled the root before any command runs.
+            root: self.root.unwrap_or_default(),
             baseurl: self.baseurl,
             theme: self.theme,
             drafts,
@@ -102,9 +104,9 @@ enum Command {
     },
     /// List editorial notes (`<!-- [TAG] … -->` comments) with file:line, tag and text.
     Notes {
-        /// Site root to read.
-        #[arg(long, default_value = "content")]
-        root: PathBuf,
+        /// Site root to read (found as for the other commands when not given).
+        #[arg(long)]
+        root: Option<PathBuf>,
         /// Only notes with this tag, e.g. GAP (plain comments have tag NOTE).
         #[arg(long)]
         tag: Option<String>,
@@ -152,21 +154,71 @@ enum Deny {
 }
 
 impl Command {
-    /// The site root the command reads; diagnostics name files relative to it.
-    fn root(&self) -> PathBuf {
+    /// The `--root` the command was given, if any.
+    fn root_mut(&mut self) -> &mut Option<PathBuf> {
         match self {
             Command::Build { site, .. }
             | Command::Check { site, .. }
-            | Command::Serve { site, .. } => site.root.clone(),
-            Command::Notes { root, .. } => root.clone(),
+            | Command::Serve { site, .. } => &mut site.root,
+            Command::Notes { root, .. } => root,
         }
     }
 }
 
+/// The site root when `--root` is not given, found as people keep sites: `content/` (this
+/// project's layout), else the current folder when it is a Jekyll site (has `_config.yml`).
+/// A `content/` folder inside a Jekyll site (one without its own `_config.yml`, in a folder
+/// that has one) is a folder of that site, not the site.
+fn find_root(here: &std::path::Path) -> Result<PathBuf, String> {
+    let content = here.join("content");
+    let here_is_site = here.join("_config.yml").is_file();
+    if content.is_dir() && (content.join("_config.yml").is_file() || !here_is_site) {
+        return Ok(PathBuf::from("content"));
+    }
+    if here_is_site {
+        return Ok(PathBuf::from("."));
+    }
+    Err(format!(
+        "error: no site here: `{}` has no `content/` folder and no `_config.yml`; run signpost in the site's folder (the one with `_config.yml`) or give it with `--root path/to/site`",
+        here.display()
+    ))
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
+    // `serve --built` reads only the baseurl from a site root, and only when there is one.
+    let root_optional = matches!(cli.command, Command::Serve { built: Some(_), .. });
+    let given = cli.command.root_mut();
+    let root = match given.take() {
+        Some(root) => root,
+        None if root_optional => {
+            let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+            find_root(&here).unwrap_or_else(|_| PathBuf::from("content"))
+        }
+        None => {
+            let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+            match find_root(&here) {
+                Ok(root) => {
+                    eprintln!(
+                        "site root: {} (found here; --root chooses another)",
+                        if root == std::path::Path::new(".") {
+                            "the current folder, which has _config.yml".to_string()
+                        } else {
+                            format!("{}/", root.display())
+                        }
+                    );
+                    root
+                }
+                Err(message) => {
+                    eprintln!("{}", signpost::error::terminal_safe(&message));
+                    return ExitCode::from(2);
+                }
+            }
+        }
+    };
+    *given = Some(root.clone());
     // Every path a person reads is relative to where they are, when the file is under it.
-    let shown = signpost::error::ShownPaths::new(&cli.command.root(), None);
+    let shown = signpost::error::ShownPaths::new(&root, None);
     let result = match cli.command {
         Command::Build {
             site,
@@ -239,7 +291,9 @@ fn main() -> ExitCode {
             };
             run_check(&options, format, deny.is_some(), &shown)
         }
-        Command::Notes { root, tag, format } => run_notes(&root, tag.as_deref(), format, &shown),
+        Command::Notes { root, tag, format } => {
+            run_notes(&root.unwrap_or_default(), tag.as_deref(), format, &shown)
+        }
         Command::Serve {
             site,
             port,
@@ -265,7 +319,8 @@ fn main() -> ExitCode {
             built: Some(dir),
         } => run_serve(
             || {
-                let baseurl = signpost::serve::built::baseurl(site.baseurl.as_deref(), &site.root)?;
+                let root = site.root.unwrap_or_default();
+                let baseurl = signpost::serve::built::baseurl(site.baseurl.as_deref(), &root)?;
                 signpost::serve::Server::start_built(signpost::serve::BuiltOptions {
                     dir,
                     baseurl,
@@ -321,6 +376,26 @@ fn run_check(
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(text.as_bytes());
     let _ = stdout.flush();
+    if let Some(offline) = &report.offline {
+        eprintln!("error: {}", signpost::error::terminal_safe(offline));
+    }
+    // On GitHub Actions, the job's summary page gets the same report as a table.
+    if let (CheckFormat::Github, Some(file)) = (format, std::env::var_os("GITHUB_STEP_SUMMARY")) {
+        if !file.is_empty() {
+            let summary = report::github_summary(&report, report::Repository::from_env().as_ref());
+            let written = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&file)
+                .and_then(|mut f| f.write_all(summary.as_bytes()));
+            if let Err(e) = written {
+                eprintln!(
+                    "warning: could not write the job summary to {}: {e}",
+                    Path::new(&file).display()
+                );
+            }
+        }
+    }
     match report.exit_code(deny_warnings) {
         0 => Ok(()),
         code => std::process::exit(i32::from(code)),

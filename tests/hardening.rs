@@ -690,9 +690,9 @@ fn a_theme_named_in_config_stays_inside_the_site_root() {
         assert!(err.contains("inside the site root"), "{err}");
         assert_eq!(err.trim().lines().count(), 1, "{err}");
         assert!(!out.exists(), "{value}: built with the outside theme");
-        // `check` reports it too (as a site it cannot load: exit 2).
+        // `check` reports it too (as a site it cannot load: exit 1, as `build`).
         let checked = common::run("check", s.path(), ["--format", "json"]);
-        assert_eq!(checked.code, 2, "{value}: {}", checked.stderr);
+        assert_eq!(checked.code, 1, "{value}: {}", checked.stderr);
         assert!(checked.stdout.contains("\"line\": 2"), "{}", checked.stdout);
     }
     // A folder inside the root, a gem theme's name (no folder: the embedded theme) and
@@ -836,7 +836,8 @@ fn check_prints_a_bounded_excerpt_of_a_long_line() {
         .iter()
         .position(|l| l.ends_with("at `/gone-00500`"))
         .expect("the 500th link's message");
-    let (text, carets) = (lines[at + 3], lines[at + 4]);
+    // The message follows the excerpt and its carets.
+    let (text, carets) = (lines[at - 2], lines[at - 1]);
     let from = carets.find('^').expect("caret");
     let under: String = text.chars().skip(from).take(11).collect();
     assert_eq!(under, "/gone-00500", "{text}\n{carets}");

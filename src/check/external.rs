@@ -471,8 +471,53 @@ struct Found {
     page: String,
 }
 
+/// What the external check found.
+#[derive(Debug, Default)]
+pub struct External {
+    pub diagnostics: Vec<Diagnostic>,
+    /// No link could be reached at all, on two hosts or more: the network (or a proxy, or
+    /// DNS) is down, which says nothing about the links. Then `diagnostics` leaves out the
+    /// links that could not be reached, and this says what was tried.
+    pub offline: Option<String>,
+}
+
+/// Whether the URLs tried just now show a network that is down rather than dead links: at
+/// least two hosts tried, and not one answered (each could not be connected to, or timed
+/// out). One host alone that cannot be reached is a dead link, reported as such.
+fn offline(tried: &HashMap<String, Outcome>) -> Option<String> {
+    let answered = |o: &Outcome| !matches!(o, Outcome::Unreachable { .. } | Outcome::Timeout);
+    let reached_for = tried
+        .values()
+        .filter(|o| !matches!(o, Outcome::Private { .. } | Outcome::NotChecked))
+        .collect::<Vec<_>>();
+    if reached_for.is_empty() || reached_for.iter().any(|o| answered(o)) {
+        return None;
+    }
+    let hosts: std::collections::BTreeSet<String> = tried
+        .iter()
+        .filter(|(_, o)| matches!(o, Outcome::Unreachable { .. } | Outcome::Timeout))
+        .map(|(url, _)| host(url))
+        .collect();
+    if hosts.len() < 2 {
+        return None;
+    }
+    let example = tried
+        .iter()
+        .filter_map(|(url, o)| match o {
+            Outcome::Unreachable { reason } => Some(format!("`{url}`: {reason}")),
+            _ => None,
+        })
+        .min()
+        .unwrap_or_else(|| "every one timed out".to_string());
+    Some(format!(
+        "no external link could be reached: is the network up? ({} links on {} hosts tried, none answered; for example {example}). Links were not judged: run again when online, or leave out --external",
+        reached_for.len(),
+        hosts.len()
+    ))
+}
+
 /// Checks every http(s) link of a checked site.
-pub fn check_site(checked: &Checked, settings: &Settings) -> Vec<Diagnostic> {
+pub fn check_site(checked: &Checked, settings: &Settings) -> External {
     let mut diagnostics = Vec::new();
     let mut exclude = Vec::new();
     if let Some(patterns) = checked.site.config.values.get("check_external_exclude") {
@@ -533,9 +578,11 @@ pub fn check_site(checked: &Checked, settings: &Settings) -> Vec<Diagnostic> {
         }
     }
     let checked_now = check_urls(&to_check, settings);
+    let offline = offline(&checked_now);
     let stamp = now();
     for (url, outcome) in checked_now {
-        if outcome.cacheable() {
+        // Nothing learnt offline is kept: a link that could not be reached may be fine.
+        if outcome.cacheable() && offline.is_none() {
             cache.entries.insert(
                 url.clone(),
                 CacheEntry {
@@ -560,6 +607,7 @@ pub fn check_site(checked: &Checked, settings: &Settings) -> Vec<Diagnostic> {
         let url = &f.url;
         let d = match outcome {
             Outcome::Ok => continue,
+            Outcome::Unreachable { .. } | Outcome::Timeout if offline.is_some() => continue,
             Outcome::Moved { to } => Diagnostic::warning(
                 "external-moved",
                 f.location,
@@ -602,7 +650,10 @@ pub fn check_site(checked: &Checked, settings: &Settings) -> Vec<Diagnostic> {
         };
         diagnostics.push(d.on_page(&f.page).target(&f.written));
     }
-    diagnostics
+    External {
+        diagnostics,
+        offline,
+    }
 }
 
 #[cfg(test)]

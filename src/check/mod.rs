@@ -21,10 +21,12 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     pub pages: usize,
     pub links: usize,
-    /// The site could not be loaded at all (bad `_config.yml`, bad front matter): exit 2.
+    /// The site could not be loaded at all (a bad `_config.yml`, a file that is not UTF-8).
     pub load_failed: bool,
     /// Warnings not reported because `_config.yml` expects them (`check: expected:`).
     pub expected: usize,
+    /// `--external` reached no link at all: what to tell the person (exit 2).
+    pub offline: Option<String>,
 }
 
 impl Report {
@@ -43,11 +45,13 @@ impl Report {
             .count()
     }
 
-    /// 0 clean, 1 errors (or warnings under `--deny warnings`), 2 the site could not be loaded.
+    /// 0 clean; 1 errors (or warnings under `--deny warnings`), a site that cannot be
+    /// loaded included: its error is in the site, at a known place; 2 when `--external`
+    /// could reach no link at all (other usage and unreadable input never get this far).
     pub fn exit_code(&self, deny_warnings: bool) -> u8 {
-        if self.load_failed {
+        if self.offline.is_some() {
             2
-        } else if self.errors() > 0 || (deny_warnings && self.warnings() > 0) {
+        } else if self.load_failed || self.errors() > 0 || (deny_warnings && self.warnings() > 0) {
             1
         } else {
             0
@@ -92,7 +96,18 @@ fn as_diagnostic(error: Error, code: &'static str) -> Result<Diagnostic> {
 pub fn compile_tolerant(options: &Options) -> Result<Result<Checked, Diagnostic>> {
     let (site, theme) = match compile::load(options) {
         Ok(loaded) => loaded,
-        Err(e) => return as_diagnostic(e, "load-error").map(Err),
+        Err(e) => {
+            let d = as_diagnostic(e, "load-error")?;
+            // Plain words for the file people know by its job.
+            let headline = if d.location.file == "_config.yml" {
+                "The site's settings (_config.yml) cannot be read"
+            } else if d.location.file.starts_with("_data/") {
+                "This data file cannot be read"
+            } else {
+                "This file stops the site from being read"
+            };
+            return Ok(Err(d.headline(headline)));
+        }
     };
     let mut problems = Vec::new();
     match emit::check_layouts(&site, &theme) {
@@ -192,8 +207,11 @@ pub fn check(options: &CheckOptions) -> Result<Report> {
         }
     };
     let mut diagnostics = checked.diagnostics();
+    let mut offline = None;
     if let Some(settings) = &options.external {
-        diagnostics.extend(external::check_site(&checked, settings));
+        let external = external::check_site(&checked, settings);
+        diagnostics.extend(external.diagnostics);
+        offline = external.offline;
     }
     diagnostics.sort_by(|a, b| {
         a.location
@@ -209,6 +227,7 @@ pub fn check(options: &CheckOptions) -> Result<Report> {
         links: checked.graph.link_count,
         load_failed: false,
         expected: checked.graph.expected,
+        offline,
     })
 }
 

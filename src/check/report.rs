@@ -100,6 +100,14 @@ pub fn github(report: &Report) -> String {
             escape_data(&d.one_line())
         );
     }
+    if let Some(offline) = &report.offline {
+        let _ = writeln!(
+            out,
+            "::error title={}::{}",
+            escape_property("No external link could be reached (signpost check)"),
+            escape_data(offline)
+        );
+    }
     let _ = writeln!(
         out,
         "checked {} links on {} pages: {} errors, {} warnings",
@@ -108,6 +116,98 @@ pub fn github(report: &Report) -> String {
         report.errors(),
         report.warnings()
     );
+    out
+}
+
+/// Text for one cell of a Markdown table: on one line, `|` escaped, HTML shown as text.
+fn cell(text: &str) -> String {
+    terminal_safe(&one_line(text))
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('|', "\\|")
+}
+
+/// Where a repository's files are shown on GitHub, from the variables Actions sets.
+pub struct Repository {
+    /// `https://github.com/OWNER/REPO/blob/SHA`
+    pub blob: String,
+}
+
+impl Repository {
+    pub fn from_env() -> Option<Repository> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        Some(Repository {
+            blob: format!(
+                "{}/{}/blob/{}",
+                var("GITHUB_SERVER_URL")?,
+                var("GITHUB_REPOSITORY")?,
+                var("GITHUB_SHA")?
+            ),
+        })
+    }
+}
+
+/// The most diagnostics listed in a job summary (GitHub takes 1 MiB per step).
+const SUMMARY_ROWS: usize = 300;
+
+/// The Markdown job summary `--format github` adds to `$GITHUB_STEP_SUMMARY`: the counts,
+/// then a table of every problem (place, headline, details, what to do), each place a link
+/// to the file's line when the repository is known.
+pub fn github_summary(report: &Report, repository: Option<&Repository>) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let mut out = String::from("## signpost check\n\n");
+    let _ = writeln!(
+        out,
+        "**{}, {}** in {} on {}.\n",
+        plural(report.errors(), "error"),
+        plural(report.warnings(), "warning"),
+        plural(report.links, "link"),
+        plural(report.pages, "page")
+    );
+    if let Some(offline) = &report.offline {
+        let _ = writeln!(out, "**{}**\n", cell(offline));
+    }
+    if report.diagnostics.is_empty() {
+        return out;
+    }
+    out.push_str("| | Where | Problem | What to do |\n| --- | --- | --- | --- |\n");
+    for d in report.diagnostics.iter().take(SUMMARY_ROWS) {
+        let place = cell(&d.location.to_string());
+        let place = match repository {
+            Some(r) if !d.location.file.starts_with('/') => {
+                let file = d
+                    .location
+                    .file
+                    .replace(' ', "%20")
+                    .replace('(', "%28")
+                    .replace(')', "%29");
+                format!("[{place}]({}/{file}#L{})", r.blob, d.location.line)
+            }
+            _ => place,
+        };
+        let mut todo = d.fix.as_deref().map(cell).unwrap_or_default();
+        if let Some(s) = &d.suggestion {
+            if !todo.is_empty() {
+                todo.push_str("; ");
+            }
+            let _ = write!(todo, "did you mean <code>{}</code>?", cell(s));
+        }
+        let _ = writeln!(
+            out,
+            "| {} | {place} | **{}**<br>{} | {todo} |",
+            d.severity.label(),
+            cell(&d.headline),
+            cell(&d.message)
+        );
+    }
+    if report.diagnostics.len() > SUMMARY_ROWS {
+        let _ = writeln!(
+            out,
+            "\n… and {} more: the annotations and the log have them all.",
+            report.diagnostics.len() - SUMMARY_ROWS
+        );
+    }
     out
 }
 

@@ -253,6 +253,39 @@ pub fn parse(src: &str) -> Result<Parsed, LiquidError> {
     })
 }
 
+/// The tags [`Parser::tag`] reads, for "did you mean" on one it does not.
+const KNOWN_TAGS: [&str; 29] = [
+    "if",
+    "unless",
+    "elsif",
+    "else",
+    "case",
+    "when",
+    "for",
+    "tablerow",
+    "liquid",
+    "break",
+    "continue",
+    "assign",
+    "capture",
+    "comment",
+    "raw",
+    "increment",
+    "decrement",
+    "cycle",
+    "echo",
+    "include",
+    "include_cached",
+    "include_relative",
+    "seo",
+    "feed_meta",
+    "avatar",
+    "link",
+    "post_url",
+    "highlight",
+    "ifchanged",
+];
+
 fn unexpected_end(end: &BodyEnd, block: Option<&str>) -> LiquidError {
     let message = match (end.name.as_str(), block) {
         ("else" | "elsif" | "when", Some(b)) => {
@@ -266,7 +299,10 @@ fn unexpected_end(end: &BodyEnd, block: Option<&str>) -> LiquidError {
         {
             format!("`{{% {name} %}}` without its opening tag")
         }
-        (name, _) => format!("unknown Liquid tag `{name}`"),
+        (name, _) => match crate::resolve::diagnostic::closest(name, KNOWN_TAGS.into_iter()) {
+            Some(known) => format!("unknown Liquid tag `{name}`; did you mean `{known}`?"),
+            None => format!("unknown Liquid tag `{name}`"),
+        },
     };
     LiquidError::at(end.at, message)
 }

@@ -13,6 +13,7 @@ use super::{
     Warning,
 };
 use crate::lines::LineIndex;
+use crate::resolve::diagnostic::{closest, FIX_MARK, SUGGESTION_MARK};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -639,21 +640,26 @@ impl<'c, 'a> Renderer<'c, 'a> {
         };
         let Some(include) = found else {
             if !relative && self.ctx.host.has_shortcode(&name) {
-                let html = self
-                    .ctx
-                    .host
-                    .shortcode(&name, &map, self.ctx.page)
-                    .map_err(|m| Raised {
-                        at: SourcePos {
-                            source: src.id,
-                            offset: at,
-                        },
-                        message: format!("include `{name}` failed: {m}"),
-                    })?;
+                let host = self.ctx.host;
+                let missing = match host.shortcode_arguments(&name) {
+                    Some(declared) => self.check_arguments(src, at, end, &name, declared, params),
+                    None => None,
+                };
+                let html = match self.ctx.host.shortcode(&name, &map, self.ctx.page) {
+                    Ok(html) => html,
+                    // The template failed for want of an argument: say that, not Tera's words.
+                    Err(_) if missing.is_some() => {
+                        return raise(src, at, missing.unwrap_or_default());
+                    }
+                    Err(m) => return raise(src, at, format!("include `{name}` failed: {m}")),
+                };
+                if let Some(message) = missing {
+                    self.warn(src, at, "missing-argument", message);
+                }
                 return self.shortcode_output(out, src, at, end, html);
             }
             let mut names = self.ctx.host.include_names();
-            let hint = crate::resolve::diagnostic::closest(&name, names.iter().map(String::as_str));
+            let hint = closest(&name, names.iter().map(String::as_str));
             names.truncate(12);
             let message = match hint {
                 Some(h) => format!("`{{% {tag} {name} %}}`: no such file; did you mean `{h}`?"),
@@ -667,6 +673,9 @@ impl<'c, 'a> Renderer<'c, 'a> {
             };
             return raise(src, at, message);
         };
+        if let Some(read) = include.arguments.as_deref().filter(|_| !relative) {
+            self.check_arguments(src, at, end, &name, read, params);
+        }
         if self.include_chain.len() >= MAX_INCLUDE_DEPTH {
             // Name the loop: from the last time this file was included to now.
             let first = self
@@ -1115,7 +1124,23 @@ impl<'c, 'a> Renderer<'c, 'a> {
                     None => match self.variable(&path) {
                         Some(v) => (v, 0),
                         None => {
-                            self.undefined(src, *at, &path, quiet)?;
+                            let hint = if quiet {
+                                None
+                            } else {
+                                let names =
+                                    self.scopes
+                                        .iter()
+                                        .flat_map(|scope| scope.keys())
+                                        .chain(self.counters.keys())
+                                        .map(String::as_str)
+                                        // Not `site` for `titel`: a typo of these keeps
+                                        // their first letter.
+                                        .chain(["site", "page"].into_iter().filter(|name| {
+                                            path.chars().next() == name.chars().next()
+                                        }));
+                                closest(&path, names)
+                            };
+                            self.undefined(src, *at, &path, quiet, hint)?;
                             return Ok(Cow::Owned(Value::Null));
                         }
                     },
@@ -1140,6 +1165,16 @@ impl<'c, 'a> Renderer<'c, 'a> {
                         && depth == 0
                         && key.as_str() == Some("content")
                         && self.ctx.page.get("content").is_none();
+                    // The keys that exist, for "did you mean", while `current` is at hand.
+                    let hint = match (&*current, &key, &lazy) {
+                        (Value::Object(map), Value::String(k), None)
+                            if !quiet && !own_content && !map.contains_key(k) =>
+                        {
+                            closest(k, map.keys().map(String::as_str))
+                                .map(|near| format!("{path}.{near}"))
+                        }
+                        _ => None,
+                    };
                     let found = match lazy {
                         Some(v) => Some(Cow::Borrowed(v)),
                         None if own_content => {
@@ -1152,7 +1187,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
                         None => {
                             path.push('.');
                             path.push_str(&to_s(&key));
-                            self.undefined(src, *at, &path, quiet)?;
+                            self.undefined(src, *at, &path, quiet, hint)?;
                             return Ok(Cow::Owned(Value::Null));
                         }
                     }
@@ -1262,27 +1297,112 @@ impl<'c, 'a> Renderer<'c, 'a> {
         }
     }
 
+    /// Arguments a shortcode does not declare: warnings at the argument, with the declared
+    /// name closest to a misspelt one. Returns what to say about required arguments not
+    /// given (a warning, or the error when the template cannot do without them).
+    fn check_arguments(
+        &mut self,
+        src: Src<'_>,
+        at: usize,
+        end: usize,
+        name: &str,
+        declared: &[super::Argument],
+        params: &[(String, Expr)],
+    ) -> Option<String> {
+        let tag = &src.text[at..end.min(src.text.len())];
+        let names: Vec<&str> = declared.iter().map(|a| a.name.as_str()).collect();
+        let listed = if names.is_empty() {
+            "none".to_string()
+        } else {
+            names
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        for (key, _) in params {
+            if names.contains(&key.as_str()) {
+                continue;
+            }
+            // The argument's own place in the tag: `key=` after a blank.
+            let place = tag
+                .match_indices(&format!("{key}="))
+                .find(|(i, _)| tag[..*i].ends_with(char::is_whitespace))
+                .map_or(at, |(i, _)| at + i);
+            let mut message = format!(
+                "argument `{key}` is not one `{name}` takes, so it is ignored (it takes {listed})"
+            );
+            if let Some(near) = closest(key, names.iter().copied()) {
+                message.push_str(&format!("{SUGGESTION_MARK}{near}`?"));
+            }
+            self.warn(src, place, "unknown-argument", message);
+        }
+        // One warning for all the missing ones: warnings are kept once per place.
+        let missing: Vec<&str> = declared
+            .iter()
+            .filter(|a| a.required && !params.iter().any(|(k, _)| *k == a.name))
+            .map(|a| a.name.as_str())
+            .collect();
+        let first = missing.first()?;
+        let (what, fix) = if missing.len() == 1 {
+            (format!("the argument `{first}`"), format!("{first}=\"…\""))
+        } else {
+            (
+                format!(
+                    "the arguments {}",
+                    missing
+                        .iter()
+                        .map(|m| format!("`{m}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                missing
+                    .iter()
+                    .map(|m| format!("{m}=\"…\""))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            )
+        };
+        Some(format!(
+            "`{name}` needs {what}, not given here{FIX_MARK}add {fix} to the include"
+        ))
+    }
+
     /// A filter no one defines: Jekyll passes the value through unchanged (its default
     /// `strict_filters: false`); a warning here, an error with `--strict`.
     fn unknown_filter(&mut self, src: Src<'_>, at: usize, name: &str) -> R<()> {
         let message = format!("unknown Liquid filter `{name}`");
+        let hint = match closest(name, filters::NAMES.into_iter()) {
+            Some(near) => format!("{SUGGESTION_MARK}{near}`?"),
+            None => String::new(),
+        };
         if self.ctx.strict {
-            return raise(src, at, message);
+            return raise(src, at, format!("{message}{hint}"));
         }
         self.warn(
             src,
             at,
             "unknown-filter",
-            format!("{message}: Jekyll leaves the value unchanged, and so does signpost (`--strict` stops here)"),
+            format!("{message}: Jekyll leaves the value unchanged, and so does signpost (`--strict` stops here){hint}"),
         );
         Ok(())
     }
 
-    fn undefined(&mut self, src: Src<'_>, at: usize, path: &str, quiet: bool) -> R<()> {
+    fn undefined(
+        &mut self,
+        src: Src<'_>,
+        at: usize,
+        path: &str,
+        quiet: bool,
+        hint: Option<String>,
+    ) -> R<()> {
         if quiet {
             return Ok(());
         }
-        let message = format!("undefined variable `{path}` (renders as nothing)");
+        let mut message = format!("undefined variable `{path}` (renders as nothing)");
+        if let Some(near) = hint {
+            message.push_str(&format!("{SUGGESTION_MARK}{near}`?"));
+        }
         if self.ctx.strict {
             return raise(src, at, message);
         }

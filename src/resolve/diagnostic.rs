@@ -86,7 +86,8 @@ impl Diagnostic {
 
     /// A diagnostic from a stage before resolve, whose messages carry their hints in their
     /// text by one convention (a located `Error`, a Liquid or load warning):
-    /// `…; to fix it, WORDS` and `…; did you mean `X`?` become the fix and the suggestion.
+    /// `…; to fix it, WORDS` and `…; did you mean `X`?` become the fix and the suggestion,
+    /// and the first thing the message quotes in backticks is the target (what was written).
     pub fn from_text(
         severity: Severity,
         code: &'static str,
@@ -103,7 +104,14 @@ impl Diagnostic {
             }
             _ => (rest, None),
         };
-        let mut d = Diagnostic::error(code, location, rest).suggest(suggestion);
+        // What was written is the first thing the message quotes (`inclde`, `page.titel`).
+        let written = rest
+            .split_once('`')
+            .and_then(|(_, after)| after.split_once('`'))
+            .map_or("", |(quoted, _)| quoted);
+        let mut d = Diagnostic::error(code, location, rest)
+            .suggest(suggestion)
+            .target(written);
         d.severity = severity;
         d.fix = fix;
         d
@@ -188,9 +196,9 @@ pub fn headline(code: &str) -> &'static str {
         "no-front-matter" => {
             "This Markdown file has no front matter, so it is copied, not made a page"
         }
-        "load-error" => "The site cannot be read",
+        "load-error" => "This file stops the site from being read",
         "bad-config" => "A setting in _config.yml cannot be used",
-        "content-error" => "This cannot be built",
+        "content-error" => "This stops the page from being built",
         "unknown-layout" => "The theme has no layout of this name",
         "nav-shape" => "The theme cannot read this navigation file",
         "unsupported-plugin" => "signpost does not run this plugin",
@@ -591,6 +599,7 @@ mod tests {
         );
         assert_eq!(d.message, "unknown Liquid tag `inclde`");
         assert_eq!(d.suggestion.as_deref(), Some("include"));
+        assert_eq!(d.target, "inclde");
         let d = Diagnostic::from_text(
             Severity::Warning,
             "front-matter",

@@ -404,10 +404,15 @@ pub fn load(options: &LoadOptions) -> Result<Site> {
                 pages.push(*page);
             }
             FileKind::Draft => {}
-            FileKind::Asset => assets.push(Asset {
-                url: format!("/{rel}"),
-                path: rel,
-            }),
+            FileKind::Asset => {
+                if let Some(warning) = markdown_copied(&rel) {
+                    walker.warnings.push(warning);
+                }
+                assets.push(Asset {
+                    url: format!("/{rel}"),
+                    path: rel,
+                })
+            }
         }
     }
     pages.extend(documents);
@@ -462,6 +467,7 @@ fn load_includes(walker: &mut guard::Walker) -> Result<BTreeMap<String, Arc<Incl
             Err(_) => Include {
                 path: rel,
                 text: "".into(),
+                arguments: None,
                 nodes: Err(crate::liquid::LiquidError::at(
                     0,
                     "this include is not valid UTF-8 text, so it cannot be included (Jekyll stops here too)".into(),
@@ -562,6 +568,23 @@ fn document_page(
         url,
         is_markdown,
         document: Some(doc),
+    })
+}
+
+/// A Markdown file copied as it is because it has no front matter (Jekyll does the same):
+/// almost always a page its author meant to publish, so a warning saying how to make it one.
+/// Files that describe the repository (README, LICENSE …) are left alone.
+fn markdown_copied(rel: &str) -> Option<LoadWarning> {
+    let markdown = rel
+        .rsplit_once('.')
+        .is_some_and(|(_, ext)| url::is_markdown_ext(ext));
+    (markdown && !plugins::is_repository_file(rel)).then(|| LoadWarning {
+        code: "no-front-matter",
+        location: Location::new(rel, 1, 1),
+        message: format!(
+            "`{rel}` has no front matter, so it is copied to the site as it is (at `/{rel}`), not made a page, as Jekyll does{}start the file with front matter (a line `---`, a line `title: …`, a line `---`) to make it a page, or list `jekyll-optional-front-matter` under `plugins:` in _config.yml to make every such file one",
+            crate::resolve::diagnostic::FIX_MARK
+        ),
     })
 }
 

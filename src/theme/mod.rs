@@ -66,6 +66,8 @@ pub struct Theme {
     tera: tera::Tera,
     layouts: Vec<String>,
     shortcodes: Vec<String>,
+    /// The arguments each shortcode declares, by shortcode name (those that declare any).
+    arguments: HashMap<String, Vec<liquid::Argument>>,
     /// Files under `static/`, relative path → bytes.
     pub statics: Vec<(String, Vec<u8>)>,
     label: String,
@@ -281,7 +283,15 @@ impl Theme {
             list.sort();
             list
         };
+        let arguments = templates
+            .iter()
+            .filter_map(|(name, text)| {
+                let shortcode = name.strip_prefix("shortcodes/")?;
+                Some((shortcode.to_string(), declared_arguments(text)?))
+            })
+            .collect();
         Ok(Theme {
+            arguments,
             layouts: strip("layouts/")
                 .into_iter()
                 .map(|n| n.trim_end_matches(".html").to_string())
@@ -309,6 +319,11 @@ impl Theme {
         &self.label
     }
 
+    /// The arguments shortcode `name` declares, if it declares them.
+    pub fn arguments(&self, name: &str) -> Option<&[liquid::Argument]> {
+        self.arguments.get(name).map(Vec::as_slice)
+    }
+
     /// Renders `name` (e.g. `layouts/page.html`) with a context.
     pub fn render(
         &self,
@@ -319,6 +334,46 @@ impl Theme {
             .render(name, context)
             .map_err(|e| tera_message(&e))
     }
+}
+
+/// The arguments a shortcode declares in a Tera comment that starts with `arguments:`,
+/// one a line: the name, then `required` if it must be given, then words for people (a
+/// line that does not start with a name, such as `(none)`, is only words):
+///
+/// ```text
+/// {#- arguments:
+///     link      required  where the button goes
+///     title     required  the button's text
+///     secondary           "true" for the grey button
+/// -#}
+/// ```
+fn declared_arguments(template: &str) -> Option<Vec<liquid::Argument>> {
+    let mut rest = template;
+    while let Some(open) = rest.find("{#") {
+        let after = &rest[open + 2..];
+        let close = after.find("#}")?;
+        let comment = after[..close].trim_start_matches('-').trim_end_matches('-');
+        if let Some(list) = comment.trim_start().strip_prefix("arguments:") {
+            return Some(
+                list.lines()
+                    .filter_map(|line| {
+                        let mut words = line.split_whitespace();
+                        // Other lines (`(none: …)`) are words for people.
+                        let name = words.next().filter(|w| {
+                            w.chars()
+                                .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+                        })?;
+                        Some(liquid::Argument {
+                            name: name.to_string(),
+                            required: words.next() == Some("required"),
+                        })
+                    })
+                    .collect(),
+            );
+        }
+        rest = &after[close + 2..];
+    }
+    None
 }
 
 fn escape_html(text: &str) -> String {
@@ -397,6 +452,25 @@ impl ShortcodeRenderer<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shortcodes_declare_their_arguments_in_a_comment() {
+        let template = "{# a note #}\n{#- arguments:\n    link   required  where it goes\n    secondary         grey\n-#}\n<a>";
+        let arg = |name: &str, required| liquid::Argument {
+            name: name.into(),
+            required,
+        };
+        assert_eq!(
+            declared_arguments(template),
+            Some(vec![arg("link", true), arg("secondary", false)])
+        );
+        assert_eq!(declared_arguments("{# arguments: #}"), Some(vec![]));
+        assert_eq!(
+            declared_arguments("{#- arguments:\n    (none: from _data)\n-#}"),
+            Some(vec![])
+        );
+        assert_eq!(declared_arguments("<a>{{ include.x }}</a>"), None);
+    }
 
     #[test]
     fn scripts_lose_comment_lines_and_indentation_only() {
