@@ -81,6 +81,20 @@ fn each_page_shows_its_own_its_includes_and_the_data_it_shows() {
         "home_promo.yml"
     ));
 
+    // A collection document's broken `title_url` shows where the steps are shown.
+    assert!(
+        has(
+            &page(&problems, "guide/c.html").errors,
+            "_steps/a/one.md:3:"
+        ),
+        "{:?}",
+        page(&problems, "guide/c.html")
+    );
+    assert!(!has(
+        &page(&problems, "guide/d.html").errors,
+        "_steps/a/one.md"
+    ));
+
     // `_config.yml`'s problem is the whole site's: every page shows it.
     assert!(
         has(&problems.site.warnings, "_config.yml:4:"),

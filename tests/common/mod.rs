@@ -131,13 +131,13 @@ pub fn repo() -> PathBuf {
 /// A site with a problem of each kind serve places: front matter that is not YAML
 /// (`guide/b.md`), an undefined variable and an include with a broken link (`guide/a.md`),
 /// broken entries in the menu (every page) and the home promo (the home page), a plugin
-/// signpost does not run (`_config.yml`), and three links on two pages into `guide/a.md`'s
-/// `## Budget`.
+/// signpost does not run (`_config.yml`), three links on two pages into `guide/a.md`'s
+/// `## Budget`, and a step (shown on `guide/c.md`) whose `title_url` goes nowhere.
 pub fn problem_site() -> tempfile::TempDir {
     site(&[
         (
             "_config.yml",
-            "title: Problems\nbaseurl: /docs\nplugins:\n  - jekyll-feed\n",
+            "title: Problems\nbaseurl: /docs\nplugins:\n  - jekyll-feed\ncollections:\n  steps:\n    output: false\n",
         ),
         (
             "_data/menu_navigation.yml",
@@ -165,7 +165,11 @@ pub fn problem_site() -> tempfile::TempDir {
         ),
         (
             "guide/c.md",
-            "---\nlayout: page\ntitle: C\n---\n\nSee [the budget](/guide/a#budget) and [again](/guide/a#budget).\n",
+            "---\nlayout: page\ntitle: C\n---\n\nSee [the budget](/guide/a#budget) and [again](/guide/a#budget).\n\n{% include steps/steps.html group=\"a\" %}\n",
+        ),
+        (
+            "_steps/a/one.md",
+            "---\ntitle: One\ntitle_url: /step-missing\ngroup: a\norder: 1\n---\nThe first step.\n",
         ),
         (
             "guide/d.md",
