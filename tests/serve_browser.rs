@@ -229,6 +229,18 @@ fn page_problems_show_in_the_panel_and_clear_when_fixed() {
         WAIT,
     );
 
+    // A new one, saved while the page is open, joins them.
+    let a = root.join("guide/a.md");
+    let text = common::read(&a);
+    std::fs::write(&a, text.replace("The {{", "The {{ page.subtitel }} {{")).expect("edit");
+    browser.wait_until(
+        "the new warning",
+        "var w = document.querySelector('.signpost-problems__warnings');\
+         return !!w && w.querySelector('summary').innerText === '3 warnings'\
+           && w.textContent.includes('page.subtitel')",
+        WAIT,
+    );
+
     // Scrolled to the end, the page's last line is above the panel, not under it.
     assert_eq!(
         browser.eval(
