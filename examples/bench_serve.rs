@@ -37,6 +37,10 @@ struct Args {
     /// Milliseconds between saves.
     #[arg(long, default_value_t = 40)]
     pause: u64,
+    /// Each edit also changes the page's title, which other pages show: the save takes the
+    /// route that resolves the whole site (and places its problems) before the reload.
+    #[arg(long)]
+    retitle: bool,
     /// Requests the load client sends while the edits happen.
     #[arg(long, default_value_t = 2000)]
     requests: usize,
@@ -110,7 +114,15 @@ fn run(args: &Args) -> Result<(), String> {
         .to_string();
 
     let mut events = http::Events::open(addr, "/__signpost/events");
-    let edit = |i: usize| std::fs::write(&page, format!("{original}\n\nBench edit {i}.\n"));
+    let edit = |i: usize| {
+        // (Not the first edit, which finds the page's output path from the one page it changes.)
+        let text = if args.retitle && i > 0 {
+            original.replacen("\ntitle: ", &format!("\ntitle: ({i}) "), 1)
+        } else {
+            original.clone()
+        };
+        std::fs::write(&page, format!("{text}\n\nBench edit {i}.\n"))
+    };
 
     // First edit: learn the page's output path from its event.
     edit(0).map_err(|e| e.to_string())?;
