@@ -229,7 +229,14 @@ fn page_problems_show_in_the_panel_and_clear_when_fixed() {
         WAIT,
     );
 
-    // A new one, saved while the page is open, joins them.
+    // A new one, saved while the page is open, joins them; the part the author opened
+    // stays open across the reload.
+    browser.press(".signpost-problems__warnings summary", "\u{E007}");
+    browser.wait_until(
+        "the warnings to open again",
+        "return document.querySelector('.signpost-problems__warnings').open",
+        WAIT,
+    );
     let a = root.join("guide/a.md");
     let text = common::read(&a);
     std::fs::write(&a, text.replace("The {{", "The {{ page.subtitel }} {{")).expect("edit");
@@ -237,7 +244,7 @@ fn page_problems_show_in_the_panel_and_clear_when_fixed() {
         "the new warning",
         "var w = document.querySelector('.signpost-problems__warnings');\
          return !!w && w.querySelector('summary').innerText === '3 warnings'\
-           && w.textContent.includes('page.subtitel')",
+           && w.open && w.innerText.includes('page.subtitel')",
         WAIT,
     );
 
