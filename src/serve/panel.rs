@@ -10,11 +10,27 @@ fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// Most diagnostics one list shows: a page with thousands stays quick to load and read.
+const MAX_LISTED: usize = 50;
+
 /// One diagnostic, in the text `check` prints (headline, place, excerpt, details, fix).
 fn item(out: &mut String, text: &str) {
     out.push_str("<li><pre>");
     out.push_str(&escape(text.trim_end()));
     out.push_str("</pre></li>");
+}
+
+/// The first [`MAX_LISTED`] of `texts`, then how many more there are.
+fn items(out: &mut String, texts: &[String]) {
+    for text in texts.iter().take(MAX_LISTED) {
+        item(out, text);
+    }
+    if texts.len() > MAX_LISTED {
+        out.push_str(&format!(
+            "<li>… and {} more: <code>signpost check</code> lists them all.</li>",
+            texts.len() - MAX_LISTED
+        ));
+    }
 }
 
 /// The panel's markup, or nothing when the page has no problems.
@@ -44,17 +60,13 @@ pub fn html(problems: &PageProblems) -> String {
             "<details class=\"signpost-problems__errors\" open><summary>{}</summary><ul>",
             escape(&said.join(", "))
         ));
-        for line in &problems.errors {
-            item(&mut out, line);
-        }
+        items(&mut out, &problems.errors);
         for group in &problems.incoming {
             out.push_str(&format!(
                 "<li class=\"signpost-problems__incoming\">{}<ul>",
                 escape(&group.headline())
             ));
-            for line in &group.links {
-                item(&mut out, line);
-            }
+            items(&mut out, &group.links);
             out.push_str("</ul></li>");
         }
         out.push_str("</ul><p class=\"signpost-problems__hint\">Fix the file and save: this page updates by itself. <code>signpost check</code> lists every problem of the site.</p></details>");
@@ -64,9 +76,7 @@ pub fn html(problems: &PageProblems) -> String {
             "<details class=\"signpost-problems__warnings\"><summary>{}</summary><ul>",
             count(problems.warnings.len(), "warning", "warnings")
         ));
-        for line in &problems.warnings {
-            item(&mut out, line);
-        }
+        items(&mut out, &problems.warnings);
         out.push_str("</ul></details>");
     }
     out.push_str("</aside>\n");
@@ -100,5 +110,13 @@ mod tests {
         ));
         assert!(html.contains("&lt;b&gt;bad&lt;/b&gt;") && !html.contains("<b>"));
         assert_eq!(super::html(&PageProblems::default()), "");
+        let many = PageProblems {
+            warnings: (0..60).map(|n| format!("w{n}")).collect(),
+            ..PageProblems::default()
+        };
+        let html = super::html(&many);
+        assert!(html.contains("<summary>60 warnings</summary>"));
+        assert!(html.contains("<pre>w49</pre>") && !html.contains("<pre>w50</pre>"));
+        assert!(html.contains("… and 10 more"));
     }
 }

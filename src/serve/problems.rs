@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Incoming {
     pub fragment: String,
-    /// How many pages the links are on.
+    /// How many pages the links are on (a link in a data file counts its file).
     pub pages: usize,
     /// Each link's diagnostic, as people read it.
     pub links: Vec<String>,
