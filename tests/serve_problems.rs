@@ -199,3 +199,45 @@ fn the_not_found_page_names_front_matter_that_lost_a_permalink() {
         .contains("guide/e.md"));
     server.shutdown();
 }
+
+/// A body edit takes the quick route (the rest of the site is checked again only once saves
+/// pause), yet what Liquid tolerated on the edited page is on its panel straight away.
+#[test]
+fn a_new_undefined_variable_shows_without_waiting_for_the_settle() {
+    let dir = common::problem_site();
+    let root = dir.path().canonicalize().expect("root");
+    let mut preview = Preview::new(Options {
+        root: root.clone(),
+        preview: true,
+        drafts: true,
+        ..Default::default()
+    });
+    preview.rebuild(&[]).expect("build");
+    let a = root.join("guide/a.md");
+    let text = common::read(&a);
+    std::fs::write(&a, text.replace("The {{", "The {{ page.subtitel }} {{")).expect("edit");
+    preview
+        .rebuild_quick(std::slice::from_ref(&a))
+        .expect("quick");
+    assert!(!preview.is_settled(), "the edit took the quick route");
+    let shown = ShownPaths::new(&root, Some(&root));
+    let compiled = preview.compiled().expect("compiled");
+    let problems = attribute(compiled, &preview.files(), &shown);
+    let warnings = page(&problems, "guide/a.html").warnings;
+    // (Its message, not the excerpt of the line both are on.)
+    assert!(has(&warnings, "variable `page.subtitel`"), "{warnings:?}");
+    assert!(has(&warnings, "variable `page.titel`"), "{warnings:?}");
+    // Fixed, quickly too; and settling agrees.
+    std::fs::write(&a, &text).expect("fix");
+    preview.rebuild_quick(&[a]).expect("quick");
+    let compiled = preview.compiled().expect("compiled");
+    let quick = attribute(compiled, &preview.files(), &shown);
+    assert!(!has(
+        &page(&quick, "guide/a.html").warnings,
+        "page.subtitel"
+    ));
+    preview.settle().expect("settle");
+    let compiled = preview.compiled().expect("compiled");
+    let settled = attribute(compiled, &preview.files(), &shown);
+    assert_eq!(page(&quick, "guide/a.html"), page(&settled, "guide/a.html"));
+}

@@ -426,7 +426,18 @@ impl Preview {
                         compiled.graph = graph;
                         self.resolved += 1;
                     }
-                    None => self.unsettled = true,
+                    None => {
+                        self.unsettled = true;
+                        // What Liquid tolerated is the page's own: shown with this reload,
+                        // not only after settling.
+                        if old_rendered
+                            .iter()
+                            .any(|(i, old)| old.warnings != compiled.rendered[*i].warnings)
+                        {
+                            swap_render_warnings(compiled, &old_rendered);
+                            self.resolved += 1;
+                        }
+                    }
                 }
                 state.navigation = navigation;
                 state.files = Arc::new(files);
@@ -446,6 +457,22 @@ impl Preview {
                 Err(e)
             }
         }
+    }
+}
+
+/// Replaces, in the diagnostics, the render warnings `old` pages had with those they have
+/// now (`check: expected:` applies as in resolve).
+fn swap_render_warnings(compiled: &mut Compiled, old: &[(usize, Rendered)]) {
+    let site = &compiled.site;
+    for (i, before) in old {
+        let url = &site.pages[*i].url;
+        let gone: Vec<_> = resolve::render_warnings(url, before).collect();
+        let diagnostics = &mut compiled.graph.diagnostics;
+        diagnostics.retain(|d| !gone.contains(d));
+        diagnostics.extend(
+            resolve::render_warnings(url, &compiled.rendered[*i])
+                .filter(|d| !site.config.is_expected(d.code, &d.location.file)),
+        );
     }
 }
 
