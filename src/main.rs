@@ -430,7 +430,7 @@ fn run_notes(
         eprintln!(
             "{}: error: {}",
             shown.location(&problem.location),
-            problem.message
+            signpost::error::terminal_safe(&problem.one_line())
         );
     }
     if notes.problems.is_empty() {

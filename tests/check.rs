@@ -131,7 +131,7 @@ fn human_format_points_at_the_source_with_a_caret() {
     assert_eq!(run.code, 1);
     let out = &run.stdout;
     assert!(!out.contains('\x1b'), "no colour when piped");
-    let block = "error[missing-anchor]: This link goes to a place on a page that does not exist\n  --> guide/doing.md:13:25\n   |\n13 | Broken anchor: [before](/guide/planning#before-you-strat).\n   |                         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n   = `/guide/planning` has no heading or element with id `before-you-strat`\n   = page: /guide/doing\n   = help: did you mean `/guide/planning#before-you-start`?\n";
+    let block = "error[missing-anchor]: The link “before” goes to a place on a page that does not exist\n  --> guide/doing.md:13:25\n   |\n13 | Broken anchor: [before](/guide/planning#before-you-strat).\n   |                         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n   = `/guide/planning` has no heading or element with id `before-you-strat`\n   = page: /guide/doing\n   = help: did you mean `/guide/planning#before-you-start`?\n";
     assert!(out.contains(block), "{out}");
     assert!(out.contains("checked "), "{out}");
     assert!(out.trim_end().ends_with("20 errors, 11 warnings"), "{out}");
@@ -149,7 +149,7 @@ fn github_format_is_workflow_commands() {
     // Run from inside the root, paths are relative to it.
     assert_eq!(
         line,
-        "::error file=guide/doing.md,line=13,col=25,title=This link goes to a place on a page that does not exist (signpost check%3A missing-anchor)::`/guide/planning` has no heading or element with id `before-you-strat` (did you mean `/guide/planning#before-you-start`?)"
+        "::error file=guide/doing.md,line=13,col=25,title=The link “before” goes to a place on a page that does not exist (signpost check%3A missing-anchor)::`/guide/planning` has no heading or element with id `before-you-strat` (did you mean `/guide/planning#before-you-start`?)"
     );
     assert!(run
         .stdout

@@ -190,7 +190,7 @@ fn a_broken_link_fails_the_check_step_with_an_annotation_and_a_summary_row() {
     assert!(ran[0].stdout.contains(&annotation), "{}", ran[0].stdout);
     assert!(
         ran[0].stdout.contains(
-            "title=This link goes to a page that does not exist (signpost check%3A missing-page)"
+            "title=The link “the step” goes to a page that does not exist (signpost check%3A missing-page)"
         ),
         "{}",
         ran[0].stdout
@@ -211,7 +211,7 @@ fn a_broken_link_fails_the_check_step_with_an_annotation_and_a_summary_row() {
         "{row}"
     );
     assert!(
-        row.contains("**This link goes to a page that does not exist**"),
+        row.contains("**The link “the step” goes to a page that does not exist**"),
         "{row}"
     );
     assert!(

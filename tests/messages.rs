@@ -330,3 +330,65 @@ fn markdown_without_front_matter_is_copied_with_a_warning_saying_how_to_make_it_
     assert_eq!(code, 0, "{err}");
     assert!(dir.path().join("_site/notes.html").is_file());
 }
+
+/// The same words for `_config.yml`, which stops the site (check's load-error, build's line).
+#[test]
+fn a_config_mistake_says_what_to_do_too() {
+    let dir = site(&[
+        ("_config.yml", "title: Training: the basics\n"),
+        ("index.md", &page("", "Hi\n")),
+    ]);
+    let found = diagnostics(dir.path());
+    let d = only(&found, "load-error");
+    assert_eq!(place(d), "_config.yml:1:16");
+    assert_eq!(
+        d["headline"],
+        "The site's settings (_config.yml) cannot be read"
+    );
+    assert_eq!(
+        d["fix"],
+        "put the title in quotes: title: \"Training: the basics\""
+    );
+    let built = run("build", dir.path(), ["--out", "_site"]);
+    assert_eq!(built.code, 1);
+    assert!(
+        built.stderr.starts_with("_config.yml:1:16: error: invalid YAML: a colon followed by a space in the title reads as the start of another setting"),
+        "{}",
+        built.stderr
+    );
+    assert!(
+        built
+            .stderr
+            .contains("; to fix it, put the title in quotes"),
+        "{}",
+        built.stderr
+    );
+}
+
+/// The declaration comment adds nothing to what a shortcode writes (Tera keeps a line break
+/// after `#}`: a blank line here once).
+#[test]
+fn argument_declarations_add_nothing_to_the_output() {
+    let dir = site(&[
+        CONFIG,
+        (
+            "index.md",
+            &page(
+                "",
+                "Before\n\n{% include button.html title=\"Go\" link=\"/\" %}\n\n{% include action_link.html title=\"On\" link=\"/\" %}\n",
+            ),
+        ),
+    ]);
+    let out = dir.path().join("_site");
+    let (code, err) = common::build(dir.path(), &out, &[]);
+    assert_eq!(code, 0, "{err}");
+    let html = common::read(out.join("index.html"));
+    assert!(
+        html.contains("<p>Before</p>\n<a class=\"sp-button\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("</a>\n<div class=\"sp-action-link\">"),
+        "{html}"
+    );
+}

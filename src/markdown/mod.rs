@@ -32,6 +32,9 @@ pub struct Link {
     pub kind: LinkKind,
     /// A Markdown link or `<a>` with no text a reader could see.
     pub empty_text: bool,
+    /// A Markdown link's text as written (`[Kick-off](…)` → `Kick-off`), for messages;
+    /// empty for other links.
+    pub text: String,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -323,6 +326,7 @@ impl PageBuilder<'_> {
             location,
             kind,
             empty_text: false,
+            text: String::new(),
         });
         link_token(index)
     }
@@ -378,6 +382,7 @@ impl PageBuilder<'_> {
                 location: location.clone(),
                 kind: LinkKind::Include,
                 empty_text: false,
+                text: String::new(),
             });
             self.rendered.links.push(link);
             link_token(index)
@@ -465,7 +470,9 @@ impl PageBuilder<'_> {
                 }) => {
                     let at = range.start + destination_offset(&text[range.clone()], &dest_url);
                     let token = self.add_link(&dest_url, at, LinkKind::Markdown, None);
-                    open_links.push((self.rendered.links.len() - 1, false));
+                    let index = self.rendered.links.len() - 1;
+                    self.rendered.links[index].text = link_text(&text[range.clone()]);
+                    open_links.push((index, false));
                     let title = if title.is_empty() {
                         String::new()
                     } else {
@@ -734,6 +741,27 @@ fn parse_note(raw: &str, location: Location) -> Note {
             text: text.to_string(),
             location,
         },
+    }
+}
+
+/// The text of a Markdown link as written in `source` (`[text](url)`, `[text][ref]`,
+/// `[text]`), on one line and at most 60 characters; "" when it is not written that way.
+fn link_text(source: &str) -> String {
+    let Some(inner) = source.strip_prefix('[') else {
+        return String::new();
+    };
+    let end = inner
+        .rfind("](")
+        .or_else(|| inner.rfind("]["))
+        .or_else(|| inner.strip_suffix(']').map(str::len))
+        .unwrap_or(0);
+    let words = inner[..end]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    match words.char_indices().nth(60) {
+        Some((cut, _)) => format!("{}…", &words[..cut]),
+        None => words,
     }
 }
 

@@ -137,6 +137,17 @@ impl Diagnostic {
         self
     }
 
+    /// Names the link by its text in the headline ("The link “Kick-off” goes to …"), so
+    /// the author finds it on the page as readers see it.
+    pub fn link_text(mut self, text: &str) -> Self {
+        if let Some(rest) = self.headline.strip_prefix("This link ") {
+            if !text.is_empty() {
+                self.headline = format!("The link “{text}” {rest}");
+            }
+        }
+        self
+    }
+
     pub fn headline(mut self, headline: impl Into<String>) -> Self {
         self.headline = headline.into();
         self
@@ -363,7 +374,7 @@ impl Style {
 /// ANSI colours (for a terminal). Text from the site is made terminal-safe.
 ///
 /// ```text
-/// error[missing-anchor]: This link goes to a place on a page that does not exist
+/// error[missing-anchor]: The link “before” goes to a place on a page that does not exist
 ///   --> content/guide/doing.md:13:25
 ///    |
 /// 13 | Broken anchor: [before](/guide/planning#before-you-strat).
@@ -586,6 +597,20 @@ mod tests {
             e.text
         );
         assert_eq!(marked(&e), "/end");
+    }
+
+    #[test]
+    fn a_link_is_named_by_its_text() {
+        let at = Location::new("a.md", 1, 1);
+        let d = Diagnostic::error("missing-page", at.clone(), "x").link_text("Kick-off");
+        assert_eq!(
+            d.headline,
+            "The link “Kick-off” goes to a page that does not exist"
+        );
+        let d = Diagnostic::error("missing-page", at.clone(), "x").link_text("");
+        assert_eq!(d.headline, "This link goes to a page that does not exist");
+        let d = Diagnostic::error("orphan", at, "x").link_text("Kick-off");
+        assert_eq!(d.headline, "No page links to this page");
     }
 
     #[test]

@@ -429,7 +429,7 @@ impl Resolver<'_> {
             return resolution;
         }
         self.link_count += 1;
-        let at = |d: Diagnostic| d.on_page(&page).target(href);
+        let at = |d: Diagnostic| d.on_page(&page).target(href).link_text(&link.text);
         if let Some(scheme) = scripts::unsafe_scheme(href) {
             // A `data:` image is only a picture (and the policy allows it); anything else is not.
             let image = kind == LinkKind::Image
