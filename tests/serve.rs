@@ -1075,7 +1075,7 @@ fn serve_says_what_it_rebuilt_and_which_links_broke() {
     );
     // As `check` prints it: headline, place, excerpt, details, suggestion. (Its warning,
     // that the link hard-codes the baseurl, is printed too.)
-    wait_for(&|l| l == "error[missing-page]: This link goes to a page that does not exist");
+    wait_for(&|l| l.starts_with("error[missing-page]: ") && l.contains("“the plan”"));
     let place = wait_for(&|l| l.contains("-->"));
     // The site is not under the folder serve runs in: the path is absolute.
     let file = format!("{}/guide/do.md:9:", root.display());
