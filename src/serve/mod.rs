@@ -278,9 +278,10 @@ fn rebuild_step(
     let took = started.elapsed();
     // Paths as the author's terminal and the page panels show them.
     let shown = ShownPaths::new(preview.root(), None);
-    let error = result
-        .err()
-        .map(|e| problems::error_text(e, &mut problems::Excerpts::new(preview.root()), &shown));
+    let error = result.err().map(|e| {
+        let mut sources = crate::resolve::diagnostic::Sources::new(preview.root());
+        problems::error_text(e, &mut sources, &shown)
+    });
     let before = current(store);
     let had_error = before.error.is_some();
     let changes = publish(store, preview, &shown, error.clone());

@@ -11,10 +11,9 @@ use super::Files;
 use crate::compile::Compiled;
 use crate::error::{Error, ShownPaths};
 use crate::markdown::html::escape;
-use crate::resolve::diagnostic::Sources;
+use crate::resolve::diagnostic::{add_excerpts, Sources};
 use crate::resolve::{Diagnostic, Resolution, Severity, Target};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
 
 /// Broken links on other pages that point at one missing id of a page.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -134,53 +133,18 @@ fn shown_at(mut d: Diagnostic, shown: &ShownPaths) -> Diagnostic {
     d
 }
 
-/// Excerpts of the site's files for the overlay and panels, read only from inside the site
-/// root: a file that is a link to elsewhere (`/etc/passwd`) is named, never shown.
-pub struct Excerpts {
-    root: PathBuf,
-    real_root: Option<PathBuf>,
-    sources: Sources,
-    inside: HashMap<String, bool>,
-}
-
-impl Excerpts {
-    pub fn new(root: &Path) -> Excerpts {
-        Excerpts {
-            root: root.to_path_buf(),
-            real_root: root.canonicalize().ok(),
-            sources: Sources::new(root),
-            inside: HashMap::new(),
-        }
-    }
-
-    fn add(&mut self, d: &mut Diagnostic) {
-        let (root, real_root) = (&self.root, &self.real_root);
-        let inside = *self
-            .inside
-            .entry(d.location.file.clone())
-            .or_insert_with(|| {
-                real_root.as_deref().is_some_and(|real| {
-                    crate::site::guard::confine(real, &root.join(&d.location.file)).is_some()
-                })
-            });
-        if inside && d.excerpt.is_none() {
-            d.excerpt = self.sources.excerpt(&d.location, &d.target);
-        }
-    }
-}
-
 /// A build error as the overlay and the terminal show it: a located error in the same
 /// words and form as every diagnostic, with its excerpt; anything else as it is.
-pub fn error_text(error: Error, excerpts: &mut Excerpts, shown: &ShownPaths) -> String {
+pub fn error_text(error: Error, sources: &mut Sources, shown: &ShownPaths) -> String {
     match error {
         Error::Content { location, message } => {
             let mut d = Diagnostic::from_text(Severity::Error, "content-error", location, &message);
-            excerpts.add(&mut d);
+            d.excerpt = sources.excerpt(&d.location, &d.target);
             shown_at(d, shown).human(false)
         }
         Error::Several(errors) => errors
             .into_iter()
-            .map(|e| error_text(e, excerpts, shown))
+            .map(|e| error_text(e, sources, shown))
             .collect::<Vec<_>>()
             .join("\n"),
         other => other.to_string(),
@@ -217,8 +181,7 @@ pub fn attribute(compiled: &Compiled, files: &Files, shown: &ShownPaths) -> Prob
     // data file, the file).
     let mut incoming: BTreeMap<(usize, String), IntoPage> = BTreeMap::new();
     let mut diagnostics = compiled.graph.diagnostics.clone();
-    let mut excerpts = Excerpts::new(&site.root);
-    diagnostics.iter_mut().for_each(|d| excerpts.add(d));
+    add_excerpts(&mut diagnostics, &mut Sources::new(&site.root));
     let mut unowned: Vec<(&Diagnostic, String)> = Vec::new();
     for d in &diagnostics {
         let at = shown_at(d.clone(), shown);
