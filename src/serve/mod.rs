@@ -665,6 +665,12 @@ fn builder(
                 break;
             }
         }
+        if paths.contains(preview.root()) {
+            // The root itself was removed (or touched): its watch may have gone with it,
+            // and a folder made again in its place can have the same inode, so look again
+            // as if it were new.
+            watched = None;
+        }
         if paths.is_empty() && !everything {
             continue;
         }
