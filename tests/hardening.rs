@@ -1103,3 +1103,32 @@ fn numbers_give_rubys_answer_or_a_located_error() {
         );
     }
 }
+
+/// A symbolic link out of the site is named in its warning, and its target is never shown
+/// (no excerpt of a file outside the root), in `check` as in `serve`'s panels.
+#[cfg(unix)]
+#[test]
+fn no_excerpt_is_read_through_a_link_out_of_the_site() {
+    let outside = tempfile::tempdir().expect("tmp");
+    let secret = outside.path().join("secret.txt");
+    std::fs::write(&secret, "TOP SECRET LINE\n").expect("secret");
+    let dir = common::site(&[
+        ("_config.yml", "title: S\n"),
+        ("index.md", "---\ntitle: Home\n---\nHi\n"),
+    ]);
+    std::os::unix::fs::symlink(&secret, dir.path().join("leak.md")).expect("symlink");
+    let run = common::run("check", dir.path(), Vec::<&str>::new());
+    let out = format!("{}{}", run.stdout, run.stderr);
+    assert!(
+        out.contains("leak.md") && out.contains("symbolic link"),
+        "{out}"
+    );
+    assert!(!out.contains("TOP SECRET"), "{out}");
+    let server = common::start_server(dir.path());
+    let home = common::http::get(server.addr(), "/").text();
+    assert!(
+        home.contains("leak.md") && !home.contains("TOP SECRET"),
+        "{home}"
+    );
+    server.shutdown();
+}

@@ -301,28 +301,44 @@ fn mark_span(line: &str, column: usize, target: &str) -> Range<usize> {
 /// Reads site files for excerpts, each once.
 pub struct Sources {
     root: PathBuf,
+    /// `root`'s real path: a site file is read only from under it.
+    real_root: Option<PathBuf>,
     /// Each file's text (without a BOM) and the byte offset where each of its lines starts.
     files: HashMap<String, Option<(String, Vec<usize>)>>,
 }
 
 impl Sources {
-    /// Files named relative to `root` (or absolute).
+    /// Files named relative to `root` (or absolute: a theme's templates).
     pub fn new(root: &Path) -> Self {
         Sources {
             root: root.to_path_buf(),
+            real_root: root.canonicalize().ok(),
             files: HashMap::new(),
         }
+    }
+
+    /// The file to read for `file`: a site file only when it really is inside the root (a
+    /// symbolic link to `/etc/passwd` is named in a diagnostic, never shown).
+    fn readable(&self, file: &str) -> Option<PathBuf> {
+        if Path::new(file).is_absolute() {
+            return Some(PathBuf::from(file));
+        }
+        crate::site::guard::confine(self.real_root.as_deref()?, &self.root.join(file))
     }
 
     /// Line `line` (1-based) of file `file`, if it can be read. Line starts are found once
     /// per file, so thousands of diagnostics on one long line do not rescan it.
     fn line(&mut self, file: &str, line: usize) -> Option<&str> {
-        let root = &self.root;
+        let path = if self.files.contains_key(file) {
+            None
+        } else {
+            self.readable(file)
+        };
         let (text, starts) = self
             .files
             .entry(file.to_string())
             .or_insert_with(|| {
-                let text = std::fs::read_to_string(root.join(file)).ok()?;
+                let text = std::fs::read_to_string(path?).ok()?;
                 let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
                 let starts = std::iter::once(0)
                     .chain(text.match_indices('\n').map(|(i, _)| i + 1))

@@ -149,12 +149,7 @@ pub fn resolve(site: &Site, rendered: &[Rendered], generated: &[String]) -> Grap
     r.report_reviews(crate::site::review::today());
     r.report_reader_config();
     for (page, rendered) in site.pages.iter().zip(rendered) {
-        for (code, location, message) in &rendered.warnings {
-            r.diagnostics.push(
-                Diagnostic::from_text(Severity::Warning, code, location.clone(), message)
-                    .on_page(&page.url),
-            );
-        }
+        r.diagnostics.extend(render_warnings(&page.url, rendered));
     }
 
     let mut hrefs = Vec::with_capacity(site.pages.len());
@@ -212,6 +207,19 @@ pub fn resolve(site: &Site, rendered: &[Rendered], generated: &[String]) -> Grap
         link_count: r.link_count,
         expected,
     }
+}
+
+/// What Liquid tolerated on the page at `url` (an undefined variable…), as diagnostics.
+pub fn render_warnings<'a>(
+    url: &'a str,
+    rendered: &'a Rendered,
+) -> impl Iterator<Item = Diagnostic> + 'a {
+    rendered
+        .warnings
+        .iter()
+        .map(move |(code, location, message)| {
+            Diagnostic::from_text(Severity::Warning, code, location.clone(), message).on_page(url)
+        })
 }
 
 /// The error for a `javascript:`, `vbscript:` or `data:` URL in a link or attribute (`what`).

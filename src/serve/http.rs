@@ -157,8 +157,8 @@ pub fn clean_path(raw: &str) -> Option<String> {
     Some(decoded)
 }
 
-/// Script, overlay and broken-link panel added before `</body>` of every served HTML page.
-fn preview_block(snapshot: &Snapshot, paths: &[String]) -> String {
+/// Script, overlay and problems panel added before `</body>` of every served HTML page.
+fn preview_block(status: u16, snapshot: &Snapshot, paths: &[String]) -> String {
     let mut block = format!("\n<link rel=\"stylesheet\" href=\"{LIVE_CSS_PATH}\">\n");
     if let Some(error) = &snapshot.error {
         block.push_str(&format!(
@@ -166,17 +166,11 @@ fn preview_block(snapshot: &Snapshot, paths: &[String]) -> String {
             escape(error)
         ));
     }
-    if let Some(problems) = paths.first().and_then(|p| snapshot.problems.get(p)) {
-        block.push_str(&format!(
-            "<details class=\"signpost-problems\" open><summary>{} broken link{} on this page</summary><ul>",
-            problems.len(),
-            if problems.len() == 1 { "" } else { "s" }
-        ));
-        for line in problems {
-            block.push_str(&format!("<li><code>{}</code></li>", escape(line)));
-        }
-        block.push_str("</ul></details>\n");
-    }
+    let problems = match paths.first() {
+        Some(path) if status != 404 => snapshot.problems.for_page(path),
+        _ => snapshot.problems.for_missing(),
+    };
+    block.push_str(&super::panel::html(&problems));
     block.push_str(&format!(
         "<script src=\"{LIVE_JS_PATH}\" data-paths=\"{}\" data-version=\"{}\"></script>\n",
         escape(&paths.join(" ")),
@@ -209,7 +203,7 @@ fn page_reply(
         reply(
             status,
             content_type,
-            inject(body, &preview_block(snapshot, paths)),
+            inject(body, &preview_block(status, snapshot, paths)),
         )
     } else {
         reply(status, content_type, body.to_vec())

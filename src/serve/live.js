@@ -56,4 +56,43 @@
       box.parentNode.removeChild(box);
     }
   });
+
+  // The problems panel: the page's end is padded by its height, so nothing stays hidden
+  // under it; Escape folds whichever part holds the focus, and focus stays on its summary.
+  // Warnings the author opened stay open across the reloads that follow saves (errors are
+  // open on every load: a save may have made new ones).
+  var panel = document.getElementById("signpost-problems");
+  if (panel) {
+    Array.prototype.forEach.call(panel.querySelectorAll(".signpost-problems__warnings"), function (part) {
+      var key = "signpost-problems:" + part.className;
+      try {
+        var saved = window.sessionStorage.getItem(key);
+        if (saved !== null) {
+          part.open = saved === "open";
+        }
+      } catch (e) { /* storage refused: the parts start as served */ }
+      part.addEventListener("toggle", function () {
+        try {
+          window.sessionStorage.setItem(key, part.open ? "open" : "folded");
+        } catch (e) { /* nothing to keep it in */ }
+      });
+    });
+    var pad = function () {
+      document.body.style.paddingBottom = (panel.offsetHeight + 32) + "px";
+    };
+    pad();
+    panel.addEventListener("toggle", pad, true);
+    window.addEventListener("resize", pad);
+    panel.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape") {
+        return;
+      }
+      var part = event.target.closest && event.target.closest("details[open]");
+      if (part) {
+        part.open = false;
+        part.querySelector("summary").focus();
+        event.preventDefault();
+      }
+    });
+  }
 })();

@@ -10,13 +10,16 @@ pub mod built;
 pub mod http;
 pub mod listen;
 pub mod live;
+pub mod panel;
 pub mod preview;
+pub mod problems;
 
 use crate::compile::Options;
 use crate::error::{Error, Result, ShownPaths};
 use live::Hub;
 pub use preview::{Files, Preview};
 use std::collections::{BTreeSet, HashMap};
+use std::io::IsTerminal;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -66,8 +69,10 @@ pub struct Snapshot {
     pub base: String,
     /// The last build's error, shown as an overlay; the files are the last good build.
     pub error: Option<String>,
-    /// Broken links per page output path, for the preview panel.
-    pub problems: HashMap<String, Vec<String>>,
+    /// The site's diagnostics, placed on the pages that show them (the preview panel).
+    pub problems: Arc<problems::Problems>,
+    /// [`Preview::resolved`] when `problems` were placed.
+    pub problems_of: u64,
     /// Increases whenever a file or panel changes.
     pub version: u64,
     /// For each output path, the version at which it last changed.
@@ -122,10 +127,15 @@ fn swap(store: &Store, next: Arc<Snapshot>) {
 fn publish(store: &Store, preview: &Preview, shown: &ShownPaths, error: Option<String>) -> Changes {
     let old = current(store);
     let files = preview.files();
-    let problems = preview
-        .compiled()
-        .map(|compiled| preview::broken_links(compiled, shown))
-        .unwrap_or_default();
+    // A quick rebuild leaves the diagnostics as they were (settling updates them): placing
+    // them again would only delay the reload.
+    let problems = match preview.compiled() {
+        Some(_) if preview.resolved() == old.problems_of => old.problems.clone(),
+        Some(compiled) => Arc::new(crate::compile::timed("problems", || {
+            problems::attribute(compiled, &files, shown)
+        })),
+        None => Arc::default(),
+    };
     let mut changed: BTreeSet<String> = BTreeSet::new();
     for (path, bytes) in files.iter() {
         match old.files.get(path) {
@@ -141,8 +151,12 @@ fn publish(store: &Store, preview: &Preview, shown: &ShownPaths, error: Option<S
             .filter(|p| !files.contains_key(*p))
             .cloned(),
     );
-    for path in problems.keys().chain(old.problems.keys()) {
-        if problems.get(path) != old.problems.get(path) {
+    if problems.site != old.problems.site {
+        // A problem of the whole site shows on every page.
+        changed.extend(files.keys().filter(|p| p.ends_with(".html")).cloned());
+    }
+    for path in problems.pages.keys().chain(old.problems.pages.keys()) {
+        if problems.pages.get(path) != old.problems.pages.get(path) {
             changed.insert(path.clone());
         }
     }
@@ -160,6 +174,7 @@ fn publish(store: &Store, preview: &Preview, shown: &ShownPaths, error: Option<S
         base,
         error,
         problems,
+        problems_of: preview.resolved(),
         version,
         changed_at,
         exact: false,
@@ -182,12 +197,12 @@ fn publish(store: &Store, preview: &Preview, shown: &ShownPaths, error: Option<S
 }
 
 /// What the author sees in the terminal after a rebuild: a new build error (once), "fixed"
-/// when it goes, one line saying what changed and how long it took, and each broken link
-/// that appeared (with its place and suggestion) or went.
+/// when it goes, one line saying what changed and how long it took, and each problem that
+/// appeared (with its place and suggestion) or went.
 fn tell_terminal(before: &Snapshot, after: &Snapshot, changes: &Changes, took: Option<Duration>) {
     let say = |line: &str| eprintln!("{}", crate::error::terminal_safe(line));
     match (&before.error, &after.error) {
-        (_, Some(now)) if before.error.as_ref() != Some(now) => say(now),
+        (_, Some(now)) if before.error.as_ref() != Some(now) => now.lines().for_each(say),
         (Some(_), None) => say("fixed: the site builds again"),
         _ => {}
     }
@@ -207,14 +222,15 @@ fn tell_terminal(before: &Snapshot, after: &Snapshot, changes: &Changes, took: O
             took.as_millis()
         ));
     }
-    let lines =
-        |s: &Snapshot| -> BTreeSet<String> { s.problems.values().flatten().cloned().collect() };
-    let (old, new) = (lines(before), lines(after));
-    for line in new.difference(&old) {
-        say(line);
+    let (added, gone) = after.problems.news(&before.problems);
+    let color = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    for d in added {
+        // Already made safe for a terminal, field by field (its colours are its own).
+        eprintln!("{}", d.human(color).trim_end());
     }
-    for line in old.difference(&new) {
-        say(&format!("fixed: {line}"));
+    for d in gone {
+        say(&problems::fixed_line(d));
     }
 }
 
@@ -264,7 +280,10 @@ fn rebuild_step(
     let took = started.elapsed();
     // Paths as the author's terminal and the page panels show them.
     let shown = ShownPaths::new(preview.root(), None);
-    let error = result.err().map(|e| e.shown(&shown).to_string());
+    let error = result.err().map(|e| {
+        let mut sources = crate::resolve::diagnostic::Sources::new(preview.root());
+        problems::error_text(e, &mut sources, &shown)
+    });
     let before = current(store);
     let had_error = before.error.is_some();
     let changes = publish(store, preview, &shown, error.clone());
@@ -647,6 +666,12 @@ fn builder(
             if started.elapsed() > MAX_WAIT {
                 break;
             }
+        }
+        if paths.contains(preview.root()) {
+            // The root itself was removed (or touched): its watch may have gone with it,
+            // and a folder made again in its place can have the same inode, so look again
+            // as if it were new.
+            watched = None;
         }
         if paths.is_empty() && !everything {
             continue;

@@ -11,7 +11,7 @@ use crate::compile::{self, Compiled, Options};
 use crate::emit::{self, Content, OutputFile};
 use crate::error::{Error, Result};
 use crate::markdown::Rendered;
-use crate::resolve::{self, Graph, PageLinks, Severity};
+use crate::resolve::{self, Graph, PageLinks};
 use crate::site::{self, FileKind, Page};
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
@@ -44,6 +44,8 @@ pub struct Preview {
     /// A quick update re-linked only the edited pages: the files are right, but the
     /// resolver's diagnostics (the broken-link panels) wait for [`Preview::settle`].
     unsettled: bool,
+    /// Counts the resolver's runs: the diagnostics change only when it does.
+    resolved: u64,
 }
 
 /// What the watcher's paths mean for the build.
@@ -83,6 +85,7 @@ impl Preview {
             full_pending: true,
             full_builds: 0,
             unsettled: false,
+            resolved: 0,
         }
     }
 
@@ -108,6 +111,11 @@ impl Preview {
             .as_ref()
             .map(|s| s.files.clone())
             .unwrap_or_default()
+    }
+
+    /// Changes whenever the diagnostics may have (the site was resolved again).
+    pub fn resolved(&self) -> u64 {
+        self.resolved
     }
 
     pub fn compiled(&self) -> Option<&Compiled> {
@@ -160,6 +168,7 @@ impl Preview {
             self.options.preview,
         )?;
         state.compiled.graph = graph;
+        self.resolved += 1;
         state.navigation = navigation;
         if files.len() != state.files.len()
             || files
@@ -239,6 +248,7 @@ impl Preview {
             .map(|s| s.files.clone())
             .unwrap_or_default();
         let files = to_files(outputs, &old)?;
+        self.resolved += 1;
         self.state = Some(State {
             navigation: format!("{:?}", compiled.graph.navigation),
             compiled,
@@ -471,8 +481,22 @@ impl Preview {
         match result {
             Ok((graph, navigation, files)) => {
                 match graph {
-                    Some(graph) => compiled.graph = graph,
-                    None => self.unsettled = true,
+                    Some(graph) => {
+                        compiled.graph = graph;
+                        self.resolved += 1;
+                    }
+                    None => {
+                        self.unsettled = true;
+                        // What Liquid tolerated is the page's own: shown with this reload,
+                        // not only after settling.
+                        if old_rendered
+                            .iter()
+                            .any(|(i, old)| old.warnings != compiled.rendered[*i].warnings)
+                        {
+                            swap_render_warnings(compiled, &old_rendered);
+                            self.resolved += 1;
+                        }
+                    }
                 }
                 state.navigation = navigation;
                 state.files = Arc::new(files);
@@ -510,6 +534,22 @@ impl Preview {
                 Err(e)
             }
         }
+    }
+}
+
+/// Replaces, in the diagnostics, the render warnings `old` pages had with those they have
+/// now (`check: expected:` applies as in resolve).
+fn swap_render_warnings(compiled: &mut Compiled, old: &[(usize, Rendered)]) {
+    let site = &compiled.site;
+    for (i, before) in old {
+        let url = &site.pages[*i].url;
+        let gone: Vec<_> = resolve::render_warnings(url, before).collect();
+        let diagnostics = &mut compiled.graph.diagnostics;
+        diagnostics.retain(|d| !gone.contains(d));
+        diagnostics.extend(
+            resolve::render_warnings(url, &compiled.rendered[*i])
+                .filter(|d| !site.config.is_expected(d.code, &d.location.file)),
+        );
     }
 }
 
@@ -703,47 +743,4 @@ pub fn to_files(outputs: Vec<OutputFile>, old: &Files) -> Result<Files> {
         put(&mut files, output, true)?;
     }
     Ok(files)
-}
-
-/// Problems the resolver found in a page's links, for the preview panel: broken links only
-/// (not orphans or style warnings), keyed by the page's output path.
-pub fn broken_links(
-    compiled: &Compiled,
-    shown: &crate::error::ShownPaths,
-) -> HashMap<String, Vec<String>> {
-    const BROKEN: [&str; 6] = [
-        "missing-page",
-        "missing-anchor",
-        "outside-baseurl",
-        "relative-nowhere",
-        "fragment-case",
-        "breadcrumb-cycle",
-    ];
-    let mut by_source: HashMap<&str, Vec<String>> = HashMap::new();
-    for d in &compiled.graph.diagnostics {
-        if BROKEN.contains(&d.code) {
-            let severity = if d.severity == Severity::Error {
-                "error"
-            } else {
-                "warning"
-            };
-            let mut line = format!("{}: {severity}: {}", shown.location(&d.location), d.message);
-            if let Some(s) = &d.suggestion {
-                line.push_str(&format!(" (did you mean `{s}`?)"));
-            }
-            by_source
-                .entry(d.location.file.as_str())
-                .or_default()
-                .push(line);
-        }
-    }
-    compiled
-        .site
-        .pages
-        .iter()
-        .filter_map(|p| {
-            let lines = by_source.get(p.source.path.as_str())?;
-            Some((p.output_path(), lines.clone()))
-        })
-        .collect()
 }

@@ -140,6 +140,37 @@ impl Browser {
         )
     }
 
+    /// Runs `script` (a function body) that calls `done(value)`, bound as `done`, when it is
+    /// finished; returns that value.
+    pub fn eval_async(&self, script: &str) -> Value {
+        self.call(
+            "POST",
+            &format!("/session/{}/execute/async", self.session),
+            json!({"script": format!("var done = arguments[arguments.length - 1];\n{script}"), "args": []}),
+        )
+    }
+
+    /// Types `keys` (WebDriver key codes for keys such as Enter, `\u{E007}`) into the first
+    /// element `css` matches, as a keyboard user would.
+    pub fn press(&self, css: &str, keys: &str) {
+        let found = self.call(
+            "POST",
+            &format!("/session/{}/element", self.session),
+            json!({"using": "css selector", "value": css}),
+        );
+        let id = found
+            .as_object()
+            .and_then(|o| o.values().next())
+            .and_then(Value::as_str)
+            .unwrap_or_else(|| panic!("no element `{css}`: {found}"))
+            .to_string();
+        self.call(
+            "POST",
+            &format!("/session/{}/element/{id}/value", self.session),
+            json!({ "text": keys }),
+        );
+    }
+
     /// Evaluates `script` until it returns true; panics with `what` after `timeout`.
     pub fn wait_until(&self, what: &str, script: &str, timeout: Duration) -> Duration {
         let started = Instant::now();

@@ -127,3 +127,53 @@ pub fn read(path: impl AsRef<Path>) -> String {
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
+
+/// A site with a problem of each kind serve places: front matter that is not YAML
+/// (`guide/b.md`), an undefined variable and an include with a broken link (`guide/a.md`),
+/// broken entries in the menu (every page) and the home promo (the home page), a plugin
+/// signpost does not run (`_config.yml`), three links on two pages into `guide/a.md`'s
+/// `## Budget`, and a step (shown on `guide/c.md`) whose `title_url` goes nowhere.
+pub fn problem_site() -> tempfile::TempDir {
+    site(&[
+        (
+            "_config.yml",
+            "title: Problems\nbaseurl: /docs\nplugins:\n  - jekyll-feed\ncollections:\n  steps:\n    output: false\n",
+        ),
+        (
+            "_data/menu_navigation.yml",
+            "- title: Guide\n  url: /guide/a\n- title: Nowhere\n  url: /menu-nowhere\n",
+        ),
+        (
+            "_data/home_promo.yml",
+            "- title: Managers\n  url: /promo-missing\n",
+        ),
+        (
+            "_includes/aside.html",
+            "<p>See <a href=\"{{ site.baseurl }}/include-gone\">the gone page</a>.</p>\n",
+        ),
+        (
+            "index.md",
+            "---\nlayout: home\ntitle: Home\n---\n\nRead [a](/guide/a), [b](/guide/b), [c](/guide/c), [d](/guide/d).\n",
+        ),
+        (
+            "guide/a.md",
+            "---\nlayout: page\ntitle: A\n---\n\n## Budget\n\nThe {{ page.titel }} text.\n\n{% include aside.html %}\n",
+        ),
+        (
+            "guide/b.md",
+            "---\nlayout: page\ntitle: Training: the basics\n---\n\nB text.\n",
+        ),
+        (
+            "guide/c.md",
+            "---\nlayout: page\ntitle: C\n---\n\nSee [the budget](/guide/a#budget) and [again](/guide/a#budget).\n\n{% include steps/steps.html group=\"a\" %}\n",
+        ),
+        (
+            "_steps/a/one.md",
+            "---\ntitle: One\ntitle_url: /step-missing\ngroup: a\norder: 1\n---\nThe first step.\n",
+        ),
+        (
+            "guide/d.md",
+            "---\nlayout: page\ntitle: D\n---\n\nSee [money](/guide/a#budget).\n",
+        ),
+    ])
+}
