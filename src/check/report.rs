@@ -4,24 +4,10 @@
 use super::Report;
 use crate::error::terminal_safe;
 use crate::markdown::Note;
-use crate::resolve::diagnostic::render_human;
+use crate::resolve::diagnostic::{render_human, Style};
 use crate::resolve::Diagnostic;
 use serde::Serialize;
 use std::fmt::Write as _;
-
-struct Style {
-    color: bool,
-}
-
-impl Style {
-    fn paint(&self, code: &str, text: &str) -> String {
-        if self.color {
-            format!("\x1b[{code}m{text}\x1b[0m")
-        } else {
-            text.to_string()
-        }
-    }
-}
 
 /// rustc-style text, one block per diagnostic (as [`render_human`] writes it) and a
 /// closing summary line. Diagnostics show excerpts when [`super::check`] found them.

@@ -371,12 +371,13 @@ pub fn add_excerpts(diagnostics: &mut [Diagnostic], sources: &mut Sources) {
     }
 }
 
-struct Style {
-    color: bool,
+/// ANSI colour for terminal text, or none.
+pub(crate) struct Style {
+    pub(crate) color: bool,
 }
 
 impl Style {
-    fn paint(&self, code: &str, text: &str) -> String {
+    pub(crate) fn paint(&self, code: &str, text: &str) -> String {
         if self.color {
             format!("\x1b[{code}m{text}\x1b[0m")
         } else {
