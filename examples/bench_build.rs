@@ -169,16 +169,7 @@ fn bench(args: &Args) -> Result<(), String> {
     // Output folders, deleted only when every build is done (see the top of this file).
     let mut finished = Vec::new();
     for &pages in &args.pages {
-        let site = args.work.join(format!("site-{pages}"));
-        let hugo_site = args.work.join(format!("hugo-{pages}"));
-        for (dir, flavour) in [
-            (&site, synth::Flavour::Signpost),
-            (&hugo_site, synth::Flavour::Hugo),
-        ] {
-            if !synth::is_current(dir, pages, flavour) {
-                synth::write_site(pages, dir, flavour)?;
-            }
-        }
+        let (site, hugo_site) = synth::both_sites(&args.work, pages)?;
         let outs = out_root.join(format!("{pages}-{}", std::process::id()));
         std::fs::create_dir_all(&outs).map_err(|e| format!("{}: error: {e}", outs.display()))?;
         let runs_of = |tool: &str| match tool {

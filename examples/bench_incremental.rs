@@ -146,16 +146,7 @@ fn run(args: &Args) -> Result<(), String> {
     println!("| ---: | --- | --- | --- | ---: | ---: | ---: | ---: |");
     let mut made = Vec::new();
     for &pages in &args.pages {
-        let site = args.work.join(format!("site-{pages}"));
-        let hugo_site = args.work.join(format!("hugo-{pages}"));
-        for (dir, flavour) in [
-            (&site, synth::Flavour::Signpost),
-            (&hugo_site, synth::Flavour::Hugo),
-        ] {
-            if !synth::is_current(dir, pages, flavour) {
-                synth::write_site(pages, dir, flavour)?;
-            }
-        }
+        let (site, hugo_site) = synth::both_sites(&args.work, pages)?;
         let page = edited_page(pages);
         let files = [site.join(&page), hugo_site.join("content").join(&page)];
         let originals: Vec<String> = files

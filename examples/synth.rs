@@ -316,6 +316,19 @@ pub fn is_current(out: &Path, pages: usize, flavour: Flavour) -> bool {
     std::fs::read_to_string(out.join(MARKER)).is_ok_and(|text| text == marker_text(pages, flavour))
 }
 
+/// The signpost and Hugo copies of the `pages`-page site under `work` (`site-N`, `hugo-N`),
+/// written unless they are already current.
+pub fn both_sites(work: &Path, pages: usize) -> Result<(PathBuf, PathBuf), String> {
+    let site = work.join(format!("site-{pages}"));
+    let hugo_site = work.join(format!("hugo-{pages}"));
+    for (dir, flavour) in [(&site, Flavour::Signpost), (&hugo_site, Flavour::Hugo)] {
+        if !is_current(dir, pages, flavour) {
+            write_site(pages, dir, flavour)?;
+        }
+    }
+    Ok((site, hugo_site))
+}
+
 fn main() -> ExitCode {
     let args = Args::parse();
     match write_site(args.pages, &args.out, args.flavour) {
