@@ -1,10 +1,11 @@
 //! The pipeline end to end: load → render → resolve → emit, as `build`, `check` and `serve` use it.
 
 use crate::cache;
-use crate::emit::{self, OutputFile};
+use crate::emit;
 use crate::error::{Error, Result};
 use crate::liquid::{self, Include};
 use crate::markdown::{self, Rendered};
+use crate::output::OutputFile;
 use crate::resolve::{self, Diagnostic, Graph, Severity};
 use crate::site::{self, LoadOptions, Site};
 use crate::theme::{ShortcodeRenderer, Theme, ThemeSource, Urls};
@@ -76,9 +77,6 @@ struct Steps {
     contents: HashMap<String, String>,
 }
 
-/// The href a collection document's link `l` of document `d` has inside steps HTML.
-pub const DOC_LINK: &str = "signpost-doc:";
-
 fn render_steps(site: &Site, site_json: &Value, preview: bool) -> Result<Steps> {
     let host = DocHost {
         site,
@@ -114,7 +112,8 @@ fn render_steps(site: &Site, site_json: &Value, preview: bool) -> Result<Steps> 
             doc_links: &[],
         })?;
         let d = links.len();
-        let html = markdown::fill_links(&rendered.html, |l| format!("{DOC_LINK}{d}:{l}"));
+        let html =
+            markdown::fill_links(&rendered.html, |l| format!("{}{d}:{l}", markdown::DOC_LINK));
         links.push(rendered.links);
         value.insert(
             "url".into(),
@@ -513,7 +512,7 @@ impl<'a> PageHost<'a> {
             rendered
                 .links
                 .get(l)
-                .map_or(String::new(), |link| markdown::html::escape(&link.href))
+                .map_or(String::new(), |link| crate::text::escape(&link.href))
         }))
     }
 }

@@ -5,45 +5,16 @@
 use crate::cache::Layout;
 use crate::error::{Error, Location, Result};
 use crate::markdown::{fill_links, Rendered};
-use crate::output::{Fingerprint, Writer, Written};
+use crate::output::{Content, Fingerprint, OutputFile, Writer, Written};
 use crate::resolve::{Diagnostic, Graph, NavItem, PageRef, Target};
 use crate::site::{url, Site};
 use crate::theme::Theme;
 use rayon::prelude::*;
 use serde_json::{json, Map, Value};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 mod printable;
 mod tables;
-
-/// What goes in one output file.
-#[derive(Clone, Debug)]
-pub enum Content {
-    Bytes(Vec<u8>),
-    /// A site file copied as it is: the site root and the file's path inside it.
-    Copy(PathBuf, String),
-}
-
-impl Content {
-    /// The real path of a copied file, read only if it is still inside the site root when
-    /// it is read (a file swapped for a link to elsewhere after loading is refused).
-    pub fn source(root: &Path, rel: &str) -> Result<PathBuf> {
-        let real_root = root.canonicalize().map_err(|e| Error::io(root, e))?;
-        crate::site::guard::confine(&real_root, &root.join(rel)).ok_or_else(|| {
-            Error::content(
-                Location::new(rel, 1, 1),
-                "this file is a symbolic link to outside the site root (or to nothing): it is not published",
-            )
-        })
-    }
-}
-
-#[derive(Clone, Debug)]
-pub struct OutputFile {
-    /// Path relative to the output root, `/`-separated.
-    pub path: String,
-    pub content: Content,
-}
 
 /// The `site` object templates see: `_config.yml` plus `data`.
 pub fn site_value(site: &Site) -> Value {
@@ -290,7 +261,7 @@ impl<'a> Emitter<'a> {
     /// Page `i`'s content with its links written out, as its layout gets it.
     fn body(&self, i: usize) -> String {
         fill_links(&self.rendered[i].html, |l| {
-            crate::markdown::html::escape(self.graph.hrefs[i].get(l).map_or("", String::as_str))
+            crate::text::escape(self.graph.hrefs[i].get(l).map_or("", String::as_str))
         })
     }
 
@@ -567,7 +538,7 @@ impl<'a> Emitter<'a> {
             .map(|(&j, id)| {
                 let body = fill_links(&self.rendered[j].html, |l| {
                     let href = graph.hrefs[j].get(l).map_or("", String::as_str);
-                    crate::markdown::html::escape(&sections.href(id, href))
+                    crate::text::escape(&sections.href(id, href))
                 });
                 json!({
                     "id": id,
@@ -733,7 +704,7 @@ fn sitemap(site: &Site) -> String {
         if !excluded {
             xml.push_str(&format!(
                 "  <url><loc>{}</loc></url>\n",
-                crate::markdown::html::escape(&format!(
+                crate::text::escape(&format!(
                     "{}{}{}",
                     site.config.url, site.config.baseurl, page.url
                 ))

@@ -3,6 +3,9 @@
 use std::fmt;
 use std::path::PathBuf;
 
+/// How locations in the embedded theme are named (it has no path on the reader's disk).
+pub const EMBEDDED_LABEL: &str = "<embedded nhsuk theme>";
+
 /// A position in a source file of the site (1-based line and column, columns in characters).
 #[derive(
     Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
@@ -147,7 +150,7 @@ impl ShownPaths {
 
     /// The path to print for a location's `file`.
     pub fn show(&self, file: &str) -> String {
-        if file.starts_with(crate::theme::EMBEDDED_LABEL) {
+        if file.starts_with(EMBEDDED_LABEL) {
             return file.to_string();
         }
         let path = std::path::Path::new(file);
@@ -157,7 +160,7 @@ impl ShownPaths {
             self.root.join(path)
         };
         match full.strip_prefix(&self.base) {
-            Ok(rel) if !rel.as_os_str().is_empty() => crate::site::slash_path(rel),
+            Ok(rel) if !rel.as_os_str().is_empty() => crate::text::slash_path(rel),
             _ => full.to_string_lossy().into_owned(),
         }
     }

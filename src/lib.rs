@@ -17,6 +17,7 @@ pub mod resolve;
 pub mod search;
 pub mod serve;
 pub mod site;
+pub mod text;
 pub mod theme;
 
 pub use compile::{build, compile, BuildReport, Options};

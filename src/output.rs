@@ -15,13 +15,42 @@
 //! no hash, compares every file's bytes and removes whatever it does not produce, which
 //! completes the interrupted one.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Location, Result};
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::UNIX_EPOCH;
+
+/// What goes in one output file.
+#[derive(Clone, Debug)]
+pub enum Content {
+    Bytes(Vec<u8>),
+    /// A site file copied as it is: the site root and the file's path inside it.
+    Copy(PathBuf, String),
+}
+
+impl Content {
+    /// The real path of a copied file, read only if it is still inside the site root when
+    /// it is read (a file swapped for a link to elsewhere after loading is refused).
+    pub fn source(root: &Path, rel: &str) -> Result<PathBuf> {
+        let real_root = root.canonicalize().map_err(|e| Error::io(root, e))?;
+        crate::site::guard::confine(&real_root, &root.join(rel)).ok_or_else(|| {
+            Error::content(
+                Location::new(rel, 1, 1),
+                "this file is a symbolic link to outside the site root (or to nothing): it is not published",
+            )
+        })
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct OutputFile {
+    /// Path relative to the output root, `/`-separated.
+    pub path: String,
+    pub content: Content,
+}
 
 /// The file every output folder signpost makes carries, so a later build knows the folder
 /// is its own to replace; it lists what the build wrote (see the module documentation).
@@ -395,7 +424,7 @@ fn remove_unproduced(out: &Path, keep: &HashSet<&str>) -> Result<()> {
         let Ok(rel) = entry.path().strip_prefix(out) else {
             continue;
         };
-        let rel = crate::site::slash_path(rel);
+        let rel = crate::text::slash_path(rel);
         if entry.file_type().is_dir() {
             // Fails, as it should, while the folder still holds a produced file.
             let _ = std::fs::remove_dir(entry.path());

@@ -3,11 +3,11 @@
 //! under `pagefind/` beside the pages. A reader's browser fetches only the chunks a query
 //! needs, and only once the search box is used.
 
-use crate::emit::OutputFile;
 use crate::error::Result;
+use crate::output::OutputFile;
 use crate::site::{Page, Site};
 #[cfg(feature = "search")]
-use crate::{emit::Content, error::Error, markdown::html::escape};
+use crate::{error::Error, output::Content, text::escape};
 use serde_json::Value;
 
 /// The folder (inside the output) the index and its script are written to.

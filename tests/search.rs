@@ -169,13 +169,13 @@ fn serve_indexes_the_page_as_shown_there_without_its_editor_notes() {
         .iter()
         .filter(|f| f.path.starts_with("pagefind/fragment/"))
         .map(|f| match &f.content {
-            signpost::emit::Content::Bytes(bytes) => fragment(bytes),
+            signpost::output::Content::Bytes(bytes) => fragment(bytes),
             other => panic!("{other:?}"),
         })
         .find(|f| f["url"] == "/guide")
         .expect("guide fragment");
     let page = files.iter().find(|f| f.path == "guide.html").expect("page");
-    let signpost::emit::Content::Bytes(html) = &page.content else {
+    let signpost::output::Content::Bytes(html) = &page.content else {
         panic!("page bytes")
     };
     assert!(

@@ -2,7 +2,7 @@
 //! JavaScript (details, progress) are written `hidden`; checklist.js shows them.
 
 use super::Group;
-use crate::markdown::html::escape;
+use crate::text::escape;
 
 /// Up to the item's text. A text with a link is labelled by `aria-labelledby` and kept out
 /// of a `<label>`, so no link sits inside a label; one without is a plain `<label>`.

@@ -11,7 +11,6 @@ mod markup;
 pub use ids::{item_id, normalise};
 
 use crate::liquid::Context;
-use crate::markdown::Link;
 use pulldown_cmark::{Event, Tag, TagEnd};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -166,7 +165,7 @@ impl Phase {
 pub fn extract<'a>(
     events: Vec<Event<'a>>,
     settings: &Settings,
-    links: &[Link],
+    links: &[&str],
 ) -> (Vec<Event<'a>>, Option<Checklist>) {
     let has_task = events.iter().any(|e| matches!(e, Event::TaskListMarker(_)));
     if !settings.whole_page && !has_task {
@@ -221,7 +220,8 @@ pub fn extract<'a>(
 
 struct Extractor<'s> {
     settings: &'s Settings,
-    links: &'s [Link],
+    /// The page's link targets by index (an item that is a link points at one).
+    links: &'s [&'s str],
     /// Headings at this level or above start a group; deeper ones a sub-group in it.
     phase_level: Option<u8>,
     /// Headings seen so far: names `group-N` for headings without an id.
@@ -593,7 +593,7 @@ impl<'s> Extractor<'s> {
             checked,
             link: link_index
                 .and_then(|l| self.links.get(l))
-                .map(|l| l.href.clone()),
+                .map(|href| href.to_string()),
             subgroup,
         };
         out.extend(text_events);

@@ -29,7 +29,7 @@ pub fn wrap_tables(html: &str) -> String {
                 .unwrap_or_else(|| "Table".to_string());
             out.push_str(&format!(
                 "<div class=\"sp-table-container\" role=\"region\" tabindex=\"0\" aria-label=\"{}\">",
-                crate::markdown::html::escape(&name)
+                crate::text::escape(&name)
             ));
             out.push_str(table);
             out.push_str("</div>");
@@ -89,7 +89,7 @@ fn text_of(html: &str) -> String {
             _ => {}
         }
     }
-    crate::markdown::html::decode_entities(
+    crate::text::decode_entities(
         text.split_whitespace()
             .collect::<Vec<_>>()
             .join(" ")

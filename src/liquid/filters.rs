@@ -4,7 +4,7 @@
 use super::date::{self, DateTime};
 use super::value::{self, as_list, inspect, leading_int, leading_integer, to_number, to_s, Num};
 use super::Context;
-use crate::markdown::html::escape as escape_html;
+use crate::text::escape as escape_html;
 use serde_json::{Map, Value};
 use std::cmp::Ordering;
 
@@ -890,7 +890,7 @@ fn url_decode(text: &str) -> String {
     while i < bytes.len() {
         match bytes[i] {
             b'+' => out.push(b' '),
-            b'%' => match crate::resolve::urls::hex_byte(bytes.get(i + 1..i + 3)) {
+            b'%' => match crate::text::hex_byte(bytes.get(i + 1..i + 3)) {
                 Some(b) => {
                     out.push(b);
                     i += 2;

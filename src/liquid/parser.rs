@@ -299,7 +299,7 @@ fn unexpected_end(end: &BodyEnd, block: Option<&str>) -> LiquidError {
         {
             format!("`{{% {name} %}}` without its opening tag")
         }
-        (name, _) => match crate::resolve::diagnostic::closest(name, KNOWN_TAGS.into_iter()) {
+        (name, _) => match crate::text::closest(name, KNOWN_TAGS.into_iter()) {
             Some(known) => format!("unknown Liquid tag `{name}`; did you mean `{known}`?"),
             None => format!("unknown Liquid tag `{name}`"),
         },

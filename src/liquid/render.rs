@@ -13,7 +13,7 @@ use super::{
     Warning,
 };
 use crate::lines::LineIndex;
-use crate::resolve::diagnostic::{closest, FIX_MARK, SUGGESTION_MARK};
+use crate::text::{closest, FIX_MARK, SUGGESTION_MARK};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -1575,7 +1575,7 @@ fn stands_alone(src: &str, start: usize, end: usize) -> bool {
 
 /// A highlight block as Jekyll marks it up, without colouring.
 fn highlight_html(lang: &str, code: &str, linenos: bool) -> String {
-    let escaped = crate::markdown::html::escape(code);
+    let escaped = crate::text::escape(code);
     let body = if linenos {
         escaped
             .lines()

@@ -99,7 +99,7 @@ pub fn link_attributes(html: &str) -> Vec<(String, std::ops::Range<usize>)> {
 pub fn ids(html: &str) -> Vec<String> {
     attributes(html, &["id", "name"])
         .into_iter()
-        .map(|(v, _)| decode_entities(&v))
+        .map(|(v, _)| crate::text::decode_entities(&v))
         .collect()
 }
 
@@ -136,37 +136,10 @@ pub fn rewrite_links(html: &str, mut rewrite: impl FnMut(&str, usize) -> String)
     let mut last = 0;
     for (value, range) in link_attributes(html) {
         out.push_str(&html[last..range.start]);
-        out.push_str(&rewrite(&decode_entities(&value), range.start));
+        out.push_str(&rewrite(&crate::text::decode_entities(&value), range.start));
         last = range.end;
     }
     out.push_str(&html[last..]);
-    out
-}
-
-pub fn decode_entities(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
-    }
-    s.replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-}
-
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
     out
 }
 

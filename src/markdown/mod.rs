@@ -13,6 +13,10 @@ use regex::Regex;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+/// The href link `l` of collection document `d` has inside steps HTML (`signpost-doc:d:l`),
+/// so the page showing the document reports its links at the document's own line.
+pub const DOC_LINK: &str = "signpost-doc:";
+
 /// Where a link was written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum LinkKind {
@@ -341,8 +345,8 @@ impl PageBuilder<'_> {
                 // A note, not a landmark: many per page would crowd the landmark list.
                 shown.push_str(&format!(
                     "<div class=\"sp-editor-note\" role=\"note\" aria-label=\"Editor note: {tag}\" data-tag=\"{tag}\"><strong class=\"sp-editor-note__tag\">{tag}</strong> {text}</div>",
-                    tag = html::escape(&note.tag),
-                    text = html::escape(&note.text)
+                    tag = crate::text::escape(&note.tag),
+                    text = crate::text::escape(&note.text)
                 ));
             }
             self.rendered.notes.push(note);
@@ -424,12 +428,12 @@ impl PageBuilder<'_> {
                         let title = if title.is_empty() {
                             String::new()
                         } else {
-                            format!(" title=\"{}\"", html::escape(&title))
+                            format!(" title=\"{}\"", crate::text::escape(&title))
                         };
                         events.push(Event::InlineHtml(
                             format!(
                                 "<img src=\"{src}\" alt=\"{}\"{title}{extra} />",
-                                html::escape(&alt)
+                                crate::text::escape(&alt)
                             )
                             .into(),
                         ));
@@ -479,7 +483,7 @@ impl PageBuilder<'_> {
                         String::new()
                     } else {
                         let title = raw_title(&text[range.clone()]).unwrap_or(&title);
-                        format!(" title=\"{}\"", html::escape(title))
+                        format!(" title=\"{}\"", crate::text::escape(title))
                     };
                     let extra = self
                         .span_attributes_after(text, range.end)
@@ -593,8 +597,13 @@ impl PageBuilder<'_> {
                 .collect();
             events[at] = Event::Html(table_of_contents(&headings, ordered).into());
         }
-        let (events, checklist) =
-            crate::checklist::extract(events, &self.checklist, &self.rendered.links);
+        let hrefs: Vec<&str> = self
+            .rendered
+            .links
+            .iter()
+            .map(|l| l.href.as_str())
+            .collect();
+        let (events, checklist) = crate::checklist::extract(events, &self.checklist, &hrefs);
         self.rendered.checklist = checklist;
         let mut out = String::with_capacity(text.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut out, kramdown::markup(events));
@@ -647,10 +656,10 @@ fn table_of_contents(headings: &[&Heading], ordered: bool) -> String {
             out.push_str("</li>\n");
         }
         first = false;
-        let id = html::escape(id);
+        let id = crate::text::escape(id);
         out.push_str(&format!(
             "<li><a href=\"#{id}\" id=\"markdown-toc-{id}\">{}</a>",
-            html::escape(&heading.text)
+            crate::text::escape(&heading.text)
         ));
     }
     for _ in &open {
@@ -684,7 +693,7 @@ impl Footnotes<'_> {
                 self.order.len()
             }
         };
-        let id = html::escape(label);
+        let id = crate::text::escape(label);
         format!("<sup id=\"fnref:{id}\" role=\"doc-noteref\"><a href=\"#fn:{id}\" class=\"footnote\" rel=\"footnote\">{n}</a></sup>")
     }
 
@@ -695,7 +704,7 @@ impl Footnotes<'_> {
         }
         let mut out = String::from("<div class=\"footnotes\" role=\"doc-endnotes\">\n<ol>\n");
         for label in &self.order {
-            let id = html::escape(label);
+            let id = crate::text::escape(label);
             let back = format!("\u{a0}<a href=\"#fnref:{id}\" class=\"reversefootnote\" role=\"doc-backlink\">&#8617;</a>");
             let Some((_, body)) = self.definitions.iter_mut().find(|(l, _)| l == label) else {
                 continue;
@@ -719,9 +728,7 @@ impl Footnotes<'_> {
 }
 
 fn doc_link(docs: &[Vec<Link>], href: &str) -> Option<Link> {
-    let (d, l) = href
-        .strip_prefix(crate::compile::DOC_LINK)?
-        .split_once(':')?;
+    let (d, l) = href.strip_prefix(DOC_LINK)?.split_once(':')?;
     docs.get(d.parse::<usize>().ok()?)?
         .get(l.parse::<usize>().ok()?)
         .cloned()

@@ -582,7 +582,7 @@ impl Resolver<'_> {
         match resolution {
             Resolution::External => None,
             Resolution::Unresolved(Problem::Missing { path }) => {
-                let suggestion = diagnostic::closest_url(
+                let suggestion = crate::text::closest_url(
                     path,
                     self.table
                         .urls()
@@ -628,7 +628,7 @@ impl Resolver<'_> {
                         self.site.config.baseurl
                     ),
                 )
-                .suggest(diagnostic::closest_url(path, self.table.urls())),
+                .suggest(crate::text::closest_url(path, self.table.urls())),
             ),
             Resolution::Unresolved(Problem::RelativeNowhere) => Some(Diagnostic::error(
                 "relative-nowhere",
@@ -663,7 +663,7 @@ impl Resolver<'_> {
                         format!("`{path}` has no heading or element with id `{fragment}`"),
                     )
                     .suggest(
-                        diagnostic::closest(fragment, ids.iter().copied()).map(|id| {
+                        crate::text::closest(fragment, ids.iter().copied()).map(|id| {
                             // Suggest in the form written: `#id` for a link on the same page.
                             if href.trim().starts_with('#') {
                                 format!("#{id}")

@@ -85,15 +85,6 @@ fn has_scheme(href: &str) -> bool {
         })
 }
 
-/// The byte two hex digits spell, if they are two hex digits.
-pub fn hex_byte(digits: Option<&[u8]>) -> Option<u8> {
-    let [hi, lo] = digits? else {
-        return None;
-    };
-    let value = |c: u8| (c as char).to_digit(16);
-    Some((value(*hi)? * 16 + value(*lo)?) as u8)
-}
-
 fn percent_decode(s: &str) -> String {
     if !s.contains('%') {
         return s.to_string();
@@ -104,7 +95,7 @@ fn percent_decode(s: &str) -> String {
     while i < bytes.len() {
         // Bytes, not a str slice: the two after `%` may be part of a multi-byte character.
         if bytes[i] == b'%' {
-            if let Some(b) = hex_byte(bytes.get(i + 1..i + 3)) {
+            if let Some(b) = crate::text::hex_byte(bytes.get(i + 1..i + 3)) {
                 out.push(b);
                 i += 3;
                 continue;

@@ -32,7 +32,7 @@ fn walk(dir: &Path) -> Result<Vec<(String, PathBuf, std::fs::Metadata)>> {
         let Ok(rel) = entry.path().strip_prefix(dir) else {
             continue;
         };
-        let rel = crate::site::slash_path(rel);
+        let rel = crate::text::slash_path(rel);
         let meta = entry
             .metadata()
             .map_err(|e| Error::io(entry.path(), e.into()))?;

@@ -2,7 +2,7 @@
 //! only files the build produced (paths are looked up in a map, never joined onto a folder).
 
 use super::Snapshot;
-use crate::markdown::html::escape;
+use crate::text::escape;
 use std::io::Cursor;
 use tiny_http::{Header, Method, Request, Response, StatusCode};
 

@@ -4,7 +4,7 @@
 //! and closes it on Escape.
 
 use super::problems::PageProblems;
-use crate::markdown::html::escape;
+use crate::text::escape;
 
 fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })

@@ -8,9 +8,10 @@
 //! same options writes.
 
 use crate::compile::{self, Compiled, Options};
-use crate::emit::{self, Content, OutputFile};
+use crate::emit;
 use crate::error::{Error, Result};
 use crate::markdown::Rendered;
+use crate::output::{Content, OutputFile};
 use crate::resolve::{self, Graph, PageLinks};
 use crate::site::{self, FileKind, Page};
 use rayon::prelude::*;
@@ -282,7 +283,7 @@ impl Preview {
             let Ok(rel) = path.strip_prefix(&self.root) else {
                 continue;
             };
-            let rel = crate::site::slash_path(rel);
+            let rel = crate::text::slash_path(rel);
             if rel.is_empty() {
                 return Plan::Full;
             }

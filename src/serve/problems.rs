@@ -10,9 +10,9 @@
 use super::Files;
 use crate::compile::Compiled;
 use crate::error::{Error, ShownPaths};
-use crate::markdown::html::escape;
 use crate::resolve::diagnostic::{add_excerpts, Sources};
 use crate::resolve::{Diagnostic, Resolution, Severity, Target};
+use crate::text::escape;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Broken links on other pages that point at one missing id of a page.

@@ -2,7 +2,7 @@
 //! the file's real lines.
 
 use crate::error::{Error, Location, Result};
-use crate::resolve::diagnostic::FIX_MARK;
+use crate::text::FIX_MARK;
 use serde_json::{Map, Value};
 
 /// A source file cut into its front matter and body.

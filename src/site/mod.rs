@@ -209,15 +209,7 @@ fn read_text(path: &Path, rel: &str) -> Result<String> {
 }
 
 fn relative(root: &Path, path: &Path) -> String {
-    slash_path(path.strip_prefix(root).unwrap_or(path))
-}
-
-/// A path written with `/` between its parts, as site paths and URLs are.
-pub fn slash_path(path: &Path) -> String {
-    path.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+    crate::text::slash_path(path.strip_prefix(root).unwrap_or(path))
 }
 
 fn load_source(root: &Path, path: &Path, config: &Config, kind: &str) -> Result<Option<Source>> {
@@ -584,7 +576,7 @@ fn markdown_copied(rel: &str) -> Option<LoadWarning> {
         location: Location::new(rel, 1, 1),
         message: format!(
             "`{rel}` has no front matter, so it is copied to the site as it is (at `/{rel}`), not made a page, as Jekyll does{}start the file with front matter (a line `---`, a line `title: …`, a line `---`) to make it a page, or list `jekyll-optional-front-matter` under `plugins:` in _config.yml to make every such file one",
-            crate::resolve::diagnostic::FIX_MARK
+            crate::text::FIX_MARK
         ),
     })
 }

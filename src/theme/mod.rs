@@ -11,9 +11,6 @@ use std::path::{Path, PathBuf};
 
 static EMBEDDED: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/themes/nhsuk");
 
-/// How locations in the embedded theme are named (it has no path on the reader's disk).
-pub const EMBEDDED_LABEL: &str = "<embedded nhsuk theme>";
-
 /// Where a theme came from, to name its files in errors.
 #[derive(Clone, Debug)]
 pub enum ThemeSource {
@@ -276,7 +273,7 @@ impl Theme {
             ThemeSource::Embedded => {
                 let mut files = Vec::new();
                 collect_embedded(&EMBEDDED, &mut files);
-                (files, EMBEDDED_LABEL.to_string())
+                (files, crate::error::EMBEDDED_LABEL.to_string())
             }
             ThemeSource::Dir(dir) => {
                 if !dir.join("templates").is_dir() {
@@ -437,7 +434,7 @@ fn declared_arguments(template: &str) -> Option<Vec<liquid::Argument>> {
 }
 
 fn escape_html(text: &str) -> String {
-    markdown::html::escape(text)
+    crate::text::escape(text)
 }
 
 fn register_filters(tera: &mut tera::Tera, urls: &Urls) {
