@@ -6,7 +6,7 @@ use crate::cache::Layout;
 use crate::error::{Error, Location, Result};
 use crate::markdown::{fill_links, Rendered};
 use crate::output::{Content, Fingerprint, OutputFile, Writer, Written};
-use crate::resolve::{Diagnostic, Graph, NavItem, PageRef, Target};
+use crate::resolve::{Graph, NavItem, PageRef, Target};
 use crate::site::{url, Site};
 use crate::theme::Theme;
 use rayon::prelude::*;
@@ -15,37 +15,6 @@ use std::path::Path;
 
 mod printable;
 mod tables;
-
-/// The `site` object templates see: `_config.yml` plus `data`.
-pub fn site_value(site: &Site) -> Value {
-    let mut values = site.config.values.clone();
-    values.insert("data".into(), Value::Object(site.data.clone()));
-    Value::Object(values)
-}
-
-/// The `page` object: front matter plus `url`, `title`, `description`, `path`.
-pub fn page_value(site: &Site, index: usize) -> Map<String, Value> {
-    let page = &site.pages[index];
-    let mut value = page.source.front.clone();
-    value.insert("url".into(), Value::String(page.url.clone()));
-    value.insert("path".into(), Value::String(page.source.path.clone()));
-    value
-        .entry("title")
-        .or_insert_with(|| Value::String(String::new()));
-    if !matches!(value.get("description"), Some(Value::String(s)) if !s.is_empty()) {
-        value.insert(
-            "description".into(),
-            Value::String(site.config.description.clone()),
-        );
-    }
-    // A collection document without a date has the build's time, as in Jekyll.
-    if page.document.is_some() && matches!(value.get("date"), None | Some(Value::Null)) {
-        static BUILT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-        let now = BUILT.get_or_init(|| crate::liquid::date::DateTime::now().to_ruby_string());
-        value.insert("date".into(), Value::String(now.clone()));
-    }
-    value
-}
 
 fn nav_value(items: &[NavItem], current: Option<usize>) -> Value {
     Value::Array(
@@ -74,55 +43,6 @@ fn under_base(path: &str, base: &str) -> bool {
     !base.is_empty() && (path == base || path.starts_with(&format!("{base}/")))
 }
 
-/// The theme layout page `page` is wrapped in: the one it names, or `default` when the theme
-/// has no such layout (a site's own `_layouts/`, a gem theme's), as Jekyll falls back.
-pub fn layout_of<'p>(page: &'p crate::site::Page, theme: &Theme) -> &'p str {
-    match page.layout() {
-        None if !page.is_html() => "none",
-        None => "default",
-        Some(layout) if layout == "none" || theme.has_layout(layout) => layout,
-        Some(_) => "default",
-    }
-}
-
-/// One warning per layout name the theme lacks (those pages use `default`), before any
-/// rendering starts; an error only when the theme has no `default` to fall back on.
-pub fn check_layouts(site: &Site, theme: &Theme) -> Result<Vec<Diagnostic>> {
-    let mut warned: Vec<&str> = Vec::new();
-    let mut warnings = Vec::new();
-    for page in &site.pages {
-        let Some(layout) = page.layout() else {
-            continue;
-        };
-        if layout == "none" || theme.has_layout(layout) || warned.contains(&layout) {
-            continue;
-        }
-        let location = page.source.locate("layout", None);
-        if !theme.has_layout("default") {
-            return Err(Error::content(
-                location,
-                format!(
-                    "unknown layout `{layout}`, and the theme has no `default` to use instead (it has: {})",
-                    theme.layouts().join(", ")
-                ),
-            ));
-        }
-        warned.push(layout);
-        warnings.push(
-            Diagnostic::warning(
-                "unknown-layout",
-                location,
-                format!(
-                    "the theme has no layout `{layout}`: pages asking for it use `default` (the theme has: {})",
-                    theme.layouts().join(", ")
-                ),
-            )
-            .on_page(&page.url),
-        );
-    }
-    Ok(warnings)
-}
-
 /// The emit stage's inputs: what load, render and resolve produced, and the theme.
 pub struct Emitter<'a> {
     site: &'a Site,
@@ -137,12 +57,6 @@ pub struct Emitter<'a> {
     nav_json: Map<String, Value>,
     /// The printable guide's URL (`printable_guide:`, without baseurl) and its pages in order.
     printable: Option<(String, Vec<usize>)>,
-}
-
-/// `printable_guide:` in `_config.yml`: the URL of the whole guide on one page.
-pub fn printable_url(site: &Site) -> Option<String> {
-    let url = site.config.values.get("printable_guide")?.as_str()?.trim();
-    url.starts_with('/').then(|| url.to_string())
 }
 
 /// The page's sections for its contents list: `##` headings with ids, when there are at least
@@ -219,7 +133,7 @@ impl<'a> Emitter<'a> {
             graph,
             theme,
             preview,
-            site_json: site_value(site),
+            site_json: site.model.site.clone(),
             nav_json: nav_lists(graph)
                 .into_iter()
                 .map(|(key, items)| (key.to_string(), nav_value(items, None)))
@@ -235,7 +149,7 @@ impl<'a> Emitter<'a> {
                     ),
                 )))
                 .collect(),
-            printable: printable_url(site)
+            printable: crate::theme::printable_url(site)
                 .map(|url| (url, printable::guide_pages(&graph.navigation.sidebar))),
         }
     }
@@ -277,7 +191,7 @@ impl<'a> Emitter<'a> {
                 let page = &site.pages[i];
                 self.publishes(i)
                     && crate::search::indexes(page)
-                    && layout_of(page, self.theme) != "none"
+                    && crate::theme::layout_of(page, self.theme) != "none"
             })
             .map(|i| crate::search::SearchPage {
                 url: site.pages[i].url.clone(),
@@ -295,7 +209,7 @@ impl<'a> Emitter<'a> {
         let page = &site.pages[i];
         let base = site.config.baseurl.as_str();
         let body = self.body(i);
-        let layout = layout_of(page, theme);
+        let layout = crate::theme::layout_of(page, theme);
         let in_guide = self
             .printable
             .as_ref()
@@ -316,7 +230,7 @@ impl<'a> Emitter<'a> {
             body
         } else {
             let links = &graph.pages[i];
-            let mut page_json = page_value(site, i);
+            let mut page_json = crate::site::model::page(site, i);
             page_json.insert("content".into(), Value::String(tables::wrap_tables(&body)));
             let mut pagination = Map::new();
             if let Some(p) = &links.previous {
@@ -659,8 +573,8 @@ impl<'a> Emitter<'a> {
         let rendered = &self.rendered[i];
         let mut f = Fingerprint::new("layout");
         f.add(nav.to_le_bytes())
-            .add(Value::Object(page_value(self.site, i)).to_string())
-            .add(layout_of(page, self.theme))
+            .add(Value::Object(crate::site::model::page(self.site, i)).to_string())
+            .add(crate::theme::layout_of(page, self.theme))
             .add(&rendered.html)
             .add(format!("{:?}", self.graph.pages[i]))
             .add(format!("{:?}", rendered.checklist));
@@ -681,15 +595,6 @@ fn put(writer: &Writer, file: &OutputFile) -> Result<(u128, u64)> {
             writer.put(&file.path, &bytes)
         }
     }
-}
-
-/// URLs the build writes itself, so links to them resolve.
-pub fn generated_urls(theme: &Theme, site: &Site) -> Vec<String> {
-    let mut urls: Vec<String> = theme.statics.iter().map(|(p, _)| format!("/{p}")).collect();
-    urls.extend(printable_url(site));
-    urls.push("/sitemap.xml".into());
-    urls.push("/404.html".into());
-    urls
 }
 
 fn sitemap(site: &Site) -> String {

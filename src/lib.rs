@@ -13,6 +13,7 @@ pub mod lines;
 pub mod liquid;
 pub mod markdown;
 pub mod output;
+pub mod render;
 pub mod resolve;
 pub mod search;
 pub mod serve;

@@ -9,7 +9,6 @@ pub mod report;
 pub mod reviews;
 
 use crate::compile::{self, Options};
-use crate::emit;
 use crate::error::{Error, Location, Result};
 use crate::markdown::{Note, Rendered};
 use crate::resolve::diagnostic::{add_excerpts, Sources};
@@ -111,15 +110,15 @@ pub fn compile_tolerant(options: &Options) -> Result<Result<Checked, Diagnostic>
         }
     };
     let mut problems = Vec::new();
-    match emit::check_layouts(&site, &theme) {
+    match crate::theme::check_layouts(&site, &theme) {
         Ok(warnings) => problems.extend(warnings),
         Err(e) => problems.push(as_diagnostic(e, "content-error")?),
     }
     let mut failed = vec![false; site.pages.len()];
     // One pass, each page's own result: every page that fails is reported.
     let all: Vec<usize> = (0..site.pages.len()).collect();
-    let results = match compile::render_each(&site, &theme, options.preview, &all) {
-        Ok(results) => results,
+    let results = match crate::render::render(&site, &theme, options.preview, &all, None) {
+        Ok(rendering) => rendering.results,
         // A collection document every page may show failed: no page can be rendered.
         Err(e) => {
             problems.push(as_diagnostic(e, "content-error")?);
@@ -141,7 +140,11 @@ pub fn compile_tolerant(options: &Options) -> Result<Result<Checked, Diagnostic>
             }
         }
     }
-    let graph = resolve::resolve(&site, &rendered, &emit::generated_urls(&theme, &site));
+    let graph = resolve::resolve(
+        &site,
+        &rendered,
+        &crate::theme::generated_urls(&theme, &site),
+    );
     Ok(Ok(Checked {
         site,
         rendered,

@@ -371,14 +371,17 @@ impl Preview {
         for (i, page) in loaded {
             old_pages.push((i, std::mem::replace(&mut compiled.site.pages[i], page)));
         }
-        let rendered = emit::check_layouts(&compiled.site, &compiled.theme).and_then(|_| {
-            compile::render_only(
-                &compiled.site,
-                &compiled.theme,
-                self.options.preview,
-                &indices,
-            )
-        });
+        let rendered =
+            crate::theme::check_layouts(&compiled.site, &compiled.theme).and_then(|_| {
+                crate::render::render(
+                    &compiled.site,
+                    &compiled.theme,
+                    self.options.preview,
+                    &indices,
+                    None,
+                )?
+                .pages()
+            });
         let mut old_rendered = Vec::new();
         let mut old_hrefs = Vec::new();
         // Links retitled by a title edit: (page, page retitled, its old title).
@@ -680,7 +683,7 @@ fn reemit(
     let site = &compiled.site;
     let theme = &compiled.theme;
     let rendered = &compiled.rendered;
-    let graph = resolve::resolve(site, rendered, &emit::generated_urls(theme, site));
+    let graph = resolve::resolve(site, rendered, &crate::theme::generated_urls(theme, site));
     compile::refuse_clashes(&graph, site.config.strict)?;
     let navigation = format!("{:?}", graph.navigation);
     let old = &compiled.graph;

@@ -4,6 +4,7 @@ pub mod config;
 pub mod document;
 pub mod frontmatter;
 pub mod guard;
+pub mod model;
 pub mod plugins;
 pub mod review;
 pub mod url;
@@ -28,6 +29,8 @@ pub struct LoadOptions {
     pub strict: bool,
     /// Folders inside the root never read (the output folder when it sits there).
     pub skip: Vec<PathBuf>,
+    /// No search, whatever `_config.yml` says (`site.search` is false).
+    pub no_search: bool,
 }
 
 /// A source file with front matter: a page or a collection document.
@@ -175,6 +178,8 @@ pub struct Site {
     /// `_includes/`: path inside the folder → the file, parsed once.
     pub includes: BTreeMap<String, Arc<Include>>,
     pub warnings: Vec<LoadWarning>,
+    /// What Liquid sees as `site` (see [`model`]).
+    pub model: model::Model,
 }
 
 impl Site {
@@ -431,8 +436,12 @@ pub fn load(options: &LoadOptions) -> Result<Site> {
             .values
             .insert("title".into(), Value::String(config.title.clone()));
     }
+    if options.no_search {
+        config.values.insert("search".into(), Value::Bool(false));
+    }
     let mut warnings = plugins::warnings(&config);
     warnings.append(&mut walker.warnings);
+    let model = model::Model::new(&config.values, &data);
     Ok(Site {
         root: root.clone(),
         config,
@@ -443,6 +452,7 @@ pub fn load(options: &LoadOptions) -> Result<Site> {
         assets,
         includes,
         warnings,
+        model,
     })
 }
 

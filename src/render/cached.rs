@@ -1,0 +1,92 @@
+//! The build cache seen from the render stage: a page's own fingerprint, and taking a page
+//! from the cache when nothing it read has changed.
+
+use super::host::{render_page_with, PageHost};
+use super::watched::Watched;
+use crate::cache;
+use crate::error::Result;
+use crate::markdown::Rendered;
+use serde_json::Value;
+
+/// Page `i`'s own render inputs: its source, URL and `page` variables (a post's with its
+/// neighbours); None when `page` shows the build's time (a document without a date).
+fn own_key(host: &PageHost<'_>, i: usize) -> Option<u128> {
+    let page = &host.site.pages[i];
+    if page.document.is_some() && matches!(page.source.front.get("date"), None | Some(Value::Null))
+    {
+        return None;
+    }
+    let mut value = crate::site::model::page(host.site, i);
+    if let Some((next, previous)) = host.post_neighbours(i) {
+        value.insert("next".into(), next);
+        value.insert("previous".into(), previous);
+    }
+    let mut f = crate::output::Fingerprint::new("own");
+    f.add(&page.source.path)
+        .add(&page.url)
+        .add(Value::Object(value).to_string())
+        .add(&page.source.body)
+        .add(page.source.body_line.to_le_bytes())
+        .add([u8::from(page.is_markdown)]);
+    Some(f.finish())
+}
+
+/// A page's render fingerprint and what it read, when its result may be kept.
+pub type Kept = Option<(u128, cache::Reads)>;
+
+/// One page's result, what to keep of it, what its layout made last build (from the cache),
+/// and whether the cache gave it.
+pub struct OnePage {
+    pub result: Result<Rendered>,
+    pub kept: Kept,
+    pub layout: Option<cache::Layout>,
+    pub hit: bool,
+}
+
+impl OnePage {
+    /// A page rendered with no cache in play.
+    pub fn rendered(result: Result<Rendered>) -> OnePage {
+        OnePage {
+            result,
+            kept: None,
+            layout: None,
+            hit: false,
+        }
+    }
+}
+
+/// Page `i` from its cache `entry` when its render fingerprint is unchanged, else rendered
+/// with what it reads noted (so the next build can tell whether it is still current).
+pub fn page(
+    host: &PageHost<'_>,
+    keys: &cache::Keys<'_>,
+    i: usize,
+    entry: Option<cache::Entry>,
+) -> OnePage {
+    let own = own_key(host, i);
+    if let (Some(own), Some(entry)) = (own, entry) {
+        if cache::page_key(keys, own, entry.reads) == entry.render_key {
+            return OnePage {
+                result: Ok(entry.rendered),
+                kept: Some((entry.render_key, entry.reads)),
+                layout: entry.layout,
+                hit: true,
+            };
+        }
+    }
+    let watched = Watched::new(host);
+    let rendered = match render_page_with(host, &watched, i) {
+        Ok(rendered) => rendered,
+        Err(e) => return OnePage::rendered(Err(e)),
+    };
+    let reads = watched.reads();
+    let kept = own
+        .filter(|_| !reads.volatile && rendered.warnings.is_empty())
+        .map(|own| (cache::page_key(keys, own, reads), reads));
+    OnePage {
+        result: Ok(rendered),
+        kept,
+        layout: None,
+        hit: false,
+    }
+}

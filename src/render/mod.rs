@@ -1,0 +1,98 @@
+//! The render stage: each page's Liquid, then Markdown, into an HTML fragment with its
+//! headings, ids, links and checklist ([`Rendered`]), in parallel; pages read no other page's
+//! result. Collection documents shown by the steps shortcode are rendered first, once.
+
+mod cached;
+mod host;
+mod shortcodes;
+mod steps;
+mod urls;
+mod watched;
+
+use crate::cache;
+use crate::error::Result;
+use crate::markdown::Rendered;
+use crate::site::Site;
+use crate::theme::Theme;
+use rayon::prelude::*;
+use std::collections::HashMap;
+
+/// A build's cache to take pages from: the site-wide fingerprint, and the previous build's
+/// entries by source path (each page's is taken out as it is used).
+pub struct Cache<'a> {
+    pub site_key: u128,
+    pub old: &'a mut HashMap<String, cache::Entry>,
+}
+
+/// The pages asked for, in that order, each with its own result (so `check` reports every
+/// page that fails from one pass), and with a cache what to keep of each.
+pub struct Rendering {
+    pub results: Vec<Result<Rendered>>,
+    /// Per page: its render fingerprint and what it read, when its result may be cached.
+    pub kept: Vec<cached::Kept>,
+    /// Per page: what its layout made last build, when it came from the cache.
+    pub layouts: Vec<Option<cache::Layout>>,
+    /// How many pages came from the cache.
+    pub hits: usize,
+}
+
+impl Rendering {
+    /// Every page's result, or the first page (in the order asked) that failed.
+    pub fn pages(self) -> Result<Vec<Rendered>> {
+        self.results.into_iter().collect()
+    }
+}
+
+/// Renders the pages at `pages` of `site` (all for a build, those an edit touched in serve);
+/// with `cache`, a page whose render fingerprint is unchanged is taken from it.
+pub fn render(
+    site: &Site,
+    theme: &Theme,
+    preview: bool,
+    pages: &[usize],
+    cache: Option<Cache<'_>>,
+) -> Result<Rendering> {
+    let steps = steps::render_steps(site, preview)?;
+    let host = host::PageHost::new(site, theme, &steps, preview, true);
+    let one: Vec<cached::OnePage> = match cache {
+        None => pages
+            .par_iter()
+            .map(|&i| cached::OnePage::rendered(host::render_page(&host, i)))
+            .collect(),
+        Some(cache) => {
+            let previous: Vec<Option<cache::Entry>> = pages
+                .iter()
+                .map(|&i| cache.old.remove(&site.pages[i].source.path))
+                .collect();
+            let keys = cache::Keys {
+                site: cache.site_key,
+                urls: std::sync::OnceLock::new(),
+                pages: std::sync::OnceLock::new(),
+                of: site,
+            };
+            pages
+                .par_iter()
+                .zip(previous)
+                .map(|(&i, entry)| cached::page(&host, &keys, i, entry))
+                .collect()
+        }
+    };
+    let mut rendering = Rendering {
+        results: Vec::with_capacity(one.len()),
+        kept: Vec::with_capacity(one.len()),
+        layouts: Vec::with_capacity(one.len()),
+        hits: 0,
+    };
+    for page in one {
+        rendering.results.push(page.result);
+        rendering.kept.push(page.kept);
+        rendering.layouts.push(page.layout);
+        rendering.hits += usize::from(page.hit);
+    }
+    Ok(rendering)
+}
+
+/// Every page of `site`, in order: what a build or a fresh compile renders.
+pub fn all(site: &Site) -> Vec<usize> {
+    (0..site.pages.len()).collect()
+}
