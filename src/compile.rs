@@ -4,7 +4,7 @@ use crate::cache;
 use crate::emit;
 use crate::error::{Error, Result};
 use crate::markdown::Rendered;
-use crate::output::OutputFile;
+use crate::output::{self, OutputFile};
 use crate::render;
 use crate::resolve::{self, Diagnostic, Graph, Severity};
 use crate::site::{self, LoadOptions, Site};
@@ -153,19 +153,6 @@ pub fn refuse_clashes(graph: &Graph, strict: bool) -> Result<()> {
     }
 }
 
-/// Absolute form of a path that may not exist yet.
-fn absolute(path: &Path) -> PathBuf {
-    if let Ok(p) = path.canonicalize() {
-        return p;
-    }
-    match (path.parent(), path.file_name()) {
-        (Some(parent), Some(name)) if !parent.as_os_str().is_empty() => absolute(parent).join(name),
-        _ => std::env::current_dir()
-            .map(|d| d.join(path))
-            .unwrap_or_else(|_| path.to_path_buf()),
-    }
-}
-
 pub struct BuildReport {
     pub pages: usize,
     /// Pages rendered by this build (the others came from the build cache).
@@ -188,29 +175,11 @@ pub fn build(options: &Options, out: &Path) -> Result<BuildReport> {
             options.root.display()
         )));
     }
-    // Before `absolute`, which resolves links: the rules below are about the real folder.
-    emit::refuse_linked_out(out)?;
-    let root = absolute(&options.root);
-    let out_abs = absolute(out);
-    if root.starts_with(&out_abs) {
-        return Err(Error::Usage(format!(
-            "output `{}` is the site root or contains it; building there would overwrite the sources",
-            out.display()
-        )));
-    }
-    if out_abs.starts_with(&root) && out_abs != root.join("_site") {
-        return Err(Error::Usage(format!(
-            "output `{}` is inside the site root `{}`; build into `{}` or a folder outside the root",
-            out.display(),
-            options.root.display(),
-            options.root.join("_site").display()
-        )));
-    }
-    emit::check_replaceable(&out_abs, options.force)?;
+    let (root, out_abs) = output::target(&options.root, out, options.force)?;
     let mut options = options.clone();
     options.skip.push(out_abs.clone());
     let cache_dir = (!options.no_cache).then(|| match &options.cache {
-        Some(dir) => absolute(dir),
+        Some(dir) => output::absolute(dir),
         None => cache::default_dir(&root),
     });
     options.skip.extend(cache_dir.clone());

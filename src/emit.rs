@@ -5,8 +5,8 @@
 use crate::cache::Layout;
 use crate::error::{Error, Location, Result};
 use crate::markdown::{fill_links, Rendered};
-use crate::output::{Content, Fingerprint, OutputFile, Writer, Written};
-use crate::resolve::{Graph, NavItem, PageRef, Target};
+use crate::output::{Content, Fingerprint, OutputFile, Writer, Written, MARKER};
+use crate::resolve::{Graph, Target};
 use crate::site::{url, Site};
 use crate::theme::Theme;
 use rayon::prelude::*;
@@ -14,30 +14,11 @@ use serde_json::{json, Map, Value};
 use std::path::Path;
 
 mod printable;
+mod sitemap;
 mod tables;
+mod values;
 
-fn nav_value(items: &[NavItem], current: Option<usize>) -> Value {
-    Value::Array(
-        items
-            .iter()
-            .map(|item| {
-                let mut map = item.extra.clone();
-                map.insert("title".into(), Value::String(item.title.clone()));
-                map.insert("url".into(), Value::String(item.href.clone()));
-                map.insert(
-                    "current".into(),
-                    Value::Bool(item.page.is_some() && item.page == current),
-                );
-                map.insert("subitems".into(), nav_value(&item.subitems, current));
-                Value::Object(map)
-            })
-            .collect(),
-    )
-}
-
-fn ref_value(r: &PageRef) -> Value {
-    json!({"title": r.title, "url": r.href})
-}
+use values::{contents_value, mark_current, nav_lists, nav_value, ref_value, review_value};
 
 fn under_base(path: &str, base: &str) -> bool {
     !base.is_empty() && (path == base || path.starts_with(&format!("{base}/")))
@@ -57,66 +38,6 @@ pub struct Emitter<'a> {
     nav_json: Map<String, Value>,
     /// The printable guide's URL (`printable_guide:`, without baseurl) and its pages in order.
     printable: Option<(String, Vec<usize>)>,
-}
-
-/// The page's sections for its contents list: `##` headings with ids, when there are at least
-/// three and the page neither turns it off (`toc: false`) nor places kramdown's own `{:toc}`
-/// nor is a checklist page (whose summary lists its phases already).
-fn contents_value(page: &crate::site::Page, rendered: &Rendered) -> Value {
-    let off = matches!(page.source.front.get("toc"), Some(Value::Bool(false)))
-        || rendered.html.contains("id=\"markdown-toc\"")
-        || rendered.checklist.as_ref().is_some_and(|c| c.whole_page);
-    let sections: Vec<Value> = rendered
-        .headings
-        .iter()
-        .filter(|h| h.level == 2)
-        .filter_map(|h| Some(json!({"id": h.id.as_ref()?, "title": h.text})))
-        .collect();
-    if off || sections.len() < 3 {
-        Value::Array(Vec::new())
-    } else {
-        Value::Array(sections)
-    }
-}
-
-/// `{last_reviewed, next_due}` as NHS pages write dates, for a page with review dates.
-fn review_value(site: &Site, page: &crate::site::Page) -> Value {
-    use crate::site::review::{display, Review};
-    match Review::of(&page.source, &site.config) {
-        Some(Ok(r)) => json!({
-            "last_reviewed": r.last_reviewed.map(display),
-            "next_due": display(r.next_due),
-        }),
-        _ => Value::Null,
-    }
-}
-
-/// The navigation lists templates see, in the order of `nav_json`.
-fn nav_lists(graph: &Graph) -> [(&'static str, &[NavItem]); 5] {
-    [
-        ("menu", &graph.navigation.menu),
-        ("footer", &graph.navigation.footer),
-        ("sidebar", &graph.navigation.sidebar),
-        ("checklists", &graph.navigation.checklists),
-        ("promo", &graph.navigation.promo),
-    ]
-}
-
-/// Sets `current` on the items (at any depth) that are page `i`.
-fn mark_current(items: &[NavItem], json: &mut Value, i: usize) {
-    let Value::Array(values) = json else {
-        return;
-    };
-    for (item, value) in items.iter().zip(values.iter_mut()) {
-        if let Value::Object(map) = value {
-            if item.page == Some(i) {
-                map.insert("current".into(), Value::Bool(true));
-            }
-            if let Some(sub) = map.get_mut("subitems") {
-                mark_current(&item.subitems, sub, i);
-            }
-        }
-    }
 }
 
 impl<'a> Emitter<'a> {
@@ -393,7 +314,7 @@ impl<'a> Emitter<'a> {
         if !written.contains("sitemap.xml") {
             files.push(OutputFile {
                 path: "sitemap.xml".into(),
-                content: Content::Bytes(sitemap(site).into_bytes()),
+                content: Content::Bytes(sitemap::sitemap(site).into_bytes()),
             });
         }
         let indexed = crate::search::enabled(site);
@@ -597,27 +518,3 @@ fn put(writer: &Writer, file: &OutputFile) -> Result<(u128, u64)> {
     }
 }
 
-fn sitemap(site: &Site) -> String {
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    for page in &site.pages {
-        let excluded = page.layout() == Some("404")
-            || page.url.starts_with("/404")
-            || matches!(page.source.front.get("sitemap"), Some(Value::Bool(false)))
-            || page.redirect_to().is_some()
-            // jekyll-sitemap lists HTML pages and every document of a collection.
-            || (!page.is_html() && page.document.is_none());
-        if !excluded {
-            xml.push_str(&format!(
-                "  <url><loc>{}</loc></url>\n",
-                crate::text::escape(&format!(
-                    "{}{}{}",
-                    site.config.url, site.config.baseurl, page.url
-                ))
-            ));
-        }
-    }
-    xml.push_str("</urlset>\n");
-    xml
-}
-
-pub use crate::output::{check_replaceable, inside, refuse_linked_out, MARKER};

@@ -77,14 +77,14 @@ fn permalinks_and_redirects_cannot_name_files_outside_the_output() {
 fn the_writer_refuses_paths_that_leave_its_folder() {
     let dir = Path::new("/tmp/out");
     for bad in ["../x.html", "/etc/x", "a/../../x", "./x", ""] {
-        let err = signpost::emit::inside(dir, bad).expect_err(bad);
+        let err = signpost::output::inside(dir, bad).expect_err(bad);
         assert!(
             err.to_string().contains("not inside the output folder"),
             "{err}"
         );
     }
     assert_eq!(
-        signpost::emit::inside(dir, "guide/a.html").expect("plain path"),
+        signpost::output::inside(dir, "guide/a.html").expect("plain path"),
         dir.join("guide/a.html")
     );
 }

@@ -15,6 +15,10 @@
 //! no hash, compares every file's bytes and removes whatever it does not produce, which
 //! completes the interrupted one.
 
+mod target;
+
+pub use target::{absolute, check_replaceable, refuse_linked_out, target, MARKER};
+
 use crate::error::{Error, Location, Result};
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
@@ -51,10 +55,6 @@ pub struct OutputFile {
     pub path: String,
     pub content: Content,
 }
-
-/// The file every output folder signpost makes carries, so a later build knows the folder
-/// is its own to replace; it lists what the build wrote (see the module documentation).
-pub const MARKER: &str = ".signpost-output";
 
 /// First line of a marker in the manifest format this module writes.
 const MANIFEST_HEADER: &str = "signpost-output 2";
@@ -431,53 +431,6 @@ fn remove_unproduced(out: &Path, keep: &HashSet<&str>) -> Result<()> {
         } else if !keep.contains(rel.as_str()) && rel != MARKER {
             std::fs::remove_file(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
         }
-    }
-    Ok(())
-}
-
-/// Refuses to replace an existing folder that is not empty and has no [`MARKER`] (a folder
-/// of sources given as `--out` by mistake), unless `force`.
-pub fn check_replaceable(out: &Path, force: bool) -> Result<()> {
-    if force || !out.is_dir() || out.join(MARKER).is_file() {
-        return Ok(());
-    }
-    let empty = std::fs::read_dir(out)
-        .map_err(|e| Error::io(out, e))?
-        .next()
-        .is_none();
-    if empty {
-        return Ok(());
-    }
-    Err(Error::Usage(format!(
-        "output `{}` is a folder signpost did not make (it has no `{MARKER}`); building would replace everything in it. Choose another --out, or pass --force to replace it",
-        out.display()
-    )))
-}
-
-/// Refuses an `--out` that is, or passes through, a symbolic link. The build replaces the
-/// folder it writes to, so through a link (a `_site` committed as a link to `/elsewhere`) it
-/// would replace whatever the link points at. Every component as written is checked:
-/// relative paths from the current folder, absolute ones from `/`.
-pub fn refuse_linked_out(out: &Path) -> Result<()> {
-    let mut path = PathBuf::new();
-    for component in out.components() {
-        path.push(component);
-        let is_link = matches!(component, std::path::Component::Normal(_))
-            && path
-                .symlink_metadata()
-                .is_ok_and(|m| m.file_type().is_symlink());
-        if !is_link {
-            continue;
-        }
-        let what = if path == out {
-            "is a symbolic link".to_string()
-        } else {
-            format!("passes through the symbolic link `{}`", path.display())
-        };
-        return Err(Error::Usage(format!(
-            "output `{}` {what}; signpost never builds through a link (it would replace the folder the link points at): give --out as a real folder",
-            out.display()
-        )));
     }
     Ok(())
 }
