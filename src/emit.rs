@@ -517,4 +517,3 @@ fn put(writer: &Writer, file: &OutputFile) -> Result<(u128, u64)> {
         }
     }
 }
-

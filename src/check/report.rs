@@ -1,13 +1,56 @@
-//! Printing a check report: rustc-style for people, workflow commands for GitHub Actions,
-//! one JSON object for other tools. Also the `signpost notes` listing.
+//! What a check found, and printing it: rustc-style for people, workflow commands for GitHub
+//! Actions, one JSON object for other tools. Also the `signpost notes` listing.
 
-use super::Report;
 use crate::error::terminal_safe;
 use crate::markdown::Note;
 use crate::resolve::diagnostic::{render_human, Style};
-use crate::resolve::Diagnostic;
+use crate::resolve::{Diagnostic, Severity};
 use serde::Serialize;
 use std::fmt::Write as _;
+
+/// What a check found.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub diagnostics: Vec<Diagnostic>,
+    pub pages: usize,
+    pub links: usize,
+    /// The site could not be loaded at all (a bad `_config.yml`, a file that is not UTF-8).
+    pub load_failed: bool,
+    /// Warnings not reported because `_config.yml` expects them (`check: expected:`).
+    pub expected: usize,
+    /// `--external` reached no link at all: what to tell the person (exit 2).
+    pub offline: Option<String>,
+}
+
+impl Report {
+    pub fn errors(&self) -> usize {
+        self.count(Severity::Error)
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.count(Severity::Warning)
+    }
+
+    fn count(&self, severity: Severity) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    }
+
+    /// 0 clean; 1 errors (or warnings under `--deny warnings`), a site that cannot be
+    /// loaded included: its error is in the site, at a known place; 2 when `--external`
+    /// could reach no link at all (other usage and unreadable input never get this far).
+    pub fn exit_code(&self, deny_warnings: bool) -> u8 {
+        if self.offline.is_some() {
+            2
+        } else if self.load_failed || self.errors() > 0 || (deny_warnings && self.warnings() > 0) {
+            1
+        } else {
+            0
+        }
+    }
+}
 
 /// rustc-style text, one block per diagnostic (as [`render_human`] writes it) and a
 /// closing summary line. Diagnostics show excerpts when [`super::check`] found them.

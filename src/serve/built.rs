@@ -3,7 +3,7 @@
 //! (requests are looked up in a map, never joined onto the folder) and read again whenever
 //! it changes on disk, including when a new build swaps the whole folder.
 
-use super::preview::Files;
+use super::files::Files;
 use crate::error::{Error, Result};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -43,7 +43,7 @@ fn walk(dir: &Path) -> Result<Vec<(String, PathBuf, std::fs::Metadata)>> {
 
 pub fn fingerprint(dir: &Path) -> Fingerprint {
     Fingerprint {
-        folder: super::folder_id(dir),
+        folder: super::builder::folder_id(dir),
         files: walk(dir)
             .unwrap_or_default()
             .into_iter()

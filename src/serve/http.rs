@@ -1,7 +1,7 @@
 //! Answering one request from the in-memory site: only GET/HEAD, only from a loopback Host,
 //! only files the build produced (paths are looked up in a map, never joined onto a folder).
 
-use super::Snapshot;
+use super::store::Snapshot;
 use crate::text::escape;
 use std::io::Cursor;
 use tiny_http::{Header, Method, Request, Response, StatusCode};

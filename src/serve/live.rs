@@ -2,7 +2,8 @@
 //! sends `reload` (changed output paths, `*` for all), `css` (changed stylesheets),
 //! `build-error` (the message) or `build-ok`.
 
-use super::{current, http, Store};
+use super::http;
+use super::store::{current, Store};
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc, Mutex};

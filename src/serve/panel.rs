@@ -102,19 +102,19 @@ mod tests {
                 links: (0..4).map(|n| format!("p{n}.md:1:1: error: x")).collect(),
             }],
         };
-        let html = html(&problems);
+        let html = crate::serve::panel::html(&problems);
         assert!(html.contains("<details class=\"signpost-problems__errors\" open><summary>1 error on this page, 4 broken links into it</summary>"), "{html}");
         assert!(html.contains("4 links on 3 pages point at `#old-id`, which no longer exists"));
         assert!(html.contains(
             "<details class=\"signpost-problems__warnings\"><summary>2 warnings</summary>"
         ));
         assert!(html.contains("&lt;b&gt;bad&lt;/b&gt;") && !html.contains("<b>"));
-        assert_eq!(super::html(&PageProblems::default()), "");
+        assert_eq!(crate::serve::panel::html(&PageProblems::default()), "");
         let many = PageProblems {
             warnings: (0..60).map(|n| format!("w{n}")).collect(),
             ..PageProblems::default()
         };
-        let html = super::html(&many);
+        let html = crate::serve::panel::html(&many);
         assert!(html.contains("<summary>60 warnings</summary>"));
         assert!(html.contains("<pre>w49</pre>") && !html.contains("<pre>w50</pre>"));
         assert!(html.contains("… and 10 more"));

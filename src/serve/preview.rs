@@ -7,21 +7,17 @@
 //! or deleted files rebuild everything. Either way the files equal what a full build of the
 //! same options writes.
 
+use super::facts::{in_navigation, only_title, same_facts};
+use super::plan::{self, Plan};
+use super::reemit::{emit_quick, reemit, relink, swap_render_warnings};
 use crate::compile::{self, Compiled, Options};
-use crate::emit;
-use crate::error::{Error, Result};
-use crate::markdown::Rendered;
-use crate::output::{Content, OutputFile};
-use crate::resolve::{self, Graph, PageLinks};
-use crate::site::{self, FileKind, Page};
-use rayon::prelude::*;
-use std::collections::{BTreeSet, HashMap};
+use crate::error::Result;
+use crate::site::{self, FileKind};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// Output path (relative, `/`-separated) → bytes. Unchanged files keep their `Arc`, so a
-/// snapshot diff is mostly pointer comparisons.
-pub type Files = HashMap<String, Arc<[u8]>>;
+pub use super::files::{to_files, Files};
 
 struct State {
     compiled: Compiled,
@@ -49,27 +45,8 @@ pub struct Preview {
     resolved: u64,
 }
 
-/// What the watcher's paths mean for the build.
-enum Plan {
-    Full,
-    Update {
-        pages: Vec<(usize, String)>,
-        assets: Vec<String>,
-    },
-}
-
-/// Most pages an update re-renders one by one before a full rebuild is simpler.
-const MAX_INCREMENTAL_PAGES: usize = 32;
-
 fn absolute(path: &Path) -> PathBuf {
     path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
-}
-
-fn links_equal(a: &PageLinks, b: &PageLinks) -> bool {
-    a.breadcrumbs == b.breadcrumbs
-        && a.previous == b.previous
-        && a.next == b.next
-        && a.roles == b.roles
 }
 
 impl Preview {
@@ -262,79 +239,12 @@ impl Preview {
         let Some(state) = &self.state else {
             return Plan::Full;
         };
-        let site = &state.compiled.site;
-        let collections: Vec<String> = site
-            .config
-            .collections
-            .iter()
-            .map(|c| format!("_{}", c.name))
-            .chain(["_posts".to_string(), "_drafts".to_string()])
-            .collect();
-        let mut pages = Vec::new();
-        let mut assets = Vec::new();
-        for path in paths {
-            if self
-                .theme_dir
-                .as_deref()
-                .is_some_and(|t| path.starts_with(t))
-            {
-                return Plan::Full;
-            }
-            let Ok(rel) = path.strip_prefix(&self.root) else {
-                continue;
-            };
-            let rel = crate::text::slash_path(rel);
-            if rel.is_empty() {
-                return Plan::Full;
-            }
-            let first = rel.split('/').next().unwrap_or("");
-            if ["_config.yml", "_data", "_includes"].contains(&first)
-                || collections.iter().any(|c| c == first)
-            {
-                return Plan::Full;
-            }
-            if let Some(theme) = site.config.theme.as_deref() {
-                if first == theme.trim_matches('/') {
-                    return Plan::Full;
-                }
-            }
-            // Editor swap files, backups, .git and Jekyll's private folders are not the site.
-            if rel.split('/').any(site::is_ignored_name) || site.config.is_excluded(&rel) {
-                continue;
-            }
-            let exists = path.exists();
-            if let Some(i) = site.pages.iter().position(|p| p.source.path == rel) {
-                if !exists {
-                    return Plan::Full;
-                }
-                if !pages.iter().any(|(j, _)| *j == i) {
-                    pages.push((i, rel));
-                }
-            } else if site.assets.iter().any(|a| a.path == rel) {
-                if !exists {
-                    return Plan::Full;
-                }
-                assets.push(rel);
-            } else if exists {
-                // A new page, asset or folder.
-                return Plan::Full;
-            } else {
-                // Gone: a temporary file (nothing to do) or a folder of the site moved away.
-                let prefix = format!("{rel}/");
-                if site
-                    .pages
-                    .iter()
-                    .any(|p| p.source.path.starts_with(&prefix))
-                    || site.assets.iter().any(|a| a.path.starts_with(&prefix))
-                {
-                    return Plan::Full;
-                }
-            }
-        }
-        if pages.len() > MAX_INCREMENTAL_PAGES {
-            return Plan::Full;
-        }
-        Plan::Update { pages, assets }
+        plan::plan(
+            &state.compiled.site,
+            &self.root,
+            self.theme_dir.as_deref(),
+            paths,
+        )
     }
 
     /// Re-renders `pages` alone and re-emits what depends on them. Ok(false): the change is
@@ -539,212 +449,4 @@ impl Preview {
             }
         }
     }
-}
-
-/// Replaces, in the diagnostics, the render warnings `old` pages had with those they have
-/// now (`check: expected:` applies as in resolve).
-fn swap_render_warnings(compiled: &mut Compiled, old: &[(usize, Rendered)]) {
-    let site = &compiled.site;
-    for (i, before) in old {
-        let url = &site.pages[*i].url;
-        let gone: Vec<_> = resolve::render_warnings(url, before).collect();
-        let diagnostics = &mut compiled.graph.diagnostics;
-        diagnostics.retain(|d| !gone.contains(d));
-        diagnostics.extend(
-            resolve::render_warnings(url, &compiled.rendered[*i])
-                .filter(|d| !site.config.is_expected(d.code, &d.location.file)),
-        );
-    }
-}
-
-/// Front matter that other pages' layouts or the URL table read.
-const SHARED_KEYS: [&str; 9] = [
-    "title",
-    "permalink",
-    "redirect_from",
-    "nextpage",
-    "previouspage",
-    "breadcrumbparent",
-    "hide_breadcrumbs",
-    "checklist",
-    "sitemap",
-];
-
-/// Whether an edit changed nothing that resolve gives other pages: no shared front matter,
-/// no anchors, and the page is not a checklist (whose links make other pages' role lists).
-fn same_facts(old: &Page, new: &Page, old_rendered: &Rendered, new_rendered: &Rendered) -> bool {
-    SHARED_KEYS
-        .iter()
-        .all(|k| old.source.front.get(*k) == new.source.front.get(*k))
-        && old.source.front.get("layout") == new.source.front.get("layout")
-        && !new.source.flag("checklist")
-        && old_rendered.ids == new_rendered.ids
-}
-
-/// Whether an edit changed a page's title and nothing else other pages show (see
-/// [`same_facts`]); not the home page, whose breadcrumb is always "Home".
-fn only_title(old: &Page, new: &Page, old_rendered: &Rendered, new_rendered: &Rendered) -> bool {
-    SHARED_KEYS
-        .iter()
-        .filter(|k| **k != "title")
-        .all(|k| old.source.front.get(*k) == new.source.front.get(*k))
-        && old.source.front.get("layout") == new.source.front.get("layout")
-        && !new.source.flag("checklist")
-        && old_rendered.ids == new_rendered.ids
-        && new.url != "/"
-        // Its redirect pages show the title too.
-        && !new.source.front.contains_key("redirect_from")
-}
-
-/// Whether a navigation list (at any depth) lands on page `i`: its title may come from it.
-fn in_navigation(navigation: &resolve::Navigation, i: usize) -> bool {
-    fn any(items: &[resolve::NavItem], i: usize) -> bool {
-        items
-            .iter()
-            .any(|item| item.page == Some(i) || any(&item.subitems, i))
-    }
-    [
-        &navigation.menu,
-        &navigation.sidebar,
-        &navigation.checklists,
-        &navigation.promo,
-    ]
-    .iter()
-    .any(|items| any(items, i))
-}
-
-/// Page `i`'s link targets through the site's URL table, as resolve computes them.
-fn relink(compiled: &Compiled, i: usize) -> Vec<String> {
-    let table = &compiled.graph.table;
-    let page = &compiled.site.pages[i];
-    compiled.rendered[i]
-        .links
-        .iter()
-        .map(|link| {
-            let resolution = table.resolve(&link.href, &page.url, &page.source.path);
-            table.href(&resolution, &link.href)
-        })
-        .collect()
-}
-
-/// The quick update's output: the edited pages and changed assets, nothing else.
-fn emit_quick(
-    compiled: &Compiled,
-    indices: &[usize],
-    assets: &[String],
-    old_files: &Files,
-    preview: bool,
-) -> Result<Files> {
-    let site = &compiled.site;
-    let emitter = compiled.emitter(preview);
-    let outputs = indices
-        .par_iter()
-        .filter(|&&j| emitter.publishes(j))
-        .map(|&j| emitter.page(j))
-        .collect::<Result<Vec<_>>>()?;
-    let mut files = old_files.clone();
-    // The printable guide holds every guide page: made again with the edited ones.
-    for output in outputs.into_iter().chain(emitter.printable_page()?) {
-        put(&mut files, output, false)?;
-    }
-    for path in assets {
-        let output = OutputFile {
-            path: path.clone(),
-            content: Content::Copy(site.root.clone(), path.clone()),
-        };
-        put(&mut files, output, true)?;
-    }
-    reindex(&mut files, &emitter)?;
-    Ok(files)
-}
-
-/// The search index made again from the pages as they are now (an edit changes what is
-/// found), in place of the last one's files.
-fn reindex(files: &mut Files, emitter: &emit::Emitter<'_>) -> Result<()> {
-    let search = emitter.search()?;
-    let paths: std::collections::HashSet<&str> = search.iter().map(|f| f.path.as_str()).collect();
-    files.retain(|path, _| !crate::search::in_bundle(path) || paths.contains(path.as_str()));
-    for output in search {
-        put(files, output, false)?;
-    }
-    Ok(())
-}
-
-/// Resolves again and re-emits the pages whose layout inputs changed, touching nothing in
-/// `compiled` (the caller commits or rolls back).
-fn reemit(
-    compiled: &Compiled,
-    indices: &[usize],
-    assets: &[String],
-    old_navigation: &str,
-    old_files: &Files,
-    preview: bool,
-) -> Result<(Graph, String, Files)> {
-    let site = &compiled.site;
-    let theme = &compiled.theme;
-    let rendered = &compiled.rendered;
-    let graph = resolve::resolve(site, rendered, &crate::theme::generated_urls(theme, site));
-    compile::refuse_clashes(&graph, site.config.strict)?;
-    let navigation = format!("{:?}", graph.navigation);
-    let old = &compiled.graph;
-    let emit_all = navigation != old_navigation;
-    let targets: Vec<usize> = (0..site.pages.len())
-        .filter(|&j| {
-            emit_all
-                || indices.contains(&j)
-                || !links_equal(&graph.pages[j], &old.pages[j])
-                || graph.hrefs[j] != old.hrefs[j]
-        })
-        .collect();
-    let emitter = emit::Emitter::new(site, rendered, &graph, theme, preview);
-    let mut outputs = targets
-        .par_iter()
-        .filter(|&&j| emitter.publishes(j))
-        .map(|&j| emitter.page(j))
-        .collect::<Result<Vec<_>>>()?;
-    outputs.extend(emitter.rest()?);
-    let mut files = old_files.clone();
-    for output in outputs {
-        let reread = assets.contains(&output.path);
-        put(&mut files, output, reread)?;
-    }
-    reindex(&mut files, &emitter)?;
-    Ok((graph, navigation, files))
-}
-
-/// Stores one output, keeping the old `Arc` when the bytes are the same. Copied site files
-/// are read only when new or `reread` (the watcher saw them change).
-fn put(files: &mut Files, output: OutputFile, reread: bool) -> Result<()> {
-    let bytes: Vec<u8> = match output.content {
-        Content::Bytes(bytes) => bytes,
-        Content::Copy(root, rel) => {
-            if !reread && files.contains_key(&output.path) {
-                return Ok(());
-            }
-            let from = Content::source(&root, &rel)?;
-            std::fs::read(&from).map_err(|e| Error::io(&from, e))?
-        }
-    };
-    match files.get(&output.path) {
-        Some(old) if old[..] == bytes[..] => {}
-        _ => {
-            files.insert(output.path, Arc::from(bytes));
-        }
-    }
-    Ok(())
-}
-
-/// A full build's outputs as files, sharing the `Arc`s of `old` where nothing changed.
-pub fn to_files(outputs: Vec<OutputFile>, old: &Files) -> Result<Files> {
-    let mut files = Files::with_capacity(outputs.len());
-    for output in outputs {
-        if files.contains_key(&output.path) {
-            continue;
-        }
-        if let Some(previous) = old.get(&output.path) {
-            files.insert(output.path.clone(), previous.clone());
-        }
-        put(&mut files, output, true)?;
-    }
-    Ok(files)
 }

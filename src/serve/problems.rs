@@ -7,7 +7,7 @@
 //! heading renamed under them). A problem no page owns (`_config.yml`, the theme, a data
 //! file's shape) is the whole site's and shows on every page.
 
-use super::Files;
+use super::files::Files;
 use crate::compile::Compiled;
 use crate::error::{Error, ShownPaths};
 use crate::resolve::diagnostic::{add_excerpts, Sources};
