@@ -3,14 +3,18 @@
 
 Each .rs file is a node; `crate::a::b` and `super::x` paths (in `use` lines and in code) are
 edges to the file that defines that module. Prints each strongly connected component of more
-than one file and exits 1 when there is one; `--children` also reports a child file that
-imports its own folder's mod.rs.
+than one file and exits 1 when there is one; `--children` also reports (and fails on) a
+child file that imports its own folder's mod.rs; `--max-lines N` fails on a file longer than N
+lines, except those listed in LONG_FILES with the reason. CI runs all three (.ci/run).
 """
 import pathlib
 import re
 import sys
 
 SRC = pathlib.Path(__file__).resolve().parent.parent / "src"
+
+# Files allowed past --max-lines, each with why splitting it would not help a reader.
+LONG_FILES = {}
 
 
 def module_of(path):
@@ -104,10 +108,18 @@ def main():
             bad += 1
             print(f"cycle of {len(comp)} files: " + ", ".join(sorted(name(m) for m in comp)))
     if "--children" in sys.argv:
-        for mod, path in files.items():
+        for mod, path in sorted(files.items()):
             if path.name != "mod.rs" and len(mod) > 1 and mod[:-1] in edges[mod]:
+                bad += 1
                 print(f"child imports its mod.rs: {name(mod)} -> {name(mod[:-1])}")
-    print(f"{len(files)} files, {bad} cycle(s)")
+    if "--max-lines" in sys.argv:
+        limit = int(sys.argv[sys.argv.index("--max-lines") + 1])
+        for mod, path in sorted(files.items()):
+            count = len(path.read_text(encoding="utf-8").splitlines())
+            if count > limit and name(mod) not in LONG_FILES:
+                bad += 1
+                print(f"{name(mod)}: {count} lines (over {limit})")
+    print(f"{len(files)} files, {bad} problem(s)")
     return 1 if bad else 0
 
 
