@@ -1,17 +1,12 @@
 //! `signpost build` on a small Jekyll-style site that uses every input feature.
 
+use crate::support::site_test::Outcome;
+use crate::support::SiteTest;
 use std::path::{Path, PathBuf};
 
-fn fixture() -> PathBuf {
-    crate::support::repo().join("tests/fixtures/mini-site")
-}
-
-fn build_with(extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().expect("tmp");
-    let out = dir.path().join("_site");
-    let (code, err) = crate::support::build(&fixture(), &out, extra);
-    assert_eq!(code, 0, "{err}");
-    (dir, out)
+/// The mini-site built with `extra` flags (the build must succeed).
+fn build_with(extra: &[&str]) -> Outcome {
+    SiteTest::fixture("mini-site").args(extra).build().success()
 }
 
 /// Every href and src on a page.
@@ -27,7 +22,7 @@ fn links(html: &str) -> Vec<String> {
 
 #[test]
 fn permalinks_map_to_files_as_jekyll_does() {
-    let (_dir, out) = build_with(&[]);
+    let built = build_with(&[]);
     for file in [
         "index.html",
         "guide.html",
@@ -40,7 +35,7 @@ fn permalinks_map_to_files_as_jekyll_does() {
         "404.html",
         "assets/signpost.css",
     ] {
-        assert!(out.join(file).is_file(), "{file} missing");
+        assert!(built.has_file(file), "{file} missing");
     }
     for absent in [
         "drafts/wip.html",
@@ -50,14 +45,39 @@ fn permalinks_map_to_files_as_jekyll_does() {
         "_data",
         "_config.yml",
     ] {
-        assert!(!out.join(absent).exists(), "{absent} should not be output");
+        assert!(!built.has(absent), "{absent} should not be output");
+    }
+}
+
+/// The whole output, where the tests around check parts of it: which files there are, what
+/// the build said and every page (a change to any shows as a diff against
+/// tests/suite/snapshots/; `cargo insta review` accepts it). Recorded with the search index,
+/// which adds files and a search box to every page.
+#[test]
+#[cfg(feature = "search")]
+fn the_mini_sites_output_is_as_recorded() {
+    // Without the cache every page renders, so the build's message is the same each time.
+    let built = build_with(&["--no-cache"]);
+    insta::assert_snapshot!("mini_site_files", built.files().join("\n"));
+    insta::assert_snapshot!("mini_site_build_stderr", built.redact(built.stderr()));
+    for page in [
+        "index.html",
+        "guide.html",
+        "guide/step-one.html",
+        "guide/role/managers.html",
+        "glossary/index.html",
+        "guide/old-name.html",
+        "404.html",
+        "sitemap.xml",
+    ] {
+        let name = format!("mini_site_{}", page.replace(['/', '.'], "_"));
+        insta::assert_snapshot!(name, built.file(page));
     }
 }
 
 #[test]
 fn drafts_flag_includes_draft_pages() {
-    let (_dir, out) = build_with(&["--drafts"]);
-    assert!(out.join("later.html").is_file());
+    assert!(build_with(&["--drafts"]).has_file("later.html"));
 }
 
 #[test]
@@ -68,8 +88,9 @@ fn every_internal_link_carries_the_baseurl_and_lands_on_a_file() {
         ("/prm-practice-migration", Some("/prm-practice-migration")),
     ] {
         let extra: Vec<&str> = flag.map(|f| vec!["--baseurl", f]).unwrap_or_default();
-        let (_dir, out) = build_with(&extra);
-        let intro = crate::support::read(out.join("guide.html"));
+        let built = build_with(&extra);
+        let out = built.out();
+        let intro = built.file("guide.html");
         let mut internal = 0;
         for file in [
             "index.html",
@@ -77,7 +98,7 @@ fn every_internal_link_carries_the_baseurl_and_lands_on_a_file() {
             "guide/step-one.html",
             "guide/role/managers.html",
         ] {
-            let html = crate::support::read(out.join(file));
+            let html = built.file(file);
             for link in links(&html) {
                 if link.starts_with("http") || link.starts_with('#') || link.starts_with("mailto:")
                 {
@@ -89,7 +110,7 @@ fn every_internal_link_carries_the_baseurl_and_lands_on_a_file() {
                     "{file}: `{link}` lacks baseurl `{base}`"
                 );
                 let path = link[base.len()..].split(['#', '?']).next().unwrap_or("");
-                let target = resolve_file(&out, path);
+                let target = resolve_file(out, path);
                 assert!(
                     target.is_some(),
                     "{file}: `{link}` lands on no file (base {base:?})"
@@ -122,8 +143,7 @@ fn resolve_file(out: &Path, path: &str) -> Option<PathBuf> {
 
 #[test]
 fn redirect_pages_refresh_link_and_canonicalise() {
-    let (_dir, out) = build_with(&[]);
-    let html = crate::support::read(out.join("guide/old-name.html"));
+    let html = build_with(&[]).file("guide/old-name.html");
     assert!(html.contains("http-equiv=\"refresh\""), "{html}");
     assert!(html.contains("url=/prm/guide/step-one"), "{html}");
     assert!(
@@ -135,8 +155,7 @@ fn redirect_pages_refresh_link_and_canonicalise() {
 
 #[test]
 fn markdown_habits_comments_and_shortcodes() {
-    let (_dir, out) = build_with(&[]);
-    let html = crate::support::read(out.join("guide.html"));
+    let html = build_with(&[]).file("guide.html");
     // Comments stay HTML comments, as Jekyll keeps them: never text a reader sees.
     assert!(
         html.contains("<!-- [GAP] confirm this with the team"),
@@ -160,8 +179,8 @@ fn markdown_habits_comments_and_shortcodes() {
 
 #[test]
 fn theme_navigation_and_metadata() {
-    let (_dir, out) = build_with(&[]);
-    let step = crate::support::read(out.join("guide/step-one.html"));
+    let built = build_with(&[]);
+    let step = built.file("guide/step-one.html");
     assert!(
         step.contains("<title>Step one | Mini guide</title>"),
         "title"
@@ -193,10 +212,10 @@ fn theme_navigation_and_metadata() {
         pagination.contains("Previous") && pagination.contains("Introduction"),
         "{pagination}"
     );
-    let home = crate::support::read(out.join("index.html"));
+    let home = built.file("index.html");
     assert!(home.contains("What managers check."), "promo card");
     assert!(home.contains("Everything in one place"), "hero subtitle");
-    let sitemap = crate::support::read(out.join("sitemap.xml"));
+    let sitemap = built.file("sitemap.xml");
     assert!(
         sitemap.contains("<loc>https://example.org/prm/guide/step-one</loc>"),
         "{sitemap}"
@@ -209,14 +228,14 @@ fn theme_is_embedded_in_the_binary() {
     let dir = tempfile::tempdir().expect("tmp");
     let alone = dir.path().join("signpost");
     std::fs::copy(env!("CARGO_BIN_EXE_signpost"), &alone).expect("copy binary");
-    let site = crate::support::site(&[
+    let site = SiteTest::files(&[
         ("_config.yml", "title: Alone\n"),
         ("index.md", "---\ntitle: Home\nlayout: page\n---\nHello\n"),
     ]);
     let output = std::process::Command::new(&alone)
         .current_dir(dir.path())
         .args(["build", "--root"])
-        .arg(site.path())
+        .arg(site.root())
         .args(["--out", "out"])
         .output()
         .expect("run");
@@ -232,18 +251,15 @@ fn theme_is_embedded_in_the_binary() {
 
 #[test]
 fn include_alone_on_its_line_is_a_block_even_when_trimmed() {
-    let site = crate::support::site(&[
+    let built = SiteTest::files(&[
         ("_config.yml", "title: T\n"),
         (
             "index.md",
             "---\nlayout: none\n---\nSome **bold**.\n\n{%- include button.html title=\"Read\" link=\"/\" -%}\n\n## Key questions\n\nText {% include button.html title=\"Inline\" link=\"/\" %} more.\n",
         ),
         ("404.md", "---\nlayout: 404\ntitle: Not here\npermalink: /404.html\n---\nSorry.\n"),
-    ]);
-    let out = site.path().join("_site");
-    let (code, err) = crate::support::build(site.path(), &out, &[]);
-    assert_eq!(code, 0, "{err}");
-    let html = crate::support::read(out.join("index.html"));
+    ]).build().success();
+    let html = built.file("index.html");
     assert!(
         html.contains("<h2 id=\"key-questions\">Key questions</h2>"),
         "{html}"
@@ -255,7 +271,7 @@ fn include_alone_on_its_line_is_a_block_even_when_trimmed() {
         "{html}"
     );
     // `layout: 404` is a number in YAML and still names the layout.
-    let not_found = crate::support::read(out.join("404.html"));
+    let not_found = built.file("404.html");
     assert!(
         not_found.contains("<h1") && not_found.contains("Sorry."),
         "{not_found}"
@@ -264,17 +280,14 @@ fn include_alone_on_its_line_is_a_block_even_when_trimmed() {
 
 #[test]
 fn a_comment_line_between_list_items_keeps_one_list() {
-    let site = crate::support::site(&[
+    let built = SiteTest::files(&[
         ("_config.yml", "title: T\n"),
         (
             "index.md",
             "---\nlayout: none\n---\n* One <!-- [UPLIFT] inline -->\n<!-- [GAP] a whole line -->\n* Two\n\n```html\n<!-- shown in code -->\n```\n",
         ),
-    ]);
-    let out = site.path().join("_site");
-    let (code, err) = crate::support::build(site.path(), &out, &[]);
-    assert_eq!(code, 0, "{err}");
-    let html = crate::support::read(out.join("index.html"));
+    ]).build().success();
+    let html = built.file("index.html");
     assert_eq!(html.matches("<ul>").count(), 1, "{html}");
     assert!(html.contains("<li>Two</li>"), "{html}");
     // kramdown keeps the comment line inside the first item, as an HTML comment.
@@ -300,15 +313,15 @@ fn odd_input_never_panics() {
         "[x](#%zz) [y](../../../../z) [z](%) ![](//x)\n",
         "\u{1}L99\u{2} \u{1}I3\u{2}\n",
     ] {
-        let site = crate::support::site(&[
+        let built = SiteTest::files(&[
             ("_config.yml", "title: T\n"),
             (
                 "index.md",
                 &format!("---\nlayout: page\ntitle: x\n---\n{body}"),
             ),
-        ]);
-        let out = site.path().join("_site");
-        let (code, err) = crate::support::build(site.path(), &out, &[]);
+        ])
+        .build();
+        let (code, err) = (built.code(), built.stderr());
         assert!(code == 0 || code == 1, "{body:?} → exit {code}: {err}");
         assert!(!err.contains("panicked"), "{body:?}: {err}");
     }
@@ -316,7 +329,7 @@ fn odd_input_never_panics() {
 
 #[test]
 fn data_files_in_folders_nest_under_site_data() {
-    let site = crate::support::site(&[
+    let built = SiteTest::files(&[
         ("_config.yml", "title: T\n"),
         ("_data/team/lead.yml", "name: Sam\n"),
         ("_data/phases.json", "[{\"id\": \"go-live\"}]\n"),
@@ -324,10 +337,7 @@ fn data_files_in_folders_nest_under_site_data() {
             "index.md",
             "---\nlayout: none\n---\nLead: {{ site.data.team.lead.name }}, first phase {{ site.data.phases.0.id }}.\n",
         ),
-    ]);
-    let out = site.path().join("_site");
-    let (code, err) = crate::support::build(site.path(), &out, &[]);
-    assert_eq!(code, 0, "{err}");
-    let html = crate::support::read(out.join("index.html"));
+    ]).build().success();
+    let html = built.file("index.html");
     assert!(html.contains("Lead: Sam, first phase go-live."), "{html}");
 }

@@ -76,6 +76,7 @@ impl SiteTest {
         args.extend(self.args.iter().cloned());
         Outcome {
             run: run("build", self.root(), args),
+            root: self.root().to_path_buf(),
             out,
             _out_dir: Some(dir),
         }
@@ -90,6 +91,7 @@ impl SiteTest {
     pub fn command(&self, command: &str) -> Outcome {
         Outcome {
             run: run(command, self.root(), &self.args),
+            root: self.root().to_path_buf(),
             out: PathBuf::new(),
             _out_dir: None,
         }
@@ -99,6 +101,7 @@ impl SiteTest {
 /// What one run printed, and for a build the folder it wrote (kept while this lives).
 pub struct Outcome {
     pub run: Run,
+    root: PathBuf,
     out: PathBuf,
     _out_dir: Option<tempfile::TempDir>,
 }
@@ -174,5 +177,32 @@ impl Outcome {
             .as_array()
             .cloned()
             .unwrap_or_default()
+    }
+
+    /// Every file in the output folder, relative and sorted, except the build's own record
+    /// (`.signpost-output`, which keeps each file's time).
+    pub fn files(&self) -> Vec<String> {
+        let out = self.out();
+        let mut files: Vec<String> = walkdir::WalkDir::new(out)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .filter_map(|e| {
+                let rel = e.path().strip_prefix(out).ok()?.to_string_lossy().into_owned();
+                (rel != ".signpost-output").then_some(rel)
+            })
+            .collect();
+        files.sort();
+        files
+    }
+
+    /// `text` (this run's output, for a snapshot) with the site's and the output's folders
+    /// written `[ROOT]` and `[OUT]`: they are temporary or depend on the checkout.
+    pub fn redact(&self, text: &str) -> String {
+        let mut text = text.to_string();
+        if self._out_dir.is_some() {
+            text = text.replace(&self.out.display().to_string(), "[OUT]");
+        }
+        text.replace(&self.root.display().to_string(), "[ROOT]")
     }
 }
