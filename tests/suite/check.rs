@@ -1,7 +1,7 @@
 //! `signpost check`: the fixture site with one broken link of every kind, each output format,
 //! exit codes, suggestions, and sites it has never seen.
 
-use crate::support::{read, repo, signpost, site, Run};
+use crate::support::{read, repo, signpost, site, Run, SiteTest};
 use serde_json::Value;
 use std::path::Path;
 
@@ -64,7 +64,16 @@ fn fixture_reports_every_broken_link_and_nothing_else() {
 
 #[test]
 fn json_has_exactly_the_agreed_shape() {
-    let report = json(&check(&fixture(), &["--format", "json"]));
+    let checked = SiteTest::fixture("check-site")
+        .args(["--format", "json"])
+        .check()
+        .exit(1);
+    let report = checked.json();
+    // The whole report, so that a change to any field shows as a diff.
+    insta::assert_snapshot!(
+        "check_site_json",
+        serde_json::to_string_pretty(&report).expect("JSON")
+    );
     let keys = |v: &Value| -> Vec<String> {
         let mut k: Vec<String> = v.as_object().expect("object").keys().cloned().collect();
         k.sort();
@@ -125,9 +134,10 @@ fn json_has_exactly_the_agreed_shape() {
 
 #[test]
 fn human_format_points_at_the_source_with_a_caret() {
-    let run = check(&fixture(), &[]);
-    assert_eq!(run.code, 1);
-    let out = &run.stdout;
+    let checked = SiteTest::fixture("check-site").check().exit(1);
+    let out = checked.stdout();
+    // The whole report first: a change anywhere in it shows as a diff.
+    insta::assert_snapshot!("check_site_human", out);
     assert!(!out.contains('\x1b'), "no colour when piped");
     let block = "error[missing-anchor]: The link “before” goes to a place on a page that does not exist\n  --> guide/doing.md:13:25\n   |\n13 | Broken anchor: [before](/guide/planning#before-you-strat).\n   |                         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n   = `/guide/planning` has no heading or element with id `before-you-strat`\n   = page: /guide/doing\n   = help: did you mean `/guide/planning#before-you-start`?\n";
     assert!(out.contains(block), "{out}");
@@ -139,6 +149,7 @@ fn human_format_points_at_the_source_with_a_caret() {
 fn github_format_is_workflow_commands() {
     let run = check(&fixture(), &["--format", "github"]);
     assert_eq!(run.code, 1);
+    insta::assert_snapshot!("check_site_github", run.stdout);
     let line = run
         .stdout
         .lines()
