@@ -1,6 +1,7 @@
 //! Every user error `build` handles: one line naming file:line:column, a non-zero exit,
 //! and the previous output left exactly as it was.
 
+use crate::support::SiteTest;
 use std::path::Path;
 
 const CONFIG: (&str, &str) = ("_config.yml", "title: Test guide\nbaseurl: /base\n");
@@ -91,20 +92,18 @@ fn malformed_data_file_points_into_it() {
 /// theme's `default`, and `check` warns once per layout name.
 #[test]
 fn unknown_layout_falls_back_to_default_with_one_warning() {
-    let site = crate::support::site(&[
+    let site = SiteTest::files(&[
         ("_config.yml", "baseurl: /base\n"),
         ("a.md", &page("title: A\nlayout: fancy\n", "x\n")),
         ("b.md", &page("title: B\nlayout: fancy\n", "y\n")),
     ]);
-    let out = site.path().join("_site");
-    let (code, err) = crate::support::build(site.path(), &out, &[]);
-    assert_eq!(code, 0, "{err}");
-    let html = crate::support::read(out.join("a.html"));
+    let built = site.build().success();
+    let html = built.file("a.html");
     assert!(
         html.contains("<title>A | A</title>"),
         "default layout, site titled after the first page: {html}"
     );
-    let run = crate::support::run("check", site.path(), ["--format", "json"]);
+    let run = crate::support::run("check", site.root(), ["--format", "json"]);
     let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
     let warnings: Vec<String> = report["diagnostics"]
         .as_array()

@@ -2,6 +2,7 @@
 //! may write outside `--out`, `--out` never replaces a folder signpost did not make, and
 //! odd bytes never panic. One regression test per fault found.
 
+use crate::support::SiteTest;
 use crate::support::{read, run, site};
 use std::path::Path;
 
@@ -143,7 +144,7 @@ fn out_inside_the_site_root_must_be_its_site_folder() {
 
 #[test]
 fn odd_bytes_in_links_and_task_items_do_not_panic() {
-    let s = site(&[
+    let s = SiteTest::files(&[
         ("_config.yml", "title: T\n"),
         (
             "index.md",
@@ -153,16 +154,15 @@ fn odd_bytes_in_links_and_task_items_do_not_panic() {
             ),
         ),
     ]);
-    let out = s.path().join("_site");
-    let (code, err) = crate::support::build(s.path(), &out, &[]);
-    assert_eq!(code, 0, "{err}");
+    let built = s.build().success();
+    let err = built.stderr();
     assert!(!err.contains("panicked"), "{err}");
-    let html = read(out.join("index.html"));
+    let html = built.file("index.html");
     assert!(
         !html.contains('\u{1}') && !html.contains('\u{2}'),
         "token marks leaked"
     );
-    let r = run("check", s.path(), ["--format", "json"]);
+    let r = run("check", s.root(), ["--format", "json"]);
     assert!(
         r.code == 0 || r.code == 1,
         "check exited {}: {}",
@@ -210,21 +210,21 @@ fn many_repeats_and_starry_globs_stay_fast() {
 #[test]
 fn repeated_redirects_are_one_redirect() {
     let list = "  - /old\n".repeat(10_000);
-    let s = site(&[
+    let built = SiteTest::files(&[
         ("_config.yml", "title: T\n"),
         (
             "index.md",
             &format!("---\ntitle: Home\nredirect_from:\n{list}---\nBody\n"),
         ),
-    ]);
-    let out = s.path().join("_site");
-    let (code, err) = crate::support::build(s.path(), &out, &[]);
-    assert_eq!(code, 0, "{err}");
+    ])
+    .build()
+    .success();
+    let err = built.stderr();
     assert!(
         err.contains(": 0 errors, "),
         "a page repeating an old URL is no clash: {err}"
     );
-    assert!(out.join("old.html").is_file());
+    assert!(built.has_file("old.html"));
 }
 
 /// One broken page among many, with a large data file: `check` used to render every page

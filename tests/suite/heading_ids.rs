@@ -1,5 +1,6 @@
 //! Heading ids match kramdown 2.4: every row of the measured table, in one page, in order.
 
+use crate::support::SiteTest;
 use serde_json::Value;
 
 #[test]
@@ -13,14 +14,13 @@ fn every_measured_kramdown_id_matches_in_one_page() {
         .iter()
         .map(|r| format!("## {}\n\n", r["markdown"].as_str().expect("markdown")))
         .collect();
-    let site = crate::support::site(&[
+    let built = SiteTest::files(&[
         ("_config.yml", "title: T\n"),
         ("index.md", &format!("---\nlayout: none\n---\n{body}")),
-    ]);
-    let out = site.path().join("_site");
-    let (code, err) = crate::support::build(site.path(), &out, &[]);
-    assert_eq!(code, 0, "{err}");
-    let html = crate::support::read(out.join("index.html"));
+    ])
+    .build()
+    .success();
+    let html = built.file("index.html");
     let found: Vec<Option<String>> = html
         .lines()
         .filter(|l| l.starts_with("<h2"))

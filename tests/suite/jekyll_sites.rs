@@ -3,6 +3,7 @@
 //! publish every one of those pages at the same path, with every id Jekyll gave it (headings,
 //! footnotes), so no bookmark or link into the old site breaks.
 
+use crate::support::SiteTest;
 use serde_json::Value;
 use std::path::Path;
 
@@ -390,7 +391,7 @@ fn bad_post_dates_and_collection_names_are_reported() {
 /// `.no_toc`, nested by level. Definition lists are lists.
 #[test]
 fn kramdown_attribute_lists_and_definition_lists() {
-    let s = crate::support::site(&[
+    let s = SiteTest::files(&[
         ("_config.yml", "title: T\n"),
         (
             "index.md",
@@ -399,10 +400,8 @@ fn kramdown_attribute_lists_and_definition_lists() {
         ("b.md", "---\ntitle: B\npermalink: /b\n---\nB\n"),
         ("flow.png", "png"),
     ]);
-    let out = s.path().join("_site");
-    let (code, err) = crate::support::build(s.path(), &out, &[]);
-    assert_eq!(code, 0, "{err}");
-    let html = crate::support::read(out.join("index.html"));
+    let built = s.build().success();
+    let html = built.file("index.html");
     for expected in [
         "<a href=\"https://example.org\" target=\"_blank\">A link</a>",
         "<a href=\"/b\" class=\"button\" id=\"go\" rel=\"next\">another</a>.",
@@ -417,7 +416,7 @@ fn kramdown_attribute_lists_and_definition_lists() {
     }
     assert!(!html.contains("{:"), "{html}");
     // The link is still checked where it is written.
-    let diagnostics = crate::support::diagnostics(s.path());
+    let diagnostics = crate::support::diagnostics(s.root());
     assert!(
         diagnostics.iter().all(|d| d["severity"] != "error"),
         "{diagnostics:?}"

@@ -2,6 +2,7 @@
 //! variables, errors located in the file that has them, and links written inside includes
 //! reported where they are written.
 
+use crate::support::SiteTest;
 use crate::support::{read, run, site};
 use serde_json::Value;
 
@@ -37,7 +38,7 @@ fn at(d: &Value) -> String {
 
 #[test]
 fn site_includes_with_parameters_nesting_and_markdown() {
-    let s = site(&[
+    let built = SiteTest::files(&[
         CONFIG,
         (
             "_includes/note.html",
@@ -59,11 +60,9 @@ fn site_includes_with_parameters_nesting_and_markdown() {
                 "Intro\n\n{% include note.html text=\"Back up first\" kind=\"warning\" %}\n\n{% include promos/card.html title=page.title %}\n\n{% include steps-table.md %}\n",
             ),
         ),
-    ]);
-    let out = s.path().join("_site");
-    let (code, err) = crate::support::build(s.path(), &out, &[]);
-    assert_eq!(code, 0, "{err}");
-    let html = read(out.join("index.html"));
+    ])
+    .build().success();
+    let html = built.file("index.html");
     assert!(
         html.contains("<div class=\"note note--warning\">Back up first</div>"),
         "{html}"
@@ -88,7 +87,7 @@ fn site_includes_with_parameters_nesting_and_markdown() {
 
 #[test]
 fn a_site_include_overrides_the_theme_shortcode() {
-    let s = site(&[
+    let built = SiteTest::files(&[
         CONFIG,
         (
             "_includes/button.html",
@@ -102,11 +101,10 @@ fn a_site_include_overrides_the_theme_shortcode() {
                 "{% include button.html title=\"Start\" link=\"/go\" %}\n",
             ),
         ),
-    ]);
-    let out = s.path().join("_site");
-    let (code, err) = crate::support::build(s.path(), &out, &[]);
-    assert_eq!(code, 0, "{err}");
-    let html = read(out.join("index.html"));
+    ])
+    .build()
+    .success();
+    let html = built.file("index.html");
     assert!(
         html.contains("<a class=\"site-button\" href=\"/base/go\">Start!</a>"),
         "{html}"
@@ -119,15 +117,15 @@ fn a_site_include_overrides_the_theme_shortcode() {
 
 #[test]
 fn a_self_including_include_is_an_error_naming_the_chain() {
-    let s = site(&[
+    let built = SiteTest::files(&[
         CONFIG,
         ("_includes/loop.html", "x\n{% include loop.html %}"),
         ("index.md", &page("", "Start\n\n{% include loop.html %}\n")),
-    ]);
-    let out = s.path().join("_site");
-    let (code, err) = crate::support::build(s.path(), &out, &[]);
-    assert_eq!(code, 1, "{err}");
-    assert!(!out.exists(), "a failed build wrote output");
+    ])
+    .build()
+    .exit(1);
+    let err = built.stderr();
+    assert!(!built.out().exists(), "a failed build wrote output");
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(
         err.starts_with("_includes/loop.html:2:1: error: includes nested more than 32 deep, in the loop _includes/loop.html → _includes/loop.html"),
@@ -281,7 +279,7 @@ fn runaway_output_stops_with_an_error() {
 
 #[test]
 fn site_pages_collections_and_link_are_there_when_read() {
-    let s = site(&[
+    let built = SiteTest::files(&[
         (
             "_config.yml",
             "title: Lists\nbaseurl: /base\ncollections:\n  steps:\n    output: false\n",
@@ -295,11 +293,9 @@ fn site_pages_collections_and_link_are_there_when_read() {
                 "{% assign sorted = site.pages | sort: \"url\" %}{% for p in sorted %}[{{ p.url }} {{ p.path }}]{% endfor %}\n\n{% for s in site.steps %}({{ s.title }} from {{ s.path }}){% endfor %}\n\n[B]({% link b.md %})\n",
             ),
         ),
-    ]);
-    let out = s.path().join("_site");
-    let (code, err) = crate::support::build(s.path(), &out, &[]);
-    assert_eq!(code, 0, "{err}");
-    let html = read(out.join("index.html"));
+    ])
+    .build().success();
+    let html = built.file("index.html");
     assert!(html.contains("[/ index.md][/bee b.md]"), "{html}");
     assert!(html.contains("(First step from _steps/one.md)"), "{html}");
     assert!(html.contains("<a href=\"/base/bee\">B</a>"), "{html}");
@@ -337,18 +333,16 @@ fn baseurl_before_a_link_tag_is_reported_as_doubled() {
 
 #[test]
 fn include_relative_and_page_content() {
-    let s = site(&[
+    let built = SiteTest::files(&[
         CONFIG,
         ("guide/snippet.md", "Shared *text* for {{ page.title }}.\n"),
         (
             "guide/index.md",
             &page("", "{% include_relative snippet.md %}\n\nWords: {{ page.content | number_of_words }}\n"),
         ),
-    ]);
-    let out = s.path().join("_site");
-    let (code, err) = crate::support::build(s.path(), &out, &[]);
-    assert_eq!(code, 0, "{err}");
-    let html = read(out.join("guide/index.html"));
+    ])
+    .build().success();
+    let html = built.file("guide/index.html");
     assert!(
         html.contains("<p>Shared <em>text</em> for Page.</p>"),
         "{html}"

@@ -1,6 +1,7 @@
 //! Messages a non-programmer understands: each diagnostic's plain headline, what was written,
 //! the fix and the "did you mean" suggestion, the same in check's human and JSON output.
 
+use crate::support::SiteTest;
 use crate::support::{diagnostics, run, site};
 use serde_json::Value;
 
@@ -370,7 +371,7 @@ fn a_config_mistake_says_what_to_do_too() {
 /// after `#}`: a blank line here once).
 #[test]
 fn argument_declarations_add_nothing_to_the_output() {
-    let dir = site(&[
+    let built = SiteTest::files(&[
         CONFIG,
         (
             "index.md",
@@ -379,11 +380,9 @@ fn argument_declarations_add_nothing_to_the_output() {
                 "Before\n\n{% include button.html title=\"Go\" link=\"/\" %}\n\n{% include action_link.html title=\"On\" link=\"/\" %}\n",
             ),
         ),
-    ]);
-    let out = dir.path().join("_site");
-    let (code, err) = crate::support::build(dir.path(), &out, &[]);
-    assert_eq!(code, 0, "{err}");
-    let html = crate::support::read(out.join("index.html"));
+    ])
+    .build().success();
+    let html = built.file("index.html");
     assert!(
         html.contains("<p>Before</p>\n<a class=\"sp-button\""),
         "{html}"

@@ -188,7 +188,12 @@ impl Outcome {
             .filter_map(Result::ok)
             .filter(|e| e.file_type().is_file())
             .filter_map(|e| {
-                let rel = e.path().strip_prefix(out).ok()?.to_string_lossy().into_owned();
+                let rel = e
+                    .path()
+                    .strip_prefix(out)
+                    .ok()?
+                    .to_string_lossy()
+                    .into_owned();
                 (rel != ".signpost-output").then_some(rel)
             })
             .collect();
