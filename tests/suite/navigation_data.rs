@@ -2,13 +2,8 @@
 //! `sidebar_title:` + `sidebar_items:`, `promo_items:` with `link`, `description`, `image`),
 //! and every link in `_data` and front matter checked where it is written.
 
-use crate::support::{read, repo, run, site};
-use serde_json::Value;
+use crate::support::{read, SiteTest};
 use std::path::Path;
-
-fn fixture() -> std::path::PathBuf {
-    repo().join("tests/fixtures/nav-wrapped")
-}
 
 /// The text of the element that starts at `start` (up to `end`), for asserting on one region.
 fn region<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
@@ -63,12 +58,13 @@ fn assert_navigation(out: &Path, base: &str, titles: (&str, &str)) {
 
 #[test]
 fn wrapped_shapes_feed_the_menu_sidebars_and_cards() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let out = dir.path().join("_site");
-    let (code, err) = crate::support::build(&fixture(), &out, &[]);
-    assert_eq!(code, 0, "{err}");
-    assert_navigation(&out, "/wrapped", ("Steps of the move", "Who does what"));
-    let home = read(out.join("index.html"));
+    let built = SiteTest::fixture("nav-wrapped").build().success();
+    assert_navigation(
+        built.out(),
+        "/wrapped",
+        ("Steps of the move", "Who does what"),
+    );
+    let home = built.file("index.html");
     let cards = region(&home, "<section class=\"sp-promo\"", "</section>");
     assert!(
         cards.contains(
@@ -88,7 +84,7 @@ fn wrapped_shapes_feed_the_menu_sidebars_and_cards() {
 
 #[test]
 fn bare_lists_still_work_with_the_default_headings() {
-    let s = site(&[
+    let built = SiteTest::files(&[
         ("_config.yml", "title: Bare\n"),
         ("_data/menu_navigation.yml", "- title: Guide\n  url: /guide/\n- title: Help\n  url: /guide/help\n"),
         ("_data/sidebar_navigation.yml", "- title: Start\n  url: /guide/\n  subitems:\n    - title: Help\n      url: /guide/help\n"),
@@ -98,12 +94,11 @@ fn bare_lists_still_work_with_the_default_headings() {
         ("guide/index.md", "---\ntitle: Start\nlayout: page_with_sidebar\npermalink: /guide/\n---\nStart.\n"),
         ("guide/help.md", "---\ntitle: Help\nlayout: page_with_sidebar\npermalink: /guide/help\n---\nHelp.\n"),
         ("guide/managers.md", "---\ntitle: Managers\nlayout: page_with_sidebar\npermalink: /guide/managers\n---\nM.\n"),
-    ]);
-    let out = s.path().join("_site");
-    let (code, err) = crate::support::build(s.path(), &out, &[]);
-    assert_eq!(code, 0, "{err}");
-    assert_navigation(&out, "", ("The guide", "Checklists by role"));
-    let home = read(out.join("index.html"));
+    ])
+    .build()
+    .success();
+    assert_navigation(built.out(), "", ("The guide", "Checklists by role"));
+    let home = built.file("index.html");
     assert!(
         home.contains("href=\"/guide/managers\">For managers</a>"),
         "{home}"
@@ -114,9 +109,11 @@ fn bare_lists_still_work_with_the_default_headings() {
 /// broken link at its own file:line:column (a document's with the page that shows it).
 #[test]
 fn every_broken_link_in_data_and_front_matter_is_reported_where_it_is_written() {
-    let r = run("check", &fixture(), ["--format", "json"]);
-    assert_eq!(r.code, 1, "{}", r.stderr);
-    let report: Value = serde_json::from_str(&r.stdout).expect("json");
+    let checked = SiteTest::fixture("nav-wrapped")
+        .args(["--format", "json"])
+        .check()
+        .exit(1);
+    let report = checked.json();
     let found: Vec<String> = report["diagnostics"]
         .as_array()
         .expect("diagnostics")
@@ -152,22 +149,23 @@ fn every_broken_link_in_data_and_front_matter_is_reported_where_it_is_written() 
 
 #[test]
 fn a_navigation_file_the_theme_cannot_read_is_a_warning_not_an_empty_menu() {
-    let s = site(&[
+    let checked = SiteTest::files(&[
         ("_config.yml", "title: Odd\n"),
         (
             "_data/menu_navigation.yml",
             "entries:\n  one: {title: A, url: /}\n",
         ),
         ("index.md", "---\ntitle: Home\n---\nHi.\n"),
-    ]);
-    let r = run("check", s.path(), ["--format", "json"]);
-    let report: Value = serde_json::from_str(&r.stdout).expect("json");
+    ])
+    .args(["--format", "json"])
+    .check();
+    let report = checked.json();
     let warning = report["diagnostics"]
         .as_array()
         .expect("diagnostics")
         .iter()
         .find(|d| d["code"] == "nav-shape")
-        .unwrap_or_else(|| panic!("no nav-shape warning: {}", r.stdout));
+        .unwrap_or_else(|| panic!("no nav-shape warning: {}", checked.stdout()));
     assert_eq!(warning["file"], "_data/menu_navigation.yml");
     assert_eq!(warning["line"], 1);
     assert!(
@@ -179,7 +177,7 @@ fn a_navigation_file_the_theme_cannot_read_is_a_warning_not_an_empty_menu() {
     );
 
     // `_config.yml` can name another file and key.
-    let s = site(&[
+    let built = SiteTest::files(&[
         (
             "_config.yml",
             "title: Odd\nnavigation:\n  menu:\n    data: top\n    items: entries\n",
@@ -189,11 +187,10 @@ fn a_navigation_file_the_theme_cannot_read_is_a_warning_not_an_empty_menu() {
             "entries:\n  - title: Only entry\n    url: /\n",
         ),
         ("index.md", "---\ntitle: Home\n---\nHi.\n"),
-    ]);
-    let out = s.path().join("_site");
-    let (code, err) = crate::support::build(s.path(), &out, &[]);
-    assert_eq!(code, 0, "{err}");
-    let html = read(out.join("index.html"));
+    ])
+    .build()
+    .success();
+    let html = built.file("index.html");
     assert!(
         region(&html, "<header", "</header>").contains(">Only entry</a>"),
         "{html}"
