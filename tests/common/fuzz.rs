@@ -4,7 +4,7 @@
 //! memory, and records any panic or any build that takes longer than the hang limit.
 //! Liquid is also given random chains of filters with extreme numbers and text
 //! ([`liquid_chain`]).
-//! `tests/fuzz.rs` runs it for a few seconds with a fixed seed; `examples/fuzz.rs` runs it
+//! `tests/suite/fuzz.rs` runs it for a few seconds with a fixed seed; `examples/fuzz.rs` runs it
 //! for as long as asked (see docs/reliability.md).
 
 use std::path::{Path, PathBuf};

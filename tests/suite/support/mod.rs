@@ -1,4 +1,7 @@
-//! Helpers shared by the integration tests: small sites written into temporary folders.
+//! Helpers shared by the integration tests: small sites written into temporary folders,
+//! the CLI run on them ([`run`], [`SiteTest`]), in-process servers, and the HTTP, WebDriver,
+//! corpus and fuzzing helpers in the submodules.
+// Each module uses some of the helpers, none all of them.
 #![allow(dead_code)]
 
 pub mod browser;
