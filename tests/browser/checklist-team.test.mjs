@@ -1,7 +1,7 @@
 // Checklists as a team's tool, in a real headless Chromium: the calendar file (read back by
 // Python's `icalendar`), combining two readers' CSV files, suggested dates, what needs
 // attention as the clock moves, the copied summary, and progress surviving a move of the
-// guide to another address. Run by tests/browser.rs, or by hand:
+// guide to another address. Run by tests/suite/browser.rs, or by hand:
 //   SITE_DIR=/tmp/site ROOT_SITE_DIR=/tmp/root-site node --test tests/browser/checklist-team.test.mjs
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,6 +1,6 @@
 // Checklists in a real headless Chromium: persistence, counts, planner, CSV export and
 // import, reset, keyboard use, no network, and axe-core's WCAG 2.2 A/AA rules.
-// Run by tests/browser_checklist.rs (which builds the guide into SITE_DIR), or by hand:
+// Run by tests/suite/browser.rs (which builds the guide into SITE_DIR), or by hand:
 //   SITE_DIR=/tmp/site node --test tests/browser/
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,6 +1,6 @@
 // Checklists in a real headless Firefox (Debian's firefox-esr driven by puppeteer-core over
 // WebDriver BiDi): the same JS and CSS must work there as in Chromium, with no build step.
-// Run by tests/browser.rs (which builds the guide into SITE_DIR), or by hand:
+// Run by tests/suite/browser.rs (which builds the guide into SITE_DIR), or by hand:
 //   SITE_DIR=/tmp/site node --test tests/browser/firefox.test.mjs
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,6 +1,6 @@
 // Shared set-up for the browser tests: a static server for a built site on 127.0.0.1 and
 // Debian's headless Chromium driven by playwright-core. The site comes from SITE_DIR (built
-// by tests/browser_checklist.rs); BASEURL is its baseurl.
+// by tests/suite/browser.rs); BASEURL is its baseurl.
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,7 +13,7 @@ export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 const TYPES = { '.ics': 'text/calendar', '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript', '.svg': 'image/svg+xml', '.xml': 'application/xml', '.png': 'image/png', '.ico': 'image/x-icon' };
 
-// The guide built with baseurl "" (by tests/browser.rs), for serving it at the root.
+// The guide built with baseurl "" (by tests/suite/browser.rs), for serving it at the root.
 export const ROOT_SITE_DIR = process.env.ROOT_SITE_DIR;
 
 // Serves SITE_DIR under BASEURL the way a static host does (`/a/b` → a/b.html or a/b/index.html).

@@ -1,5 +1,5 @@
 // The search box in real headless Chromium, on the built guide under its baseurl (BASEURL;
-// tests/browser.rs also runs this file on a build with no baseurl): a word on one page is
+// tests/suite/browser.rs also runs this file on a build with no baseurl): a word on one page is
 // found, announced with its count, and its section link lands on the section, by keyboard;
 // nothing of the index loads before the box is used; axe and the focus walk pass with the
 // results open; without JavaScript there is no box.

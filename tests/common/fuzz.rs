@@ -4,7 +4,7 @@
 //! memory, and records any panic or any build that takes longer than the hang limit.
 //! Liquid is also given random chains of filters with extreme numbers and text
 //! ([`liquid_chain`]).
-//! `tests/fuzz.rs` runs it for a few seconds with a fixed seed; `examples/fuzz.rs` runs it
+//! `tests/suite/fuzz.rs` runs it for a few seconds with a fixed seed; `examples/fuzz.rs` runs it
 //! for as long as asked (see docs/reliability.md).
 
 use std::path::{Path, PathBuf};
@@ -368,6 +368,19 @@ pub struct Report {
 /// Builds mutated sites until `budget` runs out (or a failure, when `stop_at_first`).
 /// Failing sites are copied under `keep` for a person to look at.
 pub fn run(repo: &Path, seed: u64, budget: Duration, hang: Duration, keep: &Path) -> Report {
+    run_at_least(repo, seed, 0, budget, hang, keep)
+}
+
+/// [`run`], but going on past `budget` until `min_tried` inputs have been tried (the test's
+/// minimum, whatever else shares the machine's cores), unless a build hangs.
+pub fn run_at_least(
+    repo: &Path,
+    seed: u64,
+    min_tried: usize,
+    budget: Duration,
+    hang: Duration,
+    keep: &Path,
+) -> Report {
     let sites = seed_sites(repo);
     let donors: Vec<&[u8]> = sites
         .iter()
@@ -380,7 +393,7 @@ pub fn run(repo: &Path, seed: u64, budget: Duration, hang: Duration, keep: &Path
     let started = Instant::now();
     let quiet = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
-    while started.elapsed() < budget && !sites.is_empty() {
+    while (started.elapsed() < budget || report.tried < min_tried) && !sites.is_empty() {
         let site = &sites[rng.below(sites.len())];
         let texts: Vec<usize> = (0..site.len()).filter(|&i| is_text(&site[i].0)).collect();
         if texts.is_empty() {

@@ -1,0 +1,285 @@
+//! The build cache (`.signpost-cache/`) changes how much a build renders, never what it
+//! writes: after every kind of edit, a build with the cache writes the bytes a build without
+//! it writes, and a broken cache is a warning, not a wrong page.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.expect("walk"))
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).expect("inside");
+            (
+                rel.to_string_lossy().into_owned(),
+                std::fs::read(e.path()).expect("read"),
+            )
+        })
+        .filter(|(rel, _)| rel != ".signpost-output")
+        .collect()
+}
+
+/// The repository's guide (steps collection, navigation data, checklists), copied, with an
+/// include, a page listing `site.pages` and one using `{% link %}` added.
+fn guide() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tmp");
+    let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    for entry in walkdir::WalkDir::new(&content) {
+        let entry = entry.expect("walk");
+        let rel = entry.path().strip_prefix(&content).expect("inside");
+        if rel.starts_with(".signpost-cache") || rel.starts_with("_site") {
+            continue;
+        }
+        let to = dir.path().join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &to).expect("copy");
+        }
+    }
+    for (path, text) in [
+        ("_includes/note.html", "<p class=\"note\">{{ include.text }}</p>\n"),
+        (
+            "extra/noted.md",
+            "---\ntitle: Noted\n---\n{% include note.html text=\"First note\" %}\n\nSee [training]({% link guide/training.md %}).\n",
+        ),
+        (
+            "extra/all-pages.md",
+            "---\ntitle: All pages\n---\n{% for p in site.pages %}{% if p.title %}- {{ p.title }}\n{% endif %}{% endfor %}\n",
+        ),
+    ] {
+        let file = dir.path().join(path);
+        std::fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
+        std::fs::write(file, text).expect("write");
+    }
+    dir
+}
+
+/// Builds with the cache into `out`; returns how many pages it rendered.
+fn cached_build(root: &Path, out: &Path) -> (usize, String) {
+    let (code, err) = crate::support::build(root, out, &[]);
+    assert_eq!(code, 0, "{err}");
+    let rendered = err
+        .split("pages (")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no rendered count in {err}"));
+    (rendered, err)
+}
+
+/// What a build without any cache writes, into a fresh folder.
+fn clean_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("clean");
+    let (code, err) = crate::support::build(root, &out, &["--no-cache"]);
+    assert_eq!(code, 0, "{err}");
+    tree(&out)
+}
+
+fn edit(root: &Path, file: &str, from: &str, to: &str) {
+    let path = root.join(file);
+    let text = std::fs::read_to_string(&path).expect("read");
+    assert!(text.contains(from), "{file} lacks {from:?}");
+    std::fs::write(&path, text.replacen(from, to, 1)).expect("write");
+}
+
+/// Asserts the cached output equals a clean build's, naming the first differing file.
+fn assert_same(out: &Path, root: &Path, after: &str) {
+    let (cached, clean) = (tree(out), clean_build(root));
+    let cached_names: Vec<_> = cached.keys().collect();
+    let clean_names: Vec<_> = clean.keys().collect();
+    assert_eq!(
+        cached_names, clean_names,
+        "after {after}: file lists differ"
+    );
+    for (name, bytes) in &clean {
+        assert!(
+            cached[name] == *bytes,
+            "after {after}: {name} differs from a clean build"
+        );
+    }
+}
+
+#[test]
+fn every_kind_of_edit_gives_the_bytes_of_a_clean_build() {
+    let site = guide();
+    let root = site.path();
+    let outer = tempfile::tempdir().expect("tmp");
+    let out = outer.path().join("out");
+    let (first, _) = cached_build(root, &out);
+    assert!(root.join(".signpost-cache/.gitignore").is_file());
+    let (unchanged, err) = cached_build(root, &out);
+    assert_eq!(unchanged, 0, "{err}");
+    assert_same(&out, root, "no edit");
+
+    type Edit = fn(&Path);
+    let edits: [(&str, Edit, bool); 8] = [
+        (
+            "a page's text",
+            |r| {
+                edit(
+                    r,
+                    "guide/training.md",
+                    "\n\n",
+                    "\n\nA new first paragraph.\n\n",
+                )
+            },
+            true,
+        ),
+        (
+            "a page's title",
+            |r| {
+                edit(
+                    r,
+                    "guide/kick-off.md",
+                    "title: Kick-off",
+                    "title: Kick-off meeting",
+                )
+            },
+            true,
+        ),
+        (
+            "an include",
+            |r| {
+                edit(
+                    r,
+                    "_includes/note.html",
+                    "class=\"note\"",
+                    "class=\"note big\"",
+                )
+            },
+            false,
+        ),
+        (
+            "a data file",
+            |r| {
+                edit(
+                    r,
+                    "_data/sidebar_navigation.yml",
+                    "title: Training",
+                    "title: Staff training",
+                )
+            },
+            false,
+        ),
+        (
+            "the config",
+            |r| {
+                let config = r.join("_config.yml");
+                let mut text = std::fs::read_to_string(&config).expect("read");
+                text.push_str("\ndescription: A description set by the test.\n");
+                std::fs::write(config, text).expect("write");
+            },
+            false,
+        ),
+        (
+            "a page added",
+            |r| {
+                let text =
+                    "---\ntitle: Added\n---\nA new page linking [training](/guide/training).\n";
+                std::fs::write(r.join("extra/added.md"), text).expect("write");
+            },
+            true,
+        ),
+        (
+            "a page renamed",
+            |r| std::fs::rename(r.join("extra/added.md"), r.join("extra/renamed.md")).expect("mv"),
+            true,
+        ),
+        (
+            "a page removed",
+            |r| std::fs::remove_file(r.join("extra/renamed.md")).expect("rm"),
+            true,
+        ),
+    ];
+    for (what, apply, few) in edits {
+        apply(root);
+        let (rendered, err) = cached_build(root, &out);
+        assert_same(&out, root, what);
+        if few {
+            // The edited page, and those that read other pages (`site.pages`, links).
+            assert!(
+                rendered <= 4,
+                "after {what}: {rendered} of {first} rendered: {err}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_corrupt_cache_is_ignored_with_a_warning() {
+    let site = guide();
+    let root = site.path();
+    let outer = tempfile::tempdir().expect("tmp");
+    let out = outer.path().join("out");
+    let (first, _) = cached_build(root, &out);
+    edit(
+        root,
+        "guide/training.md",
+        "\n\n",
+        "\n\nEdited while the cache broke.\n\n",
+    );
+    let file = root.join(".signpost-cache/pages.bin");
+    let mut bytes = std::fs::read(&file).expect("read");
+    let half = bytes.len() / 2;
+    bytes.truncate(half);
+    std::fs::write(&file, &bytes).expect("write");
+
+    let (rendered, err) = cached_build(root, &out);
+    assert!(
+        err.contains("warning: the build cache")
+            && err.contains("pages.bin")
+            && err.contains("ignored"),
+        "{err}"
+    );
+    assert_eq!(rendered, first, "every page is rendered: {err}");
+    assert_same(&out, root, "a corrupt cache");
+    // The build left a good cache behind: the next one renders nothing and warns of nothing.
+    let (rendered, err) = cached_build(root, &out);
+    assert_eq!(rendered, 0, "{err}");
+    assert!(!err.contains("warning: the build cache"), "{err}");
+}
+
+#[test]
+fn the_cache_folder_can_be_chosen_or_turned_off() {
+    let site = guide();
+    let root = site.path();
+    let outer = tempfile::tempdir().expect("tmp");
+    let (out, cache) = (outer.path().join("out"), outer.path().join("cache"));
+    let cache_arg = cache.to_string_lossy().into_owned();
+    let (code, err) = crate::support::build(root, &out, &["--cache", &cache_arg]);
+    assert_eq!(code, 0, "{err}");
+    assert!(cache.join("pages.bin").is_file() && cache.join(".gitignore").is_file());
+    assert!(!root.join(".signpost-cache").exists());
+    let (code, err) = crate::support::build(root, &out, &["--cache", &cache_arg]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("(0 rendered"), "{err}");
+    let (code, err) = crate::support::build(root, &out, &["--no-cache"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!root.join(".signpost-cache").exists());
+    assert_same(&out, root, "--no-cache");
+}
+
+#[test]
+fn a_cache_that_cannot_be_saved_is_a_warning_and_the_site_is_still_built() {
+    let site = crate::support::site(&[
+        ("_config.yml", "title: T\n"),
+        ("index.md", "---\ntitle: Home\n---\nHome.\n"),
+    ]);
+    let outer = tempfile::tempdir().expect("tmp");
+    // A file where the cache folder should be.
+    let blocked = outer.path().join("cache");
+    std::fs::write(&blocked, "not a folder").expect("write");
+    let blocked_arg = blocked.to_string_lossy().into_owned();
+    let out = outer.path().join("out");
+    let (code, err) = crate::support::build(site.path(), &out, &["--cache", &blocked_arg]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("warning: the build cache was not saved"),
+        "{err}"
+    );
+    assert!(out.join("index.html").is_file());
+}
