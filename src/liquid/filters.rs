@@ -2,8 +2,10 @@
 //! Jekyll replaces a Liquid filter, as with `where` and `sort`, Jekyll's wins).
 
 use super::date::{self, DateTime};
+use super::host::Context;
+use super::limits::output_limit_message;
+use super::url::{has_scheme, percent_encode, relative_url};
 use super::value::{self, as_list, inspect, leading_int, leading_integer, to_number, to_s, Num};
-use super::Context;
 use crate::text::escape as escape_html;
 use serde_json::{Map, Value};
 use std::cmp::Ordering;
@@ -89,7 +91,7 @@ fn slugified(b: u8) -> usize {
 /// Refuses to build `bytes` when the render may produce only `room` more.
 pub fn fits(bytes: usize, room: usize) -> Result<(), String> {
     if bytes > room {
-        Err(super::render::output_limit_message())
+        Err(output_limit_message())
     } else {
         Ok(())
     }
@@ -660,7 +662,7 @@ pub fn apply(
             other => {
                 let path = to_s(&other);
                 grows(&format!("/{}/{path}", ctx.baseurl), percent_encoded, room)?;
-                s(super::relative_url(ctx.baseurl, &path))
+                s(relative_url(ctx.baseurl, &path))
             }
         },
         "absolute_url" => match input {
@@ -672,13 +674,13 @@ pub fn apply(
                     percent_encoded,
                     room,
                 )?;
-                if super::has_scheme(&path) {
+                if has_scheme(&path) {
                     s(path)
                 } else {
                     s(format!(
                         "{}{}",
                         ctx.site_url,
-                        super::relative_url(ctx.baseurl, &path)
+                        relative_url(ctx.baseurl, &path)
                     ))
                 }
             }
@@ -717,7 +719,7 @@ fn matches(text: &str, pattern: &str) -> usize {
 }
 
 fn int_arg(v: &Value) -> Result<i64, String> {
-    super::render::to_integer(v)
+    value::to_integer(v)
 }
 
 fn ordinal_suffix(day: u32) -> &'static str {
@@ -911,7 +913,7 @@ fn uri_escape(text: &str) -> String {
         if c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@/?#[]%".contains(c) {
             out.push(c);
         } else {
-            super::percent_encode(c, &mut out);
+            percent_encode(c, &mut out);
         }
     }
     out

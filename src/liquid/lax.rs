@@ -4,8 +4,8 @@
 //! attributes), so malformed markup reads as Jekyll reads it: `{{ page.title | }}` is the
 //! title, `{% if a == %}` compares with nil, `{% for x in xs limit 2 %}` has no limit.
 
-use super::parser::{Condition, Expr, FilterCall, Filtered, ForLoop, Join, Lookup, Offset, Root};
-use super::LiquidError;
+use super::ast::{Condition, Expr, FilterCall, Filtered, ForLoop, Join, Lookup, Offset, Root};
+use super::error::LiquidError;
 use regex::Regex;
 use serde_json::Value;
 use std::sync::LazyLock;

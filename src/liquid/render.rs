@@ -3,36 +3,28 @@
 //! when strict). Bounded: include depth, total output and the work of one render are
 //! limited, so content cannot exhaust the stack or memory, or render for ever.
 
-use super::filters;
-use super::parser::{
-    self, Condition, Expr, Filtered, ForLoop, IncludeFile, Join, Lookup, Node, Offset, Parsed, Root,
+use super::ast::{
+    Condition, Expr, Filtered, ForLoop, IncludeFile, Join, Lookup, Node, Offset, Parsed, Root,
 };
-use super::value::{self, to_s, truthy};
-use super::{
-    include_token, Context, IncludeOutput, IncludeSite, LiquidError, Output, SourceFile, SourcePos,
+use super::error::{IncludeSite, LiquidError};
+use super::filters;
+use super::host::{Argument, Context};
+use super::limits::{
+    output_limit_message, MAX_INCLUDE_DEPTH, MAX_OUTPUT, MAX_RANGE, MAX_RENDER_TIME, MAX_STEPS,
+};
+use super::output::{
+    include_token, without_token_marks, IncludeOutput, Output, Segment, SourceFile, SourcePos,
     Warning,
 };
+use super::parser;
+use super::value::{self, to_s, truthy};
 use crate::lines::LineIndex;
 use crate::text::{closest, FIX_MARK, SUGGESTION_MARK};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
-
-/// Includes nested deeper than this stop with an error naming the chain.
-pub const MAX_INCLUDE_DEPTH: usize = 32;
-/// Bytes one render may produce, captures and assignments included.
-pub const MAX_OUTPUT: usize = 64 * 1024 * 1024;
-/// Items a range may have.
-const MAX_RANGE: i64 = 1_000_000;
-/// Steps of work one render may take: each loop iteration, include call and filter call
-/// (and each item a `where_exp` tests) is one. The largest page of the guide and the
-/// Jekyll fixtures takes under 1% of it (docs/reliability.md).
-pub const MAX_STEPS: u64 = 1_000_000;
-/// Wall-clock time one render may take, for work the steps do not see (one filter over a
-/// long list); checked at every step.
-pub const MAX_RENDER_TIME: Duration = Duration::from_secs(10);
+use std::time::Instant;
 
 /// What a loop goes through: a list, or the numbers `first..=last` (none when `last` is
 /// below `first`), made one at a time.
@@ -333,7 +325,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
         }
         // The map entry each write adds counts too: a loop of many small writes is bounded
         // by the same limit as one large one.
-        self.grow(src, at, text.len() + std::mem::size_of::<super::Segment>())?;
+        self.grow(src, at, text.len() + std::mem::size_of::<Segment>())?;
         out.push(
             text,
             SourcePos {
@@ -551,7 +543,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
         end: usize,
         html: String,
     ) -> R<()> {
-        let html = super::without_token_marks(&html).into_owned();
+        let html = without_token_marks(&html).into_owned();
         if !self.top {
             return self.write(out, src, at, &html, false);
         }
@@ -1306,7 +1298,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
         at: usize,
         end: usize,
         name: &str,
-        declared: &[super::Argument],
+        declared: &[Argument],
         params: &[(String, Expr)],
     ) -> Option<String> {
         let tag = &src.text[at..end.min(src.text.len())];
@@ -1524,17 +1516,9 @@ pub fn compare_values(left: &Value, op: &str, right: &Value) -> Result<bool, Str
     })
 }
 
-/// The error at [`MAX_OUTPUT`], for the renderer and the filters that check before building.
-pub fn output_limit_message() -> String {
-    format!(
-        "Liquid output passed {} MB: a capture, loop or filter builds more than a page can hold",
-        MAX_OUTPUT / (1024 * 1024)
-    )
-}
-
-/// [`to_integer`], its error placed at `at`.
+/// [`value::to_integer`], its error placed at `at`.
 fn integer(v: &Value, src: Src<'_>, at: usize) -> R<i64> {
-    to_integer(v).map_err(raised(src, at))
+    value::to_integer(v).map_err(raised(src, at))
 }
 
 /// Where a loop is (`forloop`, `tablerowloop`): item `i` (from 0) of `length`.
@@ -1548,22 +1532,6 @@ fn loop_position(i: usize, length: usize) -> Map<String, Value> {
     at.insert("first".into(), Value::Bool(i == 0));
     at.insert("last".into(), Value::Bool(i + 1 == length));
     at
-}
-
-/// Liquid's `to_integer`: integers, and text that is exactly an integer.
-pub fn to_integer(v: &Value) -> Result<i64, String> {
-    match v {
-        // A float is cut to its whole part, but only when that part is a 64-bit integer:
-        // never clamped into one.
-        Value::Number(n) => n
-            .as_i64()
-            .or_else(|| n.as_f64().and_then(value::whole_part))
-            .ok_or_else(|| format!("invalid integer `{n}`")),
-        other => to_s(other)
-            .trim()
-            .parse::<i64>()
-            .map_err(|_| format!("invalid integer `{}`", to_s(other))),
-    }
 }
 
 /// Is the tag at `start..end` the only thing on its source line?
