@@ -6,7 +6,6 @@ use std::sync::Arc;
 
 use super::ast::Parsed;
 use super::error::LiquidError;
-use super::parser;
 
 /// A site include (`_includes/…`), read and parsed once per build.
 #[derive(Debug)]
@@ -20,21 +19,9 @@ pub struct Include {
     pub arguments: Option<Vec<Argument>>,
 }
 
-impl Include {
-    pub fn new(path: String, text: String) -> Self {
-        let nodes = parser::parse(&text);
-        Include {
-            path,
-            arguments: arguments_read(&text),
-            text: text.into(),
-            nodes,
-        }
-    }
-}
-
 /// The names an include's text reads as `include.NAME`, or None when it uses `include` in
 /// any other way (then any argument may be read). The tag `{% include … %}` is not a use.
-fn arguments_read(text: &str) -> Option<Vec<Argument>> {
+pub fn arguments_read(text: &str) -> Option<Vec<Argument>> {
     let ident = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
     let mut names: Vec<Argument> = Vec::new();
     for (i, _) in text.match_indices("include") {

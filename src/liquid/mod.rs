@@ -8,7 +8,10 @@
 
 pub mod ast;
 pub mod date;
+mod engine;
 pub mod error;
+mod eval;
+mod expr;
 pub mod filters;
 pub mod host;
 mod lax;
@@ -17,15 +20,16 @@ pub mod limits;
 pub mod output;
 pub mod parser;
 pub mod render;
+mod tags;
 pub mod url;
 pub mod value;
 
+pub use engine::{parse, render, render_parsed};
 pub use error::{IncludeSite, LiquidError};
 pub use host::{Argument, Context, Host, Include};
 pub use output::{
     include_token, without_token_marks, IncludeOutput, Output, Segment, SourceFile, SourcePos,
     Warning,
 };
-pub use render::render;
 pub use url::{encode_url, has_scheme, percent_encode, relative_url};
 pub use value::to_output as display;
