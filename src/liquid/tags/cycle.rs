@@ -20,12 +20,13 @@ pub fn parse(parser: &mut Parser<'_>, tag: &Tag<'_>) -> Result<Node, LiquidError
     let at = tag.piece.start;
     let markup = tag.markup;
     let args = tag.args;
-    Ok(parser.or_lax(strict(markup, args.0, at), |strict| {
+    parser.or_lax(strict(markup, args.0, at), |strict| {
         let (group, values) = lax_cycle(markup, args.0, strict)?;
         Ok(cycle_node(at, group, values))
-    })?)
+    })
 }
 
+/// `cycle` read strictly: values, maybe after `group:`, between commas.
 fn strict(markup: &str, base: usize, at: usize) -> Result<Node, LiquidError> {
     let mut ts = TokenStream::new(markup, base)?;
     if ts.at_end() {

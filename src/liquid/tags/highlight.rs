@@ -40,8 +40,7 @@ pub fn parse(parser: &mut Parser<'_>, tag: &Tag<'_>) -> Result<Node, LiquidError
 /// The body rendered, escaped and marked up, placed as a shortcode's HTML is.
 pub fn render(
     r: &mut Renderer<'_, '_>,
-    at: usize,
-    end: usize,
+    (at, end): (usize, usize),
     lang: &str,
     linenos: bool,
     body: &[Node],

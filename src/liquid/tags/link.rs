@@ -70,13 +70,15 @@ pub fn render(
     let href = if post {
         match r.ctx.host.post_url(path) {
             Some(url) => format!("{}{}", r.ctx.baseurl, url),
-            None => return raise(
-                src,
-                at,
-                format!(
+            None => {
+                return raise(
+                    src,
+                    at,
+                    format!(
                     "`{{% post_url {path} %}}`: there is no post `{path}` in a `_posts/` folder"
                 ),
-            ),
+                )
+            }
         }
     } else {
         // A missing target is left as its path: the resolver reports it as a

@@ -138,7 +138,7 @@ pub fn render_node(r: &mut Renderer<'_, '_>, node: &Node, src: Src<'_>, out: &mu
             lang,
             linenos,
             body,
-        } => highlight::render(r, *at, *end, lang, *linenos, body, src, out),
+        } => highlight::render(r, (*at, *end), lang, *linenos, body, src, out),
         Node::Lines(nodes) => r.nodes(nodes, src, out),
         Node::IfChanged { body } => ifchanged::render(r, body, src, out),
         Node::Nothing => Ok(()),
