@@ -24,6 +24,11 @@ mod tags;
 pub mod url;
 pub mod value;
 
+#[cfg(test)]
+mod imports_test;
+#[cfg(test)]
+mod testing;
+
 pub use engine::{parse, render, render_parsed};
 pub use error::{IncludeSite, LiquidError};
 pub use host::{Argument, Context, Host, Include};
