@@ -360,15 +360,3 @@ pub fn remove_items(input: Value, call: &Call<'_>) -> Result<Value, Failure> {
         other => other,
     })
 }
-
-#[cfg(test)]
-mod tests {
-    use crate::liquid::testing::text;
-
-    #[test]
-    fn lists_are_joined_sorted_and_picked() {
-        assert_eq!(text(r#"{{ page.list | reverse | join: "-" }}"#), "3-2-1");
-        assert_eq!(text("{{ page.list | last }}{{ page.list | size }}"), "33");
-        assert_eq!(text(r#"{{ "b,a" | split: "," | sort | first }}"#), "a");
-    }
-}

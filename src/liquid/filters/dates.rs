@@ -75,17 +75,3 @@ pub fn date_to_string(input: Value, call: &Call<'_>) -> Result<Value, Failure> {
         t.strftime(&format!("%d {month} %Y"))
     }))
 }
-
-#[cfg(test)]
-mod tests {
-    use crate::liquid::testing::text;
-
-    #[test]
-    fn dates_are_formatted() {
-        assert_eq!(text(r#"{{ "2024-03-05" | date: "%Y/%m" }}"#), "2024/03");
-        assert_eq!(
-            text(r#"{{ "2024-03-05" | date_to_string: "ordinal", "US" }}"#),
-            "Mar 5th, 2024"
-        );
-    }
-}

@@ -74,18 +74,3 @@ pub fn markdownify(input: Value, call: &Call<'_>) -> Result<Value, Failure> {
     let Call { ctx, .. } = *call;
     Ok(s(ctx.host.markdownify(&to_s(&input))))
 }
-
-#[cfg(test)]
-mod tests {
-    use crate::liquid::testing::text;
-
-    #[test]
-    fn jekyll_text_filters() {
-        assert_eq!(text(r#"{{ "The A-Team!" | slugify }}"#), "the-a-team");
-        assert_eq!(text("{{ page.list | jsonify }}"), "[1,2,3]");
-        assert_eq!(
-            text(r#"{{ page.list | array_to_sentence_string: "or" }}"#),
-            "1, 2, or 3"
-        );
-    }
-}

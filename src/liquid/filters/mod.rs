@@ -132,7 +132,10 @@ pub fn apply(
 }
 
 #[cfg(test)]
-mod tests {
+mod tests;
+
+#[cfg(test)]
+mod table_tests {
     use super::*;
 
     #[test]

@@ -53,24 +53,3 @@ pub fn render(
     r.set(src, at, name, v)?;
     Ok(())
 }
-
-#[cfg(test)]
-mod tests {
-    use crate::liquid::testing::{error, text};
-
-    #[test]
-    fn assign_sets_a_variable() {
-        assert_eq!(
-            text("{% assign t = page.title | upcase %}{{ t }}"),
-            "LIQUID"
-        );
-    }
-
-    #[test]
-    fn assign_needs_a_name() {
-        assert_eq!(
-            error("{% assign x %}"),
-            "`{% assign %}` needs `name = value`, e.g. `{% assign total = 3 %}`"
-        );
-    }
-}

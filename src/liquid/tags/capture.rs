@@ -43,16 +43,3 @@ pub fn render(
     r.set(src, at, name, Value::String(text))?;
     Ok(())
 }
-
-#[cfg(test)]
-mod tests {
-    use crate::liquid::testing::text;
-
-    #[test]
-    fn capture_keeps_its_body() {
-        assert_eq!(
-            text("{% capture t %}<{{ page.title }}>{% endcapture %}{{ t }}{{ t }}"),
-            "<Liquid><Liquid>"
-        );
-    }
-}

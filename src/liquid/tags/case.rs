@@ -127,25 +127,3 @@ pub fn render(
     }
     Ok(())
 }
-
-#[cfg(test)]
-mod tests {
-    use crate::liquid::testing::{lax_text, text};
-
-    #[test]
-    fn the_arms_that_match_run() {
-        assert_eq!(
-            text("{% case 2 %}{% when 1, 2 %}a{% when 2 %}b{% else %}c{% endcase %}"),
-            "ab"
-        );
-        assert_eq!(
-            text("{% case 5 %}{% when 1 %}a{% else %}c{% endcase %}"),
-            "c"
-        );
-    }
-
-    #[test]
-    fn a_broken_subject_is_read_laxly() {
-        assert_eq!(lax_text("{% case 2 3 %}{% when 2 %}a{% endcase %}"), "a");
-    }
-}

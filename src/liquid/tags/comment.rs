@@ -21,16 +21,3 @@ pub fn parse(parser: &mut Parser<'_>, tag: &Tag<'_>) -> Result<Node, LiquidError
     }
     Ok(Node::Nothing)
 }
-
-#[cfg(test)]
-mod tests {
-    use crate::liquid::testing::text;
-
-    #[test]
-    fn comments_print_nothing() {
-        assert_eq!(
-            text("a{% comment %}{% nonsense %}{% endcomment %}b{% # note %}"),
-            "ab"
-        );
-    }
-}

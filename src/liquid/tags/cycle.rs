@@ -111,25 +111,3 @@ pub fn render(
     r.write(out, src, at, &v, false)?;
     Ok(())
 }
-
-#[cfg(test)]
-mod tests {
-    use crate::liquid::testing::{lax_text, text};
-
-    #[test]
-    fn cycles_go_round() {
-        assert_eq!(
-            text("{% for i in (1..3) %}{% cycle 'a', 'b' %}{% endfor %}"),
-            "aba"
-        );
-        assert_eq!(
-            text("{% cycle 'g': 1, 2 %}{% cycle 'g': 1, 2 %}{% cycle 1, 2 %}"),
-            "121"
-        );
-    }
-
-    #[test]
-    fn a_broken_cycle_is_read_laxly() {
-        assert_eq!(lax_text("{% cycle 'a' 'b' %}"), "a");
-    }
-}

@@ -31,13 +31,3 @@ pub fn render(
     r.write(out, src, at, &text, false)?;
     Ok(())
 }
-
-#[cfg(test)]
-mod tests {
-    use crate::liquid::testing::text;
-
-    #[test]
-    fn echo_prints() {
-        assert_eq!(text("{% echo page.title | append: \"!\" %}"), "Liquid!");
-    }
-}

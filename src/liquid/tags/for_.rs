@@ -278,33 +278,3 @@ pub fn integer_or_nil(
     }
     integer(&v, src, at).map(Some)
 }
-
-#[cfg(test)]
-mod tests {
-    use crate::liquid::testing::{lax_text, text};
-
-    #[test]
-    fn loops_walk_their_window() {
-        assert_eq!(
-            text("{% for i in (1..5) limit: 2 offset: 1 %}{{ i }}{% endfor %}"),
-            "23"
-        );
-        assert_eq!(text("{% for i in page.list reversed %}{% if i == 2 %}{% continue %}{% endif %}{{ i }}{{ forloop.index }}{% endfor %}"), "3113");
-        assert_eq!(
-            text("{% for i in (1..9) %}{% if i > 2 %}{% break %}{% endif %}{{ i }}{% endfor %}"),
-            "12"
-        );
-        assert_eq!(
-            text("{% for i in false %}a{% else %}none{% endfor %}"),
-            "none"
-        );
-    }
-
-    #[test]
-    fn a_broken_loop_is_read_laxly() {
-        assert_eq!(
-            lax_text("{% for i in (1..3) limit 2 %}{{ i }}{% endfor %}"),
-            "123"
-        );
-    }
-}

@@ -79,13 +79,3 @@ fn highlight_html(lang: &str, code: &str, linenos: bool) -> String {
         "<figure class=\"highlight\"><pre><code class=\"language-{lang}\" data-lang=\"{lang}\">{body}</code></pre></figure>"
     )
 }
-
-#[cfg(test)]
-mod tests {
-    use crate::liquid::testing::text;
-
-    #[test]
-    fn code_is_escaped_and_marked_up() {
-        assert_eq!(text("{% capture c %}{% highlight ruby linenos %}\na < b\n{% endhighlight %}{% endcapture %}{{ c }}"), "<figure class=\"highlight\"><pre><code class=\"language-ruby\" data-lang=\"ruby\"><span class=\"lineno\">1</span>a &lt; b</code></pre></figure>");
-    }
-}

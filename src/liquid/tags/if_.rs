@@ -178,29 +178,3 @@ fn lax_condition(
     }
     result.ok_or_else(|| strict.clone())
 }
-
-#[cfg(test)]
-mod tests {
-    use crate::liquid::testing::{lax_text, text};
-
-    #[test]
-    fn conditions_choose_a_branch() {
-        assert_eq!(
-            text("{% if 1 == 2 %}a{% elsif page.title == \"Liquid\" %}b{% else %}c{% endif %}"),
-            "b"
-        );
-        assert_eq!(
-            text("{% unless page.list contains 2 %}a{% else %}b{% endunless %}"),
-            "b"
-        );
-        assert_eq!(
-            text("{% if false or 1 < 2 and nil %}a{% else %}b{% endif %}"),
-            "b"
-        );
-    }
-
-    #[test]
-    fn a_broken_condition_is_read_laxly() {
-        assert_eq!(lax_text("{% if 1 == %}a{% else %}b{% endif %}"), "b");
-    }
-}

@@ -22,13 +22,3 @@ pub fn render(r: &mut Renderer<'_, '_>, body: &[Node], src: Src<'_>, out: &mut O
     }
     Ok(())
 }
-
-#[cfg(test)]
-mod tests {
-    use crate::liquid::testing::text;
-
-    #[test]
-    fn only_changes_print() {
-        assert_eq!(text("{% for i in (1..4) %}{% ifchanged %}{{ i | divided_by: 2 }}{% endifchanged %}{% endfor %}"), "012");
-    }
-}

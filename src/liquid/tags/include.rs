@@ -431,25 +431,3 @@ fn stands_alone(src: &str, start: usize, end: usize) -> bool {
     let line_end = src[end..].find('\n').map_or(src.len(), |i| end + i);
     src[line_start..start].trim().is_empty() && src[end..line_end].trim().is_empty()
 }
-
-#[cfg(test)]
-mod tests {
-    use crate::liquid::testing::{error, text};
-
-    #[test]
-    fn includes_take_arguments() {
-        assert_eq!(text("{% include note.html text=\"hi\" %}"), "[hi]");
-    }
-
-    #[test]
-    fn a_missing_include_names_what_there_is() {
-        assert_eq!(
-            error("{% include zzz.html %}"),
-            "`{% include zzz.html %}`: no such file in `_includes/` (available: note.html)"
-        );
-        assert_eq!(
-            error("{% include nite.html %}"),
-            "`{% include nite.html %}`: no such file; did you mean `note.html`?"
-        );
-    }
-}

@@ -38,16 +38,3 @@ pub fn render(
     r.write(out, src, at, &shown.to_string(), false)?;
     Ok(())
 }
-
-#[cfg(test)]
-mod tests {
-    use crate::liquid::testing::text;
-
-    #[test]
-    fn counters_step() {
-        assert_eq!(
-            text("{% increment n %}{% increment n %}{% decrement m %}{% decrement m %}"),
-            "01-1-2"
-        );
-    }
-}

@@ -91,24 +91,3 @@ pub fn render(
     r.write(out, src, at, &href, false)?;
     Ok(())
 }
-
-#[cfg(test)]
-mod tests {
-    use crate::liquid::testing::{error, text};
-
-    #[test]
-    fn links_are_urls() {
-        assert_eq!(
-            text("{% link guide.md %} {% link {{ \"guide\" }}.md %} {% link missing.md %}"),
-            "/base/guide.html /base/guide.html /missing.md"
-        );
-    }
-
-    #[test]
-    fn posts_must_exist() {
-        assert_eq!(
-            error("{% post_url 2024-01-01-x %}"),
-            "`{% post_url 2024-01-01-x %}`: there is no post `2024-01-01-x` in a `_posts/` folder"
-        );
-    }
-}

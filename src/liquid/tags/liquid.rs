@@ -27,16 +27,3 @@ pub fn parse(parser: &mut Parser<'_>, tag: &Tag<'_>) -> Result<Node, LiquidError
     }
     Ok(Node::Lines(body.nodes))
 }
-
-#[cfg(test)]
-mod tests {
-    use crate::liquid::testing::text;
-
-    #[test]
-    fn lines_are_tags() {
-        assert_eq!(
-            text("{% liquid\nassign x = 2\nif x == 2\necho \"two\"\nendif %}"),
-            "two"
-        );
-    }
-}

@@ -146,7 +146,10 @@ pub fn render_node(r: &mut Renderer<'_, '_>, node: &Node, src: Src<'_>, out: &mu
 }
 
 #[cfg(test)]
-mod tests {
+mod tests;
+
+#[cfg(test)]
+mod table_tests {
     use super::*;
 
     #[test]

@@ -43,14 +43,3 @@ pub fn plugin(_: &mut Parser<'_>, tag: &Tag<'_>) -> Result<Node, LiquidError> {
     let at = tag.piece.start;
     Ok(Node::Raw(at, at))
 }
-
-#[cfg(test)]
-mod tests {
-    use crate::liquid::testing::text;
-
-    #[test]
-    fn raw_keeps_its_text() {
-        assert_eq!(text("{% raw %}{{ x }}{% endraw %}"), "{{ x }}");
-        assert_eq!(text("a{% seo %}b"), "ab");
-    }
-}

@@ -120,13 +120,3 @@ pub fn render(r: &mut Renderer<'_, '_>, l: &ForLoop, src: Src<'_>, out: &mut Out
     result?;
     r.write(out, src, l.at, "</tr>\n", false)
 }
-
-#[cfg(test)]
-mod tests {
-    use crate::liquid::testing::text;
-
-    #[test]
-    fn cells_fill_rows() {
-        assert_eq!(text("{% tablerow i in (1..3) cols: 2 %}{{ i }}{% endtablerow %}"), "<tr class=\"row1\">\n<td class=\"col1\">1</td><td class=\"col2\">2</td></tr>\n<tr class=\"row2\"><td class=\"col1\">3</td></tr>\n");
-    }
-}
