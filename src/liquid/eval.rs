@@ -294,6 +294,7 @@ pub(crate) fn lookup_in<'v>(
     }
 }
 
+/// `size`, `first` and `last`, which a lookup falls back to when there is no such key.
 pub(crate) fn command_of(v: &Value, command: &str) -> Option<Value> {
     match command {
         "size" => value::size(v).map(Value::from),

@@ -236,6 +236,7 @@ impl TokenStream {
     }
 }
 
+/// An output's markup read strictly: a value and its filters, nothing after.
 pub fn filtered(markup: &str, base: usize) -> Result<Filtered, LiquidError> {
     let mut ts = TokenStream::new(markup, base)?;
     let value = ts.filtered()?;
@@ -243,6 +244,7 @@ pub fn filtered(markup: &str, base: usize) -> Result<Filtered, LiquidError> {
     Ok(value)
 }
 
+/// A condition read strictly (`if`, `elsif`, `unless`, `where_exp`).
 pub fn condition_at(markup: &str, base: usize) -> Result<Condition, LiquidError> {
     let mut ts = TokenStream::new(markup, base)?;
     if ts.at_end() {
@@ -253,6 +255,7 @@ pub fn condition_at(markup: &str, base: usize) -> Result<Condition, LiquidError>
     Ok(c)
 }
 
+/// A tag's one value (`case`), nothing after it.
 pub fn single_expression(markup: &str, base: usize, tag: &str) -> Result<Expr, LiquidError> {
     let mut ts = TokenStream::new(markup, base)?;
     if ts.at_end() {

@@ -3,6 +3,7 @@
 //! expressions are Liquid's own grammar (quoted fragments, filter arguments, tag
 //! attributes), so malformed markup reads as Jekyll reads it: `{{ page.title | }}` is the
 //! title, `{% if a == %}` compares with nil, `{% for x in xs limit 2 %}` has no limit.
+//! This file reads values and outputs; each tag's own lax reading is in its file of `tags/`.
 
 use super::ast::{Expr, FilterCall, Filtered, Lookup, Root};
 use regex::Regex;

@@ -1,7 +1,9 @@
-//! Evaluator: walks a parsed template with the site's data, writing output with a map back
-//! to the source. Lax like Jekyll: an undefined variable is nil (and a warning, or an error
-//! when strict). Bounded: include depth, total output and the work of one render are
-//! limited, so content cannot exhaust the stack or memory, or render for ever.
+//! The renderer's core: walks a parsed template with the site's data, writing output with
+//! a map back to the source, each node through its tag's renderer (`tags/`) and values
+//! through [`eval`](super::eval). Lax like Jekyll: an undefined variable is nil (and a
+//! warning, or an error when strict). Bounded ([`limits`](super::limits)): include depth,
+//! total output and the work of one render are limited, so content cannot exhaust the
+//! stack or memory, or render for ever.
 
 use super::ast::{Expr, Filtered, Node, Parsed};
 use super::error::{IncludeSite, LiquidError};
@@ -150,6 +152,7 @@ pub(crate) struct Raised {
 
 pub(crate) type R<T> = Result<T, Raised>;
 
+/// An error at `offset` of `src`.
 pub(crate) fn raise<T>(src: Src<'_>, offset: usize, message: impl Into<String>) -> R<T> {
     Err(Raised {
         at: SourcePos {
@@ -169,6 +172,7 @@ pub(crate) fn raised(src: Src<'_>, offset: usize) -> impl FnOnce(String) -> Rais
     }
 }
 
+/// A parse error of markup inside `src` (its offsets already in `src`).
 pub(crate) fn from_parse(src: Src<'_>, e: LiquidError) -> Raised {
     Raised {
         at: SourcePos {

@@ -31,10 +31,12 @@ pub fn parse(parser: &mut Parser<'_>, tag: &Tag<'_>) -> Result<Node, LiquidError
     })
 }
 
+/// A character of a variable name with its lookups (`a.b[0]`).
 pub fn is_signature_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '[' | ']')
 }
 
+/// Ruby Liquid's variable signature: what `assign` may set.
 fn is_variable_signature(s: &str) -> bool {
     !s.is_empty()
         && s.chars()

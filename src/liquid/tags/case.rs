@@ -59,6 +59,7 @@ pub fn parse(parser: &mut Parser<'_>, tag: &Tag<'_>) -> Result<Node, LiquidError
     })
 }
 
+/// `when` read strictly: values between commas or `or`.
 fn when_values(markup: &str, base: usize) -> Result<Vec<Expr>, LiquidError> {
     let mut ts = TokenStream::new(markup, base)?;
     let mut values = vec![ts.expression()?];

@@ -12,7 +12,9 @@ use crate::liquid::value::{self, to_s};
 use regex::Regex;
 use std::sync::LazyLock;
 
+/// `group: values`.
 static NAMED_CYCLE: LazyLock<Regex> = LazyLock::new(|| regex(r"(?s)\A(QF)WS*:WS*(.*)"));
+/// Values without a group.
 static SIMPLE_CYCLE: LazyLock<Regex> = LazyLock::new(|| regex(r"\A(?:QF)+"));
 
 /// `cycle`.

@@ -15,6 +15,7 @@ use regex::Regex;
 use serde_json::{Map, Value};
 use std::sync::LazyLock;
 
+/// `item in collection [reversed]`.
 static FOR: LazyLock<Regex> =
     LazyLock::new(|| regex(r"\A([A-Za-z0-9_-]+)WS+inWS+((?:QF)+)WS*(reversed)?"));
 
@@ -203,6 +204,7 @@ pub fn loop_items(
     Ok((from, Some(items)))
 }
 
+/// The body for each item (with `forloop`), or the `else` body when there is none.
 pub fn render(r: &mut Renderer<'_, '_>, l: &ForLoop, src: Src<'_>, out: &mut Output) -> R<()> {
     let (from, items) = loop_items(r, l, src)?;
     let items = items.unwrap_or(Items::List(Vec::new()));

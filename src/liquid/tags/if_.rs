@@ -12,6 +12,9 @@ use regex::Regex;
 use serde_json::Value;
 use std::sync::LazyLock;
 
+/// A condition: value, then maybe an operator and another value.
+static COMPARISON: LazyLock<Regex> = LazyLock::new(|| regex(r"(QF)WS*([=!<>a-z_]+)?WS*(QF)?"));
+
 /// `if` or `unless`, with its branches.
 pub fn parse(parser: &mut Parser<'_>, tag: &Tag<'_>) -> Result<Node, LiquidError> {
     let at = tag.piece.start;
@@ -69,9 +72,6 @@ fn read_condition(
         lax_condition(markup, base, strict)
     })
 }
-
-/// A condition: value, then maybe an operator and another value.
-static COMPARISON: LazyLock<Regex> = LazyLock::new(|| regex(r"(QF)WS*([=!<>a-z_]+)?WS*(QF)?"));
 
 /// The first branch whose condition holds (the first negated for `unless`).
 pub fn render(

@@ -26,7 +26,7 @@ pub fn parse(_: &mut Parser<'_>, tag: &Tag<'_>) -> Result<Node, LiquidError> {
             ),
         ));
     }
-    markup(
+    read_markup(
         tag.markup,
         tag.args,
         at,
@@ -37,7 +37,7 @@ pub fn parse(_: &mut Parser<'_>, tag: &Tag<'_>) -> Result<Node, LiquidError> {
 
 /// Jekyll's include markup: a file name (or `{{ var }}`), then `key="v"`, `key='v'` or
 /// `key=variable` parameters.
-fn markup(
+fn read_markup(
     markup: &str,
     args: (usize, usize),
     at: usize,
@@ -148,6 +148,8 @@ fn markup(
     })
 }
 
+/// The included file rendered with `include` holding the parameters, or the theme's
+/// shortcode of that name.
 #[allow(clippy::too_many_arguments)]
 pub fn render(
     r: &mut Renderer<'_, '_>,
