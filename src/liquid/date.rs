@@ -195,7 +195,7 @@ impl DateTime {
                     if out.len().saturating_add(w.unwrap_or(0)) > room {
                         return Err(format!(
                             "date format `%{flags}{width}{conv}`: a width of {width} passes the Liquid output limit of {} MB",
-                            super::render::MAX_OUTPUT / (1024 * 1024)
+                            super::limits::MAX_OUTPUT / (1024 * 1024)
                         ));
                     }
                     out.push_str(&apply_flags(text, pad, &flags, w));

@@ -3,9 +3,9 @@
 //! expressions are Liquid's own grammar (quoted fragments, filter arguments, tag
 //! attributes), so malformed markup reads as Jekyll reads it: `{{ page.title | }}` is the
 //! title, `{% if a == %}` compares with nil, `{% for x in xs limit 2 %}` has no limit.
+//! This file reads values and outputs; each tag's own lax reading is in its file of `tags/`.
 
-use super::parser::{Condition, Expr, FilterCall, Filtered, ForLoop, Join, Lookup, Offset, Root};
-use super::LiquidError;
+use super::ast::{Expr, FilterCall, Filtered, Lookup, Root};
 use regex::Regex;
 use serde_json::Value;
 use std::sync::LazyLock;
@@ -18,7 +18,7 @@ const QUOTED_FRAGMENT: &str = r#""[^"]*"|'[^']*'|(?:[^ \t\n\x0B\x0C\r,|'"]|"[^"]
 const SPACE: [char; 6] = [' ', '\t', '\n', '\x0B', '\x0C', '\r'];
 
 /// A pattern of this file, written with `QF` for a quoted fragment and `WS` for Ruby's `\s`.
-fn regex(pattern: &str) -> Regex {
+pub fn regex(pattern: &str) -> Regex {
     let pattern = pattern
         .replace("QF", QUOTED_FRAGMENT)
         .replace("WS", r"[ \t\n\x0B\x0C\r]");
@@ -26,7 +26,7 @@ fn regex(pattern: &str) -> Regex {
     Regex::new(&pattern).unwrap_or_else(|e| panic!("{e}"))
 }
 
-static FRAGMENT: LazyLock<Regex> = LazyLock::new(|| regex("QF"));
+pub static FRAGMENT: LazyLock<Regex> = LazyLock::new(|| regex("QF"));
 /// A filter with its arguments: a run of whitespace, fragments and commas.
 static FILTER: LazyLock<Regex> = LazyLock::new(|| regex(r"(?:WS+|QF|,)+"));
 static WORD: LazyLock<Regex> = LazyLock::new(|| regex(r"[A-Za-z0-9_]+"));
@@ -34,17 +34,8 @@ static WORD: LazyLock<Regex> = LazyLock::new(|| regex(r"[A-Za-z0-9_]+"));
 static FILTER_ARGUMENT: LazyLock<Regex> =
     LazyLock::new(|| regex(r"(?::|,)WS*((?:[A-Za-z0-9_]+WS*:WS*)?(?:QF))"));
 /// `key: value` (Liquid's `TagAttributes`).
-static ATTRIBUTE: LazyLock<Regex> =
+pub static ATTRIBUTE: LazyLock<Regex> =
     LazyLock::new(|| regex(r"([A-Za-z0-9_][A-Za-z0-9_-]*)WS*:WS*(QF)"));
-/// A condition: value, then maybe an operator and another value.
-static COMPARISON: LazyLock<Regex> = LazyLock::new(|| regex(r"(QF)WS*([=!<>a-z_]+)?WS*(QF)?"));
-static FOR: LazyLock<Regex> =
-    LazyLock::new(|| regex(r"\A([A-Za-z0-9_-]+)WS+inWS+((?:QF)+)WS*(reversed)?"));
-/// `when` values: a fragment, then maybe `or`/`,` and the rest.
-static WHEN: LazyLock<Regex> =
-    LazyLock::new(|| regex(r"(?s)(QF)(?:(?:WS+orWS+|WS*,WS*)((?:QF).*))?"));
-static NAMED_CYCLE: LazyLock<Regex> = LazyLock::new(|| regex(r"(?s)\A(QF)WS*:WS*(.*)"));
-static SIMPLE_CYCLE: LazyLock<Regex> = LazyLock::new(|| regex(r"\A(?:QF)+"));
 static INTEGER: LazyLock<Regex> = LazyLock::new(|| regex(r"\A-?[0-9]+\z"));
 static FLOAT: LazyLock<Regex> = LazyLock::new(|| regex(r"\A-?[0-9][0-9.]+\z"));
 static RANGE: LazyLock<Regex> = LazyLock::new(|| regex(r"\A\(WS*(\S+)WS*\.\.WS*(\S+)WS*\)\z"));
@@ -52,7 +43,7 @@ static LOOKUP: LazyLock<Regex> = LazyLock::new(|| regex(r"\[[^\]]+\]|[A-Za-z0-9_
 
 /// Liquid's lax `Expression.parse`: a quoted string, a literal, a number, a range, or else a
 /// variable made of whatever names and `[…]` lookups can be found in the text.
-fn expression(text: &str, at: usize) -> Expr {
+pub fn expression(text: &str, at: usize) -> Expr {
     let trimmed = text.trim_matches(SPACE);
     let at = at + (text.len() - text.trim_start_matches(SPACE).len());
     let quoted = |q: char| trimmed.len() >= 2 && trimmed.starts_with(q) && trimmed.ends_with(q);
@@ -156,182 +147,6 @@ pub fn filtered(markup: &str, base: usize) -> Filtered {
     Filtered { expr, filters }
 }
 
-/// Liquid's comparison operators; any other word between two values is an error in Jekyll too.
-fn operator(word: &str) -> Option<&'static str> {
-    ["==", "!=", "<>", "<", ">", ">=", "<=", "contains"]
-        .into_iter()
-        .find(|op| *op == word)
-}
-
-/// One comparison of an `if` read laxly: the first fragment, maybe an operator and a second
-/// fragment; the rest of the text is ignored.
-fn comparison(text: &str, at: usize, strict: &LiquidError) -> Result<Condition, LiquidError> {
-    let Some(c) = COMPARISON.captures(text) else {
-        return Err(strict.clone());
-    };
-    let position = |i: usize| at + c.get(i).map_or(0, |m| m.start());
-    let left = expression(&c[1], position(1));
-    let compare = match c.get(2) {
-        None => None,
-        Some(op) => {
-            let op = operator(op.as_str()).ok_or_else(|| strict.clone())?;
-            let right = c.get(3).map_or(Expr::Literal(Value::Null), |m| {
-                expression(m.as_str(), position(3))
-            });
-            Some((op, right))
-        }
-    };
-    Ok(Condition {
-        at: position(1),
-        left,
-        compare,
-        next: None,
-    })
-}
-
-/// An `if`/`elsif`/`unless` condition read laxly: comparisons joined by `and`/`or` words,
-/// each read by [`comparison`]. `strict` is the error the strict reading gave, returned
-/// when even the lax reading fails (Jekyll stops there too).
-pub fn condition(
-    markup: &str,
-    base: usize,
-    strict: &LiquidError,
-) -> Result<Condition, LiquidError> {
-    // Fragments, and `and`/`or` between them.
-    let mut chunks: Vec<(usize, usize)> = Vec::new();
-    let mut joins: Vec<Join> = Vec::new();
-    let mut open: Option<(usize, usize)> = None;
-    for word in FRAGMENT.find_iter(markup) {
-        let join = match word.as_str() {
-            "and" => Some(Join::And),
-            "or" => Some(Join::Or),
-            _ => None,
-        };
-        match join {
-            Some(join) => {
-                chunks.extend(open.take());
-                joins.push(join);
-            }
-            None => {
-                open = Some(match open {
-                    Some((start, _)) => (start, word.end()),
-                    None => (word.start(), word.end()),
-                });
-            }
-        }
-    }
-    chunks.extend(open);
-    if chunks.is_empty() || chunks.len() != joins.len() + 1 {
-        return Err(strict.clone());
-    }
-    let mut result: Option<Condition> = None;
-    for (i, &(start, end)) in chunks.iter().enumerate().rev() {
-        let mut c = comparison(&markup[start..end], base + start, strict)?;
-        if let Some(next) = result.take() {
-            c.next = Some((joins[i], Box::new(next)));
-        }
-        result = Some(c);
-    }
-    result.ok_or_else(|| strict.clone())
-}
-
-/// `case` read laxly: the first fragment is the value; the rest is ignored.
-pub fn first_value(markup: &str, base: usize, strict: &LiquidError) -> Result<Expr, LiquidError> {
-    let value = FRAGMENT.find(markup).ok_or_else(|| strict.clone())?;
-    Ok(expression(value.as_str(), base + value.start()))
-}
-
-/// `when` read laxly: a fragment, then after `or` or `,` another, and so on; anything else
-/// after a fragment is ignored.
-pub fn when_values(
-    markup: &str,
-    base: usize,
-    strict: &LiquidError,
-) -> Result<Vec<Expr>, LiquidError> {
-    let mut values = Vec::new();
-    let mut from = 0;
-    loop {
-        let c = WHEN
-            .captures(&markup[from..])
-            .ok_or_else(|| strict.clone())?;
-        let value = c.get(1).ok_or_else(|| strict.clone())?;
-        values.push(expression(value.as_str(), base + from + value.start()));
-        match c.get(2) {
-            Some(rest) => from += rest.start(),
-            None => return Ok(values),
-        }
-    }
-}
-
-/// `cycle` read laxly: `group: a, b` or `a, b`, each value the first fragment between commas.
-pub fn cycle(
-    markup: &str,
-    base: usize,
-    strict: &LiquidError,
-) -> Result<(Option<Expr>, Vec<Expr>), LiquidError> {
-    let (group, list, list_at) = match NAMED_CYCLE.captures(markup) {
-        Some(c) => {
-            let name = c.get(1).ok_or_else(|| strict.clone())?;
-            let list = c.get(2).ok_or_else(|| strict.clone())?;
-            (
-                Some(expression(name.as_str(), base + name.start())),
-                list.as_str(),
-                list.start(),
-            )
-        }
-        None if SIMPLE_CYCLE.is_match(markup) => (None, markup, 0),
-        None => return Err(strict.clone()),
-    };
-    let mut values = Vec::new();
-    let mut at = list_at;
-    for part in list.split(',') {
-        if let Some(value) = FRAGMENT.find(part) {
-            values.push(expression(value.as_str(), base + at + value.start()));
-        }
-        at += part.len() + 1;
-    }
-    Ok((group, values))
-}
-
-/// A `for` tag read laxly: `item in collection [reversed]`, then any `limit:`/`offset:`
-/// attributes found in the markup.
-pub fn for_spec(
-    markup: &str,
-    base: usize,
-    at: usize,
-    strict: &LiquidError,
-) -> Result<ForLoop, LiquidError> {
-    let Some(c) = FOR.captures(markup) else {
-        return Err(strict.clone());
-    };
-    let var = c[1].to_string();
-    let collection_at = base + c.get(2).map_or(0, |m| m.start());
-    let collection = expression(&c[2], collection_at);
-    let mut limit = None;
-    let mut offset = None;
-    for attribute in ATTRIBUTE.captures_iter(markup) {
-        let value_at = base + attribute.get(2).map_or(0, |m| m.start());
-        match &attribute[1] {
-            "limit" => limit = Some(expression(&attribute[2], value_at)),
-            "offset" if &attribute[2] == "continue" => offset = Some(Offset::Continue),
-            "offset" => offset = Some(Offset::Expr(expression(&attribute[2], value_at))),
-            _ => {}
-        }
-    }
-    Ok(ForLoop {
-        at,
-        name: format!("{var}-{}", &c[2]),
-        var,
-        collection,
-        limit,
-        offset,
-        reversed: c.get(3).is_some(),
-        cols: None,
-        body: Vec::new(),
-        else_body: None,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -368,11 +183,6 @@ mod tests {
             &WORD,
             &FILTER_ARGUMENT,
             &ATTRIBUTE,
-            &COMPARISON,
-            &FOR,
-            &WHEN,
-            &NAMED_CYCLE,
-            &SIMPLE_CYCLE,
             &INTEGER,
             &FLOAT,
             &RANGE,

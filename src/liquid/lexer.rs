@@ -2,7 +2,7 @@
 //! Liquid 5's tokenizer does), one cuts the markup inside a piece into expression tokens.
 //! Every piece and token carries its byte offset in the template.
 
-use super::LiquidError;
+use super::error::LiquidError;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PieceKind {

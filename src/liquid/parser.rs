@@ -1,251 +1,72 @@
 //! Parser: template pieces → a tree of nodes, each keeping the byte offset of the tag or
 //! text that produced it. Follows Ruby Liquid 5's block structure, whitespace control and
-//! its removal of whitespace-only text from blocks that print nothing else.
+//! its removal of whitespace-only text from blocks that print nothing else. Each tag's own
+//! reading is in `tags/`, reached through the [`Tags`] the parser is given; this file is
+//! also the one place that chooses between the strict reading and the lax one
+//! ([`Parser::or_lax`]), as Ruby Liquid's `parser_switching.rb` does.
 
-use super::lexer::{self, Piece, PieceKind, Tok};
-use super::LiquidError;
-use serde_json::Value;
+use super::ast::{Filtered, Node, Parsed};
+use super::error::LiquidError;
+use super::expr::filtered;
+use super::lax;
+use super::lexer::{self, Piece, PieceKind};
+use super::value;
 
 /// Blocks nested deeper than this are refused (Ruby Liquid's limit too).
 pub const MAX_DEPTH: usize = 100;
 
-#[derive(Clone, Debug)]
-pub enum Expr {
-    Literal(Value),
-    /// `(first..last)`, and its offset.
-    Range(Box<Expr>, Box<Expr>, usize),
-    Var {
-        root: Root,
-        lookups: Vec<Lookup>,
-        at: usize,
-    },
-    /// `empty` in a comparison: true for an empty string, list or hash.
-    Empty,
-    /// `blank` in a comparison: Ruby Liquid 5 without ActiveSupport never matches it.
-    Blank,
+/// A tag as written: its name, the markup after the name (and where that is), and the
+/// whole piece.
+pub struct Tag<'s> {
+    pub name: &'s str,
+    pub markup: &'s str,
+    pub args: (usize, usize),
+    pub piece: Piece,
 }
 
-#[derive(Clone, Debug)]
-pub enum Root {
-    Name(String),
-    /// `[expr]` at the start of a variable.
-    Dynamic(Box<Expr>),
-}
+/// Reads one tag (and the blocks it opens, through the parser).
+pub type ParseTag = fn(&mut Parser<'_>, &Tag<'_>) -> Result<Node, LiquidError>;
 
-#[derive(Clone, Debug)]
-pub enum Lookup {
-    /// `.key`; `size`, `first` and `last` fall back to the command when there is no such key.
-    Key(String),
-    Index(Expr),
-}
-
-#[derive(Clone, Debug)]
-pub struct FilterCall {
-    pub name: String,
-    pub args: Vec<Expr>,
-    pub kwargs: Vec<(String, Expr)>,
-    pub at: usize,
-}
-
-/// An expression and its filters: `page.title | upcase | append: "!"`.
-#[derive(Clone, Debug)]
-pub struct Filtered {
-    pub expr: Expr,
-    pub filters: Vec<FilterCall>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Join {
-    And,
-    Or,
-}
-
-/// `left [op right] [and|or next]`: Liquid evaluates the chain right to left.
-#[derive(Clone, Debug)]
-pub struct Condition {
-    /// Where the condition starts, for errors in comparing.
-    pub at: usize,
-    pub left: Expr,
-    pub compare: Option<(&'static str, Expr)>,
-    pub next: Option<(Join, Box<Condition>)>,
-}
-
-#[derive(Clone, Debug)]
-pub struct Branch {
-    /// None for `else`.
-    pub condition: Option<Condition>,
-    pub body: Vec<Node>,
-}
-
-#[derive(Clone, Debug)]
-pub enum IncludeFile {
-    Static(String),
-    /// `{% include {{ name }} %}`: the markup is rendered to get the file name.
-    Dynamic(usize, usize),
-}
-
-/// `{% for var in collection reversed limit: n offset: m %}body{% else %}else_body{% endfor %}`
-#[derive(Clone, Debug)]
-pub struct ForLoop {
-    pub at: usize,
-    pub var: String,
-    /// Identifies the loop for `offset: continue`.
-    pub name: String,
-    pub collection: Expr,
-    pub limit: Option<Expr>,
-    pub offset: Option<Offset>,
-    pub reversed: bool,
-    /// `{% tablerow %}`: cells per row (None: one row).
-    pub cols: Option<Expr>,
-    pub body: Vec<Node>,
-    pub else_body: Option<Vec<Node>>,
-}
-
-#[derive(Clone, Debug)]
-pub enum Offset {
-    Expr(Expr),
-    /// `offset: continue`: where the last loop over the same collection stopped.
-    Continue,
-}
-
-#[derive(Clone, Debug)]
-pub enum Node {
-    Text(usize, usize),
-    Output {
-        at: usize,
-        value: Filtered,
-    },
-    Assign {
-        at: usize,
-        name: String,
-        value: Filtered,
-    },
-    Capture {
-        at: usize,
-        name: String,
-        body: Vec<Node>,
-    },
-    If {
-        at: usize,
-        /// `unless`: the first branch runs when its condition is false.
-        negate_first: bool,
-        branches: Vec<Branch>,
-    },
-    Case {
-        at: usize,
-        subject: Expr,
-        /// (value to match, or None for `else`; index into `bodies`). `when a, b` shares
-        /// one body between two arms, so a body can render twice, as in Ruby Liquid.
-        arms: Vec<(Option<Expr>, usize)>,
-        bodies: Vec<Vec<Node>>,
-    },
-    For(Box<ForLoop>),
-    /// `{% tablerow item in collection cols: n limit: n offset: n %}`: HTML table rows.
-    TableRow(Box<ForLoop>),
-    Break,
-    Continue,
-    Cycle {
-        at: usize,
-        group: Option<Expr>,
-        key: String,
-        values: Vec<Expr>,
-    },
-    Counter {
-        at: usize,
-        name: String,
-        /// 1 for increment (prints then adds), -1 for decrement (subtracts then prints).
-        step: i64,
-    },
-    Raw(usize, usize),
-    Include {
-        at: usize,
-        end: usize,
-        file: IncludeFile,
-        params: Vec<(String, Expr)>,
-        relative: bool,
-    },
-    /// `{% link path %}`, or `{% post_url name %}` when `post`.
-    Link {
-        at: usize,
-        markup: (usize, usize),
-        post: bool,
-    },
-    Highlight {
-        at: usize,
-        end: usize,
-        lang: String,
-        linenos: bool,
-        body: Vec<Node>,
-    },
-    IfChanged {
-        body: Vec<Node>,
-    },
-    /// `{% liquid %}`: its lines, each a tag.
-    Lines(Vec<Node>),
-    /// Comments, and `{% # … %}`.
-    Nothing,
-}
-
-impl Node {
-    /// Ruby Liquid's `blank?`: nodes that print nothing whatever the data.
-    fn blank(&self, src: &str) -> bool {
-        match self {
-            Node::Text(s, e) => src[*s..*e].bytes().all(|b| b.is_ascii_whitespace()),
-            Node::Assign { .. } | Node::Capture { .. } | Node::Nothing => true,
-            Node::Raw(s, e) => s == e,
-            Node::Lines(nodes) => nodes.iter().all(|n| n.blank(src)),
-            _ => false,
-        }
-    }
+/// The tags a parser knows.
+pub struct Tags {
+    pub parsers: &'static [(&'static str, ParseTag)],
+    /// The names "did you mean" suggests for a tag no one reads.
+    pub suggested: &'static [&'static str],
 }
 
 pub struct Parser<'s> {
-    src: &'s str,
-    pieces: Vec<Piece>,
-    pos: usize,
+    pub src: &'s str,
+    pub pieces: Vec<Piece>,
+    pub pos: usize,
     /// The last tag had `-%}`: strip the start of the next text.
     trim_next: bool,
-    depth: usize,
+    pub depth: usize,
     /// Reading the lines of a `{% liquid %}` tag, which cannot hold another.
     in_lines: bool,
     /// Strict errors of markup read laxly instead.
-    lax: Vec<LiquidError>,
+    pub lax: Vec<LiquidError>,
+    tags: &'static Tags,
 }
 
 /// How a body ended: the tag that closed it, or the end of the template.
-struct BodyEnd {
-    name: String,
-    markup: (usize, usize),
-    at: usize,
+pub struct BodyEnd {
+    pub name: String,
+    pub markup: (usize, usize),
+    pub at: usize,
 }
 
-struct Body {
-    nodes: Vec<Node>,
-    blank: bool,
-    end: Option<BodyEnd>,
-}
-
-/// A parsed template, and the markup Jekyll would only warn about: read laxly, as Jekyll's
-/// default `error_mode: warn` does, each with the strict reading's error.
-#[derive(Debug, Default)]
-pub struct Parsed {
+pub struct Body {
     pub nodes: Vec<Node>,
-    pub lax: Vec<LiquidError>,
+    pub blank: bool,
+    pub end: Option<BodyEnd>,
 }
 
-pub fn parse(src: &str) -> Result<Parsed, LiquidError> {
-    let mut parser = Parser {
-        src,
-        pieces: lexer::pieces(src),
-        pos: 0,
-        trim_next: false,
-        depth: 0,
-        in_lines: false,
-        lax: Vec::new(),
-    };
+/// Parses the template `src` with the tags `tags`.
+pub fn parse(src: &str, tags: &'static Tags) -> Result<Parsed, LiquidError> {
+    let mut parser = Parser::new(src, lexer::pieces(src), tags);
     let body = parser.body(&[], false)?;
     if let Some(end) = body.end {
-        return Err(unexpected_end(&end, None));
+        return Err(parser.unexpected_end(&end, None));
     }
     Ok(Parsed {
         nodes: body.nodes,
@@ -253,72 +74,73 @@ pub fn parse(src: &str) -> Result<Parsed, LiquidError> {
     })
 }
 
-/// The tags [`Parser::tag`] reads, for "did you mean" on one it does not.
-const KNOWN_TAGS: [&str; 29] = [
-    "if",
-    "unless",
-    "elsif",
-    "else",
-    "case",
-    "when",
-    "for",
-    "tablerow",
-    "liquid",
-    "break",
-    "continue",
-    "assign",
-    "capture",
-    "comment",
-    "raw",
-    "increment",
-    "decrement",
-    "cycle",
-    "echo",
-    "include",
-    "include_cached",
-    "include_relative",
-    "seo",
-    "feed_meta",
-    "avatar",
-    "link",
-    "post_url",
-    "highlight",
-    "ifchanged",
-];
-
-fn unexpected_end(end: &BodyEnd, block: Option<&str>) -> LiquidError {
-    let message = match (end.name.as_str(), block) {
-        ("else" | "elsif" | "when", Some(b)) => {
-            format!("`{{% {} %}}` is not allowed in `{{% {b} %}}`", end.name)
-        }
-        (name, Some(b)) if name.starts_with("end") => {
-            format!("`{{% {name} %}}` closes a block that is not open (expected `{{% end{b} %}}`)")
-        }
-        (name, None)
-            if name.starts_with("end") || name == "else" || name == "elsif" || name == "when" =>
-        {
-            format!("`{{% {name} %}}` without its opening tag")
-        }
-        (name, _) => match crate::text::closest(name, KNOWN_TAGS.into_iter()) {
-            Some(known) => format!("unknown Liquid tag `{name}`; did you mean `{known}`?"),
-            None => format!("unknown Liquid tag `{name}`"),
-        },
-    };
-    LiquidError::at(end.at, message)
-}
-
-fn remove_blank_text(nodes: &mut Vec<Node>) {
+/// Drops the text of a block that prints nothing else (Ruby Liquid's blank blocks).
+pub fn remove_blank_text(nodes: &mut Vec<Node>) {
     nodes.retain(|n| !matches!(n, Node::Text(..)));
 }
 
 impl<'s> Parser<'s> {
+    fn new(src: &'s str, pieces: Vec<Piece>, tags: &'static Tags) -> Self {
+        Parser {
+            src,
+            pieces,
+            pos: 0,
+            trim_next: false,
+            depth: 0,
+            in_lines: false,
+            lax: Vec::new(),
+            tags,
+        }
+    }
+
+    /// A parser of `pieces` (the lines of a `{% liquid %}` tag) at this one's depth; its
+    /// lax readings are to be taken back with [`Parser::take_lax`].
+    pub fn for_lines(&self, pieces: Vec<Piece>) -> Parser<'s> {
+        Parser {
+            depth: self.depth,
+            in_lines: true,
+            ..Parser::new(self.src, pieces, self.tags)
+        }
+    }
+
+    /// Takes the lax readings of an inner parser.
+    pub fn take_lax(&mut self, inner: &mut Parser<'_>) {
+        self.lax.append(&mut inner.lax);
+    }
+
+    pub fn unexpected_end(&self, end: &BodyEnd, block: Option<&str>) -> LiquidError {
+        let message = match (end.name.as_str(), block) {
+            ("else" | "elsif" | "when", Some(b)) => {
+                format!("`{{% {} %}}` is not allowed in `{{% {b} %}}`", end.name)
+            }
+            (name, Some(b)) if name.starts_with("end") => {
+                format!(
+                    "`{{% {name} %}}` closes a block that is not open (expected `{{% end{b} %}}`)"
+                )
+            }
+            (name, None)
+                if name.starts_with("end")
+                    || name == "else"
+                    || name == "elsif"
+                    || name == "when" =>
+            {
+                format!("`{{% {name} %}}` without its opening tag")
+            }
+            (name, _) => match crate::text::closest(name, self.tags.suggested.iter().copied()) {
+                Some(known) => format!("unknown Liquid tag `{name}`; did you mean `{known}`?"),
+                None => format!("unknown Liquid tag `{name}`"),
+            },
+        };
+        LiquidError::at(end.at, message)
+    }
+
     fn markup(&self, piece: &Piece) -> &'s str {
         &self.src[piece.inner.0..piece.inner.1]
     }
 
     /// Parses nodes until a tag named in `ends` (returned as the body's end) or the end of
     /// the template. `lenient` (comment bodies) skips unknown tags instead of failing.
-    fn body(&mut self, ends: &[&str], lenient: bool) -> Result<Body, LiquidError> {
+    pub fn body(&mut self, ends: &[&str], lenient: bool) -> Result<Body, LiquidError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             let at = self
@@ -343,7 +165,7 @@ impl<'s> Parser<'s> {
             if piece.kind == PieceKind::Text {
                 let mut start = piece.start;
                 if self.trim_next {
-                    start = piece.end - super::value::lstrip(&self.src[start..piece.end]).len();
+                    start = piece.end - value::lstrip(&self.src[start..piece.end]).len();
                 }
                 self.trim_next = false;
                 nodes.push(Node::Text(start, piece.end));
@@ -359,7 +181,7 @@ impl<'s> Parser<'s> {
             }
             if piece.trim_left {
                 if let Some(Node::Text(s, e)) = nodes.last_mut() {
-                    *e = *s + super::value::rstrip(&self.src[*s..*e]).len();
+                    *e = *s + value::rstrip(&self.src[*s..*e]).len();
                 }
             }
             self.trim_next = piece.trim_right;
@@ -373,7 +195,7 @@ impl<'s> Parser<'s> {
             }
             let markup = self.markup(&piece);
             // Ruby's `\s` only: a non-breaking space is no space to Liquid.
-            let trimmed = markup.trim_start_matches(super::value::is_ruby_space);
+            let trimmed = markup.trim_start_matches(value::is_ruby_space);
             let lead = markup.len() - trimmed.len();
             let name_start = piece.inner.0 + lead;
             if trimmed.starts_with('\u{a0}') {
@@ -413,8 +235,24 @@ impl<'s> Parser<'s> {
                     }),
                 });
             }
-            match self.tag(name, args, &piece)? {
-                Some(node) => nodes.push(node),
+            // A `{% liquid %}` tag cannot hold another.
+            let parse = self
+                .tags
+                .parsers
+                .iter()
+                .find(|(known, _)| *known == name && !(self.in_lines && name == "liquid"));
+            match parse {
+                Some((_, parse)) => {
+                    let markup = &self.src[args.0..args.1];
+                    let tag = Tag {
+                        name,
+                        markup,
+                        args,
+                        piece,
+                    };
+                    let node = parse(self, &tag)?;
+                    nodes.push(node);
+                }
                 None if lenient => nodes.push(Node::Nothing),
                 None => {
                     return Ok(Body {
@@ -437,59 +275,31 @@ impl<'s> Parser<'s> {
     }
 
     /// A block body that must end with one of `ends`.
-    fn block(&mut self, tag: &str, at: usize, ends: &[&str]) -> Result<Body, LiquidError> {
+    pub fn block(&mut self, tag: &str, at: usize, ends: &[&str]) -> Result<Body, LiquidError> {
         let body = self.body(ends, false)?;
         match &body.end {
             None => Err(LiquidError::at(
                 at,
                 format!("`{{% {tag} %}}` is never closed with `{{% end{tag} %}}`"),
             )),
-            Some(end) if !ends.contains(&end.name.as_str()) => Err(unexpected_end(end, Some(tag))),
+            Some(end) if !ends.contains(&end.name.as_str()) => {
+                Err(self.unexpected_end(end, Some(tag)))
+            }
             Some(_) => Ok(body),
         }
     }
 
-    /// `{% liquid %}`: every line that is not blank is a tag without its `{%` `%}`, parsed as
-    /// such (blocks must open and close inside it); `echo` prints.
-    fn lines(&mut self, args: (usize, usize)) -> Result<Node, LiquidError> {
-        let mut pieces = Vec::new();
-        let mut line_start = args.0;
-        for line in self.src[args.0..args.1].split('\n') {
-            let start = line_start + (line.len() - line.trim_start().len());
-            let end = line_start + line.trim_end().len();
-            if end > start {
-                pieces.push(lexer::whole(PieceKind::Tag, start, end));
-            }
-            line_start += line.len() + 1;
-        }
-        let mut inner = Parser {
-            src: self.src,
-            pieces,
-            pos: 0,
-            trim_next: false,
-            depth: self.depth,
-            in_lines: true,
-            lax: Vec::new(),
-        };
-        let body = inner.body(&[], false)?;
-        self.lax.append(&mut inner.lax);
-        if let Some(end) = body.end {
-            return Err(unexpected_end(&end, None));
-        }
-        Ok(Node::Lines(body.nodes))
-    }
-
     /// An output's markup, read laxly when the strict reading fails.
-    fn filtered(&mut self, markup: &str, base: usize) -> Filtered {
+    pub fn filtered(&mut self, markup: &str, base: usize) -> Filtered {
         filtered(markup, base).unwrap_or_else(|strict| {
             self.lax.push(strict);
-            super::lax::filtered(markup, base)
+            lax::filtered(markup, base)
         })
     }
 
     /// Markup read strictly, or by `lax` when that fails (keeping the strict error for the
     /// warning); an error only when both fail.
-    fn or_lax<T>(
+    pub fn or_lax<T>(
         &mut self,
         strict: Result<T, LiquidError>,
         lax: impl FnOnce(&LiquidError) -> Result<T, LiquidError>,
@@ -504,821 +314,7 @@ impl<'s> Parser<'s> {
         }
     }
 
-    /// A condition, read laxly when the strict reading fails.
-    fn condition(&mut self, markup: &str, base: usize) -> Result<Condition, LiquidError> {
-        self.or_lax(condition_at(markup, base), |strict| {
-            super::lax::condition(markup, base, strict)
-        })
-    }
-
-    fn text(&self, range: (usize, usize)) -> &'s str {
+    pub fn text(&self, range: (usize, usize)) -> &'s str {
         &self.src[range.0..range.1]
     }
-
-    /// Parses the tag `name`; None when there is no such tag.
-    fn tag(
-        &mut self,
-        name: &str,
-        args: (usize, usize),
-        piece: &Piece,
-    ) -> Result<Option<Node>, LiquidError> {
-        let at = piece.start;
-        let markup = self.text(args);
-        let node = match name {
-            "#" => Node::Nothing,
-            "if" | "unless" => {
-                let end = format!("end{name}");
-                let ends = ["elsif", "else", end.as_str()];
-                let mut branches = Vec::new();
-                let mut condition = Some(self.condition(markup, args.0)?);
-                let mut blank = true;
-                loop {
-                    let body = self.block(name, at, &ends)?;
-                    blank &= body.blank;
-                    let done = body.end.as_ref().map(|e| (e.name.clone(), e.markup, e.at));
-                    branches.push(Branch {
-                        condition: condition.take(),
-                        body: body.nodes,
-                    });
-                    let Some((end_name, end_markup, _)) = done else {
-                        break;
-                    };
-                    match end_name.as_str() {
-                        "elsif" => {
-                            condition = Some(self.condition(self.text(end_markup), end_markup.0)?)
-                        }
-                        // A second `else` is allowed and never runs, as in Ruby Liquid.
-                        "else" => {}
-                        _ => break,
-                    }
-                }
-                if blank {
-                    branches
-                        .iter_mut()
-                        .for_each(|b| remove_blank_text(&mut b.body));
-                }
-                Node::If {
-                    at,
-                    negate_first: name == "unless",
-                    branches,
-                }
-            }
-            "case" => {
-                let subject = self.or_lax(single_expression(markup, args.0, "case"), |strict| {
-                    super::lax::first_value(markup, args.0, strict)
-                })?;
-                let mut arms = Vec::new();
-                let mut bodies = Vec::new();
-                let first = self.block("case", at, &["when", "else", "endcase"])?;
-                let mut blank = first.blank;
-                let mut end = first.end;
-                while let Some(e) = end.take() {
-                    let body_index = bodies.len();
-                    match e.name.as_str() {
-                        "when" => {
-                            let (markup, base) = (self.text(e.markup), e.markup.0);
-                            let values = self.or_lax(when_values(markup, base), |strict| {
-                                super::lax::when_values(markup, base, strict)
-                            })?;
-                            for value in values {
-                                arms.push((Some(value), body_index));
-                            }
-                        }
-                        "else" => arms.push((None, body_index)),
-                        _ => break,
-                    }
-                    let body = self.block("case", at, &["when", "else", "endcase"])?;
-                    blank &= body.blank;
-                    bodies.push(body.nodes);
-                    end = body.end;
-                }
-                if blank {
-                    bodies.iter_mut().for_each(remove_blank_text);
-                }
-                Node::Case {
-                    at,
-                    subject,
-                    arms,
-                    bodies,
-                }
-            }
-            "for" => {
-                let mut spec = self.or_lax(for_spec(markup, args.0, at), |strict| {
-                    super::lax::for_spec(markup, args.0, at, strict)
-                })?;
-                let body = self.block("for", at, &["else", "endfor"])?;
-                let mut blank = body.blank;
-                let mut nodes = body.nodes;
-                let mut else_body = None;
-                if body.end.as_ref().is_some_and(|e| e.name == "else") {
-                    let other = self.block("for", at, &["endfor"])?;
-                    blank &= other.blank;
-                    else_body = Some(other.nodes);
-                }
-                if blank {
-                    remove_blank_text(&mut nodes);
-                    if let Some(e) = else_body.as_mut() {
-                        remove_blank_text(e);
-                    }
-                }
-                spec.body = nodes;
-                spec.else_body = else_body;
-                Node::For(Box::new(spec))
-            }
-            "tablerow" => {
-                let mut spec = tablerow_spec(markup, args.0, at)?;
-                // Unlike `for`, whitespace in a body that prints nothing else is kept.
-                spec.body = self.block("tablerow", at, &["endtablerow"])?.nodes;
-                Node::TableRow(Box::new(spec))
-            }
-            "liquid" if !self.in_lines => self.lines(args)?,
-            "break" => Node::Break,
-            "continue" => Node::Continue,
-            "assign" => {
-                let Some(eq) = markup.find('=') else {
-                    return Err(LiquidError::at(
-                        at,
-                        "`{% assign %}` needs `name = value`, e.g. `{% assign total = 3 %}`"
-                            .to_string(),
-                    ));
-                };
-                let target = markup[..eq].trim();
-                if !is_variable_signature(target) {
-                    return Err(LiquidError::at(
-                        at,
-                        format!("`{target}` is not a variable name in `{{% assign %}}`"),
-                    ));
-                }
-                let value_start = args.0 + eq + 1;
-                Node::Assign {
-                    at,
-                    name: target.to_string(),
-                    value: self.filtered(&markup[eq + 1..], value_start),
-                }
-            }
-            "capture" => {
-                let target: String = markup
-                    .chars()
-                    .skip_while(|c| !is_signature_char(*c))
-                    .take_while(|c| is_signature_char(*c))
-                    .collect();
-                if target.is_empty() {
-                    return Err(LiquidError::at(
-                        at,
-                        "`{% capture %}` needs a variable name, e.g. `{% capture note %}`"
-                            .to_string(),
-                    ));
-                }
-                let body = self.block("capture", at, &["endcapture"])?;
-                Node::Capture {
-                    at,
-                    name: target,
-                    body: body.nodes,
-                }
-            }
-            "comment" => {
-                let body = self.body(&["endcomment"], true)?;
-                if body.end.is_none() {
-                    return Err(LiquidError::at(
-                        at,
-                        "`{% comment %}` is never closed with `{% endcomment %}`".to_string(),
-                    ));
-                }
-                Node::Nothing
-            }
-            "raw" => {
-                if !markup.trim().is_empty() {
-                    return Err(LiquidError::at(
-                        at,
-                        "`{% raw %}` takes no arguments".to_string(),
-                    ));
-                }
-                let start = piece.end;
-                loop {
-                    let Some(p) = self.pieces.get(self.pos).copied() else {
-                        return Err(LiquidError::at(
-                            at,
-                            "`{% raw %}` is never closed with `{% endraw %}`".to_string(),
-                        ));
-                    };
-                    self.pos += 1;
-                    // Ruby Liquid ends raw only at `{% endraw %}` written without a leading `-`;
-                    // words after `endraw` are passed over, as its pattern does.
-                    if p.kind == PieceKind::Tag
-                        && !p.broken
-                        && !p.trim_left
-                        && self.src[p.inner.0..p.inner.1].split_whitespace().next()
-                            == Some("endraw")
-                    {
-                        break Node::Raw(start, p.start);
-                    }
-                }
-            }
-            "increment" | "decrement" => Node::Counter {
-                at,
-                name: markup.trim().to_string(),
-                step: if name == "increment" { 1 } else { -1 },
-            },
-            "cycle" => self.or_lax(cycle(markup, args.0, at), |strict| {
-                let (group, values) = super::lax::cycle(markup, args.0, strict)?;
-                Ok(cycle_node(at, group, values))
-            })?,
-            "echo" => Node::Output {
-                at,
-                value: self.filtered(markup, args.0),
-            },
-            // jekyll-include-cache's tag renders what `include` does.
-            "include" | "include_cached" | "include_relative" if markup.contains('\u{a0}') => {
-                return Err(LiquidError::at(
-                    at,
-                    format!("a non-breaking space in `{{% {name} %}}`: Jekyll stops here (write a plain space)"),
-                ));
-            }
-            "include" | "include_cached" | "include_relative" => {
-                include(markup, args, at, piece.end, name == "include_relative")?
-            }
-            // Plugin tags signpost does not run (jekyll-seo-tag, jekyll-feed, jekyll-avatar):
-            // nothing, as the build's `unsupported-plugin` warning says.
-            "seo" | "feed_meta" | "avatar" => Node::Raw(at, at),
-            "link" => {
-                if markup.trim().is_empty() {
-                    return Err(LiquidError::at(
-                        at,
-                        "`{% link %}` needs a file path, e.g. `{% link guide/kick-off.md %}`"
-                            .to_string(),
-                    ));
-                }
-                Node::Link {
-                    at,
-                    markup: args,
-                    post: false,
-                }
-            }
-            "post_url" => {
-                if markup.trim().is_empty() {
-                    return Err(LiquidError::at(
-                        at,
-                        "`{% post_url %}` needs a post's file name without its extension, e.g. `{% post_url 2024-01-15-kick-off %}`"
-                            .to_string(),
-                    ));
-                }
-                Node::Link {
-                    at,
-                    markup: args,
-                    post: true,
-                }
-            }
-            "highlight" => {
-                let mut words = markup.split_whitespace();
-                let lang = words.next().unwrap_or("").to_string();
-                if lang.is_empty()
-                    || !lang
-                        .chars()
-                        .all(|c| c.is_alphanumeric() || "_+-#.".contains(c))
-                {
-                    return Err(LiquidError::at(
-                        at,
-                        "`{% highlight %}` needs a language, e.g. `{% highlight ruby %}`"
-                            .to_string(),
-                    ));
-                }
-                let linenos = words.any(|w| w.starts_with("linenos"));
-                let body = self.block("highlight", at, &["endhighlight"])?;
-                Node::Highlight {
-                    at,
-                    end: piece.end,
-                    lang,
-                    linenos,
-                    body: body.nodes,
-                }
-            }
-            "ifchanged" => {
-                let body = self.block("ifchanged", at, &["endifchanged"])?;
-                Node::IfChanged { body: body.nodes }
-            }
-            _ => return Ok(None),
-        };
-        Ok(Some(node))
-    }
-}
-
-fn is_signature_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '[' | ']')
-}
-
-fn is_variable_signature(s: &str) -> bool {
-    !s.is_empty()
-        && s.chars()
-            .all(|c| is_signature_char(c) || c == '(' || c == ')')
-}
-
-/// Reads expression tokens one at a time.
-pub struct TokenStream {
-    toks: Vec<(Tok, usize)>,
-    pos: usize,
-}
-
-impl TokenStream {
-    pub fn new(markup: &str, base: usize) -> Result<Self, LiquidError> {
-        Ok(TokenStream {
-            toks: lexer::tokens(markup, base)?,
-            pos: 0,
-        })
-    }
-
-    fn peek(&self) -> &Tok {
-        &self.toks[self.pos.min(self.toks.len() - 1)].0
-    }
-
-    fn peek_at(&self, ahead: usize) -> &Tok {
-        &self.toks[(self.pos + ahead).min(self.toks.len() - 1)].0
-    }
-
-    fn offset(&self) -> usize {
-        self.toks[self.pos.min(self.toks.len() - 1)].1
-    }
-
-    fn next(&mut self) -> Tok {
-        let tok = self.peek().clone();
-        if self.pos < self.toks.len() {
-            self.pos += 1;
-        }
-        tok
-    }
-
-    fn eat(&mut self, tok: &Tok) -> bool {
-        if self.peek() == tok {
-            self.pos += 1;
-            true
-        } else {
-            false
-        }
-    }
-
-    fn eat_word(&mut self, word: &str) -> bool {
-        if matches!(self.peek(), Tok::Ident(w) if w == word) {
-            self.pos += 1;
-            true
-        } else {
-            false
-        }
-    }
-
-    fn expect(&mut self, tok: &Tok) -> Result<(), LiquidError> {
-        if self.eat(tok) {
-            Ok(())
-        } else {
-            Err(self.unexpected(&format!("expected {}", tok.describe())))
-        }
-    }
-
-    fn unexpected(&self, context: &str) -> LiquidError {
-        LiquidError::at(
-            self.offset(),
-            format!("{context}, found {}", self.peek().describe()),
-        )
-    }
-
-    pub fn expect_end(&self) -> Result<(), LiquidError> {
-        if *self.peek() == Tok::End {
-            Ok(())
-        } else {
-            Err(self.unexpected("unexpected text"))
-        }
-    }
-
-    pub fn at_end(&self) -> bool {
-        *self.peek() == Tok::End
-    }
-
-    /// A value: literal, range or variable with lookups.
-    pub fn expression(&mut self) -> Result<Expr, LiquidError> {
-        let at = self.offset();
-        let expr = match self.next() {
-            Tok::Str(s) => Expr::Literal(Value::String(s)),
-            Tok::Int(i) => Expr::Literal(Value::from(i)),
-            Tok::Float(f) => {
-                Expr::Literal(serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number))
-            }
-            Tok::OpenRound => {
-                let first = self.expression()?;
-                self.expect(&Tok::DotDot)?;
-                let last = self.expression()?;
-                self.expect(&Tok::CloseRound)?;
-                Expr::Range(Box::new(first), Box::new(last), at)
-            }
-            Tok::OpenSquare => {
-                let inner = self.expression()?;
-                self.expect(&Tok::CloseSquare)?;
-                let lookups = self.lookups()?;
-                Expr::Var {
-                    root: Root::Dynamic(Box::new(inner)),
-                    lookups,
-                    at,
-                }
-            }
-            Tok::Ident(name) => {
-                let lookups = self.lookups()?;
-                if lookups.is_empty() {
-                    match name.as_str() {
-                        "nil" | "null" => return Ok(Expr::Literal(Value::Null)),
-                        "true" => return Ok(Expr::Literal(Value::Bool(true))),
-                        "false" => return Ok(Expr::Literal(Value::Bool(false))),
-                        "empty" => return Ok(Expr::Empty),
-                        "blank" => return Ok(Expr::Blank),
-                        _ => {}
-                    }
-                }
-                Expr::Var {
-                    root: Root::Name(name),
-                    lookups,
-                    at,
-                }
-            }
-            other => {
-                return Err(LiquidError::at(
-                    at,
-                    format!("expected a value, found {}", other.describe()),
-                ))
-            }
-        };
-        Ok(expr)
-    }
-
-    fn lookups(&mut self) -> Result<Vec<Lookup>, LiquidError> {
-        let mut lookups = Vec::new();
-        loop {
-            if self.eat(&Tok::OpenSquare) {
-                let index = self.expression()?;
-                self.expect(&Tok::CloseSquare)?;
-                lookups.push(Lookup::Index(index));
-            } else if *self.peek() == Tok::Dot {
-                self.pos += 1;
-                match self.next() {
-                    Tok::Ident(key) => lookups.push(Lookup::Key(key)),
-                    // `a.0` reads item 0, as Ruby Liquid's lax lookup does.
-                    Tok::Int(i) if i >= 0 => lookups.push(Lookup::Key(i.to_string())),
-                    other => {
-                        return Err(LiquidError::at(
-                            self.toks[self.pos - 1].1,
-                            format!("expected a name after `.`, found {}", other.describe()),
-                        ))
-                    }
-                }
-            } else {
-                return Ok(lookups);
-            }
-        }
-    }
-
-    /// `value | filter: arg, key: arg | filter`
-    pub fn filtered(&mut self) -> Result<Filtered, LiquidError> {
-        let expr = if self.at_end() {
-            Expr::Literal(Value::Null)
-        } else {
-            self.expression()?
-        };
-        let mut filters = Vec::new();
-        while self.eat(&Tok::Pipe) {
-            let at = self.offset();
-            let Tok::Ident(name) = self.next() else {
-                return Err(LiquidError::at(
-                    at,
-                    "expected a filter name after `|`".to_string(),
-                ));
-            };
-            let mut call = FilterCall {
-                name,
-                args: Vec::new(),
-                kwargs: Vec::new(),
-                at,
-            };
-            if self.eat(&Tok::Colon) {
-                loop {
-                    if let (Tok::Ident(key), Tok::Colon) = (self.peek().clone(), self.peek_at(1)) {
-                        self.pos += 2;
-                        call.kwargs.push((key, self.expression()?));
-                    } else {
-                        call.args.push(self.expression()?);
-                    }
-                    if !self.eat(&Tok::Comma) {
-                        break;
-                    }
-                }
-            }
-            filters.push(call);
-        }
-        Ok(Filtered { expr, filters })
-    }
-
-    /// `a == b and c contains "x" or d`
-    pub fn condition(&mut self) -> Result<Condition, LiquidError> {
-        let at = self.offset();
-        let left = self.expression()?;
-        let compare = match self.peek().clone() {
-            Tok::Comparison(op) => {
-                self.pos += 1;
-                Some((op, self.expression()?))
-            }
-            _ => None,
-        };
-        let join = if self.eat_word("and") {
-            Some(Join::And)
-        } else if self.eat_word("or") {
-            Some(Join::Or)
-        } else {
-            None
-        };
-        let next = match join {
-            Some(j) => Some((j, Box::new(self.condition()?))),
-            None => None,
-        };
-        Ok(Condition {
-            at,
-            left,
-            compare,
-            next,
-        })
-    }
-}
-
-pub fn filtered(markup: &str, base: usize) -> Result<Filtered, LiquidError> {
-    let mut ts = TokenStream::new(markup, base)?;
-    let value = ts.filtered()?;
-    ts.expect_end()?;
-    Ok(value)
-}
-
-pub fn condition_at(markup: &str, base: usize) -> Result<Condition, LiquidError> {
-    let mut ts = TokenStream::new(markup, base)?;
-    if ts.at_end() {
-        return Err(LiquidError::at(base, "a condition is missing".to_string()));
-    }
-    let c = ts.condition()?;
-    ts.expect_end()?;
-    Ok(c)
-}
-
-fn single_expression(markup: &str, base: usize, tag: &str) -> Result<Expr, LiquidError> {
-    let mut ts = TokenStream::new(markup, base)?;
-    if ts.at_end() {
-        return Err(LiquidError::at(
-            base,
-            format!("`{{% {tag} %}}` needs a value"),
-        ));
-    }
-    let e = ts.expression()?;
-    ts.expect_end()?;
-    Ok(e)
-}
-
-fn when_values(markup: &str, base: usize) -> Result<Vec<Expr>, LiquidError> {
-    let mut ts = TokenStream::new(markup, base)?;
-    let mut values = vec![ts.expression()?];
-    while ts.eat(&Tok::Comma) || ts.eat_word("or") {
-        values.push(ts.expression()?);
-    }
-    ts.expect_end()?;
-    Ok(values)
-}
-
-/// `item in` at the start of a `for` or `tablerow` tag: the item's name.
-fn loop_variable(ts: &mut TokenStream, base: usize, tag: &str) -> Result<String, LiquidError> {
-    let Tok::Ident(var) = ts.next() else {
-        return Err(LiquidError::at(
-            base,
-            format!("`{{% {tag} %}}` needs `item in collection`"),
-        ));
-    };
-    if !ts.eat_word("in") {
-        return Err(ts.unexpected(&format!("expected `in` in `{{% {tag} %}}`")));
-    }
-    Ok(var)
-}
-
-/// The loop a `{% for %}` tag describes, its bodies still empty.
-fn for_spec(markup: &str, base: usize, at: usize) -> Result<ForLoop, LiquidError> {
-    let mut ts = TokenStream::new(markup, base)?;
-    let var = loop_variable(&mut ts, base, "for")?;
-    let coll_start = ts.offset() - base;
-    let collection = ts.expression()?;
-    let coll_end = ts.offset() - base;
-    let name = format!(
-        "{var}-{}",
-        markup[coll_start..coll_end.min(markup.len())].trim()
-    );
-    let reversed = ts.eat_word("reversed");
-    let mut limit = None;
-    let mut offset = None;
-    loop {
-        ts.eat(&Tok::Comma);
-        match (ts.peek().clone(), ts.peek_at(1)) {
-            (Tok::Ident(key), Tok::Colon) if key == "limit" || key == "offset" => {
-                ts.pos += 2;
-                if key == "limit" {
-                    limit = Some(ts.expression()?);
-                } else if ts.eat_word("continue") {
-                    offset = Some(Offset::Continue);
-                } else {
-                    offset = Some(Offset::Expr(ts.expression()?));
-                }
-            }
-            (Tok::End, _) => break,
-            _ => return Err(ts.unexpected("expected `limit:` or `offset:` in `{% for %}`")),
-        }
-    }
-    Ok(ForLoop {
-        at,
-        var,
-        name,
-        collection,
-        limit,
-        offset,
-        reversed,
-        cols: None,
-        body: Vec::new(),
-        else_body: None,
-    })
-}
-
-/// `item in collection` and then `key: value` attributes in any order, as Ruby Liquid reads
-/// them: `cols`, `limit` and `offset` count; other words (`reversed`) and commas are ignored.
-fn tablerow_spec(markup: &str, base: usize, at: usize) -> Result<ForLoop, LiquidError> {
-    let mut ts = TokenStream::new(markup, base)?;
-    let var = loop_variable(&mut ts, base, "tablerow")?;
-    let collection = ts.expression()?;
-    let (mut cols, mut limit, mut offset) = (None, None, None);
-    while !ts.at_end() {
-        match (ts.peek().clone(), ts.peek_at(1)) {
-            (Tok::Ident(key), Tok::Colon) => {
-                ts.pos += 2;
-                let value = ts.expression()?;
-                match key.as_str() {
-                    "cols" => cols = Some(value),
-                    "limit" => limit = Some(value),
-                    "offset" => offset = Some(Offset::Expr(value)),
-                    _ => {}
-                }
-            }
-            _ => {
-                ts.next();
-            }
-        }
-    }
-    Ok(ForLoop {
-        at,
-        name: format!("{var}-tablerow"),
-        var,
-        collection,
-        limit,
-        offset,
-        reversed: false,
-        cols,
-        body: Vec::new(),
-        else_body: None,
-    })
-}
-
-fn cycle(markup: &str, base: usize, at: usize) -> Result<Node, LiquidError> {
-    let mut ts = TokenStream::new(markup, base)?;
-    if ts.at_end() {
-        return Err(LiquidError::at(
-            at,
-            "`{% cycle %}` needs values, e.g. `{% cycle \"odd\", \"even\" %}`".to_string(),
-        ));
-    }
-    let mut group = None;
-    if *ts.peek_at(1) == Tok::Colon {
-        group = Some(ts.expression()?);
-        ts.expect(&Tok::Colon)?;
-    }
-    let mut values = vec![ts.expression()?];
-    while ts.eat(&Tok::Comma) {
-        values.push(ts.expression()?);
-    }
-    ts.expect_end()?;
-    Ok(cycle_node(at, group, values))
-}
-
-/// A `cycle` tag; cycles with the same values share their place in the sequence.
-fn cycle_node(at: usize, group: Option<Expr>, values: Vec<Expr>) -> Node {
-    Node::Cycle {
-        at,
-        key: format!("{values:?}"),
-        group,
-        values,
-    }
-}
-
-/// Jekyll's include markup: a file name (or `{{ var }}`), then `key="v"`, `key='v'` or
-/// `key=variable` parameters.
-fn include(
-    markup: &str,
-    args: (usize, usize),
-    at: usize,
-    end: usize,
-    relative: bool,
-) -> Result<Node, LiquidError> {
-    let tag = if relative {
-        "include_relative"
-    } else {
-        "include"
-    };
-    let trimmed = markup.trim_end();
-    let (file, params_from) = if trimmed.starts_with("{{") {
-        let close = trimmed.find("}}").map(|i| i + 2).ok_or_else(|| {
-            LiquidError::at(at, format!("`{{% {tag} %}}`: `{{{{` is never closed"))
-        })?;
-        let close = close
-            + trimmed[close..]
-                .find(char::is_whitespace)
-                .unwrap_or(trimmed.len() - close);
-        (IncludeFile::Dynamic(args.0, args.0 + close), close)
-    } else {
-        let len = trimmed.find(char::is_whitespace).unwrap_or(trimmed.len());
-        let name = &trimmed[..len];
-        if name.is_empty() {
-            return Err(LiquidError::at(
-                at,
-                format!("`{{% {tag} %}}` needs a file name, e.g. `{{% {tag} note.html %}}`"),
-            ));
-        }
-        (IncludeFile::Static(name.to_string()), len)
-    };
-    let mut params = Vec::new();
-    let mut rest = &markup[params_from..];
-    let mut offset = args.0 + params_from;
-    loop {
-        let skipped = rest.len() - rest.trim_start().len();
-        rest = &rest[skipped..];
-        offset += skipped;
-        if rest.is_empty() {
-            break;
-        }
-        let key_len = rest
-            .bytes()
-            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
-            .count();
-        let after_key = rest[key_len..].trim_start();
-        if key_len == 0 || !after_key.starts_with('=') {
-            return Err(LiquidError::at(
-                offset,
-                format!(
-                    "`{{% {tag} %}}` parameters are `key=\"value\"` or `key=variable`, found `{}`",
-                    rest.split_whitespace().next().unwrap_or(rest)
-                ),
-            ));
-        }
-        let key = rest[..key_len].to_string();
-        let value_text = after_key[1..].trim_start();
-        let value_at = offset + (rest.len() - value_text.len());
-        let (expr, used) = match value_text.chars().next() {
-            Some(q @ ('"' | '\'')) => {
-                let mut close = None;
-                let mut escaped = false;
-                for (i, c) in value_text.char_indices().skip(1) {
-                    if escaped {
-                        escaped = false;
-                    } else if c == '\\' {
-                        escaped = true;
-                    } else if c == q {
-                        close = Some(i);
-                        break;
-                    }
-                }
-                let Some(close) = close else {
-                    return Err(LiquidError::at(
-                        value_at,
-                        format!("the value of `{key}` is never closed with {q}"),
-                    ));
-                };
-                let raw = &value_text[1..close];
-                let value = raw.replace(&format!("\\{q}"), &q.to_string());
-                (Expr::Literal(Value::String(value)), close + 1)
-            }
-            _ => {
-                let len = value_text
-                    .bytes()
-                    .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
-                    .count();
-                if len == 0 {
-                    return Err(LiquidError::at(value_at, format!("`{key}=` has no value")));
-                }
-                let mut ts = TokenStream::new(&value_text[..len], value_at)?;
-                let e = ts.expression()?;
-                (e, len)
-            }
-        };
-        params.push((key, expr));
-        let consumed = rest.len() - value_text.len() + used;
-        rest = &rest[consumed..];
-        offset += consumed;
-    }
-    Ok(Node::Include {
-        at,
-        end,
-        file,
-        params,
-        relative,
-    })
 }

@@ -311,6 +311,22 @@ pub fn lstrip(s: &str) -> &str {
     s.trim_start_matches(is_ruby_space)
 }
 
+/// Liquid's `to_integer`: integers, and text that is exactly an integer.
+pub fn to_integer(v: &Value) -> Result<i64, String> {
+    match v {
+        // A float is cut to its whole part, but only when that part is a 64-bit integer:
+        // never clamped into one.
+        Value::Number(n) => n
+            .as_i64()
+            .or_else(|| n.as_f64().and_then(whole_part))
+            .ok_or_else(|| format!("invalid integer `{n}`")),
+        other => to_s(other)
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| format!("invalid integer `{}`", to_s(other))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
