@@ -2,7 +2,7 @@
 //! link is followed only while what it points at stays inside the root; a link that leaves
 //! the root, points nowhere or loops is not read, and the author is told where it is.
 
-use super::LoadWarning;
+use super::page::LoadWarning;
 use crate::error::{Error, Location, Result};
 use std::collections::{HashSet, VecDeque};
 use std::path::{Path, PathBuf};
@@ -11,6 +11,11 @@ use std::path::{Path, PathBuf};
 pub fn confine(root: &Path, path: &Path) -> Option<PathBuf> {
     let real = path.canonicalize().ok()?;
     real.starts_with(root).then_some(real)
+}
+
+/// `/`-separated path of `path` relative to `root` (the path itself when outside it).
+pub fn relative(root: &Path, path: &Path) -> String {
+    crate::text::slash_path(path.strip_prefix(root).unwrap_or(path))
 }
 
 /// Walks folders of one site root, following symbolic links that stay inside it.
@@ -32,7 +37,7 @@ impl Walker {
 
     /// `/`-separated path of `path` relative to the root.
     pub fn relative(&self, path: &Path) -> String {
-        super::relative(&self.root, path)
+        relative(&self.root, path)
     }
 
     /// May this entry be read? A symbolic link only when its target is inside the root;

@@ -4,7 +4,7 @@
 
 use super::config::Config;
 use super::frontmatter;
-use super::LoadWarning;
+use super::page::LoadWarning;
 use crate::error::Location;
 use serde_json::Value;
 
