@@ -4,6 +4,7 @@ use super::diagnostic::Diagnostic;
 use super::links::unsafe_url;
 use super::resolver::Resolver;
 use super::scripts;
+use crate::codes;
 use crate::error::Location;
 use std::collections::{HashMap, HashSet};
 
@@ -19,10 +20,10 @@ impl Resolver<'_> {
                 None => continue,
                 Some(Err(problem)) if !reported.insert(problem.clone()) => continue,
                 Some(Err((location, message))) => {
-                    Diagnostic::warning("review-date", location, message)
+                    Diagnostic::warning(codes::REVIEW_DATE, location, message)
                 }
                 Some(Ok(r)) if r.overdue(today) => Diagnostic::warning(
-                    "review-overdue",
+                    codes::REVIEW_OVERDUE,
                     r.location.clone(),
                     format!(
                         "this page was due for review on {}; review it and update `last_reviewed_on`",
@@ -57,12 +58,12 @@ impl Resolver<'_> {
             };
             let d = match found {
                 scripts::Found::Script => Diagnostic::warning(
-                    "raw-script",
+                    codes::RAW_SCRIPT,
                     location,
                     "`<script>` in a page runs on the site's origin, where readers' checklist progress is kept; the theme's Content-Security-Policy blocks it unless `content_security_policy` in _config.yml allows it",
                 ),
                 scripts::Found::Handler(name) => Diagnostic::warning(
-                    "event-handler",
+                    codes::EVENT_HANDLER,
                     location,
                     format!("`{name}` is an event handler: it runs script on the site's origin, where readers' checklist progress is kept; the theme's Content-Security-Policy blocks it unless `content_security_policy` in _config.yml allows it"),
                 ),
@@ -82,7 +83,7 @@ impl Resolver<'_> {
         for heading in &self.rendered[i].headings {
             if heading.level > previous + 1 {
                 found.push(Diagnostic::warning(
-                    "heading-order",
+                    codes::HEADING_ORDER,
                     heading.location.clone(),
                     format!(
                         "a level-{} heading follows a level-{previous} one, skipping a level: screen reader users move through a page by heading level",
@@ -126,7 +127,7 @@ impl Resolver<'_> {
                 });
             self.diagnostics.push(
                 Diagnostic::warning(
-                    "duplicate-id",
+                    codes::DUPLICATE_ID,
                     location,
                     format!("id `{id}` is used more than once on this page"),
                 )

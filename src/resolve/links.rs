@@ -6,6 +6,7 @@ use super::diagnostic::Diagnostic;
 use super::resolver::Resolver;
 use super::scripts;
 use super::urls::Resolution;
+use crate::codes;
 use crate::error::Location;
 use crate::markdown::{link_token, Link, LinkKind};
 
@@ -17,7 +18,7 @@ pub(super) fn unsafe_url(scheme: &str, what: &str, location: Location) -> Diagno
         "runs script on the site's origin, where readers' checklist progress is kept; link to a page instead"
     };
     Diagnostic::error(
-        "unsafe-url",
+        codes::UNSAFE_URL,
         location,
         format!("{what} to a `{scheme}:` URL {why}"),
     )
@@ -31,7 +32,7 @@ fn redirect_problem(url: &str, location: Location) -> Option<Diagnostic> {
         return None;
     }
     Some(Diagnostic::error(
-        "unsafe-redirect",
+        codes::UNSAFE_REDIRECT,
         location,
         format!("`redirect_to` is a `{scheme}:` URL: it must be an http(s) URL or a path on this site (`build` stops here rather than publish it)"),
     ))
@@ -59,7 +60,7 @@ impl Resolver<'_> {
         }
         let without = href.strip_prefix(base).unwrap_or(href);
         let mut d = Diagnostic::warning(
-            "hardcoded-baseurl",
+            codes::HARDCODED_BASEURL,
             location.clone(),
             format!(
                 "link hard-codes the baseurl `{base}`: it works, but breaks when the site moves; write `{without}`"
@@ -89,7 +90,7 @@ impl Resolver<'_> {
         }
         self.diagnostics.push(
             Diagnostic::warning(
-                "missing-baseurl",
+                codes::MISSING_BASEURL,
                 location.clone(),
                 format!(
                     "root-relative link `{href}` leaves out the baseurl `{base}`: signpost adds it, but a Jekyll build publishes the link as written, a 404 there"
@@ -191,14 +192,14 @@ impl Resolver<'_> {
         let empty_text = link.empty_text;
         if empty_text && matches!(kind, LinkKind::Markdown) {
             self.diagnostics.push(at(Diagnostic::warning(
-                "empty-link-text",
+                codes::EMPTY_LINK_TEXT,
                 location.clone(),
                 "link has no text a reader could see",
             )));
         }
         if href.trim() == "#" {
             self.diagnostics.push(at(Diagnostic::warning(
-                "empty-fragment",
+                codes::EMPTY_FRAGMENT,
                 location.clone(),
                 "`href=\"#\"` goes nowhere; link to a real target or use a button",
             )));

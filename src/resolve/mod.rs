@@ -13,6 +13,7 @@ mod resolver;
 pub mod scripts;
 pub mod urls;
 
+use crate::codes;
 use crate::markdown::Rendered;
 use crate::site::Site;
 pub use diagnostic::{Diagnostic, Severity};
@@ -55,8 +56,12 @@ pub fn resolve(site: &Site, rendered: &[Rendered], generated: &[String]) -> Grap
         .chain(site.collections.values().flatten().map(|d| &d.source));
     for source in sources {
         if let Some((location, message)) = &source.front_matter_error {
-            let mut d =
-                Diagnostic::from_text(Severity::Error, "front-matter", location.clone(), message);
+            let mut d = Diagnostic::from_text(
+                Severity::Error,
+                codes::FRONT_MATTER,
+                location.clone(),
+                message,
+            );
             d.message.push_str(
                 "; the file is built with no front matter, as Jekyll does (`--strict` stops here)",
             );

@@ -6,6 +6,7 @@ use super::diagnostic::Diagnostic;
 use super::graph::{NavItem, Navigation, PageLinks, PageRef};
 use super::resolver::Resolver;
 use super::urls::Resolution;
+use crate::codes;
 use crate::error::Location;
 use serde_json::Value;
 use std::collections::HashSet;
@@ -22,7 +23,7 @@ impl Resolver<'_> {
             .is_some_and(|v| !v.is_null() && !v.as_str().is_some_and(|u| u.starts_with('/')))
         {
             self.diagnostics.push(Diagnostic::warning(
-                "config-value",
+                codes::CONFIG_VALUE,
                 config.location("printable_guide"),
                 "`printable_guide` must be a site path such as /guide/print: no printable guide is made",
             ));
@@ -37,7 +38,7 @@ impl Resolver<'_> {
         };
         if footer.is_some_and(|v| !v.is_null() && !readable(v)) {
             self.diagnostics.push(Diagnostic::warning(
-                "config-value",
+                codes::CONFIG_VALUE,
                 config.location("footer_links"),
                 "`footer_links` must be a list of `title` and `url`: entries without a url are not shown",
             ));
@@ -87,7 +88,7 @@ impl Resolver<'_> {
                 let page = &self.site.pages[i];
                 self.diagnostics.push(
                     Diagnostic::error(
-                        "breadcrumb-cycle",
+                        codes::BREADCRUMB_CYCLE,
                         page.source.locate("breadcrumbparent", None),
                         format!(
                             "breadcrumbparent goes round in a circle: {}",
@@ -161,7 +162,7 @@ impl Resolver<'_> {
             let page = &self.site.pages[i];
             self.diagnostics.push(
                 Diagnostic::warning(
-                    "asymmetric-pagination",
+                    codes::ASYMMETRIC_PAGINATION,
                     page.source.locate(key, None),
                     format!(
                         "{key} is `{}` but that page's {back} does not point back to `{}`",
@@ -190,7 +191,7 @@ impl Resolver<'_> {
                         .find(|f| f.name == part.data)
                         .map_or_else(|| format!("_data/{}.yml", part.data), |f| f.path.clone());
                     self.diagnostics.push(Diagnostic::warning(
-                        "nav-shape",
+                        codes::NAV_SHAPE,
                         Location::new(file, 1, 1),
                         format!(
                             "the theme's {} cannot read this file, so it shows nothing: expected {expected} (or set `navigation.{}` in _config.yml)",
@@ -288,7 +289,7 @@ impl Resolver<'_> {
             if !is_special && !self.reached.contains(&i) {
                 self.diagnostics.push(
                     Diagnostic::warning(
-                        "orphan",
+                        codes::ORPHAN,
                         Location::new(page.source.path.clone(), 1, 1),
                         format!("no navigation or link reaches `{}`", page.url),
                     )

@@ -4,6 +4,7 @@
 use super::diagnostic::Diagnostic;
 use super::resolver::Resolver;
 use super::urls::{Clash, Target};
+use crate::codes;
 use std::collections::HashMap;
 
 impl Resolver<'_> {
@@ -16,7 +17,7 @@ impl Resolver<'_> {
                     let (_, location) = self.describe(second);
                     self.diagnostics.push(
                         Diagnostic::warning(
-                            "redirect-to-itself",
+                            codes::REDIRECT_TO_ITSELF,
                             location,
                             format!("`{url}` in `redirect_from` is this page's own URL: the page is published there, with no redirect; remove it from the list"),
                         )
@@ -29,7 +30,7 @@ impl Resolver<'_> {
             let (second_name, location) = self.describe(second);
             self.diagnostics.push(
                 Diagnostic::error(
-                    "duplicate-url",
+                    codes::DUPLICATE_URL,
                     location,
                     format!("`{url}` is claimed by both {first_name} ({first_location}) and {second_name}; only {first_name} is published, as Jekyll would (`--strict` stops here)"),
                 )
@@ -88,7 +89,7 @@ impl Resolver<'_> {
             let (name, location) = self.describe(&target);
             let shown: String = path.chars().take(60).collect();
             self.diagnostics.push(Diagnostic::error(
-                "output-clash",
+                codes::OUTPUT_CLASH,
                 location,
                 format!("{name} would be written at `{shown}…`, a path with a name longer than 255 bytes, which file systems refuse; shorten its URL"),
             ));
@@ -97,7 +98,7 @@ impl Resolver<'_> {
             let (inner_name, location) = self.describe(&inner);
             let (file_name, file_location) = self.describe(&file);
             self.diagnostics.push(Diagnostic::error(
-                "output-clash",
+                codes::OUTPUT_CLASH,
                 location,
                 format!("{inner_name} is published at `{path}`, inside `{parent}`, but {file_name} ({file_location}) is published as the file `{parent}`: one path cannot be both a file and a folder; move one of them"),
             ));

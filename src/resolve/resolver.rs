@@ -5,12 +5,14 @@
 use super::diagnostic::Diagnostic;
 use super::graph::PageRef;
 use super::urls::{Problem, Resolution, Target, UrlTable};
+use crate::codes;
 use crate::error::Location;
 use crate::markdown::Rendered;
 use crate::site::Site;
 use rayon::prelude::*;
 use std::collections::HashSet;
 
+/// One pass's state, shared by the checks in this folder's files (each adds an `impl`).
 pub(super) struct Resolver<'a> {
     pub(super) site: &'a Site,
     pub(super) rendered: &'a [Rendered],
@@ -120,19 +122,19 @@ impl Resolver<'_> {
                 Some(
                     if doubled {
                         Diagnostic::error(
-                            "doubled-baseurl",
+                            codes::DOUBLED_BASEURL,
                             location,
                             format!("the baseurl `{base}` is in this link twice (`{base}{path}`): `{{% link %}}` and `relative_url` already add it, so drop `{{{{ site.baseurl }}}}`"),
                         )
                     } else if relative {
                         Diagnostic::error(
-                            "relative-nowhere",
+                            codes::RELATIVE_NOWHERE,
                             location,
                             format!("relative link `{written}` resolves to `{path}`, where there is no page, redirect or file"),
                         )
                     } else {
                         Diagnostic::error(
-                            "missing-page",
+                            codes::MISSING_PAGE,
                             location,
                             format!("no page, redirect or file at `{path}`"),
                         )
@@ -142,7 +144,7 @@ impl Resolver<'_> {
             }
             Resolution::Unresolved(Problem::OutsideBaseurl { path }) => Some(
                 Diagnostic::error(
-                    "outside-baseurl",
+                    codes::OUTSIDE_BASEURL,
                     location,
                     format!(
                         "`{path}` is outside the site (baseurl `{}`)",
@@ -152,7 +154,7 @@ impl Resolver<'_> {
                 .suggest(crate::text::closest_url(path, self.table.urls())),
             ),
             Resolution::Unresolved(Problem::RelativeNowhere) => Some(Diagnostic::error(
-                "relative-nowhere",
+                codes::RELATIVE_NOWHERE,
                 location,
                 format!("relative link `{href}` climbs above the site root"),
             )),
@@ -170,7 +172,7 @@ impl Resolver<'_> {
                 if let Some(found) = ids.iter().find(|id| id.eq_ignore_ascii_case(fragment)) {
                     return Some(
                         Diagnostic::warning(
-                            "fragment-case",
+                            codes::FRAGMENT_CASE,
                             location,
                             format!("`#{fragment}` only matches `#{found}` on `{path}` ignoring case; browsers match case"),
                         )
@@ -179,7 +181,7 @@ impl Resolver<'_> {
                 }
                 Some(
                     Diagnostic::error(
-                        "missing-anchor",
+                        codes::MISSING_ANCHOR,
                         location,
                         format!("`{path}` has no heading or element with id `{fragment}`"),
                     )

@@ -5,6 +5,7 @@ use super::config::Config;
 use super::page::{is_document, Asset, Collections, Doc, LoadWarning, Page, Source};
 use super::read::{is_ignored_name, load_source, read_text, starts_with_front_matter, unpublished};
 use super::{document, frontmatter, guard, url};
+use crate::codes;
 use crate::error::{Error, Location, Result};
 use crate::liquid::date::DateTime;
 use serde_json::Value;
@@ -56,7 +57,7 @@ pub fn load_collections(
         let name = &collection.name;
         if !is_plain_name(name) {
             walker.warnings.push(LoadWarning {
-                code: "collection-name",
+                code: codes::COLLECTION_NAME,
                 location: Location::new("_config.yml", 1, 1),
                 message: format!("collection `{name}` is not a plain folder name; it is not read"),
             });

@@ -3,6 +3,7 @@
 //! the root, points nowhere or loops is not read, and the author is told where it is.
 
 use super::page::LoadWarning;
+use crate::codes;
 use crate::error::{Error, Location, Result};
 use std::collections::{HashSet, VecDeque};
 use std::path::{Path, PathBuf};
@@ -51,7 +52,7 @@ impl Walker {
             .map(|t| t.display().to_string())
             .unwrap_or_default();
         self.warnings.push(LoadWarning {
-            code: "symlink-outside",
+            code: codes::SYMLINK_OUTSIDE,
             location: Location::new(rel.clone(), 1, 1),
             message: format!(
                 "`{rel}` is a symbolic link to `{target}`, outside the site root (or to nothing): it is not read"
@@ -158,7 +159,7 @@ impl Walker {
             .strip_prefix(&self.real_root)
             .map_or_else(|_| real.display().to_string(), |p| p.display().to_string());
         self.warnings.push(LoadWarning {
-            code: "symlink-repeat",
+            code: codes::SYMLINK_REPEAT,
             location: Location::new(rel.clone(), 1, 1),
             message: format!(
                 "`{rel}` leads to the folder `{first}`, which is read already: it is not read again"
@@ -172,7 +173,7 @@ impl Walker {
             (Some(_), Some(path)) => {
                 let rel = self.relative(path);
                 self.warnings.push(LoadWarning {
-                    code: "symlink-outside",
+                    code: codes::SYMLINK_OUTSIDE,
                     location: Location::new(rel.clone(), 1, 1),
                     message: format!(
                         "`{rel}` is a symbolic link to a folder that contains it: it is not read"

@@ -4,6 +4,7 @@
 use super::config::Config;
 use super::page::{FileKind, LoadWarning, Page, Source};
 use super::{frontmatter, guard, plugins, url};
+use crate::codes;
 use crate::error::{Error, Location, Result};
 use serde_json::{Map, Value};
 use std::path::Path;
@@ -148,7 +149,7 @@ pub fn markdown_copied(rel: &str) -> Option<LoadWarning> {
         .rsplit_once('.')
         .is_some_and(|(_, ext)| url::is_markdown_ext(ext));
     (markdown && !plugins::is_repository_file(rel)).then(|| LoadWarning {
-        code: "no-front-matter",
+        code: codes::NO_FRONT_MATTER,
         location: Location::new(rel, 1, 1),
         message: format!(
             "`{rel}` has no front matter, so it is copied to the site as it is (at `/{rel}`), not made a page, as Jekyll does{}start the file with front matter (a line `---`, a line `title: …`, a line `---`) to make it a page, or list `jekyll-optional-front-matter` under `plugins:` in _config.yml to make every such file one",
