@@ -6,6 +6,7 @@
 pub mod cache;
 pub mod check;
 pub mod checklist;
+pub mod codes;
 pub mod compile;
 pub mod emit;
 pub mod error;

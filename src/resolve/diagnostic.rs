@@ -1,5 +1,6 @@
 //! Problems the resolver finds in a site, each placed where the author wrote it.
 
+pub use crate::codes::headline;
 use crate::error::{terminal_safe, Location};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -170,58 +171,6 @@ impl Diagnostic {
             text.push_str(&format!(" (did you mean `{s}`?)"));
         }
         text
-    }
-}
-
-/// The plain-words headline of each code (what a reader of the guide's source, not a
-/// programmer, needs to know first).
-pub fn headline(code: &str) -> &'static str {
-    match code {
-        "missing-page" => "This link goes to a page that does not exist",
-        "missing-anchor" => "This link goes to a place on a page that does not exist",
-        "fragment-case" => "This link's #place matches a heading only if capitals are ignored",
-        "outside-baseurl" => "This link leaves the site",
-        "relative-nowhere" => "This relative link leads to no page",
-        "doubled-baseurl" => "This link has the site's address prefix twice",
-        "hardcoded-baseurl" => "This link has the site's address prefix typed in",
-        "missing-baseurl" => "This link lacks the site's address prefix",
-        "empty-link-text" => "This link has no text to click or read out",
-        "empty-fragment" => "This link goes nowhere (`#`)",
-        "breadcrumb-cycle" => "The breadcrumbs go round in a circle",
-        "asymmetric-pagination" => "The previous and next links of two pages do not match",
-        "orphan" => "No page links to this page",
-        "duplicate-url" => "Two files are published at the same address",
-        "output-clash" => "Two files would be written to the same place",
-        "redirect-to-itself" => "A redirect points at its own page",
-        "unsafe-url" | "unsafe-redirect" => "This link would run a script",
-        "raw-script" => "This script would be blocked in the browser",
-        "event-handler" => "This script attribute would be blocked in the browser",
-        "duplicate-id" => "Two parts of this page have the same id",
-        "heading-order" => "This heading skips a level",
-        "front-matter" => "The settings at the top of this file (its front matter) cannot be read",
-        "no-front-matter" => {
-            "This Markdown file has no front matter, so it is copied, not made a page"
-        }
-        "load-error" => "This file stops the site from being read",
-        "bad-config" => "A setting in _config.yml cannot be used",
-        "content-error" => "This stops the page from being built",
-        "unknown-layout" => "The theme has no layout of this name",
-        "nav-shape" => "The theme cannot read this navigation file",
-        "unsupported-plugin" => "signpost does not run this plugin",
-        "collection-name" => "This collection name is not a plain folder name",
-        "symlink-outside" | "symlink-repeat" => "This symbolic link is not followed",
-        "liquid-syntax" => "This Liquid markup is not quite right",
-        "unknown-filter" => "This Liquid filter does not exist",
-        "undefined-variable" => "This names something that has no value, so nothing is shown",
-        "unknown-argument" => "This shortcode has no setting of this name",
-        "missing-argument" => "This shortcode needs a setting that is missing",
-        "external-status" => "This web link is broken",
-        "external-moved" => "This web link has moved",
-        "external-timeout" => "This web link took too long to answer",
-        "external-unreachable" => "This web link cannot be reached",
-        "external-private" => "This web link leads into a private network, so it was not checked",
-        "external-not-checked" => "This web link was not checked in time",
-        _ => "Something here needs attention",
     }
 }
 

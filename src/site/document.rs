@@ -3,8 +3,9 @@
 //! their file names say (date, slug), the front matter Jekyll fills in (title, date, slug,
 //! categories, tags), and their URLs from the collection's permalink template.
 
+pub use super::page::Document;
+use super::page::Source;
 use super::url::{expand_template, is_markdown_ext, sanitize_url};
-use super::Source;
 use crate::error::{Error, Result};
 use crate::liquid::date::{self, DateTime};
 use crate::liquid::filters::{slugify, slugify_cased};
@@ -69,13 +70,6 @@ fn list_field(source: &Source, plural: &str, singular: &str) -> Vec<String> {
     let mut seen = std::collections::HashSet::new();
     out.retain(|c| seen.insert(c.clone()));
     out
-}
-
-/// What a published document is beyond its source: its collection, date and slug.
-#[derive(Clone, Debug)]
-pub struct Document {
-    pub collection: String,
-    pub date: Option<DateTime>,
 }
 
 /// Fills in the front matter Jekyll gives a document (`title`, `slug`, `date`,

@@ -2,7 +2,8 @@
 //! link is followed only while what it points at stays inside the root; a link that leaves
 //! the root, points nowhere or loops is not read, and the author is told where it is.
 
-use super::LoadWarning;
+use super::page::LoadWarning;
+use crate::codes;
 use crate::error::{Error, Location, Result};
 use std::collections::{HashSet, VecDeque};
 use std::path::{Path, PathBuf};
@@ -11,6 +12,11 @@ use std::path::{Path, PathBuf};
 pub fn confine(root: &Path, path: &Path) -> Option<PathBuf> {
     let real = path.canonicalize().ok()?;
     real.starts_with(root).then_some(real)
+}
+
+/// `/`-separated path of `path` relative to `root` (the path itself when outside it).
+pub fn relative(root: &Path, path: &Path) -> String {
+    crate::text::slash_path(path.strip_prefix(root).unwrap_or(path))
 }
 
 /// Walks folders of one site root, following symbolic links that stay inside it.
@@ -32,7 +38,7 @@ impl Walker {
 
     /// `/`-separated path of `path` relative to the root.
     pub fn relative(&self, path: &Path) -> String {
-        super::relative(&self.root, path)
+        relative(&self.root, path)
     }
 
     /// May this entry be read? A symbolic link only when its target is inside the root;
@@ -46,7 +52,7 @@ impl Walker {
             .map(|t| t.display().to_string())
             .unwrap_or_default();
         self.warnings.push(LoadWarning {
-            code: "symlink-outside",
+            code: codes::SYMLINK_OUTSIDE,
             location: Location::new(rel.clone(), 1, 1),
             message: format!(
                 "`{rel}` is a symbolic link to `{target}`, outside the site root (or to nothing): it is not read"
@@ -153,7 +159,7 @@ impl Walker {
             .strip_prefix(&self.real_root)
             .map_or_else(|_| real.display().to_string(), |p| p.display().to_string());
         self.warnings.push(LoadWarning {
-            code: "symlink-repeat",
+            code: codes::SYMLINK_REPEAT,
             location: Location::new(rel.clone(), 1, 1),
             message: format!(
                 "`{rel}` leads to the folder `{first}`, which is read already: it is not read again"
@@ -167,7 +173,7 @@ impl Walker {
             (Some(_), Some(path)) => {
                 let rel = self.relative(path);
                 self.warnings.push(LoadWarning {
-                    code: "symlink-outside",
+                    code: codes::SYMLINK_OUTSIDE,
                     location: Location::new(rel.clone(), 1, 1),
                     message: format!(
                         "`{rel}` is a symbolic link to a folder that contains it: it is not read"

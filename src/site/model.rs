@@ -2,7 +2,7 @@
 //! and `site.<collection>`. Made from the loaded site; the render and emit stages read it and
 //! never make their own.
 
-use super::Site;
+use super::page::Site;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 

@@ -4,7 +4,8 @@
 
 use super::config::Config;
 use super::frontmatter;
-use super::LoadWarning;
+use super::page::LoadWarning;
+use crate::codes;
 use crate::error::Location;
 use serde_json::Value;
 
@@ -64,7 +65,7 @@ pub fn warnings(config: &Config) -> Vec<LoadWarning> {
         .filter_map(|(name, location)| {
             let what = difference(&name)?;
             Some(LoadWarning {
-                code: "unsupported-plugin",
+                code: codes::UNSUPPORTED_PLUGIN,
                 location,
                 message: format!("plugin `{name}` is not run by signpost: {what}"),
             })

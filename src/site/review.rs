@@ -2,7 +2,8 @@
 //! with `review_in` or `next_review_due` in front matter, `review_in` in `_config.yml` as the
 //! site's default period), as NHS guidance pages show them.
 
-use super::{Config, Source};
+use super::config::Config;
+use super::page::Source;
 use crate::error::Location;
 use crate::liquid::date::{self, DateTime};
 use serde_json::Value;

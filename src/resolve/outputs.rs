@@ -1,0 +1,107 @@
+//! Checks of where files are published: two claiming one URL, a file where another needs a
+//! folder, names too long to write.
+
+use super::diagnostic::Diagnostic;
+use super::resolver::Resolver;
+use super::urls::{Clash, Target};
+use crate::codes;
+use std::collections::HashMap;
+
+impl Resolver<'_> {
+    pub(super) fn report_clashes(&mut self, clashes: &[Clash]) {
+        for (url, first, second) in clashes {
+            // A page's `redirect_from` listing its own URL: Jekyll builds it, so the page
+            // is published and the author only hears of it.
+            if let (Target::Page(page), Target::Redirect(r)) = (first, second) {
+                if self.table.redirects[*r].to == *page {
+                    let (_, location) = self.describe(second);
+                    self.diagnostics.push(
+                        Diagnostic::warning(
+                            codes::REDIRECT_TO_ITSELF,
+                            location,
+                            format!("`{url}` in `redirect_from` is this page's own URL: the page is published there, with no redirect; remove it from the list"),
+                        )
+                        .target(url),
+                    );
+                    continue;
+                }
+            }
+            let (first_name, first_location) = self.describe(first);
+            let (second_name, location) = self.describe(second);
+            self.diagnostics.push(
+                Diagnostic::error(
+                    codes::DUPLICATE_URL,
+                    location,
+                    format!("`{url}` is claimed by both {first_name} ({first_location}) and {second_name}; only {first_name} is published, as Jekyll would (`--strict` stops here)"),
+                )
+                .target(url),
+            );
+        }
+    }
+
+    /// Output paths no build can write: a file published where another needs a folder
+    /// (`guide` and `guide/a.html`), an error at the file inside the would-be folder; and a
+    /// name longer than file systems allow, at the page that asks for it.
+    pub(super) fn report_folder_clashes(&mut self) {
+        let table = &self.table;
+        let pages = self
+            .site
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, page)| (Target::Page(i), page.output_path()));
+        let redirects = table.redirects.iter().enumerate().map(|(r, redirect)| {
+            (
+                Target::Redirect(r),
+                crate::site::url::output_path(&redirect.from),
+            )
+        });
+        let assets = self.site.assets.iter().enumerate().map(|(a, asset)| {
+            (
+                Target::Asset(a),
+                asset.url.trim_start_matches('/').to_string(),
+            )
+        });
+        let outputs: Vec<(Target, String)> = pages
+            .chain(redirects)
+            .chain(assets)
+            .filter(|(t, _)| !table.losers.contains(t))
+            .collect();
+        // Most file systems refuse a file or folder name over 255 bytes.
+        let too_long: Vec<(Target, String)> = outputs
+            .iter()
+            .filter(|(_, p)| p.split('/').any(|segment| segment.len() > 255))
+            .map(|(t, p)| (*t, p.clone()))
+            .collect();
+        let files: HashMap<&str, &Target> = outputs.iter().map(|(t, p)| (p.as_str(), t)).collect();
+        let mut found = Vec::new();
+        for (target, path) in &outputs {
+            let mut folder = path.as_str();
+            while let Some((parent, _)) = folder.rsplit_once('/') {
+                if let Some(file) = files.get(parent) {
+                    found.push((*target, **file, path.clone(), parent.to_string()));
+                    break;
+                }
+                folder = parent;
+            }
+        }
+        for (target, path) in too_long {
+            let (name, location) = self.describe(&target);
+            let shown: String = path.chars().take(60).collect();
+            self.diagnostics.push(Diagnostic::error(
+                codes::OUTPUT_CLASH,
+                location,
+                format!("{name} would be written at `{shown}…`, a path with a name longer than 255 bytes, which file systems refuse; shorten its URL"),
+            ));
+        }
+        for (inner, file, path, parent) in found {
+            let (inner_name, location) = self.describe(&inner);
+            let (file_name, file_location) = self.describe(&file);
+            self.diagnostics.push(Diagnostic::error(
+                codes::OUTPUT_CLASH,
+                location,
+                format!("{inner_name} is published at `{path}`, inside `{parent}`, but {file_name} ({file_location}) is published as the file `{parent}`: one path cannot be both a file and a folder; move one of them"),
+            ));
+        }
+    }
+}
