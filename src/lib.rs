@@ -1,26 +1,34 @@
 //! signpost: a static site generator for step-by-step guidance with embedded checklists.
 //!
-//! The pipeline runs one way: [`site`] loads a Jekyll-style root, [`markdown`] renders each
-//! page alone, [`resolve`] ties pages together (URLs, links, navigation), [`emit`] writes files.
+//! The pipeline runs one way: [`site`] loads a Jekyll-style root, the render stage runs each
+//! page's Liquid and [`markdown`] alone, [`resolve`] ties pages together (URLs, links,
+//! navigation), and the emit stage writes files. docs/architecture.md has the whole layout.
+//!
+//! The public API is `build`, `check` and `serve` with their options and reports, the error
+//! type, and the compiled site an in-memory build returns (its types are public so a caller
+//! can read it). The stages' machinery is private to the crate.
 
-pub mod cache;
+mod cache;
 pub mod check;
 pub mod checklist;
-pub mod codes;
+mod codes;
 pub mod compile;
-pub mod emit;
+mod emit;
 pub mod error;
-pub mod lines;
+mod lines;
 pub mod liquid;
 pub mod markdown;
 pub mod output;
-pub mod render;
+mod render;
 pub mod resolve;
-pub mod search;
+mod search;
 pub mod serve;
 pub mod site;
-pub mod text;
+mod text;
 pub mod theme;
 
-pub use compile::{build, compile, BuildReport, Options};
+pub use check::{check, CheckOptions, Report};
+pub use compile::{build, compile, compile_files, BuildReport, Compiled, Options};
 pub use error::{Error, Location, Result};
+pub use serve::{BuiltOptions, ServeOptions, Server};
+pub use site::config::DEFAULT_CONTENT_SECURITY_POLICY;

@@ -28,6 +28,7 @@ impl<'a> LineIndex<'a> {
     }
 
     /// Byte offset where a 1-based line begins (the end of the text past the last line).
+    #[cfg(test)]
     pub fn line_start(&self, line: usize) -> usize {
         self.starts
             .get(line.saturating_sub(1))

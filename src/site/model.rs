@@ -2,26 +2,10 @@
 //! and `site.<collection>`. Made from the loaded site; the render and emit stages read it and
 //! never make their own.
 
+pub use super::page::Model;
 use super::page::Site;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
-
-/// The `site` object: `_config.yml` plus `data`, made once at load (`site.pages`,
-/// `site.time` and the collections are added by whoever reads them, when first read).
-#[derive(Clone, Debug, Default)]
-pub struct Model {
-    pub site: Value,
-}
-
-impl Model {
-    pub fn new(config: &Map<String, Value>, data: &Map<String, Value>) -> Model {
-        let mut values = config.clone();
-        values.insert("data".into(), Value::Object(data.clone()));
-        Model {
-            site: Value::Object(values),
-        }
-    }
-}
 
 /// The `page` object: front matter plus `url`, `title`, `description`, `path`.
 pub fn page(site: &Site, index: usize) -> Map<String, Value> {

@@ -156,8 +156,8 @@ pub struct Site {
     /// `_includes/`: path inside the folder → the file, parsed once.
     pub includes: BTreeMap<String, Arc<Include>>,
     pub warnings: Vec<LoadWarning>,
-    /// What Liquid sees as `site` (see [`super::model`]).
-    pub model: super::model::Model,
+    /// What Liquid sees as `site` (see [`super::model`] for the rest of the Liquid model).
+    pub model: Model,
 }
 
 impl Site {
@@ -208,4 +208,21 @@ pub type Collections = BTreeMap<String, Vec<Doc>>;
 pub fn is_document(rel: &str) -> bool {
     rel.rsplit_once('.')
         .is_some_and(|(_, ext)| url::is_markdown_ext(ext) || ext == "html")
+}
+
+/// The `site` object: `_config.yml` plus `data`, made once at load (`site.pages`,
+/// `site.time` and the collections are added by whoever reads them, when first read).
+#[derive(Clone, Debug, Default)]
+pub struct Model {
+    pub site: Value,
+}
+
+impl Model {
+    pub fn new(config: &Map<String, Value>, data: &Map<String, Value>) -> Model {
+        let mut values = config.clone();
+        values.insert("data".into(), Value::Object(data.clone()));
+        Model {
+            site: Value::Object(values),
+        }
+    }
 }

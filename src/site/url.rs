@@ -2,6 +2,7 @@
 
 /// The URL of a page from its source path and optional permalink (no baseurl), with
 /// Jekyll's default permalink style.
+#[cfg(test)]
 pub fn page_url(rel: &str, permalink: Option<&str>) -> String {
     page_url_in_style(rel, permalink, "date")
 }
