@@ -3,6 +3,7 @@
 
 use pulldown_cmark::{Event, Tag, TagEnd};
 
+/// Whether a list item becomes a checklist item: a task item anywhere, or on a
 /// `checklist: true` page any item of a top-level list.
 pub(super) fn is_item(task: Option<bool>, whole_page: bool, depth: usize) -> bool {
     task.is_some() || (whole_page && depth == 1)

@@ -85,8 +85,6 @@ struct Extractor<'s> {
     markers: Vec<(usize, usize, Option<usize>)>,
 }
 
-/// Whether a list item becomes a checklist item: a task item anywhere, or on a
-
 impl<'s> Extractor<'s> {
     /// Copies `events` to `out`, turning checklist items into markup. `depth` is the number
     /// of lists `events` sits in.
