@@ -4,9 +4,9 @@
 //! keeps its page position.
 
 use super::attributes::{html_attributes, Ial};
-use super::block::{normalize_link_id, Definitions};
 use super::html::{self, Model};
 use super::source::Source;
+use super::tree::{normalize_link_id, Definitions};
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 use std::ops::Range;
 
