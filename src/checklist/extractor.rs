@@ -1,6 +1,9 @@
 //! The walk over a page's events that turns checklist items into checkbox markup.
 
-use super::events::*;
+use super::events::{
+    first_link, is_block, is_item, matching_end, phase_level, plain_text, split_subpoints,
+    starts_with_dash, strip_dash, MAX_ITEM_DEPTH,
+};
 use super::ids::{item_id, normalise};
 use super::markup;
 use super::model::{Checklist, Group, Item, Settings, SubGroup};

@@ -3,6 +3,8 @@
 //! attribute lists) follows kramdown's own rules ([`block`]); the spans inside each block
 //! go through pulldown-cmark ([`inline`]). The result is pulldown-cmark events with page
 //! offsets, which the rest of the Markdown stage reads as it would read pulldown-cmark's.
+//! Between the two, the blocks are the element model of `tree`, which `writer` turns
+//! into events.
 
 mod attributes;
 mod block;

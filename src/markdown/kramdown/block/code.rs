@@ -1,9 +1,11 @@
 //! Code blocks: indented, fenced, and `$$` math.
 
 use super::cursor::Cursor;
-use super::lines::*;
+use super::lines::{
+    is_blank, is_eob, is_ial_line, is_indented, lead_spaces, line_at, opt_space, starts_html_tag,
+};
 use super::parser::{Level, Parser, Step};
-use crate::markdown::kramdown::tree::*;
+use crate::markdown::kramdown::tree::Block;
 
 impl Parser<'_> {
     /// Indented code: indented lines, blank lines between them, and lazy lines after them.

@@ -1,6 +1,6 @@
 //! A position in a block source, read line by line.
 
-use super::lines::*;
+use super::lines::line_at;
 use crate::markdown::kramdown::source::Source;
 use std::ops::Range;
 

@@ -1,12 +1,12 @@
 //! Definition lists: terms and their `: ` definitions.
 
 use super::cursor::Cursor;
-use super::item_lines::*;
-use super::lines::*;
+use super::item_lines::{first_list_line, is_content_line, is_lazy_line, take_item_ial};
+use super::lines::{definition_start, is_blank, is_eob, lead_spaces};
 use super::parser::{Level, Parser, Step};
 use crate::markdown::kramdown::attributes::Ial;
 use crate::markdown::kramdown::source::Source;
-use crate::markdown::kramdown::tree::*;
+use crate::markdown::kramdown::tree::{Block, DlItem, Item, Node};
 
 impl Parser<'_> {
     pub(super) fn definition_list(&mut self, cur: &mut Cursor<'_>, level: &mut Level) -> Step {

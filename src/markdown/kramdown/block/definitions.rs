@@ -1,10 +1,10 @@
 //! Definitions the page's spans refer to: footnotes, link references, abbreviations.
 
 use super::cursor::Cursor;
-use super::lines::*;
+use super::lines::{ald_name_len, is_blank, is_indented, lead_spaces, line_at, opt_space};
 use super::parser::{Level, Parser, Step};
 use crate::markdown::kramdown::source::Source;
-use crate::markdown::kramdown::tree::*;
+use crate::markdown::kramdown::tree::{normalize_link_id, Block, Eob, Footnote};
 
 impl Parser<'_> {
     pub(super) fn footnote_definition(&mut self, cur: &mut Cursor<'_>, level: &mut Level) -> Step {

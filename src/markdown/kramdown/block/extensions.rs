@@ -1,10 +1,10 @@
 //! Attribute list definitions, block attribute lists and `{::…}` extensions.
 
 use super::cursor::Cursor;
-use super::lines::*;
+use super::lines::{ald_name_len, closing_brace, ial_block, is_ial_line, line_at, opt_space};
 use super::parser::{Level, Parser, Step};
 use crate::markdown::kramdown::attributes::Ial;
-use crate::markdown::kramdown::tree::*;
+use crate::markdown::kramdown::tree::{Block, Eob, Node};
 
 impl Parser<'_> {
     /// `{:name: …}` definitions, `{::comment}`/`{::nomarkdown}`/`{::options}` extensions and

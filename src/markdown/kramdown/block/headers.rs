@@ -1,9 +1,9 @@
 //! ATX (`# …`) and setext (underlined) headers, with their `{#id}`.
 
 use super::cursor::Cursor;
-use super::lines::*;
+use super::lines::{atx_start, is_xml_name, line_at, opt_space};
 use super::parser::{Level, Parser, Step};
-use crate::markdown::kramdown::tree::*;
+use crate::markdown::kramdown::tree::Block;
 
 impl Parser<'_> {
     pub(super) fn atx_header(&mut self, cur: &mut Cursor<'_>, level: &mut Level) -> Step {

@@ -2,11 +2,11 @@
 //! blocks (`markdown="1"`).
 
 use super::cursor::Cursor;
-use super::lines::*;
+use super::lines::opt_space;
 use super::parser::{Level, Parser, Step, MAX_NESTING};
 use crate::markdown::kramdown::attributes::Ial;
 use crate::markdown::kramdown::html::{self, Model, StartTag};
-use crate::markdown::kramdown::tree::*;
+use crate::markdown::kramdown::tree::{Block, Content, Element, Node};
 
 impl Parser<'_> {
     pub(super) fn block_html(&mut self, cur: &mut Cursor<'_>, level: &mut Level) -> Step {

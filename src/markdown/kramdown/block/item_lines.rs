@@ -1,7 +1,9 @@
 //! The lines of list and definition list items: the first line after the marker, an
 //! item's attribute list, and which later lines belong to the item.
 
-use super::lines::*;
+use super::lines::{
+    ald_name_len, closing_brace, is_blank, is_ial_line, lead_spaces, starts_html_tag,
+};
 use crate::markdown::kramdown::attributes::Ial;
 
 /// The first line of a list item: its content (tabs expanded), the item's indentation,

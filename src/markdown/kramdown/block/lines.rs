@@ -1,5 +1,6 @@
 //! Questions about one line: does it start a block of some kind (kramdown's start
-//! patterns), and the page text adapted before parsing.
+//! patterns), where an attribute list or name in it ends; and the page text adapted
+//! before parsing.
 
 use crate::markdown::kramdown::html::{self};
 

@@ -1,12 +1,14 @@
 //! Ordered and unordered lists: item markers, content and lazy lines, item attribute lists.
 
 use super::cursor::Cursor;
-use super::item_lines::*;
-use super::lines::*;
+use super::item_lines::{
+    expand_leading_tabs, first_list_line, is_content_line, is_lazy_line, take_item_ial,
+};
+use super::lines::{hr, is_blank, is_eob, lead_spaces, list_marker, list_start};
 use super::parser::{Level, Parser, Step};
 use crate::markdown::kramdown::attributes::Ial;
 use crate::markdown::kramdown::source::Source;
-use crate::markdown::kramdown::tree::*;
+use crate::markdown::kramdown::tree::{Block, Item, Node};
 
 impl Parser<'_> {
     pub(super) fn list(&mut self, cur: &mut Cursor<'_>, level: &mut Level) -> Step {

@@ -4,7 +4,8 @@
 //! the inline stage.
 //!
 //! The parsers are tried in kramdown's order at each line start; a parser that does not
-//! match leaves the position where it was, and the next one is tried.
+//! match leaves the position where it was, and the next one is tried. [`parser`] holds that
+//! order; each block kind's parser is in its own file.
 
 mod code;
 mod cursor;
@@ -19,6 +20,5 @@ mod lists;
 mod parser;
 mod tables;
 
-pub use lines::adapt;
-pub use lines::is_xml_name;
+pub use lines::{adapt, is_xml_name};
 pub use parser::Parser;

@@ -3,11 +3,13 @@
 //! rules, end-of-block marks, paragraphs).
 
 use super::cursor::Cursor;
-use super::lines::*;
+use super::lines::{
+    hr, is_blank, is_eob, lazy_end, lead_spaces, line_at, opt_space, paragraph_end, quote_start,
+};
 use crate::markdown::kramdown::attributes::Ial;
 use crate::markdown::kramdown::options::Options;
 use crate::markdown::kramdown::source::Source;
-use crate::markdown::kramdown::tree::*;
+use crate::markdown::kramdown::tree::{Block, Definitions, Eob, Node};
 
 /// Containers nest at most this deep (quotes in lists in HTML …); deeper text is a paragraph.
 pub(super) const MAX_NESTING: usize = 64;

@@ -1,10 +1,10 @@
 //! Tables: rows of `|` cells, the separator line's alignments, header and footer sections.
 
 use super::cursor::Cursor;
-use super::lines::*;
+use super::lines::{is_blank, is_eob, is_ial_line, line_at, opt_space};
 use super::parser::{Level, Parser, Step};
 use crate::markdown::kramdown::source::Source;
-use crate::markdown::kramdown::tree::*;
+use crate::markdown::kramdown::tree::{Align, Block, Section};
 use std::ops::Range;
 
 impl Parser<'_> {
