@@ -1,7 +1,7 @@
 //! The HTML of checklist items and group progress lines. Controls that only work with
 //! JavaScript (details, progress) are written `hidden`; checklist.js shows them.
 
-use super::Group;
+use super::model::Group;
 use crate::text::escape;
 
 /// Up to the item's text. A text with a link is labelled by `aria-labelledby` and kept out

@@ -2,7 +2,6 @@
 //! up to their matching end tag, and written out again from that tree (attributes in
 //! double quotes, `<br />`, stray end tags and bare `<`, `>`, `&` escaped).
 
-use super::attributes::Ial;
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -314,39 +313,6 @@ pub fn instruction(s: &str) -> Option<usize> {
 pub fn may_start_markup(s: &str) -> bool {
     let rest = &s[1..];
     rest.starts_with('/') || rest.starts_with("!--") || rest.starts_with('?') || name_len(rest) > 0
-}
-
-/// An element as kramdown keeps it.
-#[derive(Clone, Debug)]
-pub struct Element {
-    /// Lower-cased when kramdown knows the name, as written otherwise.
-    pub name: String,
-    pub attrs: Vec<(String, String)>,
-    pub model: Model,
-    /// No body: written `<x/>` or one of the elements without one.
-    pub closed: bool,
-    pub children: Vec<Content>,
-    /// Page offsets of the start tag.
-    pub tag: std::ops::Range<usize>,
-    /// Page offset of the end tag, when there was one.
-    pub end_tag: Option<std::ops::Range<usize>>,
-    pub ial: Ial,
-}
-
-/// What an element holds.
-#[derive(Clone, Debug)]
-pub enum Content {
-    /// Text of a raw element (page offset).
-    Text(String, usize),
-    /// The text of `<script>` or `<style>`, written as it is.
-    Verbatim(String, usize),
-    Element(Element),
-    /// `<!-- … -->` or `<? … ?>` (page offset).
-    Comment(String, usize),
-    /// The blocks of a `Block` element.
-    Blocks(Vec<super::block::Node>),
-    /// The text of a `Span` element, read as Markdown spans.
-    Span(super::source::Source),
 }
 
 /// Text escaped as kramdown escapes raw text: `<`, `>` and `&` that starts no reference.

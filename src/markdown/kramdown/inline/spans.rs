@@ -1,330 +1,27 @@
-//! Spans inside one block: the block's text goes to pulldown-cmark alone, so only its
-//! inline rules apply (kramdown has already decided where the block ends). Lines that
-//! CommonMark would read as the start of a block are kept from doing so, and every event
-//! keeps its page position.
+//! What kramdown does differently from CommonMark inside a block, applied to
+//! pulldown-cmark's events: span attribute lists, span HTML, abbreviations, typography
+//! and math.
 
-use super::attributes::{html_attributes, Ial};
-use super::block::{normalize_link_id, Definitions};
-use super::html::{self, Model};
-use super::source::Source;
-use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+use super::guard::{JOINED, PREFIX};
+use crate::markdown::kramdown::attributes::{html_attributes, Ial};
+use crate::markdown::kramdown::html::{self, Model};
+use crate::markdown::kramdown::tree::Definitions;
+use pulldown_cmark::{Event, LinkType, Tag, TagEnd};
 use std::ops::Range;
 
-/// Stands in for a line break that must not start a block; read back as a soft break.
-const JOINED: char = '\u{3}';
-/// Put before a first line that CommonMark would read as a block; taken out again.
-const PREFIX: char = '\u{4}';
-
-fn options() -> Options {
-    Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_SMART_PUNCTUATION
-        | Options::ENABLE_OLD_FOOTNOTES
-        | Options::ENABLE_FOOTNOTES
-}
-
-enum Guard {
-    None,
-    /// A backslash before the line's byte at this offset (after its spaces).
-    Escape(usize),
-    /// The line joins the one above.
-    Join,
-    /// A mark before the first line.
-    Prefix,
-}
-
-/// What keeps a line of paragraph text from starting a CommonMark block there.
-fn guard(line: &str, first: bool) -> Guard {
-    let spaces = line
-        .bytes()
-        .take_while(|b| *b == b' ' || *b == b'\t')
-        .count();
-    let s = &line[spaces..];
-    let Some(&c) = s.as_bytes().first() else {
-        return Guard::None;
-    };
-    let next = s.as_bytes().get(1).copied();
-    let spaced = |n: Option<u8>| matches!(n, None | Some(b' ' | b'\t' | b'\n'));
-    let rule_like = matches!(c, b'-' | b'*' | b'_' | b'=')
-        && s.trim_end()
-            .bytes()
-            .all(|b| b == c || b == b' ' || b == b'\t');
-    let starts_block = match c {
-        _ if rule_like => true,
-        b'#' | b'>' | b'|' | b':' | b'<' => true,
-        b'+' | b'-' | b'*' => spaced(next),
-        b'0'..=b'9' => {
-            let digits = s.bytes().take_while(u8::is_ascii_digit).count();
-            matches!(s.as_bytes().get(digits), Some(b'.' | b')'))
-                && spaced(s.as_bytes().get(digits + 1).copied())
-        }
-        b'`' | b'~' => s.starts_with("```") || s.starts_with("~~~"),
-        b'[' => first && s.contains(']') && s.contains("]:"),
-        _ => false,
-    };
-    if first {
-        return if starts_block {
-            Guard::Prefix
-        } else {
-            Guard::None
-        };
-    }
-    // kramdown keeps a continuation line's indentation; CommonMark would drop it.
-    if spaces > 0 || rule_like || matches!(c, b'<' | b'`' | b'~') && starts_block {
-        return Guard::Join;
-    }
-    if !starts_block {
-        return Guard::None;
-    }
-    match c {
-        b'0'..=b'9' => Guard::Escape(s.bytes().take_while(u8::is_ascii_digit).count()),
-        _ => Guard::Escape(0),
-    }
-}
-
-/// The text pulldown-cmark reads: block starts guarded, kramdown's `\\` line break made
-/// into what CommonMark reads the same way, URLs with spaces
-/// put in `<…>`. Returns it with the offsets (in it) of the bytes added.
-fn prepare(text: &str) -> (String, Vec<usize>) {
-    let mut out = String::with_capacity(text.len() + 8);
-    let mut added = Vec::new();
-    for (i, line) in text.split_inclusive('\n').enumerate() {
-        match guard(line, i == 0) {
-            Guard::None => out.push_str(line),
-            Guard::Prefix => {
-                added.push(out.len());
-                out.push(PREFIX);
-                out.push_str(line);
-            }
-            Guard::Escape(after) => {
-                let at = line.bytes().take_while(|b| *b == b' ').count() + after;
-                out.push_str(&line[..at]);
-                added.push(out.len());
-                out.push('\\');
-                out.push_str(&line[at..]);
-            }
-            Guard::Join => {
-                if out.ends_with('\n') {
-                    out.pop();
-                    out.push(JOINED);
-                }
-                out.push_str(line);
-            }
-        }
-    }
-    // kramdown's `\\` before a line end is a line break, as two spaces are in CommonMark.
-    let mut from = 0;
-    while let Some(i) = out[from..]
-        .contains('\\')
-        .then(|| out[from..].find("\\\\\n"))
-        .flatten()
-    {
-        let at = from + i;
-        out.replace_range(at..at + 2, "  ");
-        from = at + 3;
-    }
-    let (out, added) = wrap_spaced_urls(out, added);
-    (out, added)
-}
-
-/// `[x](a b)` as `[x](<a b>)`: kramdown takes spaces in a link's URL.
-fn wrap_spaced_urls(text: String, added: Vec<usize>) -> (String, Vec<usize>) {
-    if !text.contains(']') || !text.contains("](") {
-        return (text, added);
-    }
-    // Where each URL to wrap starts and ends, in `text`.
-    let mut wraps: Vec<(usize, usize)> = Vec::new();
-    let mut from = 0;
-    while let Some(i) = text[from..].find("](") {
-        let open = from + i + 2;
-        from = open;
-        let tail = &text[open..];
-        let Some(close) = tail
-            .find([')', '\n'])
-            .filter(|&c| tail.as_bytes()[c] == b')')
-        else {
-            continue;
-        };
-        let inner = &tail[..close];
-        if inner.starts_with('<') || !inner.trim().contains(' ') {
-            continue;
-        }
-        // A title at the end (` "…"` or ` '…'`) stays outside the brackets.
-        let url_len = inner
-            .char_indices()
-            .filter(|&(i, c)| (c == '"' || c == '\'') && i > 0 && inner[..i].ends_with([' ', '\t']))
-            .find(|&(i, c)| {
-                let t = inner[i..].trim_end();
-                t.len() >= 2 && t.ends_with(c)
-            })
-            .map_or(inner.len(), |(i, _)| inner[..i].trim_end().len());
-        let url = &inner[..url_len];
-        if url.contains(' ') && !url.contains(['<', '>']) {
-            wraps.push((open, open + url_len));
-        }
-    }
-    if wraps.is_empty() {
-        return (text, added);
-    }
-    let mut out = String::with_capacity(text.len() + 2 * wraps.len());
-    let mut moved: Vec<usize> = Vec::with_capacity(added.len() + 2 * wraps.len());
-    let mut copied = 0;
-    for (n, &(open, close)) in wraps.iter().enumerate() {
-        out.push_str(&text[copied..open]);
-        moved.push(open + 2 * n);
-        out.push('<');
-        out.push_str(&text[open..close]);
-        moved.push(close + 2 * n + 1);
-        out.push('>');
-        copied = close;
-    }
-    out.push_str(&text[copied..]);
-    // Bytes added before (at line starts, never inside a URL) move by two per URL before them.
-    for g in added {
-        moved.push(g + 2 * wraps.iter().filter(|(open, _)| *open <= g).count());
-    }
-    moved.sort_unstable();
-    (out, moved)
-}
-
-/// The inline events of `src`, with page ranges, appended to `out`.
-pub fn events(src: &Source, defs: &Definitions, out: &mut Vec<(Event<'static>, Range<usize>)>) {
-    let text = &src.text;
-    let lead = text.len() - text.trim_start().len();
-    let body_end = text.trim_end().len().max(lead);
-    let page = |at: usize| src.page_offset(at);
-    // White space around the text is kept as it was (CommonMark would drop it).
-    if lead > 0 {
-        out.push((
-            Event::Text(text[..lead].to_string().into()),
-            page(0)..page(lead),
-        ));
-    }
-    let body = &text[lead..body_end];
-    if is_plain(body) && defs.abbreviations.is_empty() {
-        plain(body, lead, &page, out);
-    } else if !body.is_empty() {
-        let (parsed, added) = prepare(body);
-        let to_src = |at: usize| lead + at - added.partition_point(|&a| a < at);
-        let mut callback = |link: pulldown_cmark::BrokenLink<'_>| {
-            defs.links
-                .get(&normalize_link_id(&link.reference))
-                .map(|(url, title)| {
-                    (
-                        CowStr::from(url.clone()),
-                        CowStr::from(title.clone().unwrap_or_default()),
-                    )
-                })
-        };
-        let parser = Parser::new_with_broken_link_callback(&parsed, options(), Some(&mut callback))
-            .into_offset_iter();
-        let mut raw: Vec<(Event<'static>, Range<usize>)> = Vec::new();
-        let mut skipped_footnote: Option<usize> = None;
-        for (event, range) in parser {
-            if let Some(depth) = skipped_footnote.as_mut() {
-                // A definition pulldown found inside a paragraph: kramdown's are blocks.
-                match event {
-                    Event::Start(_) => *depth += 1,
-                    Event::End(_) if *depth == 0 => skipped_footnote = None,
-                    Event::End(_) => *depth -= 1,
-                    _ => {}
-                }
-                continue;
-            }
-            match event {
-                Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) => {}
-                Event::Start(Tag::FootnoteDefinition(_)) => skipped_footnote = Some(0),
-                Event::Html(h) => raw.push((Event::InlineHtml(h.into_static()), range)),
-                other => raw.push((other.into_static(), range)),
-            }
-        }
-        let spans = Spans {
-            parsed: &parsed,
-            defs,
-            skip_until: std::cell::Cell::new(0),
-        };
-        for (event, range) in spans.rewrite(raw) {
-            let r = page(to_src(range.start))..page(to_src(range.end.max(range.start)));
-            out.push((event, r));
-        }
-    }
-    if body_end < text.len() {
-        out.push((
-            Event::Text(text[body_end..].to_string().into()),
-            page(body_end)..page(text.len()),
-        ));
-    }
-}
-
-/// Text in which no span rule can apply: no markup character, no `--` or `...` for the
-/// typography.
-fn is_plain(body: &str) -> bool {
-    let b = body.as_bytes();
-    !b.iter().any(|c| {
-        matches!(
-            c,
-            b'\\'
-                | b'`'
-                | b'*'
-                | b'_'
-                | b'['
-                | b']'
-                | b'!'
-                | b'<'
-                | b'>'
-                | b'&'
-                | b'~'
-                | b'\''
-                | b'"'
-                | b'$'
-                | b'{'
-                | b'}'
-                | b'\t'
-                | b'\r'
-        )
-    }) && !b.windows(2).any(|w| w == b"--" || w == b"..")
-}
-
-/// Plain text as pulldown-cmark would give it: lines as text, line ends as soft breaks,
-/// trailing spaces dropped (two or more make a hard break).
-fn plain(body: &str, lead: usize, page: &dyn Fn(usize) -> usize, out: &mut Vec<Ranged>) {
-    let mut at = lead;
-    let mut hard_before = false;
-    for (i, line) in body.split('\n').enumerate() {
-        let start = at;
-        at += line.len() + 1;
-        if i > 0 && !hard_before {
-            out.push((Event::SoftBreak, page(start)..page(start)));
-        }
-        let kept = line.trim_end_matches(' ');
-        if !kept.is_empty() {
-            out.push((
-                Event::Text(kept.to_string().into()),
-                page(start)..page(start + kept.len()),
-            ));
-        }
-        hard_before = line.len() - kept.len() >= 2;
-        if hard_before {
-            out.push((
-                Event::HardBreak,
-                page(start + kept.len())..page(start + line.len()),
-            ));
-        }
-    }
-}
-
-type Ranged = (Event<'static>, Range<usize>);
+pub(super) type Ranged = (Event<'static>, Range<usize>);
 
 /// What kramdown does differently from CommonMark inside a block, applied to pulldown's
 /// events (ranges in the parsed text).
-struct Spans<'a> {
-    parsed: &'a str,
-    defs: &'a Definitions,
+pub(super) struct Spans<'a> {
+    pub(super) parsed: &'a str,
+    pub(super) defs: &'a Definitions,
     /// Text before this offset was a span attribute list, taken.
-    skip_until: std::cell::Cell<usize>,
+    pub(super) skip_until: std::cell::Cell<usize>,
 }
 
 impl Spans<'_> {
-    fn rewrite(&self, raw: Vec<Ranged>) -> Vec<Ranged> {
+    pub(super) fn rewrite(&self, raw: Vec<Ranged>) -> Vec<Ranged> {
         let raw = merge_texts(raw);
         let mut out: Vec<Ranged> = Vec::with_capacity(raw.len());
         // Open span elements: name, and whether their inside is kept as written.
@@ -448,7 +145,7 @@ impl Spans<'_> {
 
     /// A span attribute list written straight after the element that ends at `at`: read,
     /// and the text it takes marked to be dropped.
-    fn ial_at(&self, at: usize) -> Option<Ial> {
+    pub(super) fn ial_at(&self, at: usize) -> Option<Ial> {
         let rest = self.parsed.get(at..)?.strip_prefix("{:")?;
         if rest.starts_with(':') || rest.starts_with('/') {
             return None;
@@ -465,7 +162,7 @@ impl Spans<'_> {
 
     /// Text: marks taken out, kramdown's typography, abbreviations, blanks left by span
     /// attribute lists dropped.
-    fn text(&self, t: &str, range: Range<usize>, out: &mut Vec<Ranged>) {
+    pub(super) fn text(&self, t: &str, range: Range<usize>, out: &mut Vec<Ranged>) {
         let skip = self.skip_until.get();
         let t = if range.start < skip {
             if range.end <= skip {
@@ -496,7 +193,7 @@ impl Spans<'_> {
         }
     }
 
-    fn abbreviations(&self, text: &str, range: Range<usize>, out: &mut Vec<Ranged>) {
+    pub(super) fn abbreviations(&self, text: &str, range: Range<usize>, out: &mut Vec<Ranged>) {
         let abbrevs = &self.defs.abbreviations;
         if abbrevs.is_empty() {
             out.push((Event::Text(text.to_string().into()), range));
@@ -551,7 +248,7 @@ impl Spans<'_> {
     /// One inline tag as kramdown's span parser takes it: written again from what it
     /// read, or text when kramdown does not read it as HTML. Returns the element's name
     /// when its inside is to be kept as written.
-    fn span_html(
+    pub(super) fn span_html(
         &self,
         h: &str,
         range: Range<usize>,
@@ -685,59 +382,4 @@ fn typography(t: &str) -> String {
         .replace(" >>", "\u{a0}\u{bb}")
         .replace("<<", "\u{ab}")
         .replace(">>", "\u{bb}")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn render(text: &str) -> String {
-        let mut out = Vec::new();
-        events(&Source::page(text), &Definitions::default(), &mut out);
-        let mut html = String::new();
-        pulldown_cmark::html::push_html(&mut html, out.into_iter().map(|(e, _)| e));
-        html
-    }
-
-    #[test]
-    fn block_starts_inside_text_stay_text() {
-        assert_eq!(render("1. not a list"), "1. not a list");
-        assert_eq!(render("a\n- b\n# c"), "a\n- b\n# c");
-        assert_eq!(render("a\n---"), "a\n—");
-        assert_eq!(
-            render("*em* and `code`"),
-            "<em>em</em> and <code>code</code>"
-        );
-    }
-
-    #[test]
-    fn urls_with_spaces_are_links_and_offsets_still_map() {
-        let text = "see\n1. [x](/a b) and [y](/c d \"T\")";
-        let html = render(text);
-        assert!(html.contains("<a href=\"/a%20b\">x</a>"), "{html}");
-        assert!(
-            html.contains("<a href=\"/c%20d\" title=\"T\">y</a>"),
-            "{html}"
-        );
-        assert!(html.contains("1. "), "{html}");
-        let mut out = Vec::new();
-        events(&Source::page(text), &Definitions::default(), &mut out);
-        let y = out
-            .iter()
-            .find(|(e, _)| matches!(e, Event::Text(t) if t.as_ref() == "y"))
-            .map(|(_, r)| r.start);
-        assert_eq!(y, text.find("y]"));
-    }
-
-    #[test]
-    fn ranges_point_into_the_page() {
-        let src = Source::page("ab\n# x");
-        let mut out = Vec::new();
-        events(&src, &Definitions::default(), &mut out);
-        let hash = out
-            .iter()
-            .find(|(e, _)| matches!(e, Event::Text(t) if t.starts_with('#')))
-            .map(|(_, r)| r.start);
-        assert_eq!(hash, Some(3));
-    }
 }
