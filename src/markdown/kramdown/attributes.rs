@@ -16,10 +16,6 @@ pub struct Ial {
 }
 
 impl Ial {
-    pub fn is_empty(&self) -> bool {
-        self.attrs.is_empty() && self.refs.is_empty()
-    }
-
     pub fn get(&self, name: &str) -> Option<&str> {
         self.attrs
             .iter()
