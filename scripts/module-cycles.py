@@ -5,13 +5,28 @@ Each .rs file is a node; `crate::a::b` and `super::x` paths (in `use` lines and 
 edges to the file that defines that module. Prints each strongly connected component of more
 than one file and exits 1 when there is one; `--children` also reports (and fails on) a
 child file that imports its own folder's mod.rs; `--max-lines N` fails on a file longer than N
-lines, except those listed in LONG_FILES with the reason. CI runs all three (.ci/run).
+lines, except those listed in LONG_FILES with the reason; `--layers` fails on a module that
+imports one from a higher layer of LAYERS (docs/architecture.md). CI runs them all (.ci/run).
 """
 import pathlib
 import re
 import sys
 
 SRC = pathlib.Path(__file__).resolve().parent.parent / "src"
+
+# The layers of docs/architecture.md, bottom first: a top-level module may import only modules
+# of its own layer or below.
+LAYERS = [
+    ["text", "lines"],
+    ["error", "codes", "diagnostic"],
+    ["liquid", "checklist", "markdown"],
+    ["site", "theme"],
+    ["output", "cache"],
+    ["render"],
+    ["resolve"],
+    ["emit", "search"],
+    ["compile", "check", "serve"],
+]
 
 # Files allowed past --max-lines, each with why splitting it would not help a reader.
 LONG_FILES = {}
@@ -119,6 +134,19 @@ def main():
             if count > limit and name(mod) not in LONG_FILES:
                 bad += 1
                 print(f"{name(mod)}: {count} lines (over {limit})")
+    if "--layers" in sys.argv:
+        level = {m: i for i, names in enumerate(LAYERS) for m in names}
+        for mod in sorted(files):
+            if not mod or mod[0] == "<main>":
+                continue
+            if mod[0] not in level:
+                bad += 1
+                print(f"{name(mod)}: module `{mod[0]}` is in no layer of LAYERS")
+                continue
+            for target in sorted(edges[mod]):
+                if target[0] in level and level[target[0]] > level[mod[0]]:
+                    bad += 1
+                    print(f"{name(mod)} imports {name(target)}, a higher layer")
     print(f"{len(files)} files, {bad} problem(s)")
     return 1 if bad else 0
 

@@ -1,12 +1,13 @@
 //! The pipeline end to end: load → render → resolve → emit, as `build`, `check` and `serve` use it.
 
 use crate::cache;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::emit;
 use crate::error::{Error, Result};
 use crate::markdown::Rendered;
 use crate::output::{self, OutputFile};
 use crate::render;
-use crate::resolve::{self, Diagnostic, Graph, Severity};
+use crate::resolve::{self, Graph};
 use crate::site::{self, LoadOptions, Site};
 use crate::theme::{Theme, ThemeSource, Urls};
 use std::collections::HashMap;

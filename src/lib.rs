@@ -13,6 +13,7 @@ pub mod check;
 pub mod checklist;
 mod codes;
 pub mod compile;
+pub mod diagnostic;
 mod emit;
 pub mod error;
 mod lines;

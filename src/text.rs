@@ -2,7 +2,7 @@
 //! hex digits, `/`-separated paths, and the marks a message uses to carry its fix. This file
 //! imports nothing from the crate, so anything may use it.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// How an error message names the fix, for [`Diagnostic::from_text`].
 pub const FIX_MARK: &str = "; to fix it, ";
@@ -161,6 +161,12 @@ pub fn slash_path(path: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// The real path of `path` when it lies inside `root` (itself a real, canonical path).
+pub fn confine(root: &Path, path: &Path) -> Option<PathBuf> {
+    let real = path.canonicalize().ok()?;
+    real.starts_with(root).then_some(real)
 }
 
 #[cfg(test)]

@@ -2,9 +2,10 @@
 //! that fail to render, each failure a diagnostic.
 
 use crate::compile::{self, Options};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::{Error, Result};
 use crate::markdown::Rendered;
-use crate::resolve::{self, Diagnostic, Graph, Resolution, Severity};
+use crate::resolve::{self, Graph, Resolution};
 use crate::site::Site;
 
 /// A site taken through load, render and resolve, with the pages that failed to render.

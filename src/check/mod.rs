@@ -10,10 +10,10 @@ pub mod report;
 pub mod reviews;
 
 use crate::compile::Options;
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{add_excerpts, Sources};
 use crate::error::Result;
 use crate::markdown::Note;
-use crate::resolve::diagnostic::{add_excerpts, Sources};
-use crate::resolve::Diagnostic;
 
 pub use checked::{compile_tolerant, Checked};
 pub use report::Report;

@@ -1,10 +1,10 @@
 //! What a check found, and printing it: rustc-style for people, workflow commands for GitHub
 //! Actions, one JSON object for other tools. Also the `signpost notes` listing.
 
+use crate::diagnostic::{render_human, Style};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::terminal_safe;
 use crate::markdown::Note;
-use crate::resolve::diagnostic::{render_human, Style};
-use crate::resolve::{Diagnostic, Severity};
 use serde::Serialize;
 use std::fmt::Write as _;
 

@@ -40,7 +40,7 @@ impl Content {
     /// it is read (a file swapped for a link to elsewhere after loading is refused).
     pub fn source(root: &Path, rel: &str) -> Result<PathBuf> {
         let real_root = root.canonicalize().map_err(|e| Error::io(root, e))?;
-        crate::site::guard::confine(&real_root, &root.join(rel)).ok_or_else(|| {
+        crate::text::confine(&real_root, &root.join(rel)).ok_or_else(|| {
             Error::content(
                 Location::new(rel, 1, 1),
                 "this file is a symbolic link to outside the site root (or to nothing): it is not published",

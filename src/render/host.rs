@@ -155,7 +155,7 @@ impl liquid::Host for PageHost<'_> {
             .or_insert_with(|| {
                 // Only a file inside the site root, even through a symbolic link.
                 let real_root = self.site.root.canonicalize().ok()?;
-                let file = crate::site::guard::confine(&real_root, &self.site.root.join(path))?;
+                let file = crate::text::confine(&real_root, &self.site.root.join(path))?;
                 let text = std::fs::read_to_string(file).ok()?;
                 // A page's front matter is not part of what it includes.
                 let body = crate::site::frontmatter::split(&text).body;

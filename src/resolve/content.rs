@@ -1,10 +1,10 @@
 //! Checks of what a page holds: script, heading levels, repeated ids and review dates.
 
-use super::diagnostic::Diagnostic;
 use super::links::unsafe_url;
 use super::resolver::Resolver;
 use super::scripts;
 use crate::codes;
+use crate::diagnostic::Diagnostic;
 use crate::error::Location;
 use std::collections::{HashMap, HashSet};
 

@@ -1,8 +1,8 @@
 //! What the resolve stage hands on: the URL table, every link's final href, the site's
 //! navigation, each page's breadcrumbs and neighbours, and the diagnostics.
 
-use super::diagnostic::Diagnostic;
 use super::urls::UrlTable;
+use crate::diagnostic::Diagnostic;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 

@@ -2,11 +2,11 @@
 //! resolver; unsafe schemes, empty links and baseurl slips are reported here too.
 
 use super::data;
-use super::diagnostic::Diagnostic;
 use super::resolver::Resolver;
 use super::scripts;
 use super::urls::Resolution;
 use crate::codes;
+use crate::diagnostic::Diagnostic;
 use crate::error::Location;
 use crate::markdown::{link_token, Link, LinkKind};
 

@@ -4,7 +4,7 @@
 
 mod content;
 pub mod data;
-pub mod diagnostic;
+
 mod graph;
 mod links;
 mod navigation;
@@ -14,9 +14,9 @@ pub mod scripts;
 pub mod urls;
 
 use crate::codes;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::markdown::Rendered;
 use crate::site::Site;
-pub use diagnostic::{Diagnostic, Severity};
 pub use graph::{Graph, NavItem, Navigation, PageLinks, PageRef};
 use rayon::prelude::*;
 use resolver::Resolver;

@@ -2,11 +2,11 @@
 //! previous/next pages, and the pages nothing reaches.
 
 use super::data;
-use super::diagnostic::Diagnostic;
 use super::graph::{NavItem, Navigation, PageLinks, PageRef};
 use super::resolver::Resolver;
 use super::urls::Resolution;
 use crate::codes;
+use crate::diagnostic::Diagnostic;
 use crate::error::Location;
 use serde_json::Value;
 use std::collections::HashSet;

@@ -1,10 +1,10 @@
 //! Checks of where files are published: two claiming one URL, a file where another needs a
 //! folder, names too long to write.
 
-use super::diagnostic::Diagnostic;
 use super::resolver::Resolver;
 use super::urls::{Clash, Target};
 use crate::codes;
+use crate::diagnostic::Diagnostic;
 use std::collections::HashMap;
 
 impl Resolver<'_> {

@@ -2,10 +2,10 @@
 //! table, each page's ids) and what they add to (diagnostics, pages reached, links counted),
 //! with the judgement shared by all links: what is wrong with a resolution.
 
-use super::diagnostic::Diagnostic;
 use super::graph::PageRef;
 use super::urls::{Problem, Resolution, Target, UrlTable};
 use crate::codes;
+use crate::diagnostic::Diagnostic;
 use crate::error::Location;
 use crate::markdown::Rendered;
 use crate::site::Site;

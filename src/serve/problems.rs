@@ -9,9 +9,10 @@
 
 use super::files::Files;
 use crate::compile::Compiled;
+use crate::diagnostic::{add_excerpts, Sources};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::{Error, ShownPaths};
-use crate::resolve::diagnostic::{add_excerpts, Sources};
-use crate::resolve::{Diagnostic, Resolution, Severity, Target};
+use crate::resolve::{Resolution, Target};
 use crate::text::escape;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 

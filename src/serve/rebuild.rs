@@ -180,7 +180,7 @@ fn rebuild_step(
     // Paths as the author's terminal and the page panels show them.
     let shown = ShownPaths::new(preview.root(), None);
     let error = result.err().map(|e| {
-        let mut sources = crate::resolve::diagnostic::Sources::new(preview.root());
+        let mut sources = crate::diagnostic::Sources::new(preview.root());
         problems::error_text(e, &mut sources, &shown)
     });
     let before = current(store);

@@ -8,12 +8,6 @@ use crate::error::{Error, Location, Result};
 use std::collections::{HashSet, VecDeque};
 use std::path::{Path, PathBuf};
 
-/// The real path of `path` when it lies inside `root` (itself a real, canonical path).
-pub fn confine(root: &Path, path: &Path) -> Option<PathBuf> {
-    let real = path.canonicalize().ok()?;
-    real.starts_with(root).then_some(real)
-}
-
 /// `/`-separated path of `path` relative to `root` (the path itself when outside it).
 pub fn relative(root: &Path, path: &Path) -> String {
     crate::text::slash_path(path.strip_prefix(root).unwrap_or(path))
@@ -44,7 +38,7 @@ impl Walker {
     /// May this entry be read? A symbolic link only when its target is inside the root;
     /// otherwise a `symlink-outside` warning names it.
     pub fn admits(&mut self, path: &Path, is_symlink: bool) -> bool {
-        if !is_symlink || confine(&self.real_root, path).is_some() {
+        if !is_symlink || crate::text::confine(&self.real_root, path).is_some() {
             return true;
         }
         let rel = self.relative(path);

@@ -104,7 +104,7 @@ pub fn load_file(root: &Path, rel: &str, config: &Config, drafts: bool) -> Resul
         .is_ok_and(|m| m.file_type().is_symlink())
     {
         let real_root = root.canonicalize().map_err(|e| Error::io(root, e))?;
-        if guard::confine(&real_root, &path).is_none() {
+        if crate::text::confine(&real_root, &path).is_none() {
             return Err(Error::content(
                 Location::new(rel, 1, 1),
                 "this file is a symbolic link to outside the site root (or to nothing): it is not read",

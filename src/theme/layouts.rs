@@ -2,8 +2,8 @@
 //! lacks, and the URLs the build writes itself.
 
 use super::templates::Theme;
+use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
-use crate::resolve::Diagnostic;
 use crate::site::{Page, Site};
 
 /// The theme layout page `page` is wrapped in: the one it names, or `default` when the theme

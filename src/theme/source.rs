@@ -50,7 +50,7 @@ impl ThemeSource {
             .root
             .canonicalize()
             .map_err(|e| Error::io(&site.root, e))?;
-        match crate::site::guard::confine(&real_root, &dir) {
+        match crate::text::confine(&real_root, &dir) {
             Some(_) => Ok(ThemeSource::Dir(dir)),
             None => Err(outside("is a symbolic link to outside the site root")),
         }

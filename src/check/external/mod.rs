@@ -9,8 +9,8 @@ mod request;
 mod settings;
 
 use crate::check::checked::Checked;
+use crate::diagnostic::Diagnostic;
 use crate::error::Location;
-use crate::resolve::Diagnostic;
 use cache::{load_cache, now, save_cache, CacheEntry, CACHE_TTL_SECS};
 use regex::Regex;
 use request::host;

@@ -267,7 +267,7 @@ impl Sources {
         if Path::new(file).is_absolute() {
             return Some(PathBuf::from(file));
         }
-        crate::site::guard::confine(self.real_root.as_deref()?, &self.root.join(file))
+        crate::text::confine(self.real_root.as_deref()?, &self.root.join(file))
     }
 
     /// Line `line` (1-based) of file `file`, if it can be read. Line starts are found once
