@@ -102,6 +102,20 @@ pub fn load(options: &Options) -> Result<(Site, Theme)> {
     Ok((site, theme))
 }
 
+/// The resolve stage over rendered pages, with the theme's warnings about them.
+fn resolve_with(
+    site: &Site,
+    theme: &Theme,
+    rendered: &[Rendered],
+    layout_warnings: Vec<Diagnostic>,
+) -> Graph {
+    let mut graph = timed("resolve", || {
+        resolve::resolve(site, rendered, &crate::theme::generated_urls(theme, site))
+    });
+    graph.diagnostics.extend(layout_warnings);
+    graph
+}
+
 /// Load, render and resolve: everything but writing.
 pub fn compile(options: &Options) -> Result<Compiled> {
     let (site, theme) = load(options)?;
@@ -110,14 +124,7 @@ pub fn compile(options: &Options) -> Result<Compiled> {
         render::render(&site, &theme, options.preview, &render::all(&site), None)
     })?
     .pages()?;
-    let mut graph = timed("resolve", || {
-        resolve::resolve(
-            &site,
-            &rendered,
-            &crate::theme::generated_urls(&theme, &site),
-        )
-    });
-    graph.diagnostics.extend(layout_warnings);
+    let graph = resolve_with(&site, &theme, &rendered, layout_warnings);
     Ok(Compiled {
         site,
         theme,
@@ -216,14 +223,7 @@ pub fn build(options: &Options, out: &Path) -> Result<BuildReport> {
     let hits = rendering.hits;
     let (kept, layouts) = (rendering.kept, rendering.layouts);
     let rendered = rendering.results.into_iter().collect::<Result<Vec<_>>>()?;
-    let mut graph = timed("resolve", || {
-        resolve::resolve(
-            &site,
-            &rendered,
-            &crate::theme::generated_urls(&theme, &site),
-        )
-    });
-    graph.diagnostics.extend(layout_warnings);
+    let graph = resolve_with(&site, &theme, &rendered, layout_warnings);
     let compiled = Compiled {
         site,
         theme,
@@ -242,7 +242,7 @@ pub fn build(options: &Options, out: &Path) -> Result<BuildReport> {
         return Err(Error::Several(
             problems
                 .iter()
-                .map(|d| Error::content(d.location.clone(), problem_text(d)))
+                .map(|d| Error::content(d.location.clone(), d.one_line()))
                 .collect(),
         ));
     }
@@ -292,9 +292,4 @@ pub fn build(options: &Options, out: &Path) -> Result<BuildReport> {
         problems,
         notices,
     })
-}
-
-/// A diagnostic's message with its suggestion, as one line of `build` output.
-pub fn problem_text(d: &Diagnostic) -> String {
-    d.one_line()
 }

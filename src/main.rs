@@ -266,11 +266,7 @@ fn main() -> ExitCode {
                 }
                 // Each error where it is; warnings only counted, with the command that lists them.
                 for d in &report.problems {
-                    let line = format!(
-                        "{}: error: {}",
-                        shown.location(&d.location),
-                        signpost::compile::problem_text(d)
-                    );
+                    let line = format!("{}: error: {}", shown.location(&d.location), d.one_line());
                     eprintln!("{}", signpost::error::terminal_safe(&line));
                 }
                 let plural =

@@ -8,38 +8,32 @@ use crate::liquid::render::{from_parse, raise, Renderer, Src, R};
 
 /// `link`.
 pub fn parse_link(_: &mut Parser<'_>, tag: &Tag<'_>) -> Result<Node, LiquidError> {
-    let at = tag.piece.start;
-    let markup = tag.markup;
-    let args = tag.args;
-    if markup.trim().is_empty() {
-        return Err(LiquidError::at(
-            at,
-            "`{% link %}` needs a file path, e.g. `{% link guide/kick-off.md %}`".to_string(),
-        ));
-    }
-    Ok(Node::Link {
-        at,
-        markup: args,
-        post: false,
-    })
+    link_node(
+        tag,
+        false,
+        "`{% link %}` needs a file path, e.g. `{% link guide/kick-off.md %}`",
+    )
 }
 
 /// `post_url`.
 pub fn parse_post_url(_: &mut Parser<'_>, tag: &Tag<'_>) -> Result<Node, LiquidError> {
+    link_node(
+        tag,
+        true,
+        "`{% post_url %}` needs a post's file name without its extension, e.g. `{% post_url 2024-01-15-kick-off %}`",
+    )
+}
+
+/// A `link` or `post_url` (`post`) node; `needs` says what an empty tag lacks.
+fn link_node(tag: &Tag<'_>, post: bool, needs: &str) -> Result<Node, LiquidError> {
     let at = tag.piece.start;
-    let markup = tag.markup;
-    let args = tag.args;
-    if markup.trim().is_empty() {
-        return Err(LiquidError::at(
-            at,
-            "`{% post_url %}` needs a post's file name without its extension, e.g. `{% post_url 2024-01-15-kick-off %}`"
-                .to_string(),
-        ));
+    if tag.markup.trim().is_empty() {
+        return Err(LiquidError::at(at, needs.to_string()));
     }
     Ok(Node::Link {
         at,
-        markup: args,
-        post: true,
+        markup: tag.args,
+        post,
     })
 }
 
