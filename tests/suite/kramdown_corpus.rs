@@ -25,7 +25,6 @@
 //! `prefix` (e.g. `html-`, `id-persian`), to find the one that breaks it.
 
 use crate::support::corpus;
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
@@ -191,18 +190,9 @@ fn fixture() -> PathBuf {
     crate::support::repo().join("tests/fixtures/kramdown")
 }
 
-/// The corpus's cases (name, source) and what kramdown made of each.
-struct Corpus {
-    cases: Vec<(String, String)>,
-    expected: BTreeMap<String, String>,
-}
-
-fn corpus() -> &'static Corpus {
-    static CORPUS: OnceLock<Corpus> = OnceLock::new();
-    CORPUS.get_or_init(|| Corpus {
-        cases: corpus::read_cases(&fixture().join("cases.md")),
-        expected: corpus::expected(&fixture().join("expected.json")),
-    })
+fn corpus() -> &'static corpus::Corpus {
+    static CORPUS: OnceLock<corpus::Corpus> = OnceLock::new();
+    CORPUS.get_or_init(|| corpus::Corpus::read(&fixture(), "cases.md"))
 }
 
 /// The prefix of the case names to build (`KRAMDOWN_CASE`; all of them when unset).

@@ -8,7 +8,6 @@
 //! cases whose name starts with `filter-`.
 
 use crate::support::corpus;
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
@@ -18,18 +17,9 @@ fn fixture() -> PathBuf {
     crate::support::repo().join("tests/fixtures/liquid")
 }
 
-/// The corpus's cases (name, source) and what Jekyll printed for each.
-struct Corpus {
-    cases: Vec<(String, String)>,
-    expected: BTreeMap<String, String>,
-}
-
-fn corpus() -> &'static Corpus {
-    static CORPUS: OnceLock<Corpus> = OnceLock::new();
-    CORPUS.get_or_init(|| Corpus {
-        cases: corpus::read_cases(&fixture().join("cases.liquid")),
-        expected: corpus::expected(&fixture().join("expected.json")),
-    })
+fn corpus() -> &'static corpus::Corpus {
+    static CORPUS: OnceLock<corpus::Corpus> = OnceLock::new();
+    CORPUS.get_or_init(|| corpus::Corpus::read(&fixture(), "cases.liquid"))
 }
 
 /// Every case built into one site, once for all the case tests.

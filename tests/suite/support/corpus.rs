@@ -5,6 +5,22 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+/// A corpus's cases (name, source) and what the oracle printed for each.
+pub struct Corpus {
+    pub cases: Vec<(String, String)>,
+    pub expected: BTreeMap<String, String>,
+}
+
+impl Corpus {
+    /// The cases in `dir/cases_file` and the oracle's `dir/expected.json`.
+    pub fn read(dir: &Path, cases_file: &str) -> Corpus {
+        Corpus {
+            cases: read_cases(&dir.join(cases_file)),
+            expected: expected(&dir.join("expected.json")),
+        }
+    }
+}
+
 /// The cases of `file`: each starts with a `=== name` line and runs to the newline before
 /// the next one (the file's last newline is the last case's separator). Text before the
 /// first case is its header comment.
