@@ -10,6 +10,7 @@ use crate::render;
 use crate::resolve::{self, Graph};
 use crate::site::{self, LoadOptions, Site};
 use crate::theme::{Theme, ThemeSource, Urls};
+use crate::timing::timed;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -60,22 +61,6 @@ impl Compiled {
 
 pub fn theme_source(options: &Options, site: &Site) -> Result<ThemeSource> {
     ThemeSource::for_site(options.theme.as_deref(), site)
-}
-
-/// Runs one pipeline stage; with `SIGNPOST_TIMINGS=1` its wall time goes to stderr, so
-/// a slow build can be profiled without a profiler.
-pub fn timed<T>(stage: &str, run: impl FnOnce() -> T) -> T {
-    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    if !*ON.get_or_init(|| std::env::var_os("SIGNPOST_TIMINGS").is_some_and(|v| v == "1")) {
-        return run();
-    }
-    let start = std::time::Instant::now();
-    let value = run();
-    eprintln!(
-        "timing: {stage:<8} {:>8.1} ms",
-        start.elapsed().as_secs_f64() * 1000.0
-    );
-    value
 }
 
 /// The load stage and the theme the site asks for.
@@ -171,6 +156,8 @@ pub struct BuildReport {
     pub warnings: usize,
     /// Problems `check` fails on that do not stop a build (broken links, bad front matter).
     pub problems: Vec<Diagnostic>,
+    /// The search index was left as the last build wrote it (no indexed page changed).
+    pub search_kept: bool,
     /// What the build wants said about itself (a build cache it could not read or save).
     pub notices: Vec<String>,
 }
@@ -247,13 +234,24 @@ pub fn build(options: &Options, out: &Path) -> Result<BuildReport> {
         ));
     }
     refuse_clashes(&compiled.graph, false)?;
-    let previous_layouts = cache_dir.as_ref().map(|_| (site_key, &layouts[..]));
-    let (written, made) = timed("emit", || {
+    let search = cache_dir.as_deref().and_then(cache::open_search);
+    let previous = cache_dir.as_ref().map(|_| emit::Previous {
+        site_key,
+        layouts: &layouts,
+        search: search.as_ref(),
+    });
+    let emitted = timed("emit", || {
         compiled
             .emitter(options.preview)
-            .to_disk(&out_abs, options.force_write, previous_layouts)
+            .to_disk(&out_abs, options.force_write, previous)
     })?;
+    let (written, made) = (emitted.written, emitted.layouts);
     if let Some(dir) = &cache_dir {
+        if emitted.search != search {
+            if let Err(e) = cache::save_search(dir, emitted.search.as_ref()) {
+                notices.push(format!("the build cache was not saved: {e}"));
+            }
+        }
         let kept_count = kept.iter().flatten().count();
         let same = hits == cached && hits == kept_count && made == layouts;
         let entries = kept
@@ -290,6 +288,7 @@ pub fn build(options: &Options, out: &Path) -> Result<BuildReport> {
             .filter(|d| d.severity == Severity::Warning)
             .count(),
         problems,
+        search_kept: emitted.search_kept,
         notices,
     })
 }

@@ -2,7 +2,7 @@
 //! folder's writer ([`crate::output`]) as soon as it is made, or keep the site in memory for
 //! `serve`.
 
-use crate::cache::Layout;
+use crate::cache::{Layout, SearchRecord};
 use crate::error::{Error, Location, Result};
 use crate::markdown::{fill_links, Rendered};
 use crate::output::{Content, Fingerprint, OutputFile, Writer, Written, MARKER};
@@ -22,6 +22,22 @@ use values::{contents_value, mark_current, nav_lists, nav_value, ref_value, revi
 
 fn under_base(path: &str, base: &str) -> bool {
     !base.is_empty() && (path == base || path.starts_with(&format!("{base}/")))
+}
+
+/// What the last build left for this one, from the build cache (see [`Emitter::to_disk`]).
+pub struct Previous<'a> {
+    pub site_key: u128,
+    pub layouts: &'a [Option<Layout>],
+    pub search: Option<&'a SearchRecord>,
+}
+
+/// What a build wrote, and what the next build needs to know of it.
+pub struct Emitted {
+    pub written: Written,
+    pub layouts: Vec<Option<Layout>>,
+    pub search: Option<SearchRecord>,
+    /// The search index was kept as the last build wrote it: Pagefind did not run.
+    pub search_kept: bool,
 }
 
 /// The emit stage's inputs: what load, render and resolve produced, and the theme.
@@ -95,18 +111,52 @@ impl<'a> Emitter<'a> {
 
     /// Page `i`'s content with its links written out, as its layout gets it.
     fn body(&self, i: usize) -> String {
-        fill_links(&self.rendered[i].html, |l| {
+        fill_links(&self.rendered[i].html.text(), |l| {
             crate::text::escape(self.graph.hrefs[i].get(l).map_or("", String::as_str))
         })
     }
 
     /// The search index of the published pages' content (nothing when `search: false`).
     pub fn search(&self) -> Result<Vec<OutputFile>> {
-        let site = self.site;
-        if !crate::search::enabled(site) {
+        if !crate::search::enabled(self.site) {
             return Ok(Vec::new());
         }
-        let pages: Vec<crate::search::SearchPage> = (0..site.pages.len())
+        crate::search::index(&self.search_pages(), crate::search::language(self.site))
+    }
+
+    /// The search index to the writer, or kept as it is when `previous` indexed the same
+    /// documents and its files are as the output's manifest recorded them. With `record`,
+    /// returns what the next build needs to tell.
+    fn search_to(
+        &self,
+        writer: &Writer,
+        previous: Option<&SearchRecord>,
+        record: bool,
+    ) -> Result<(Option<SearchRecord>, bool)> {
+        if !crate::search::enabled(self.site) {
+            return Ok((None, false));
+        }
+        let pages = self.search_pages();
+        let language = crate::search::language(self.site);
+        let key = record.then(|| crate::search::key(&pages, language));
+        if let (Some(key), Some(previous)) = (key, previous) {
+            if previous.key == key && writer.keep_all(&previous.files)? {
+                return Ok((Some(previous.clone()), true));
+            }
+        }
+        let index = crate::search::index(&pages, language)?;
+        drop(pages);
+        let files = index
+            .par_iter()
+            .map(|file| put(writer, file).map(|(hash, size)| (file.path.clone(), hash, size)))
+            .collect::<Result<Vec<_>>>()?;
+        Ok((key.map(|key| SearchRecord { key, files }), false))
+    }
+
+    /// Every indexed page's URL, title and content, in page order.
+    fn search_pages(&self) -> Vec<crate::search::SearchPage> {
+        let site = self.site;
+        (0..site.pages.len())
             .into_par_iter()
             .filter(|&i| {
                 let page = &site.pages[i];
@@ -119,8 +169,7 @@ impl<'a> Emitter<'a> {
                 title: site.pages[i].title().to_string(),
                 html: self.body(i),
             })
-            .collect();
-        crate::search::index(&pages, crate::search::language(site))
+            .collect()
     }
 
     /// Page `i` wrapped in its layout. Serve calls this for just the pages whose inputs changed.
@@ -371,7 +420,7 @@ impl<'a> Emitter<'a> {
             .iter()
             .zip(&ids)
             .map(|(&j, id)| {
-                let body = fill_links(&self.rendered[j].html, |l| {
+                let body = fill_links(&self.rendered[j].html.text(), |l| {
                     let href = graph.hrefs[j].get(l).map_or("", String::as_str);
                     crate::text::escape(&sections.href(id, href))
                 });
@@ -413,19 +462,20 @@ impl<'a> Emitter<'a> {
 
     /// `build`'s path: each page goes to the writer as soon as its layout is rendered, so the
     /// whole site is never held in memory; the writer stages only the files whose bytes
-    /// changed and moves them into `out` once every page has succeeded. With `layouts` (see
-    /// [`crate::cache`]): `site_key` covers the site-wide inputs, `previous[i]` is what page
+    /// changed and moves them into `out` once every page has succeeded. With `previous` (see
+    /// [`crate::cache`]): `site_key` covers the site-wide inputs, `layouts[i]` is what page
     /// `i`'s layout made last time, and a page whose layout inputs are the same and whose
-    /// file the output's manifest vouches for is not laid out at all. Returns what each
-    /// page's layout made, for the next build.
+    /// file the output's manifest vouches for is not laid out at all; the same holds for the
+    /// search index as a whole. Returns what the next build needs.
     pub fn to_disk(
         &self,
         out: &Path,
         force_write: bool,
-        layouts: Option<(u128, &[Option<Layout>])>,
-    ) -> Result<(Written, Vec<Option<Layout>>)> {
+        previous: Option<Previous<'_>>,
+    ) -> Result<Emitted> {
         let rest = self.rest()?;
         let writer = Writer::open(out, force_write)?;
+        let layouts = previous.as_ref().map(|p| (p.site_key, p.layouts));
         let nav_key = layouts.map(|(site_key, _)| {
             let nav = Value::Object(self.nav_json.clone()).to_string();
             Fingerprint::new("nav")
@@ -463,17 +513,24 @@ impl<'a> Emitter<'a> {
                     })
                     .collect::<Result<Vec<_>>>()
             },
-            || self.search(),
+            || {
+                let search = previous.as_ref().and_then(|p| p.search);
+                self.search_to(&writer, search, previous.is_some())
+            },
         );
         let rest = pages.and_then(|pages| {
             let search = search?;
             rest.par_iter()
-                .chain(search.par_iter())
                 .try_for_each(|file| put(&writer, file).map(|_| ()))
-                .map(|()| pages)
+                .map(|()| (pages, search))
         });
         match rest {
-            Ok(pages) => Ok((writer.commit()?, pages)),
+            Ok((layouts, (search, search_kept))) => Ok(Emitted {
+                written: writer.commit()?,
+                layouts,
+                search,
+                search_kept,
+            }),
             Err(e) => {
                 writer.discard();
                 Err(e)
@@ -496,7 +553,7 @@ impl<'a> Emitter<'a> {
         f.add(nav.to_le_bytes())
             .add(Value::Object(crate::site::model::page(self.site, i)).to_string())
             .add(crate::theme::layout_of(page, self.theme))
-            .add(&rendered.html)
+            .add(rendered.html.text())
             .add(format!("{:?}", self.graph.pages[i]))
             .add(format!("{:?}", rendered.checklist));
         for href in &self.graph.hrefs[i] {

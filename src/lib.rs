@@ -27,6 +27,7 @@ pub mod serve;
 pub mod site;
 mod text;
 pub mod theme;
+mod timing;
 
 pub use check::{check, CheckOptions, Report};
 pub use compile::{build, compile, compile_files, BuildReport, Compiled, Options};

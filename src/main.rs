@@ -272,11 +272,16 @@ fn main() -> ExitCode {
                 let plural =
                     |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
                 let mut summary = format!(
-                    "built {} pages ({} rendered, {} files, {} written) into {}: {}, {}",
+                    "built {} pages ({} rendered, {} files, {} written{}) into {}: {}, {}",
                     report.pages,
                     report.rendered,
                     report.files,
                     report.written,
+                    if report.search_kept {
+                        ", search index unchanged"
+                    } else {
+                        ""
+                    },
                     out.display(),
                     plural(report.problems.len(), "error"),
                     plural(report.warnings, "warning")

@@ -113,6 +113,17 @@ fn failed(e: impl std::fmt::Display) -> Error {
     Error::Usage(format!("search index: {e:#}"))
 }
 
+/// Everything the index is made from: signpost's version (which fixes Pagefind's and the
+/// settings above), the language and each page's URL, title and content, in order.
+pub fn key(pages: &[SearchPage], language: &str) -> u128 {
+    let mut f = crate::output::Fingerprint::new("search");
+    f.add(env!("CARGO_PKG_VERSION")).add(language);
+    for page in pages {
+        f.add(&page.url).add(&page.title).add(&page.html);
+    }
+    f.finish()
+}
+
 /// Without the `search` feature there is no index (and `enabled` is false for every site).
 #[cfg(not(feature = "search"))]
 pub fn index(_pages: &[SearchPage], _language: &str) -> Result<Vec<OutputFile>> {

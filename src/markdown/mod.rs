@@ -11,7 +11,9 @@ mod positions;
 mod toc;
 mod walker;
 
-pub use page::{fill_links, link_token, Heading, Input, Link, LinkKind, Note, Rendered, DOC_LINK};
+pub use page::{
+    fill_links, link_token, Heading, Html, Input, Link, LinkKind, Note, Rendered, DOC_LINK,
+};
 
 use crate::error::{Error, Location, Result};
 use crate::lines::LineIndex;
@@ -88,6 +90,6 @@ pub fn render(input: &Input<'_>) -> Result<Rendered> {
         .map(|w| (w.code, pos.at_source(w.at), w.message.clone()))
         .collect();
     rendered.ids.extend(html::ids(&html));
-    rendered.html = html;
+    rendered.html = Html::new(&html);
     Ok(rendered)
 }

@@ -48,11 +48,92 @@ pub struct Note {
     pub location: Location,
 }
 
+/// A page's rendered HTML, held LZ4-compressed: every page's fragment waits from render
+/// until its layout runs, and at 100,000 pages the text alone would be a third of a build's
+/// memory. Read it with [`Html::text`]; it decompresses at several GB/s.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Html(Box<[u8]>);
+
+impl Html {
+    pub fn new(text: &str) -> Html {
+        Html(lz4_flex::compress_prepend_size(text.as_bytes()).into_boxed_slice())
+    }
+
+    pub fn text(&self) -> String {
+        // Only `new` and `deserialize` (which checks) make the bytes: they always unpack.
+        lz4_flex::decompress_size_prepended(&self.0)
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .unwrap_or_default()
+    }
+
+    pub fn contains(&self, needle: &str) -> bool {
+        self.text().contains(needle)
+    }
+}
+
+impl From<&str> for Html {
+    fn from(text: &str) -> Html {
+        Html::new(text)
+    }
+}
+
+impl PartialEq<&str> for Html {
+    fn eq(&self, other: &&str) -> bool {
+        self.text() == *other
+    }
+}
+
+impl std::fmt::Debug for Html {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&self.text(), f)
+    }
+}
+
+/// Stored compressed in the build cache; a cache whose bytes do not unpack to UTF-8 is
+/// refused when read, like any other corrupt cache.
+impl serde::Serialize for Html {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bytes(&self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Html {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Html, D::Error> {
+        let bytes = deserializer.deserialize_byte_buf(BytesVisitor)?;
+        let valid = lz4_flex::decompress_size_prepended(&bytes)
+            .ok()
+            .is_some_and(|text| std::str::from_utf8(&text).is_ok());
+        if !valid {
+            return Err(serde::de::Error::custom("a page's HTML does not unpack"));
+        }
+        Ok(Html(bytes.into_boxed_slice()))
+    }
+}
+
+struct BytesVisitor;
+
+impl<'de> serde::de::Visitor<'de> for BytesVisitor {
+    type Value = Vec<u8>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("compressed HTML bytes")
+    }
+
+    fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Vec<u8>, E> {
+        Ok(v.to_vec())
+    }
+
+    fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<Vec<u8>, E> {
+        Ok(v)
+    }
+}
+
 /// One page after rendering. Link targets in `html` are placeholders (see [`link_token`])
 /// that the emit stage fills with resolved URLs.
 #[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Rendered {
-    pub html: String,
+    pub html: Html,
     pub headings: Vec<Heading>,
     /// Every `id`/`name` on the page: anchors a link may point at.
     pub ids: Vec<String>,

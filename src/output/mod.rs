@@ -291,25 +291,63 @@ impl Writer {
     /// bytes; false (and nothing recorded) when the manifest does not vouch for it, and the
     /// caller must [`Writer::put`] its bytes.
     pub fn keep(&self, rel: &str, hash: u128, size: u64) -> Result<bool> {
-        if self.fresh || self.force {
+        let Some(now) = self.vouched(rel, hash, size)? else {
             return Ok(false);
+        };
+        self.produced
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((rel.to_string(), now, false));
+        Ok(true)
+    }
+
+    /// [`Writer::keep`] for files that stand or fall together (the search index): all are
+    /// kept, or none is recorded and the caller puts them all. A file the manifest does not
+    /// vouch for (its mtime changed: a copy, a restored CI cache) is read and hashed, which
+    /// costs far less than making the files again.
+    pub fn keep_all(&self, files: &[(String, u128, u64)]) -> Result<bool> {
+        let mut kept = Vec::with_capacity(files.len());
+        for (rel, hash, size) in files {
+            let now = match self.vouched(rel, *hash, *size)? {
+                Some(now) => now,
+                None if self.fresh || self.force => return Ok(false),
+                None => {
+                    let target = inside(&self.out, rel)?;
+                    let same = std::fs::read(&target).is_ok_and(|bytes| digest(&bytes) == *hash);
+                    match std::fs::metadata(&target) {
+                        Ok(meta) if same && meta.len() == *size => Recorded {
+                            hash: *hash,
+                            size: *size,
+                            mtime: mtime_of(&meta),
+                        },
+                        _ => return Ok(false),
+                    }
+                }
+            };
+            kept.push((rel.clone(), now, false));
+        }
+        self.produced
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend(kept);
+        Ok(true)
+    }
+
+    /// What the manifest records for the file at `rel`, when the file is there as recorded.
+    fn vouched(&self, rel: &str, hash: u128, size: u64) -> Result<Option<Recorded>> {
+        if self.fresh || self.force {
+            return Ok(None);
         }
         let Ok(meta) = inside(&self.out, rel)?.symlink_metadata() else {
-            return Ok(false);
+            return Ok(None);
         };
         let now = Recorded {
             hash,
             size,
             mtime: mtime_of(&meta),
         };
-        if !meta.is_file() || meta.len() != size || self.old.get(rel) != Some(&now) {
-            return Ok(false);
-        }
-        self.produced
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push((rel.to_string(), now, false));
-        Ok(true)
+        let same = meta.is_file() && meta.len() == size && self.old.get(rel) == Some(&now);
+        Ok(same.then_some(now))
     }
 
     /// The file at `rel` (relative to the output, `/`-separated) is to hold `bytes`; returns

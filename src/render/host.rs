@@ -96,7 +96,7 @@ impl<'a> PageHost<'a> {
     fn document_content(&self, index: usize) -> Option<String> {
         let host = PageHost::new(self.site, self.theme, self.steps, self.preview, false);
         let rendered = render_page(&host, index).ok()?;
-        Some(markdown::fill_links(&rendered.html, |l| {
+        Some(markdown::fill_links(&rendered.html.text(), |l| {
             rendered
                 .links
                 .get(l)

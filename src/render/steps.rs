@@ -55,8 +55,9 @@ pub fn render_steps(site: &Site, preview: bool) -> Result<Steps> {
             doc_links: &[],
         })?;
         let d = links.len();
-        let html =
-            markdown::fill_links(&rendered.html, |l| format!("{}{d}:{l}", markdown::DOC_LINK));
+        let html = markdown::fill_links(&rendered.html.text(), |l| {
+            format!("{}{d}:{l}", markdown::DOC_LINK)
+        });
         links.push(rendered.links);
         value.insert(
             "url".into(),

@@ -41,7 +41,7 @@ impl Resolver<'_> {
     /// unsafe URLs in attributes other than links (errors), at their place in the source, or
     /// the start of the body when Liquid or an include wrote them.
     pub(super) fn report_scripts(&mut self, i: usize) {
-        let found = scripts::scan(&self.rendered[i].html);
+        let found = scripts::scan(&self.rendered[i].html.text());
         if found.is_empty() {
             return;
         }

@@ -181,7 +181,8 @@ impl Resolver<'_> {
         if let Some(scheme) = scripts::unsafe_scheme(href) {
             // A `data:` image is only a picture (and the policy allows it); anything else is not.
             let image = kind == LinkKind::Image
-                || scripts::tag_holding(&self.rendered[from].html, &link_token(index)).as_deref()
+                || scripts::tag_holding(&self.rendered[from].html.text(), &link_token(index))
+                    .as_deref()
                     == Some("img");
             if scheme != "data" || !image {
                 self.diagnostics

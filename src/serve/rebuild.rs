@@ -30,7 +30,7 @@ fn publish(store: &Store, preview: &Preview, shown: &ShownPaths, error: Option<S
     // them again would only delay the reload.
     let problems = match preview.compiled() {
         Some(_) if preview.resolved() == old.problems_of => old.problems.clone(),
-        Some(compiled) => Arc::new(crate::compile::timed("problems", || {
+        Some(compiled) => Arc::new(crate::timing::timed("problems", || {
             problems::attribute(compiled, &files, shown)
         })),
         None => Arc::default(),

@@ -21,7 +21,7 @@ fn page(files: &[(&str, &str)], path: &str) -> (Option<Checklist>, String) {
         .position(|p| p.source.path == path)
         .unwrap_or_else(|| panic!("no page {path}"));
     let rendered = &compiled.rendered[index];
-    (rendered.checklist.clone(), rendered.html.clone())
+    (rendered.checklist.clone(), rendered.html.text())
 }
 
 fn role(body: &str) -> (Checklist, String) {

@@ -38,7 +38,7 @@ fn built(root: &Path, out: &Path, extra: &[&str]) -> String {
 
 /// How many files the build's summary line says it wrote.
 fn written(summary: &str) -> usize {
-    let before = summary.split(" written)").next().expect("summary");
+    let before = summary.split(" written").next().expect("summary");
     before
         .rsplit(' ')
         .next()
@@ -135,6 +135,51 @@ fn a_second_build_writes_only_what_changed_and_leaves_other_mtimes_alone() {
         .map(|e| e.expect("entry").file_name())
         .collect();
     assert_eq!(beside, ["out"]);
+}
+
+#[test]
+fn the_search_index_is_kept_while_no_indexed_page_changes() {
+    const KEPT: &str = "search index unchanged";
+    let site = guide();
+    let outer = tempfile::tempdir().expect("tmp");
+    let out = outer.path().join("out");
+    let first = built(site.path(), &out, &[]);
+    assert!(!first.contains(KEPT), "{first}");
+    assert!(out.join("pagefind/pagefind-entry.json").is_file());
+
+    age(&out);
+    let unchanged = built(site.path(), &out, &[]);
+    assert!(unchanged.contains(KEPT), "{unchanged}");
+    assert!(touched(&out).is_empty(), "{:?}", touched(&out));
+
+    // The site's title is on every page but in no indexed document: pages change, the
+    // index stays.
+    std::fs::write(site.path().join("_config.yml"), "title: Guide two\n").expect("edit");
+    let retitled = built(site.path(), &out, &[]);
+    assert!(retitled.contains(KEPT), "{retitled}");
+    assert!(touched(&out).contains(&"c.html".to_string()));
+    assert!(!touched(&out).iter().any(|f| f.starts_with("pagefind")));
+    assert_eq!(tree(&out), fresh_build(site.path()));
+
+    // A damaged index file is not vouched for: the index is built again, whole.
+    let entry = out.join("pagefind/pagefind-entry.json");
+    std::fs::write(&entry, "{}").expect("damage");
+    let repaired = built(site.path(), &out, &[]);
+    assert!(!repaired.contains(KEPT), "{repaired}");
+    assert_eq!(tree(&out), fresh_build(site.path()));
+
+    // A page's words change: indexed again.
+    std::fs::write(site.path().join("c.md"), page("C", "Other words.")).expect("edit");
+    let edited = built(site.path(), &out, &[]);
+    assert!(!edited.contains(KEPT), "{edited}");
+    assert_eq!(tree(&out), fresh_build(site.path()));
+
+    // Without search the index goes, and comes back whole when search is on again.
+    built(site.path(), &out, &["--no-search"]);
+    assert!(!out.join("pagefind").exists());
+    let back = built(site.path(), &out, &[]);
+    assert!(!back.contains(KEPT), "{back}");
+    assert_eq!(tree(&out), fresh_build(site.path()));
 }
 
 #[test]
