@@ -1,10 +1,11 @@
 //! Rebuild benchmark: a full build, an unchanged rebuild, one page's text edited and one
-//! page's title edited, for signpost and Hugo on the same synthetic pages, with the output on
-//! each of the folders given (the disk, a tmpfs).
+//! page's title edited, for signpost, Hugo and Zola on the same synthetic pages, with the
+//! output on each of the folders given (the disk, a tmpfs).
 //!
 //! ```text
 //! cargo run --release --example bench_incremental -- --signpost target/release/signpost \
-//!     [--hugo hugo] [--pages 10000,100000] [--work /tmp/signpost-incr] \
+//!     [--hugo hugo] [--zola zola] [--signpost-args=--no-search] [--pages 10000,100000] \
+//!     [--work /tmp/signpost-incr] \
 //!     [--outs /tmp/signpost-incr/out,/dev/shm/signpost-incr-out]
 //! ```
 //!
@@ -26,13 +27,20 @@ use std::process::{Command, ExitCode, Stdio};
 use std::time::{Instant, SystemTime};
 
 #[derive(Parser)]
-#[command(about = "Time full and incremental builds of signpost and Hugo")]
+#[command(about = "Time full and incremental builds of signpost, Hugo and Zola")]
 struct Args {
     #[arg(long)]
     signpost: PathBuf,
     /// The Hugo binary; `none` leaves Hugo out.
     #[arg(long, default_value = "hugo")]
     hugo: String,
+    /// The Zola binary; `none` leaves Zola out.
+    #[arg(long, default_value = "none")]
+    zola: String,
+    /// More arguments for every signpost build (`--no-search`: Hugo and Zola build no
+    /// search index), space-separated.
+    #[arg(long, default_value = "", allow_hyphen_values = true)]
+    signpost_args: String,
     #[arg(long, value_delimiter = ',', default_value = "10000,100000")]
     pages: Vec<usize>,
     #[arg(long, default_value = "/tmp/signpost-incr")]
@@ -118,7 +126,10 @@ fn edit(file: &Path, step: usize, original: &str) -> Result<(), String> {
     let text = format!("{original}\nAn edited paragraph for the benchmark.\n");
     let text = match step {
         2 => text,
-        3 => text.replacen("title: \"", "title: \"Edited ", 1),
+        // YAML front matter (signpost, Hugo) or TOML (Zola).
+        3 => text
+            .replacen("title: \"", "title: \"Edited ", 1)
+            .replacen("title = \"", "title = \"Edited ", 1),
         _ => return Ok(()),
     };
     std::fs::write(file, text).map_err(|e| e.to_string())
@@ -140,6 +151,9 @@ fn run(args: &Args) -> Result<(), String> {
     if args.hugo != "none" {
         tools.push("hugo");
     }
+    if args.zola != "none" {
+        tools.push("zola");
+    }
     println!(
         "| pages | output on | tool | step | wall (s) | files written | of files | peak RSS (MB) |"
     );
@@ -147,8 +161,17 @@ fn run(args: &Args) -> Result<(), String> {
     let mut made = Vec::new();
     for &pages in &args.pages {
         let (site, hugo_site) = synth::both_sites(&args.work, pages)?;
+        let zola_site = if args.zola == "none" {
+            None
+        } else {
+            Some(synth::zola_site(&args.work, pages)?)
+        };
         let page = edited_page(pages);
-        let files = [site.join(&page), hugo_site.join("content").join(&page)];
+        let mut files = vec![site.join(&page), hugo_site.join("content").join(&page)];
+        if args.hugo == "none" {
+            files.remove(1);
+        }
+        files.extend(zola_site.iter().map(|z| z.join("content").join(&page)));
         let originals: Vec<String> = files
             .iter()
             .map(|f| std::fs::read_to_string(f).map_err(|e| format!("{}: {e}", f.display())))
@@ -176,6 +199,11 @@ fn run(args: &Args) -> Result<(), String> {
                             .arg("--root")
                             .arg(&site);
                         cmd.arg("--out").arg(&out).arg("--cache").arg(&cache);
+                        cmd.args(args.signpost_args.split_whitespace());
+                    } else if *tool == "zola" {
+                        let root = zola_site.as_ref().ok_or("no Zola site")?;
+                        cmd.arg(&args.zola).arg("--root").arg(root).arg("build");
+                        cmd.arg("--force").arg("--output-dir").arg(&out);
                     } else {
                         cmd.arg(&args.hugo)
                             .arg("--quiet")

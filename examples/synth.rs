@@ -14,6 +14,9 @@
 //!   `index.md` and `section-SSS/page-NNNNN.md`.
 //! * `--flavour hugo`: the same Markdown for Hugo: `hugo.toml` (ugly URLs so page URLs match),
 //!   `data/`, `layouts/` (minimal) and `content/` with `_index.md` as the home page.
+//! * `--flavour zola`: the same Markdown for Zola: `config.toml`, `data/`, `templates/`
+//!   (minimal, the same page as the others) and `content/` with TOML front matter (Zola
+//!   publishes `page-N/index.html`; the links between pages are the same text).
 //!
 //! Every page has front matter, six headings, bulleted and numbered lists, a table and ten
 //! links to other pages with anchors, e.g. `/section-003/page-00342.html#planning-the-work`.
@@ -32,6 +35,8 @@ pub enum Flavour {
     Signpost,
     /// Hugo project with the same content.
     Hugo,
+    /// Zola project with the same content (TOML front matter).
+    Zola,
 }
 
 #[derive(Parser)]
@@ -238,6 +243,45 @@ const HUGO_LAYOUT: &str = r#"<!DOCTYPE html>
 </html>
 "#;
 
+const ZOLA_CONFIG: &str = r#"base_url = "https://example.org"
+title = "Synthetic guide"
+compile_sass = false
+build_search_index = false
+generate_feeds = false
+"#;
+
+const ZOLA_LAYOUT: &str = r#"<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><title>{{ this.title }} | {{ config.title }}</title>
+<meta name="description" content="{{ this.description }}"></head>
+<body>
+<nav><ul>{% for item in load_data(path="data/sidebar_navigation.yml") %}<li><a href="{{ item.url }}">{{ item.title }}</a></li>{% endfor %}</ul></nav>
+<main><h1>{{ this.title }}</h1>
+{{ this.content | safe }}
+</main>
+</body>
+</html>
+"#;
+
+/// A page's YAML front matter as Zola's TOML (`layout:` is Jekyll's alone).
+fn toml_front_matter(markdown: &str) -> String {
+    let Some(rest) = markdown.strip_prefix("---\n") else {
+        return markdown.to_string();
+    };
+    let Some((yaml, body)) = rest.split_once("\n---\n") else {
+        return markdown.to_string();
+    };
+    let mut out = String::from("+++\n");
+    for line in yaml.lines().filter(|l| !l.starts_with("layout:")) {
+        if let Some((key, value)) = line.split_once(": ") {
+            let _ = writeln!(out, "{key} = {value}");
+        }
+    }
+    out.push_str("+++\n");
+    out.push_str(body);
+    out
+}
+
 fn write(path: &Path, text: &str) -> Result<(), String> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(|e| format!("{}: error: {e}", parent.display()))?;
@@ -292,10 +336,27 @@ pub fn write_site(pages: usize, out: &Path, flavour: Flavour) -> Result<(), Stri
             write(&content.join("_index.md"), &home_markdown(pages))?;
             (content, out.join("data"))
         }
+        Flavour::Zola => {
+            write(&out.join("config.toml"), ZOLA_CONFIG)?;
+            for (name, this) in [("page.html", "page"), ("index.html", "section")] {
+                let template = ZOLA_LAYOUT.replace("this.", &format!("{this}."));
+                write(&out.join("templates").join(name), &template)?;
+            }
+            let content = out.join("content");
+            write(
+                &content.join("_index.md"),
+                &toml_front_matter(&home_markdown(pages)),
+            )?;
+            (content, out.join("data"))
+        }
+    };
+    let page_text = |page| match flavour {
+        Flavour::Zola => toml_front_matter(&page_markdown(page, pages)),
+        _ => page_markdown(page, pages),
     };
     write(&data.join("sidebar_navigation.yml"), &sidebar_yaml(pages))?;
     for page in 0..pages {
-        write(&content.join(rel_path(page)), &page_markdown(page, pages))?;
+        write(&content.join(rel_path(page)), &page_text(page))?;
     }
     write(&out.join(MARKER), &marker_text(pages, flavour))?;
     Ok(())
@@ -305,6 +366,7 @@ fn marker_text(pages: usize, flavour: Flavour) -> String {
     let name = match flavour {
         Flavour::Signpost => "signpost",
         Flavour::Hugo => "hugo",
+        Flavour::Zola => "zola",
     };
     format!("written by examples/synth.rs: pages={pages} flavour={name}\n")
 }
@@ -327,6 +389,15 @@ pub fn both_sites(work: &Path, pages: usize) -> Result<(PathBuf, PathBuf), Strin
         }
     }
     Ok((site, hugo_site))
+}
+
+/// The Zola copy of the `pages`-page site under `work` (`zola-N`), written unless current.
+pub fn zola_site(work: &Path, pages: usize) -> Result<PathBuf, String> {
+    let site = work.join(format!("zola-{pages}"));
+    if !is_current(&site, pages, Flavour::Zola) {
+        write_site(pages, &site, Flavour::Zola)?;
+    }
+    Ok(site)
 }
 
 fn main() -> ExitCode {
