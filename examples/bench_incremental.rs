@@ -127,9 +127,11 @@ fn edit(file: &Path, step: usize, original: &str) -> Result<(), String> {
     let text = match step {
         2 => text,
         // YAML front matter (signpost, Hugo) or TOML (Zola).
-        3 => text
-            .replacen("title: \"", "title: \"Edited ", 1)
-            .replacen("title = \"", "title = \"Edited ", 1),
+        3 => text.replacen("title: \"", "title: \"Edited ", 1).replacen(
+            "title = \"",
+            "title = \"Edited ",
+            1,
+        ),
         _ => return Ok(()),
     };
     std::fs::write(file, text).map_err(|e| e.to_string())

@@ -179,7 +179,7 @@ pub fn build(options: &Options, out: &Path) -> Result<BuildReport> {
     });
     options.skip.extend(cache_dir.clone());
     let mut notices = Vec::new();
-    let (site, theme) = load(&options)?;
+    let (mut site, theme) = load(&options)?;
     let layout_warnings = crate::theme::check_layouts(&site, &theme)?;
     let (mut old, warning) = match &cache_dir {
         Some(dir) => timed("cache", || cache::open(dir)),
@@ -210,6 +210,7 @@ pub fn build(options: &Options, out: &Path) -> Result<BuildReport> {
     let hits = rendering.hits;
     let (kept, layouts) = (rendering.kept, rendering.layouts);
     let rendered = rendering.results.into_iter().collect::<Result<Vec<_>>>()?;
+    site.release_bodies();
     let graph = resolve_with(&site, &theme, &rendered, layout_warnings);
     let compiled = Compiled {
         site,

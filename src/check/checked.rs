@@ -41,7 +41,7 @@ pub fn compile_tolerant(options: &Options) -> Result<Result<Checked, Diagnostic>
         Err(e) => {
             let d = as_diagnostic(e, "load-error")?;
             // Plain words for the file people know by its job.
-            let headline = if d.location.file == "_config.yml" {
+            let headline = if &*d.location.file == "_config.yml" {
                 "The site's settings (_config.yml) cannot be read"
             } else if d.location.file.starts_with("_data/") {
                 "This data file cannot be read"
@@ -118,7 +118,7 @@ impl Checked {
             "missing-anchor" | "fragment-case" | "duplicate-id" => {
                 let from_url = d.page.as_deref().unwrap_or("/");
                 let from_source = if d.page.is_some() {
-                    d.location.file.as_str()
+                    &*d.location.file
                 } else {
                     ""
                 };

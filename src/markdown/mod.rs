@@ -91,5 +91,6 @@ pub fn render(input: &Input<'_>) -> Result<Rendered> {
         .collect();
     rendered.ids.extend(html::ids(&html));
     rendered.html = Html::new(&html);
+    rendered.shrink();
     Ok(rendered)
 }

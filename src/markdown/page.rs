@@ -147,6 +147,24 @@ pub struct Rendered {
     pub warnings: Vec<(&'static str, Location, String)>,
 }
 
+impl Rendered {
+    /// Gives back what the lists and strings grew beyond their length: every page's
+    /// rendering is kept until its layout runs.
+    pub fn shrink(&mut self) {
+        for link in &mut self.links {
+            link.href.shrink_to_fit();
+            link.text.shrink_to_fit();
+        }
+        for heading in &mut self.headings {
+            heading.text.shrink_to_fit();
+        }
+        self.links.shrink_to_fit();
+        self.headings.shrink_to_fit();
+        self.ids.shrink_to_fit();
+        self.notes.shrink_to_fit();
+    }
+}
+
 /// The placeholder for link `index` of a page, replaced at emit time.
 pub fn link_token(index: usize) -> String {
     format!("\u{1}L{index}\u{2}")

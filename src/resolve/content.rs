@@ -46,8 +46,9 @@ impl Resolver<'_> {
             return;
         }
         let (page, source) = (&self.site.pages[i], &self.site.pages[i].source);
-        let lines = crate::lines::LineIndex::new(&source.body);
-        let places = scripts::locate(&source.body, &found, page.is_markdown);
+        let body = source.body(&self.site.root);
+        let lines = crate::lines::LineIndex::new(&body);
+        let places = scripts::locate(&body, &found, page.is_markdown);
         for (found, at) in found.into_iter().zip(places) {
             let location = match at {
                 Some(at) => {

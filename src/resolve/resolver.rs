@@ -10,6 +10,7 @@ use crate::error::Location;
 use crate::markdown::Rendered;
 use crate::site::Site;
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 /// One pass's state, shared by the checks in this folder's files (each adds an `impl`).
@@ -68,8 +69,8 @@ impl Resolver<'_> {
 
     /// The source line a location points at, in a page, collection document, `_data` file
     /// or `_config.yml` (for the hard-coded baseurl check).
-    pub(super) fn source_line(&self, location: &Location) -> Option<&str> {
-        let file = location.file.as_str();
+    pub(super) fn source_line(&self, location: &Location) -> Option<Cow<'_, str>> {
+        let file = &*location.file;
         let source = match self.table.page_by_source(file) {
             Some(i) => Some(&self.site.pages[i].source),
             None => self
@@ -82,9 +83,16 @@ impl Resolver<'_> {
         };
         if let Some(s) = source {
             return if location.line >= s.body_line {
-                s.body.lines().nth(location.line - s.body_line)
+                let nth = location.line - s.body_line;
+                match s.body(&self.site.root) {
+                    Cow::Borrowed(body) => body.lines().nth(nth).map(Cow::Borrowed),
+                    Cow::Owned(body) => body.lines().nth(nth).map(|l| Cow::Owned(l.to_string())),
+                }
             } else {
-                s.yaml.lines().nth(location.line.checked_sub(s.yaml_line)?)
+                s.yaml
+                    .lines()
+                    .nth(location.line.checked_sub(s.yaml_line)?)
+                    .map(Cow::Borrowed)
             };
         }
         let text = match self.site.data_files.iter().find(|f| f.path == file) {
@@ -92,7 +100,9 @@ impl Resolver<'_> {
             None if file == "_config.yml" => self.site.config.text.as_str(),
             None => return None,
         };
-        text.lines().nth(location.line.checked_sub(1)?)
+        text.lines()
+            .nth(location.line.checked_sub(1)?)
+            .map(Cow::Borrowed)
     }
 
     /// What is wrong with a resolution, if anything: missing page, anchor, etc.

@@ -217,9 +217,9 @@ pub fn attribute(compiled: &Compiled, files: &Files, shown: &ShownPaths) -> Prob
             if let Some((to, fragment)) = anchor_target(compiled, d, from) {
                 if from != Some(to) {
                     let entry = incoming.entry((to, fragment)).or_default();
-                    entry.0.insert(
-                        from.map_or(d.location.file.as_str(), |i| site.pages[i].url.as_str()),
-                    );
+                    entry
+                        .0
+                        .insert(from.map_or(&*d.location.file, |i| site.pages[i].url.as_str()));
                     entry.1.push(text.clone());
                 }
             }

@@ -27,6 +27,8 @@ pub struct Source {
     pub front_matter_error: Option<(Location, String)>,
     /// The file had no front matter (a page by jekyll-optional-front-matter).
     pub no_front_matter: bool,
+    /// `body` was let go once the page was rendered ([`Site::release_bodies`]).
+    pub body_released: bool,
 }
 
 impl Source {

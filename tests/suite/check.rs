@@ -693,6 +693,19 @@ fn script_in_pages_is_reported_where_it_is_written() {
     assert!(severity("raw-script").iter().all(|s| s == "warning"));
     assert!(severity("event-handler").iter().all(|s| s == "warning"));
     assert!(severity("unsafe-url").iter().all(|s| s == "error"));
+
+    // `build` has let the pages' sources go once they are rendered: it reads the file again
+    // for the places, which are the same.
+    let out = tempfile::tempdir().expect("tmp");
+    let (_, err) = crate::support::build(dir.path(), &out.path().join("site"), &[]);
+    for place in [
+        "index.md:17:10",
+        "index.md:17:36",
+        "index.md:17:69",
+        "index.md:19:7",
+    ] {
+        assert!(err.contains(&format!("{place}: error")), "{err}");
+    }
 }
 
 /// `redirect_to` sends readers only to an http(s) URL or a path of the site: anything else
