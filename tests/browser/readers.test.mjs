@@ -204,6 +204,11 @@ test('at 320px a wide Markdown table scrolls inside a labelled, focusable region
       }
       assert.equal(await page.evaluate(() => document.activeElement.getAttribute('role')), 'region', 'Tab reaches the table');
       for (let n = 0; n < 40; n++) await page.keyboard.press('ArrowRight');
+      // Chromium animates keyboard scrolling: wait for the last step to finish (or time out).
+      await page.waitForFunction(() => {
+        const r = document.activeElement;
+        return r.scrollLeft + r.clientWidth >= r.scrollWidth - 1;
+      }, null, { timeout: 5000 }).catch(() => {});
       const last = await page.locator('tr:last-child td:last-child').evaluate((c) => {
         const r = c.getBoundingClientRect();
         return { left: r.left, right: r.right };
