@@ -226,14 +226,18 @@ pub fn urls_key(site: &Site) -> u128 {
     f.finish()
 }
 
-/// Every page's source: what `site.pages`, `site.posts` and collections show.
+/// What `site.pages`, `site.posts` and collections show of every page: its path, URL and
+/// front matter, and a document's body (a page's is not shown, and `build` has handed it
+/// to the render stage).
 pub fn pages_key(site: &Site) -> u128 {
     let mut f = Fingerprint::new("pages");
     for page in &site.pages {
         f.add(&page.source.path)
             .add(&page.url)
-            .add(serde_json::Value::Object(page.source.front.clone()).to_string())
-            .add(&page.source.body);
+            .add(serde_json::Value::Object(page.source.front.clone()).to_string());
+        if page.document.is_some() {
+            f.add(&page.source.body);
+        }
     }
     f.finish()
 }

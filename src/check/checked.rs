@@ -59,7 +59,7 @@ pub fn compile_tolerant(options: &Options) -> Result<Result<Checked, Diagnostic>
     let mut failed = vec![false; site.pages.len()];
     // One pass, each page's own result: every page that fails is reported.
     let all: Vec<usize> = (0..site.pages.len()).collect();
-    let results = match crate::render::render(&site, &theme, options.preview, &all, None) {
+    let results = match crate::render::render(&site, &theme, options.preview, &all, None, None) {
         Ok(rendering) => rendering.results,
         // A collection document every page may show failed: no page can be rendered.
         Err(e) => {

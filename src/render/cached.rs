@@ -10,7 +10,7 @@ use serde_json::Value;
 
 /// Page `i`'s own render inputs: its source, URL and `page` variables (a post's with its
 /// neighbours); None when `page` shows the build's time (a document without a date).
-fn own_key(host: &PageHost<'_>, i: usize) -> Option<u128> {
+fn own_key(host: &PageHost<'_>, i: usize, body: &str) -> Option<u128> {
     let page = &host.site.pages[i];
     if page.document.is_some() && matches!(page.source.front.get("date"), None | Some(Value::Null))
     {
@@ -25,7 +25,7 @@ fn own_key(host: &PageHost<'_>, i: usize) -> Option<u128> {
     f.add(&page.source.path)
         .add(&page.url)
         .add(Value::Object(value).to_string())
-        .add(&page.source.body)
+        .add(body)
         .add(page.source.body_line.to_le_bytes())
         .add([u8::from(page.is_markdown)]);
     Some(f.finish())
@@ -55,15 +55,17 @@ impl OnePage {
     }
 }
 
-/// Page `i` from its cache `entry` when its render fingerprint is unchanged, else rendered
-/// with what it reads noted (so the next build can tell whether it is still current).
+/// Page `i` (its source's `body`) from its cache `entry` when its render fingerprint is
+/// unchanged, else rendered with what it reads noted (so the next build can tell whether it
+/// is still current).
 pub fn page(
     host: &PageHost<'_>,
     keys: &cache::Keys<'_>,
     i: usize,
+    body: &str,
     entry: Option<cache::Entry>,
 ) -> OnePage {
-    let own = own_key(host, i);
+    let own = own_key(host, i, body);
     if let (Some(own), Some(entry)) = (own, entry) {
         if cache::page_key(keys, own, entry.reads) == entry.render_key {
             return OnePage {
@@ -75,7 +77,7 @@ pub fn page(
         }
     }
     let watched = Watched::new(host);
-    let rendered = match render_page_with(host, &watched, i) {
+    let rendered = match render_page_with(host, &watched, i, body) {
         Ok(rendered) => rendered,
         Err(e) => return OnePage::rendered(Err(e)),
     };

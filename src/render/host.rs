@@ -107,15 +107,16 @@ impl<'a> PageHost<'a> {
 
 /// Page `index` through Liquid and Markdown with `host`.
 pub fn render_page(host: &PageHost<'_>, index: usize) -> Result<Rendered> {
-    render_page_with(host, host, index)
+    render_page_with(host, host, index, &host.site.pages[index].source.body)
 }
 
 /// [`render_page`] with the page's Liquid reaching the site through `liquid_host` (which
-/// may watch what it reads).
+/// may watch what it reads), from `body` (the page's own, or the one `build` handed over).
 pub fn render_page_with(
     host: &PageHost<'_>,
     liquid_host: &dyn liquid::Host,
     index: usize,
+    body: &str,
 ) -> Result<Rendered> {
     let site = host.site;
     let page = &site.pages[index];
@@ -127,7 +128,7 @@ pub fn render_page_with(
     let page_json = Value::Object(page_value);
     markdown::render(&markdown::Input {
         file: &page.source.path,
-        body: &page.source.body,
+        body,
         body_line: page.source.body_line,
         is_markdown: page.is_markdown,
         context: liquid::Context {

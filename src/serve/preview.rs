@@ -289,6 +289,7 @@ impl Preview {
                     self.options.preview,
                     &indices,
                     None,
+                    None,
                 )?
                 .pages()
             });

@@ -76,6 +76,23 @@ pub fn load_source(
 }
 
 impl Site {
+    /// The bodies of the pages that are not documents, for `build` to hand to the render
+    /// stage, which drops each once its page is rendered. No other page reads them (`site.pages`
+    /// shows front matter, not content; documents, which posts and collections show, keep
+    /// theirs), and a message's place reads the file again ([`Source::body`]).
+    pub fn take_page_bodies(&mut self) -> Vec<Option<String>> {
+        self.pages
+            .iter_mut()
+            .map(|page| {
+                if page.document.is_some() {
+                    return None;
+                }
+                page.source.body_released = true;
+                Some(std::mem::take(&mut page.source.body))
+            })
+            .collect()
+    }
+
     /// `build` has rendered every page and needs their sources' bodies no more but for the
     /// odd message's place: they are let go (a fifth of a large site's memory), and
     /// [`Source::body`] reads one again when asked.
