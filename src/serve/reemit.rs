@@ -47,7 +47,9 @@ pub fn relink(compiled: &Compiled, i: usize) -> Vec<String> {
         .collect()
 }
 
-/// The quick update's output: the edited pages and changed assets, nothing else.
+/// The quick update's output: the edited pages and changed assets, nothing else. The search
+/// index is made again when the edit settles ([`reemit`]): on a large site Pagefind takes
+/// seconds, and the edited page must not wait for it.
 pub fn emit_quick(
     compiled: &Compiled,
     indices: &[usize],
@@ -74,7 +76,6 @@ pub fn emit_quick(
         };
         put(&mut files, output, true)?;
     }
-    reindex(&mut files, &emitter)?;
     Ok(files)
 }
 

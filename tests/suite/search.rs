@@ -303,12 +303,30 @@ fn serve_finds_a_word_added_by_an_edit() {
         "var b = document.querySelector('.sp-search'); return !!b && !b.hidden",
         wait,
     );
-    search("axolotl");
-    browser.wait_until(
-        "a result for the new word, linking to the page",
-        "var s = document.getElementById('sp-search-status'); var a = document.querySelector('.sp-search__link'); \
-         return s.textContent.indexOf('1 result') === 0 && !!a && a.getAttribute('href') === '/find/guide'",
-        wait,
-    );
+    // The page shows the edit at once; the index is made again once the edit settles, and
+    // a page loaded after that finds the new word.
+    let started = std::time::Instant::now();
+    let found = "var s = document.getElementById('sp-search-status'); var a = document.querySelector('.sp-search__link'); \
+         return s.textContent.indexOf('1 result') === 0 && !!a && a.getAttribute('href') === '/find/guide'";
+    let answered =
+        "var s = document.getElementById('sp-search-status'); return /result/.test(s.textContent)";
+    loop {
+        search("axolotl");
+        browser.wait_until("an answer to the search", answered, wait);
+        if browser.eval(found) == serde_json::Value::Bool(true) {
+            break;
+        }
+        assert!(
+            started.elapsed() < wait,
+            "no result for the new word, linking to the page"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+        browser.goto(&format!("{}guide", server.url()));
+        browser.wait_until(
+            "the search box after loading the page again",
+            "var b = document.querySelector('.sp-search'); return !!b && !b.hidden",
+            wait,
+        );
+    }
     server.shutdown();
 }
