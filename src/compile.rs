@@ -107,7 +107,7 @@ pub fn compile(options: &Options) -> Result<Compiled> {
     let layout_warnings = crate::theme::check_layouts(&site, &theme)?;
     let all = render::all(&site);
     let rendered = timed("render", || {
-        render::render(&site, &theme, options.preview, &all, None, None)
+        render::render(&site, &theme, options.preview, &all, None, Vec::new())
     })?
     .pages()?;
     let graph = resolve_with(&site, &theme, &rendered, layout_warnings);
@@ -194,7 +194,7 @@ pub fn build(options: &Options, out: &Path) -> Result<BuildReport> {
         &theme_source(&options, &site)?,
         options.preview,
     );
-    let bodies = render::Bodies::handed_over(site.take_page_bodies());
+    let bodies = site.take_page_bodies();
     let rendering = timed("render", || {
         let cache = render::Cache {
             site_key,
@@ -206,7 +206,7 @@ pub fn build(options: &Options, out: &Path) -> Result<BuildReport> {
             options.preview,
             &render::all(&site),
             Some(cache),
-            Some(&bodies),
+            bodies,
         )
     })?;
     drop(old);

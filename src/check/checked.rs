@@ -59,17 +59,18 @@ pub fn compile_tolerant(options: &Options) -> Result<Result<Checked, Diagnostic>
     let mut failed = vec![false; site.pages.len()];
     // One pass, each page's own result: every page that fails is reported.
     let all: Vec<usize> = (0..site.pages.len()).collect();
-    let results = match crate::render::render(&site, &theme, options.preview, &all, None, None) {
-        Ok(rendering) => rendering.results,
-        // A collection document every page may show failed: no page can be rendered.
-        Err(e) => {
-            problems.push(as_diagnostic(e, "content-error")?);
-            failed.iter_mut().for_each(|f| *f = true);
-            (0..site.pages.len())
-                .map(|_| Ok(Rendered::default()))
-                .collect()
-        }
-    };
+    let results =
+        match crate::render::render(&site, &theme, options.preview, &all, None, Vec::new()) {
+            Ok(rendering) => rendering.results,
+            // A collection document every page may show failed: no page can be rendered.
+            Err(e) => {
+                problems.push(as_diagnostic(e, "content-error")?);
+                failed.iter_mut().for_each(|f| *f = true);
+                (0..site.pages.len())
+                    .map(|_| Ok(Rendered::default()))
+                    .collect()
+            }
+        };
     let mut rendered = Vec::with_capacity(site.pages.len());
     for (i, result) in results.into_iter().enumerate() {
         match result {

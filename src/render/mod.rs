@@ -17,30 +17,12 @@ use crate::theme::Theme;
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::Mutex;
 
 /// A build's cache to take pages from: the site-wide fingerprint, and the previous build's
 /// entries by source path (each page's is taken out as it is used).
 pub struct Cache<'a> {
     pub site_key: u128,
     pub old: &'a mut HashMap<String, cache::Entry>,
-}
-
-/// Pages' bodies `build` hands over ([`Site::take_page_bodies`]): each is dropped once its
-/// page is rendered, so a large site does not hold every source beside every result.
-/// Pages without one here render from their source as loaded.
-pub struct Bodies(Vec<Mutex<Option<String>>>);
-
-impl Bodies {
-    pub fn handed_over(bodies: Vec<Option<String>>) -> Bodies {
-        Bodies(bodies.into_iter().map(Mutex::new).collect())
-    }
-
-    /// Page `i`'s body, if it was handed over and not taken yet.
-    fn take(&self, i: usize) -> Option<String> {
-        let cell = self.0.get(i)?;
-        cell.lock().unwrap_or_else(|e| e.into_inner()).take()
-    }
 }
 
 /// The pages asked for, in that order, each with its own result (so `check` reports every
@@ -63,26 +45,35 @@ impl Rendering {
 }
 
 /// Renders the pages at `pages` of `site` (all for a build, those an edit touched in serve);
-/// with `cache`, a page whose render fingerprint is unchanged is taken from it; a page whose
-/// body is in `bodies` renders from that one (and lets it go).
+/// with `cache`, a page whose render fingerprint is unchanged is taken from it. `bodies` (by
+/// page index; empty but in `build`, [`Site::take_page_bodies`]) are bodies handed over:
+/// each is dropped once its page is rendered, so a large site does not hold every source
+/// beside every result; a page without one renders from its source as loaded.
 pub fn render(
     site: &Site,
     theme: &Theme,
     preview: bool,
     pages: &[usize],
     cache: Option<Cache<'_>>,
-    bodies: Option<&Bodies>,
+    mut bodies: Vec<Option<String>>,
 ) -> Result<Rendering> {
     let steps = steps::render_steps(site, preview)?;
     let host = host::PageHost::new(site, theme, &steps, preview, true);
-    let body = |i: usize| match bodies.and_then(|b| b.take(i)) {
+    let handed: Vec<Option<String>> = pages
+        .iter()
+        .map(|&i| bodies.get_mut(i).and_then(Option::take))
+        .collect();
+    let body = |i: usize, handed: Option<String>| match handed {
         Some(handed) => Cow::Owned(handed),
         None => Cow::Borrowed(site.pages[i].source.body.as_str()),
     };
     let one: Vec<cached::OnePage> = match cache {
         None => pages
             .par_iter()
-            .map(|&i| cached::OnePage::rendered(host::render_page_with(&host, &host, i, &body(i))))
+            .zip(handed)
+            .map(|(&i, h)| {
+                cached::OnePage::rendered(host::render_page_with(&host, &host, i, &body(i, h)))
+            })
             .collect(),
         Some(cache) => {
             let previous: Vec<Option<cache::Entry>> = pages
@@ -98,7 +89,8 @@ pub fn render(
             pages
                 .par_iter()
                 .zip(previous)
-                .map(|(&i, entry)| cached::page(&host, &keys, i, &body(i), entry))
+                .zip(handed)
+                .map(|((&i, entry), h)| cached::page(&host, &keys, i, &body(i, h), entry))
                 .collect()
         }
     };

@@ -289,7 +289,7 @@ impl Preview {
                     self.options.preview,
                     &indices,
                     None,
-                    None,
+                    Vec::new(),
                 )?
                 .pages()
             });

@@ -83,13 +83,7 @@ impl Site {
     pub fn take_page_bodies(&mut self) -> Vec<Option<String>> {
         self.pages
             .iter_mut()
-            .map(|page| {
-                if page.document.is_some() {
-                    return None;
-                }
-                page.source.body_released = true;
-                Some(std::mem::take(&mut page.source.body))
-            })
+            .map(|page| page.document.is_none().then(|| page.source.take_body()))
             .collect()
     }
 
@@ -98,13 +92,18 @@ impl Site {
     /// [`Source::body`] reads one again when asked.
     pub fn release_bodies(&mut self) {
         for page in &mut self.pages {
-            page.source.body = String::new();
-            page.source.body_released = true;
+            page.source.take_body();
         }
     }
 }
 
 impl Source {
+    /// The body, let go here: [`Source::body`] reads it from the file from now on.
+    fn take_body(&mut self) -> String {
+        self.body_released = true;
+        std::mem::take(&mut self.body)
+    }
+
     /// The body as it was read, from memory or, once released, from the file again.
     pub fn body(&self, root: &Path) -> std::borrow::Cow<'_, str> {
         if !self.body_released {
