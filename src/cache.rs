@@ -17,16 +17,17 @@
 //! (a file read while rendering), or drew a warning is rendered every build.
 
 use crate::error::{Error, Result};
-use crate::markdown::Rendered;
+use crate::markdown::{spill::Spill, Rendered};
 use crate::output::Fingerprint;
 use crate::site::Site;
 use crate::theme::ThemeSource;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Bumped whenever what is stored, or what a fingerprint covers, changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 const FILE: &str = "pages.bin";
 
 /// What a page's rendering read beyond its own source and the site-wide inputs.
@@ -85,8 +86,9 @@ fn codec() -> impl bincode::Options {
 }
 
 /// The entries of the cache in `dir` (none when there is no cache, or it is another
-/// version's), and a warning when the file is there but cannot be read.
-pub fn open(dir: &Path) -> (HashMap<String, Entry>, Option<String>) {
+/// version's), and a warning when the file is there but cannot be read. With `spill`, each
+/// page's HTML goes there as it is read, so the cache is never in memory whole.
+pub fn open(dir: &Path, spill: Option<&Arc<Spill>>) -> (HashMap<String, Entry>, Option<String>) {
     use bincode::Options;
     let file = dir.join(FILE);
     // Read as a stream: the file is as big as the site's rendered pages.
@@ -104,16 +106,32 @@ pub fn open(dir: &Path) -> (HashMap<String, Entry>, Option<String>) {
     let header: std::result::Result<Header, _> =
         codec().with_limit(limit).deserialize_from(&mut reader);
     match header {
-        Ok(header) if header.matches(&Header::current()) => {
-            match codec().with_limit(limit).deserialize_from(&mut reader) {
-                Ok(entries) => (entries, None),
-                Err(e) => (HashMap::new(), unreadable(e)),
-            }
-        }
+        Ok(header) if header.matches(&Header::current()) => {}
         // Another signpost's cache: not ours to read.
-        Ok(_) => (HashMap::new(), None),
-        Err(e) => (HashMap::new(), unreadable(e)),
+        Ok(_) => return (HashMap::new(), None),
+        Err(e) => return (HashMap::new(), unreadable(e)),
     }
+    let count: u64 = match codec().with_limit(limit).deserialize_from(&mut reader) {
+        Ok(count) => count,
+        Err(e) => return (HashMap::new(), unreadable(e)),
+    };
+    // Not a capacity: a corrupt count must fail at the end of the file, not allocate.
+    let mut entries = HashMap::new();
+    for _ in 0..count {
+        match codec()
+            .with_limit(limit)
+            .deserialize_from::<_, (String, Entry)>(&mut reader)
+        {
+            Ok((path, mut entry)) => {
+                if let Some(spill) = spill {
+                    entry.rendered.html.spill(spill);
+                }
+                entries.insert(path, entry);
+            }
+            Err(e) => return (HashMap::new(), unreadable(e)),
+        }
+    }
+    (entries, None)
 }
 
 /// Writes the cache to `dir` (through a temporary name), with a `.gitignore` that keeps the
@@ -129,19 +147,25 @@ pub fn save<'a>(dir: &Path, entries: impl Iterator<Item = (&'a str, EntryRef<'a>
         )
         .map_err(|e| Error::io(&ignore, e))?;
     }
-    let map: HashMap<&str, EntryRef<'_>> = entries.collect();
+    let entries: Vec<(&str, EntryRef<'_>)> = entries.collect();
     let file = dir.join(FILE);
     let tmp = dir.join(format!("{FILE}.{}.tmp", std::process::id()));
     let failed = |e: std::io::Error| {
         let _ = std::fs::remove_file(&tmp);
         Error::io(&file, e)
     };
-    // Written as a stream, never a second copy of every page in memory.
+    // Written as a stream, never a second copy of every page in memory; entry by entry, so
+    // `open` can take them one at a time.
     let mut writer =
         std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp).map_err(failed)?);
     codec()
         .serialize_into(&mut writer, &Header::current())
-        .and_then(|()| codec().serialize_into(&mut writer, &map))
+        .and_then(|()| codec().serialize_into(&mut writer, &(entries.len() as u64)))
+        .and_then(|()| {
+            entries
+                .iter()
+                .try_for_each(|entry| codec().serialize_into(&mut writer, entry))
+        })
         .map_err(|e| failed(std::io::Error::other(e)))?;
     writer
         .into_inner()
@@ -348,19 +372,32 @@ mod tests {
             layout,
         };
         save(dir.path(), std::iter::once(("a.md", entry))).expect("save");
-        let (entries, warning) = open(dir.path());
-        assert!(warning.is_none());
-        let a = &entries["a.md"];
-        assert_eq!((a.render_key, a.layout), (7, layout));
-        assert_eq!(a.rendered.html, "<p>hi</p>");
-        assert!(a.reads.urls && !a.reads.pages);
+        let spill = Spill::new().expect("spill");
+        for spill in [None, Some(&spill)] {
+            let (entries, warning) = open(dir.path(), spill);
+            assert!(warning.is_none());
+            let a = &entries["a.md"];
+            assert_eq!((a.render_key, a.layout), (7, layout));
+            assert_eq!(a.rendered.html, "<p>hi</p>");
+            assert_eq!(a.rendered.ids, ["a"]);
+            assert!(a.reads.urls && !a.reads.pages);
+        }
         assert!(dir.path().join(".gitignore").is_file());
 
         let mut bytes = std::fs::read(dir.path().join(FILE)).expect("read");
         let cut = bytes.len() - 5;
         bytes.truncate(cut);
         std::fs::write(dir.path().join(FILE), &bytes).expect("write");
-        let (entries, warning) = open(dir.path());
+        let (entries, warning) = open(dir.path(), None);
+        assert!(entries.is_empty());
+        assert!(warning.expect("warned").contains("unreadable"));
+
+        // A count no file could hold is found out at the file's end, not allocated.
+        use bincode::Options;
+        let mut bytes = codec().serialize(&Header::current()).expect("header");
+        bytes.extend(codec().serialize(&u64::MAX).expect("count"));
+        std::fs::write(dir.path().join(FILE), &bytes).expect("write");
+        let (entries, warning) = open(dir.path(), None);
         assert!(entries.is_empty());
         assert!(warning.expect("warned").contains("unreadable"));
     }
@@ -395,7 +432,7 @@ mod tests {
         let mut bytes = codec().serialize(&header).expect("header");
         bytes.extend(b"whatever another version stores");
         std::fs::write(dir.path().join(FILE), bytes).expect("write");
-        let (entries, warning) = open(dir.path());
+        let (entries, warning) = open(dir.path(), None);
         assert!(entries.is_empty() && warning.is_none(), "{warning:?}");
     }
 }

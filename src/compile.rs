@@ -4,7 +4,7 @@ use crate::cache;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::emit;
 use crate::error::{Error, Result};
-use crate::markdown::Rendered;
+use crate::markdown::{spill::Spill, Rendered};
 use crate::output::{self, OutputFile};
 use crate::render;
 use crate::resolve::{self, Graph};
@@ -107,7 +107,7 @@ pub fn compile(options: &Options) -> Result<Compiled> {
     let layout_warnings = crate::theme::check_layouts(&site, &theme)?;
     let all = render::all(&site);
     let rendered = timed("render", || {
-        render::render(&site, &theme, options.preview, &all, None, Vec::new())
+        render::render(&site, &theme, options.preview, &all, None, Vec::new(), None)
     })?
     .pages()?;
     let graph = resolve_with(&site, &theme, &rendered, layout_warnings);
@@ -182,8 +182,10 @@ pub fn build(options: &Options, out: &Path) -> Result<BuildReport> {
     let mut notices = Vec::new();
     let (mut site, theme) = load(&options)?;
     let layout_warnings = crate::theme::check_layouts(&site, &theme)?;
+    // Fragments wait for their layouts in a file, not in memory; without one, in memory.
+    let spill = Spill::new().ok();
     let (mut old, warning) = match &cache_dir {
-        Some(dir) => timed("cache", || cache::open(dir)),
+        Some(dir) => timed("cache", || cache::open(dir, spill.as_ref())),
         None => (HashMap::new(), None),
     };
     notices.extend(warning);
@@ -207,6 +209,7 @@ pub fn build(options: &Options, out: &Path) -> Result<BuildReport> {
             &render::all(&site),
             Some(cache),
             bodies,
+            spill.as_ref(),
         )
     })?;
     drop(old);
@@ -245,9 +248,12 @@ pub fn build(options: &Options, out: &Path) -> Result<BuildReport> {
         search: search.as_ref(),
     });
     let emitted = timed("emit", || {
-        compiled
-            .emitter(options.preview)
-            .to_disk(&out_abs, options.force_write, previous)
+        compiled.emitter(options.preview).to_disk(
+            &out_abs,
+            options.force_write,
+            previous,
+            spill.as_deref(),
+        )
     })?;
     let (written, made) = (emitted.written, emitted.layouts);
     if let Some(dir) = &cache_dir {
@@ -295,4 +301,45 @@ pub fn build(options: &Options, out: &Path) -> Result<BuildReport> {
         search_kept: emitted.search_kept,
         notices,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::markdown::spill::Spill;
+
+    #[test]
+    fn a_page_that_cannot_be_read_back_stops_the_build_before_it_writes() {
+        let root = tempfile::tempdir().expect("tmp");
+        std::fs::write(root.path().join("_config.yml"), "title: T\n").expect("config");
+        std::fs::write(
+            root.path().join("index.md"),
+            "---\ntitle: Home\n---\nWelcome.\n",
+        )
+        .expect("page");
+        let options = super::Options {
+            root: root.path().to_path_buf(),
+            no_search: true,
+            ..Default::default()
+        };
+        let mut compiled = super::compile(&options).expect("compile");
+        assert_eq!(compiled.rendered.len(), 1);
+        let spill = Spill::new().expect("spill");
+        for rendered in &mut compiled.rendered {
+            rendered.html.spill(&spill);
+        }
+        spill.truncate();
+        let out = root.path().join("_site");
+        let result = compiled
+            .emitter(false)
+            .to_disk(&out, false, None, Some(&spill));
+        let message = match result {
+            Ok(_) => "built".to_string(),
+            Err(e) => e.to_string(),
+        };
+        assert!(
+            message.contains("could not be read back") && message.contains("nothing was written"),
+            "{message}"
+        );
+        assert!(!out.exists(), "the output was written");
+    }
 }

@@ -4,7 +4,7 @@
 
 use crate::cache::{Layout, SearchRecord};
 use crate::error::{Error, Location, Result};
-use crate::markdown::{fill_links, Rendered};
+use crate::markdown::{fill_links, spill::Spill, Rendered};
 use crate::output::{Content, Fingerprint, OutputFile, Writer, Written, MARKER};
 use crate::resolve::{Graph, Target};
 use crate::site::{url, Site};
@@ -154,7 +154,7 @@ impl<'a> Emitter<'a> {
     }
 
     /// Every indexed page's URL, title and content, in page order.
-    fn search_pages(&self) -> Vec<crate::search::SearchPage> {
+    pub fn search_pages(&self) -> Vec<crate::search::SearchPage> {
         let site = self.site;
         (0..site.pages.len())
             .into_par_iter()
@@ -466,12 +466,14 @@ impl<'a> Emitter<'a> {
     /// [`crate::cache`]): `site_key` covers the site-wide inputs, `layouts[i]` is what page
     /// `i`'s layout made last time, and a page whose layout inputs are the same and whose
     /// file the output's manifest vouches for is not laid out at all; the same holds for the
-    /// search index as a whole. Returns what the next build needs.
+    /// search index as a whole. With `spill`, the pages' HTML was read back from it, and the
+    /// output is published only if every read succeeded. Returns what the next build needs.
     pub fn to_disk(
         &self,
         out: &Path,
         force_write: bool,
         previous: Option<Previous<'_>>,
+        spill: Option<&Spill>,
     ) -> Result<Emitted> {
         let rest = self.rest()?;
         let writer = Writer::open(out, force_write)?;
@@ -521,8 +523,9 @@ impl<'a> Emitter<'a> {
         let rest = pages.and_then(|pages| {
             let search = search?;
             rest.par_iter()
-                .try_for_each(|file| put(&writer, file).map(|_| ()))
-                .map(|()| (pages, search))
+                .try_for_each(|file| put(&writer, file).map(|_| ()))?;
+            spill.map_or(Ok(()), Spill::check)?;
+            Ok((pages, search))
         });
         match rest {
             Ok((layouts, (search, search_kept))) => Ok(Emitted {

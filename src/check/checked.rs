@@ -60,7 +60,7 @@ pub fn compile_tolerant(options: &Options) -> Result<Result<Checked, Diagnostic>
     // One pass, each page's own result: every page that fails is reported.
     let all: Vec<usize> = (0..site.pages.len()).collect();
     let results =
-        match crate::render::render(&site, &theme, options.preview, &all, None, Vec::new()) {
+        match crate::render::render(&site, &theme, options.preview, &all, None, Vec::new(), None) {
             Ok(rendering) => rendering.results,
             // A collection document every page may show failed: no page can be rendered.
             Err(e) => {

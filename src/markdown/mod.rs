@@ -8,6 +8,7 @@ pub mod kramdown;
 mod link_source;
 mod page;
 mod positions;
+pub mod spill;
 mod toc;
 mod walker;
 

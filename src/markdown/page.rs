@@ -1,8 +1,11 @@
 //! What rendering one page takes and gives: its input, and the rendered fragment with its
 //! headings, links, ids and notes; link placeholders the emit stage fills.
 
+use super::spill::Spill;
 use crate::error::Location;
 use crate::liquid::Context;
+use std::borrow::Cow;
+use std::sync::Arc;
 
 /// The href link `l` of collection document `d` has inside steps HTML (`signpost-doc:d:l`),
 /// so the page showing the document reports its links at the document's own line.
@@ -50,18 +53,56 @@ pub struct Note {
 
 /// A page's rendered HTML, held LZ4-compressed: every page's fragment waits from render
 /// until its layout runs, and at 100,000 pages the text alone would be a third of a build's
-/// memory. Read it with [`Html::text`]; it decompresses at several GB/s.
-#[derive(Clone, Default, PartialEq, Eq)]
-pub struct Html(Box<[u8]>);
+/// memory. `build` moves it further, into a [`Spill`] file. Read it with [`Html::text`]; it
+/// decompresses at several GB/s.
+#[derive(Clone, Default)]
+pub struct Html(Stored);
+
+#[derive(Clone)]
+enum Stored {
+    Held(Box<[u8]>),
+    Spilled {
+        spill: Arc<Spill>,
+        at: u64,
+        len: u32,
+    },
+}
+
+impl Default for Stored {
+    fn default() -> Stored {
+        Stored::Held(Box::default())
+    }
+}
 
 impl Html {
     pub fn new(text: &str) -> Html {
-        Html(lz4_flex::compress_prepend_size(text.as_bytes()).into_boxed_slice())
+        Html(Stored::Held(
+            lz4_flex::compress_prepend_size(text.as_bytes()).into_boxed_slice(),
+        ))
     }
 
+    /// The compressed bytes, read back from the spill when they are there.
+    fn bytes(&self) -> std::io::Result<Cow<'_, [u8]>> {
+        match &self.0 {
+            Stored::Held(bytes) => Ok(Cow::Borrowed(bytes)),
+            Stored::Spilled { spill, at, len } => spill.get(*at, *len).map(Cow::Owned),
+        }
+    }
+
+    /// The HTML. A spilled fragment that cannot be read back gives an empty string and
+    /// marks its spill failed, which stops the build before it publishes (see [`Spill`]).
     pub fn text(&self) -> String {
+        let bytes = match self.bytes() {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                if let Stored::Spilled { spill, .. } = &self.0 {
+                    spill.fail(e);
+                }
+                return String::new();
+            }
+        };
         // Only `new` and `deserialize` (which checks) make the bytes: they always unpack.
-        lz4_flex::decompress_size_prepended(&self.0)
+        lz4_flex::decompress_size_prepended(&bytes)
             .ok()
             .and_then(|bytes| String::from_utf8(bytes).ok())
             .unwrap_or_default()
@@ -70,11 +111,40 @@ impl Html {
     pub fn contains(&self, needle: &str) -> bool {
         self.text().contains(needle)
     }
+
+    #[cfg(test)]
+    pub(super) fn is_spilled(&self) -> bool {
+        matches!(self.0, Stored::Spilled { .. })
+    }
+
+    /// Moves the bytes out of memory into `spill`; if the file cannot take them they stay
+    /// in memory (a write error costs memory, not the build).
+    pub fn spill(&mut self, spill: &Arc<Spill>) {
+        let Stored::Held(bytes) = &self.0 else {
+            return;
+        };
+        let Ok(len) = u32::try_from(bytes.len()) else {
+            return;
+        };
+        if let Ok(at) = spill.put(bytes) {
+            self.0 = Stored::Spilled {
+                spill: Arc::clone(spill),
+                at,
+                len,
+            };
+        }
+    }
 }
 
 impl From<&str> for Html {
     fn from(text: &str) -> Html {
         Html::new(text)
+    }
+}
+
+impl PartialEq for Html {
+    fn eq(&self, other: &Html) -> bool {
+        self.text() == other.text()
     }
 }
 
@@ -94,7 +164,8 @@ impl std::fmt::Debug for Html {
 /// refused when read, like any other corrupt cache.
 impl serde::Serialize for Html {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_bytes(&self.0)
+        let bytes = self.bytes().map_err(serde::ser::Error::custom)?;
+        serializer.serialize_bytes(&bytes)
     }
 }
 
@@ -107,7 +178,7 @@ impl<'de> serde::Deserialize<'de> for Html {
         if !valid {
             return Err(serde::de::Error::custom("a page's HTML does not unpack"));
         }
-        Ok(Html(bytes.into_boxed_slice()))
+        Ok(Html(Stored::Held(bytes.into_boxed_slice())))
     }
 }
 
@@ -211,4 +282,29 @@ pub struct Input<'a> {
     /// Links of the collection documents shortcodes show, by document: an include's
     /// `signpost-doc:D:L` href is link L of document D, reported where the document has it.
     pub doc_links: &'a [Vec<Link>],
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spilled_html_reads_back_and_goes_into_the_cache_whole() {
+        let spill = Spill::new().expect("spill");
+        let mut pages: Vec<Html> = ["<p>one</p>", "", "<h2 id=\"x\">two</h2>"]
+            .into_iter()
+            .map(Html::new)
+            .collect();
+        for page in &mut pages {
+            page.spill(&spill);
+        }
+        assert!(pages.iter().all(Html::is_spilled));
+        assert_eq!(pages[0], "<p>one</p>");
+        assert_eq!(pages[1], "");
+        assert_eq!(pages[2], "<h2 id=\"x\">two</h2>");
+        let bytes = bincode::serialize(&pages[2]).expect("serialize");
+        let back: Html = bincode::deserialize(&bytes).expect("deserialize");
+        assert_eq!(back, "<h2 id=\"x\">two</h2>");
+        assert!(spill.check().is_ok());
+    }
 }

@@ -11,12 +11,14 @@ mod watched;
 
 use crate::cache;
 use crate::error::Result;
+use crate::markdown::spill::Spill;
 use crate::markdown::Rendered;
 use crate::site::Site;
 use crate::theme::Theme;
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// A build's cache to take pages from: the site-wide fingerprint, and the previous build's
 /// entries by source path (each page's is taken out as it is used).
@@ -48,7 +50,8 @@ impl Rendering {
 /// with `cache`, a page whose render fingerprint is unchanged is taken from it. `bodies` (by
 /// page index; empty but in `build`, [`Site::take_page_bodies`]) are bodies handed over:
 /// each is dropped once its page is rendered, so a large site does not hold every source
-/// beside every result; a page without one renders from its source as loaded.
+/// beside every result; a page without one renders from its source as loaded. With `spill`,
+/// each page's HTML goes to that file as soon as the page is done.
 pub fn render(
     site: &Site,
     theme: &Theme,
@@ -56,6 +59,7 @@ pub fn render(
     pages: &[usize],
     cache: Option<Cache<'_>>,
     mut bodies: Vec<Option<String>>,
+    spill: Option<&Arc<Spill>>,
 ) -> Result<Rendering> {
     let steps = steps::render_steps(site, preview)?;
     let host = host::PageHost::new(site, theme, &steps, preview, true);
@@ -67,12 +71,23 @@ pub fn render(
         Some(handed) => Cow::Owned(handed),
         None => Cow::Borrowed(site.pages[i].source.body.as_str()),
     };
+    let spilled = |mut one: cached::OnePage| {
+        if let (Some(spill), Ok(rendered)) = (spill, &mut one.result) {
+            rendered.html.spill(spill);
+        }
+        one
+    };
     let one: Vec<cached::OnePage> = match cache {
         None => pages
             .par_iter()
             .zip(handed)
             .map(|(&i, h)| {
-                cached::OnePage::rendered(host::render_page_with(&host, &host, i, &body(i, h)))
+                spilled(cached::OnePage::rendered(host::render_page_with(
+                    &host,
+                    &host,
+                    i,
+                    &body(i, h),
+                )))
             })
             .collect(),
         Some(cache) => {
@@ -90,7 +105,7 @@ pub fn render(
                 .par_iter()
                 .zip(previous)
                 .zip(handed)
-                .map(|((&i, entry), h)| cached::page(&host, &keys, i, &body(i, h), entry))
+                .map(|((&i, entry), h)| spilled(cached::page(&host, &keys, i, &body(i, h), entry)))
                 .collect()
         }
     };

@@ -3,7 +3,8 @@
 
 use super::live::Hub;
 use super::preview::Preview;
-use super::rebuild::{rebuild, settle};
+use super::rebuild::{index_made, rebuild, settle};
+use super::reemit::Indexed;
 use super::store::Store;
 use crate::error::{Error, Result};
 use std::collections::BTreeSet;
@@ -81,6 +82,40 @@ pub fn folder_id(path: &std::path::Path) -> Option<(u64, u64)> {
 /// How often the builder looks for a site root that was deleted.
 const ROOT_POLL: Duration = Duration::from_millis(250);
 
+/// How often the builder looks whether the index thread has finished, while it runs.
+const INDEX_POLL: Duration = Duration::from_millis(50);
+
+/// The index thread's answer, while one runs.
+type Indexing = Option<mpsc::Receiver<Indexed>>;
+
+/// Takes the index thread's result when it has one, and starts the next index when the
+/// pages are settled and the files' index is older than them. One thread at a time: an
+/// index of pages edited meanwhile is dropped, and the next one started after it.
+fn follow_index(store: &Store, hub: &Hub, preview: &mut Preview, indexing: &mut Indexing) {
+    if let Some(rx) = indexing {
+        match rx.try_recv() {
+            Ok(indexed) => {
+                *indexing = None;
+                index_made(store, hub, preview, indexed);
+            }
+            Err(mpsc::TryRecvError::Empty) => return,
+            // The thread panicked (a bug): the next settle tries again.
+            Err(mpsc::TryRecvError::Disconnected) => *indexing = None,
+        }
+    }
+    if !preview.is_settled() {
+        return;
+    }
+    if let Some(job) = preview.index_job() {
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            // The builder has gone when the server stops; nothing to do then.
+            let _ = tx.send(job.run());
+        });
+        *indexing = Some(rx);
+    }
+}
+
 /// The root is back after being deleted: watch the new folder (the old watch went with the
 /// old one) and build it.
 fn root_returned(
@@ -114,7 +149,9 @@ pub fn builder(
     let mut paths: BTreeSet<PathBuf> = BTreeSet::new();
     let mut everything = false;
     let mut watched = folder_id(preview.root());
+    let mut indexing: Indexing = None;
     loop {
+        follow_index(store, hub, preview, &mut indexing);
         if preview.root().is_dir() && folder_id(preview.root()) != watched {
             // Replaced by a new folder of the same name between two looks.
             paths.clear();
@@ -141,7 +178,13 @@ pub fn builder(
             continue;
         }
         // After a quick rebuild, settle (full link check for the panels) once edits pause.
-        let first = if preview.is_settled() {
+        let first = if preview.is_settled() && indexing.is_some() {
+            match events.recv_timeout(INDEX_POLL) {
+                Ok(event) => event,
+                Err(mpsc::RecvTimeoutError::Timeout) => continue,
+                Err(mpsc::RecvTimeoutError::Disconnected) => return,
+            }
+        } else if preview.is_settled() {
             match events.recv() {
                 Ok(event) => event,
                 Err(_) => return,

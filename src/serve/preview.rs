@@ -9,7 +9,7 @@
 
 use super::facts::{in_navigation, only_title, same_facts};
 use super::plan::{self, Plan};
-use super::reemit::{emit_quick, reemit, relink, swap_render_warnings};
+use super::reemit::{emit_quick, reemit, reindex, relink, swap_render_warnings, IndexJob, Indexed};
 use crate::compile::{self, Compiled, Options};
 use crate::error::Result;
 use crate::site::{self, FileKind};
@@ -43,6 +43,11 @@ pub struct Preview {
     unsettled: bool,
     /// Counts the resolver's runs: the diagnostics change only when it does.
     resolved: u64,
+    /// Counts the states of the pages an index may be made from: an index is published only
+    /// for the newest one.
+    pages_generation: u64,
+    /// The files' search index is older than their pages (an edit was emitted without it).
+    index_stale: bool,
 }
 
 fn absolute(path: &Path) -> PathBuf {
@@ -64,6 +69,8 @@ impl Preview {
             full_builds: 0,
             unsettled: false,
             resolved: 0,
+            pages_generation: 0,
+            index_stale: false,
         }
     }
 
@@ -119,10 +126,21 @@ impl Preview {
         !self.unsettled
     }
 
+    /// [`Preview::settle_links`], then the search index made again here and now: the files
+    /// are then what a full build writes.
+    pub fn settle(&mut self) -> Result<()> {
+        self.settle_links()?;
+        match self.index_job() {
+            Some(job) => self.apply_index(job.run()).map(drop),
+            None => Ok(()),
+        }
+    }
+
     /// After a quick update: resolves the whole site again, so diagnostics are current, and
     /// re-emits any page whose links came out differently (none, when the quick update's
     /// conditions held; this is the safety net that keeps the files equal to a full build).
-    pub fn settle(&mut self) -> Result<()> {
+    /// The search index is left to [`Preview::index_job`].
+    pub fn settle_links(&mut self) -> Result<()> {
         if !self.unsettled {
             return Ok(());
         }
@@ -154,9 +172,40 @@ impl Preview {
                 .any(|(p, b)| !state.files.get(p).is_some_and(|o| Arc::ptr_eq(o, b)))
         {
             state.files = Arc::new(files);
+            self.pages_changed();
         }
         self.unsettled = false;
         Ok(())
+    }
+
+    /// The files' pages changed but their search index did not.
+    fn pages_changed(&mut self) {
+        self.pages_generation += 1;
+        self.index_stale = true;
+    }
+
+    /// The search index to make for the pages as they are now, when the files' index is
+    /// older than them (and the site has search).
+    pub fn index_job(&self) -> Option<IndexJob> {
+        let state = self.state.as_ref().filter(|_| self.index_stale)?;
+        IndexJob::new(&state.compiled, self.pages_generation, self.options.preview)
+    }
+
+    /// Puts a finished index into the files, if it was made from the pages as they are now;
+    /// an index of pages edited since is dropped (false), as a newer job will follow.
+    pub fn apply_index(&mut self, indexed: Indexed) -> Result<bool> {
+        let Some(state) = self.state.as_mut() else {
+            return Ok(false);
+        };
+        if indexed.generation != self.pages_generation || !self.index_stale {
+            return Ok(false);
+        }
+        // A failed index is shown as the build's error, and not tried again until an edit.
+        self.index_stale = false;
+        let mut files = (*state.files).clone();
+        reindex(&mut files, indexed.files?)?;
+        state.files = Arc::new(files);
+        Ok(true)
     }
 
     /// Like [`Preview::rebuild`], but an edit that changes no fact other pages show (title,
@@ -209,6 +258,9 @@ impl Preview {
     fn full(&mut self) -> Result<()> {
         self.full_builds += 1;
         self.unsettled = false;
+        // Whatever index is being made is of pages this build replaces.
+        self.pages_generation += 1;
+        self.index_stale = false;
         let mut built = compile::compile_files(&self.options)?;
         // A build that read a page mid-save is read again once the save is done (a few
         // times at most: a page emptied on purpose is published after that).
@@ -290,6 +342,7 @@ impl Preview {
                     &indices,
                     None,
                     Vec::new(),
+                    None,
                 )?
                 .pages()
             });
@@ -415,6 +468,9 @@ impl Preview {
                 }
                 state.navigation = navigation;
                 state.files = Arc::new(files);
+                if !pages.is_empty() {
+                    self.pages_changed();
+                }
                 Ok(true)
             }
             Err(e) => {

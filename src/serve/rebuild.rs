@@ -4,6 +4,7 @@
 use super::live::Hub;
 use super::preview::Preview;
 use super::problems;
+use super::reemit::Indexed;
 use super::store::{current, swap, Snapshot, Store};
 use crate::error::{Error, Result, ShownPaths};
 use std::collections::BTreeSet;
@@ -148,8 +149,21 @@ pub fn rebuild(
 }
 
 /// Settles after a quick rebuild: like [`rebuild`], without a "rebuilt" line of its own.
+/// The search index follows from [`super::builder`]'s index thread.
 pub fn settle(store: &Store, hub: &Hub, preview: &mut Preview) {
-    rebuild_step(store, hub, preview, Preview::settle, false);
+    rebuild_step(store, hub, preview, Preview::settle_links, false);
+}
+
+/// A search index made on the index thread, into the files served (when it is of the
+/// pages as they are now).
+pub fn index_made(store: &Store, hub: &Hub, preview: &mut Preview, indexed: Indexed) {
+    rebuild_step(
+        store,
+        hub,
+        preview,
+        |p| p.apply_index(indexed).map(drop),
+        false,
+    );
 }
 
 fn rebuild_step(

@@ -1,5 +1,6 @@
 //! The later stages redone for some pages after an edit: links resolved again, render
-//! warnings swapped in the diagnostics, pages emitted again into the last build's files.
+//! warnings swapped in the diagnostics, pages emitted again into the last build's files, and
+//! the search index made again off the builder thread.
 
 use super::files::{put, Files};
 use crate::compile::{self, Compiled};
@@ -47,9 +48,8 @@ pub fn relink(compiled: &Compiled, i: usize) -> Vec<String> {
         .collect()
 }
 
-/// The quick update's output: the edited pages and changed assets, nothing else. The search
-/// index is made again when the edit settles ([`reemit`]): on a large site Pagefind takes
-/// seconds, and the edited page must not wait for it.
+/// The quick update's output: the edited pages and changed assets, nothing else (the
+/// search index is an [`IndexJob`]'s).
 pub fn emit_quick(
     compiled: &Compiled,
     indices: &[usize],
@@ -79,10 +79,42 @@ pub fn emit_quick(
     Ok(files)
 }
 
-/// The search index made again from the pages as they are now (an edit changes what is
-/// found), in place of the last one's files.
-fn reindex(files: &mut Files, emitter: &emit::Emitter<'_>) -> Result<()> {
-    let search = emitter.search()?;
+/// A search index to make from the pages as an edit left them. Pagefind takes seconds on a
+/// large site, so serve runs this on a thread of its own and the next save does not wait.
+pub struct IndexJob {
+    /// Which state of the pages this is (see [`super::Preview::index_job`]).
+    pub generation: u64,
+    pages: Vec<crate::search::SearchPage>,
+    language: String,
+}
+
+/// A finished [`IndexJob`]: the index's files, for the state of the pages it was made from.
+pub struct Indexed {
+    pub generation: u64,
+    pub files: Result<Vec<OutputFile>>,
+}
+
+impl IndexJob {
+    /// The job for `compiled`'s pages, or None when the site has no search.
+    pub fn new(compiled: &Compiled, generation: u64, preview: bool) -> Option<IndexJob> {
+        let site = &compiled.site;
+        crate::search::enabled(site).then(|| IndexJob {
+            generation,
+            pages: compiled.emitter(preview).search_pages(),
+            language: crate::search::language(site).to_string(),
+        })
+    }
+
+    pub fn run(self) -> Indexed {
+        Indexed {
+            generation: self.generation,
+            files: crate::search::index(&self.pages, &self.language),
+        }
+    }
+}
+
+/// `search` (a new index's files) in place of the last index's files.
+pub fn reindex(files: &mut Files, search: Vec<OutputFile>) -> Result<()> {
     let paths: std::collections::HashSet<&str> = search.iter().map(|f| f.path.as_str()).collect();
     files.retain(|path, _| !crate::search::in_bundle(path) || paths.contains(path.as_str()));
     for output in search {
@@ -92,7 +124,8 @@ fn reindex(files: &mut Files, emitter: &emit::Emitter<'_>) -> Result<()> {
 }
 
 /// Resolves again and re-emits the pages whose layout inputs changed, touching nothing in
-/// `compiled` (the caller commits or rolls back).
+/// `compiled` (the caller commits or rolls back). The search index is left as it was: an
+/// [`IndexJob`] makes it again.
 pub fn reemit(
     compiled: &Compiled,
     indices: &[usize],
@@ -129,6 +162,5 @@ pub fn reemit(
         let reread = assets.contains(&output.path);
         put(&mut files, output, reread)?;
     }
-    reindex(&mut files, &emitter)?;
     Ok((graph, navigation, files))
 }

@@ -284,3 +284,28 @@ fn a_cache_that_cannot_be_saved_is_a_warning_and_the_site_is_still_built() {
     );
     assert!(out.join("index.html").is_file());
 }
+
+/// Rendered pages wait for their layouts in a temporary file; where none can be made they
+/// wait in memory, and the build (with and without a cache to read) writes the same bytes.
+#[test]
+fn without_a_temporary_folder_pages_wait_in_memory_and_the_output_is_the_same() {
+    let site = guide();
+    let root = site.path();
+    let outer = tempfile::tempdir().expect("tmp");
+    let out = outer.path().join("out");
+    let no_temp = outer.path().join("no-such-folder");
+    for pass in ["first build", "cached rebuild"] {
+        let output = crate::support::signpost()
+            .current_dir(root)
+            .args(["build", "--root"])
+            .arg(root)
+            .arg("--out")
+            .arg(&out)
+            .env("TMPDIR", &no_temp)
+            .output()
+            .expect("run signpost");
+        let err = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(0), "{pass}: {err}");
+        assert_same(&out, root, pass);
+    }
+}

@@ -1310,3 +1310,50 @@ fn a_title_edit_lays_out_again_only_the_pages_that_show_it() {
     preview.settle().expect("settle");
     assert_same("settled", &preview.files(), &full_build(&root));
 }
+
+/// The search index is made off the builder thread from the pages as one edit left them; if
+/// another edit lands before it is done, that index is dropped and the next one published.
+#[test]
+fn an_index_of_pages_edited_since_is_dropped_and_the_newest_published() {
+    let dir = guide();
+    let root = dir.path().canonicalize().expect("root");
+    let mut preview = Preview::new(preview_options(&root));
+    preview.rebuild(&[]).expect("first build");
+    assert!(
+        preview.index_job().is_none(),
+        "a full build makes its index"
+    );
+    let index = |files: &preview::Files| -> Vec<(String, Vec<u8>)> {
+        let mut index: Vec<_> = files
+            .iter()
+            .filter(|(path, _)| path.starts_with("pagefind/"))
+            .map(|(path, bytes)| (path.clone(), bytes.to_vec()))
+            .collect();
+        index.sort();
+        index
+    };
+    let built = index(&preview.files());
+    assert!(!built.is_empty(), "the guide has a search index");
+
+    let path = edit(&root, "guide/do.md", "Do it.", "Do it with an axolotl.");
+    preview.rebuild_quick(&[path]).expect("first edit");
+    preview.settle_links().expect("settle");
+    let first = preview
+        .index_job()
+        .expect("the index is older than the pages");
+    let path = edit(&root, "guide/do.md", "axolotl", "pangolin");
+    preview.rebuild_quick(&[path]).expect("second edit");
+    preview.settle_links().expect("settle");
+    let second = preview.index_job().expect("the index is still older");
+    assert_ne!(first.generation, second.generation);
+
+    assert!(!preview.apply_index(first.run()).expect("index"), "dropped");
+    assert_eq!(index(&preview.files()), built, "nothing of the first index");
+    assert!(
+        preview.apply_index(second.run()).expect("index"),
+        "published"
+    );
+    assert!(preview.index_job().is_none(), "the index is current");
+    assert_ne!(index(&preview.files()), built);
+    assert_same("indexed", &preview.files(), &full_build(&root));
+}
