@@ -519,7 +519,8 @@ test('importing over saved progress asks first, says what changes, and Cancel ke
     assert.match(page.lastDialog, /Replace my progress\s+The file is taken as it is: 1 item unticked\./);
     assert.equal(await saved(page), before);
     assert.equal(await count(page), '2 of 13 done');
-    // Escape is Cancel too.
+    // Escape is Cancel too. The last answer is cleared first, so the wait below sees this one's.
+    await page.evaluate(() => { document.querySelector('#sp-cl-message').textContent = ''; });
     const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('[data-action=import]')]);
     await chooser.setFiles({ name: 'older.csv', mimeType: 'text/csv', buffer: Buffer.from(text, 'utf8') });
     await page.locator('.sp-cl__dialog').waitFor({ state: 'visible' });
