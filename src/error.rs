@@ -78,6 +78,15 @@ impl Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// What a caught panic said (its message, when it had one), for the error that reports it.
+pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default()
+}
+
 /// Text from a site made safe to print on a terminal: control characters (an escape
 /// sequence, a carriage return that would overwrite the line) are shown as `\x1b`, `\r`…;
 /// tabs stay.

@@ -163,12 +163,10 @@ pub fn index(pages: &[SearchPage], language: &str) -> Result<Vec<OutputFile>> {
     // nothing), not a crash.
     let files =
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(build)).map_err(|panic| {
-            let why = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
-            failed(format!("Pagefind stopped: {why}"))
+            failed(format!(
+                "Pagefind stopped: {}",
+                crate::error::panic_message(&*panic)
+            ))
         })??;
     // The generic WebAssembly (no stemming) is only for a language Pagefind has no stemmer for.
     let stemmed = format!("wasm.{language}.pagefind");

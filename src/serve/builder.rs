@@ -99,8 +99,13 @@ fn follow_index(store: &Store, hub: &Hub, preview: &mut Preview, indexing: &mut 
                 index_made(store, hub, preview, indexed);
             }
             Err(mpsc::TryRecvError::Empty) => return,
-            // The thread panicked (a bug): the next settle tries again.
-            Err(mpsc::TryRecvError::Disconnected) => *indexing = None,
+            // The thread ended without an answer (a bug): the same job would end the same
+            // way, so the index waits for the next edit rather than starting it again.
+            Err(mpsc::TryRecvError::Disconnected) => {
+                *indexing = None;
+                preview.index_abandoned();
+                eprintln!("serve: the search index could not be made (this is a bug, please report it); it is made again after the next edit");
+            }
         }
     }
     if !preview.is_settled() {

@@ -191,6 +191,12 @@ impl Preview {
         IndexJob::new(&state.compiled, self.pages_generation, self.options.preview)
     }
 
+    /// The index job for the pages as they are now gave no answer: none is started again
+    /// until the pages change.
+    pub fn index_abandoned(&mut self) {
+        self.index_stale = false;
+    }
+
     /// Puts a finished index into the files, if it was made from the pages as they are now;
     /// an index of pages edited since is dropped (false), as a newer job will follow.
     pub fn apply_index(&mut self, indexed: Indexed) -> Result<bool> {

@@ -180,11 +180,7 @@ fn rebuild_step(
         Ok(result) => result,
         Err(panic) => {
             preview.after_panic();
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
+            let what = crate::error::panic_message(&*panic);
             Err(Error::Usage(format!(
                 "signpost failed inside while building ({what}); this is a bug, please report it. The last good build is still served; the next save rebuilds everything"
             )))

@@ -1357,3 +1357,27 @@ fn an_index_of_pages_edited_since_is_dropped_and_the_newest_published() {
     assert_ne!(index(&preview.files()), built);
     assert_same("indexed", &preview.files(), &full_build(&root));
 }
+
+/// An index job that never answers (its thread died) is not started again and again: the
+/// index waits for the next edit, which starts a job of its own.
+#[test]
+fn an_abandoned_index_waits_for_the_next_edit() {
+    let dir = guide();
+    let root = dir.path().canonicalize().expect("root");
+    let mut preview = Preview::new(preview_options(&root));
+    preview.rebuild(&[]).expect("first build");
+    let path = edit(&root, "guide/do.md", "Do it.", "Do it with an axolotl.");
+    preview.rebuild_quick(&[path]).expect("first edit");
+    preview.settle_links().expect("settle");
+    assert!(preview.index_job().is_some(), "the index is older");
+    preview.index_abandoned();
+    assert!(preview.index_job().is_none(), "not started again");
+    preview.settle_links().expect("settle");
+    assert!(preview.index_job().is_none(), "nor after settling");
+    let path = edit(&root, "guide/do.md", "axolotl", "pangolin");
+    preview.rebuild_quick(&[path]).expect("second edit");
+    preview.settle_links().expect("settle");
+    let job = preview.index_job().expect("the next edit makes one");
+    assert!(preview.apply_index(job.run()).expect("index"), "published");
+    assert_same("indexed", &preview.files(), &full_build(&root));
+}
