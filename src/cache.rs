@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Bumped whenever what is stored, or what a fingerprint covers, changes.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 const FILE: &str = "pages.bin";
 
 /// What a page's rendering read beyond its own source and the site-wide inputs.

@@ -8,6 +8,7 @@ pub mod kramdown;
 mod link_source;
 mod page;
 mod positions;
+pub mod scripts;
 pub mod spill;
 mod toc;
 mod walker;
@@ -91,6 +92,7 @@ pub fn render(input: &Input<'_>) -> Result<Rendered> {
         .map(|w| (w.code, pos.at_source(w.at), w.message.clone()))
         .collect();
     rendered.ids.extend(html::ids(&html));
+    rendered.scripts = scripts::scan(&html);
     rendered.html = Html::new(&html);
     rendered.shrink();
     Ok(rendered)

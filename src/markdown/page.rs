@@ -212,6 +212,8 @@ pub struct Rendered {
     pub notes: Vec<Note>,
     /// The page's tickable items, when it has any (see [`crate::checklist`]).
     pub checklist: Option<crate::checklist::Checklist>,
+    /// What in the page's HTML would run script, in document order ([`super::scripts::scan`]).
+    pub scripts: Vec<super::scripts::Found>,
     /// What Liquid tolerated but the author may want fixed: (code, place, message). Not
     /// kept in `build`'s cache: a page with warnings is rendered again every build.
     #[serde(skip)]

@@ -2,10 +2,10 @@
 
 use super::links::unsafe_url;
 use super::resolver::Resolver;
-use super::scripts;
 use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::error::Location;
+use crate::markdown::scripts;
 use std::collections::{HashMap, HashSet};
 
 impl Resolver<'_> {
@@ -41,15 +41,16 @@ impl Resolver<'_> {
     /// unsafe URLs in attributes other than links (errors), at their place in the source, or
     /// the start of the body when Liquid or an include wrote them.
     pub(super) fn report_scripts(&mut self, i: usize) {
-        let found = scripts::scan(&self.rendered[i].html.text());
+        let rendered = self.rendered;
+        let found = &rendered[i].scripts;
         if found.is_empty() {
             return;
         }
         let (page, source) = (&self.site.pages[i], &self.site.pages[i].source);
         let body = source.body(&self.site.root);
         let lines = crate::lines::LineIndex::new(&body);
-        let places = scripts::locate(&body, &found, page.is_markdown);
-        for (found, at) in found.into_iter().zip(places) {
+        let places = scripts::locate(&body, found, page.is_markdown);
+        for (found, at) in found.iter().zip(places) {
             let location = match at {
                 Some(at) => {
                     let (line, column) = lines.position(at);
@@ -69,7 +70,7 @@ impl Resolver<'_> {
                     format!("`{name}` is an event handler: it runs script on the site's origin, where readers' checklist progress is kept; the theme's Content-Security-Policy blocks it unless `content_security_policy` in _config.yml allows it"),
                 ),
                 scripts::Found::Url(name, scheme) => {
-                    unsafe_url(&scheme, &format!("`{name}` attribute"), location)
+                    unsafe_url(scheme, &format!("`{name}` attribute"), location)
                 }
             };
             self.diagnostics.push(d.on_page(&page.url));

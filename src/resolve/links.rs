@@ -3,11 +3,11 @@
 
 use super::data;
 use super::resolver::Resolver;
-use super::scripts;
 use super::urls::Resolution;
 use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::error::Location;
+use crate::markdown::scripts;
 use crate::markdown::{link_token, Link, LinkKind};
 
 /// The error for a `javascript:`, `vbscript:` or `data:` URL in a link or attribute (`what`).

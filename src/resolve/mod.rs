@@ -10,7 +10,6 @@ mod links;
 mod navigation;
 mod outputs;
 mod resolver;
-pub mod scripts;
 pub mod urls;
 
 use crate::codes;

@@ -4,6 +4,8 @@
 //!
 //! The rendered fragment is scanned, not the source, so code samples (escaped by then) are
 //! never reported; the place in the source is found afterwards by looking for the same text.
+//! Render scans each page as it makes it (the fragment is at hand then, and the result is
+//! cached with it); resolve reports what was found.
 
 /// Schemes that run script or carry a whole document in a link: browsers run `javascript:`
 /// (and old ones `vbscript:`) on the page's origin; a `data:` document is content the site's
@@ -25,7 +27,7 @@ const URL_ATTRIBUTES: [&str; 7] = [
 /// Elements whose content is text up to their end tag, never tags.
 const RAW_TEXT: [&str; 4] = ["script", "style", "textarea", "title"];
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Found {
     /// A `<script>` element.
     Script,
