@@ -17,7 +17,8 @@
 //! (a file read while rendering), or drew a warning is rendered every build.
 
 use crate::error::{Error, Result};
-use crate::markdown::{spill::Spill, Rendered};
+use crate::markdown::spill::{Placed, Spill};
+use crate::markdown::{Html, Rendered};
 use crate::output::Fingerprint;
 use crate::site::Site;
 use crate::theme::ThemeSource;
@@ -27,7 +28,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Bumped whenever what is stored, or what a fingerprint covers, changes.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 6;
 const FILE: &str = "pages.bin";
 
 /// What a page's rendering read beyond its own source and the site-wide inputs.
@@ -46,9 +47,11 @@ pub struct Reads {
 pub struct Entry {
     pub render_key: u128,
     pub reads: Reads,
+    /// With its HTML in the page store (set from `html` when the cache is opened).
     pub rendered: Rendered,
     /// The layout inputs' fingerprint, and the hash and size of the file they made.
     pub layout: Option<Layout>,
+    html: Placed,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -85,35 +88,137 @@ fn codec() -> impl bincode::Options {
     bincode::DefaultOptions::new()
 }
 
-/// The entries of the cache in `dir` (none when there is no cache, or it is another
-/// version's), and a warning when the file is there but cannot be read. With `spill`, each
-/// page's HTML goes there as it is read, so the cache is never in memory whole.
-pub fn open(dir: &Path, spill: Option<&Arc<Spill>>) -> (HashMap<String, Entry>, Option<String>) {
+/// An opened cache: the entries of the last build, and the page store this build's
+/// fragments go into, beside the last build's (which the entries point into).
+pub struct Opened {
+    pub entries: HashMap<String, Entry>,
+    /// None when the cache cannot be used this time (the folder is not writable, another
+    /// build holds it): the build then renders every page and saves no cache.
+    pub store: Option<Arc<Spill>>,
+    /// Why the cache was ignored, when the author should hear of it.
+    pub warning: Option<String>,
+    /// Held until the build ends: one build at a time writes a store.
+    pub lock: Option<std::fs::File>,
+}
+
+impl Opened {
+    fn unused(warning: Option<String>) -> Opened {
+        Opened {
+            entries: HashMap::new(),
+            store: None,
+            warning,
+            lock: None,
+        }
+    }
+}
+
+/// A new page store's name: never one an earlier build used.
+fn new_store_name() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!("{STORE_PREFIX}{}-{nanos}.bin", std::process::id())
+}
+
+const STORE_PREFIX: &str = "html-";
+
+/// Opens the cache in `dir` (made if missing): the last build's entries (none when there is
+/// no cache, it is another version's, or `fresh`), and a warning when the files are there but
+/// cannot be read. The entries' HTML stays in the page store until a layout reads it.
+pub fn open(dir: &Path, fresh: bool) -> Opened {
+    if let Err(e) = std::fs::create_dir_all(dir) {
+        return Opened::unused(Some(format!(
+            "the build cache `{}` cannot be made ({e}); every page is rendered",
+            dir.display()
+        )));
+    }
+    let lock_path = dir.join(LOCK);
+    let lock = match std::fs::File::create(&lock_path) {
+        Ok(file) => file,
+        Err(e) => {
+            return Opened::unused(Some(format!(
+                "the build cache `{}` cannot be used ({e}); every page is rendered",
+                dir.display()
+            )))
+        }
+    };
+    if let Err(e) = lock.try_lock() {
+        return Opened::unused(Some(match e {
+            std::fs::TryLockError::WouldBlock => format!(
+                "another signpost build is using the build cache `{}`; this one renders every page and leaves the cache to it",
+                dir.display()
+            ),
+            std::fs::TryLockError::Error(e) => format!(
+                "the build cache `{}` cannot be locked ({e}); every page is rendered",
+                dir.display()
+            ),
+        }));
+    }
+    let (entries, store, warning) = if fresh {
+        (HashMap::new(), None, None)
+    } else {
+        read_entries(dir)
+    };
+    let store = match store {
+        Some(store) => store,
+        None => match Spill::store(&dir.join(new_store_name())) {
+            Ok(store) => store,
+            Err(e) => {
+                return Opened::unused(Some(format!(
+                    "the build cache `{}` cannot be written ({e}); every page is rendered",
+                    dir.display()
+                )))
+            }
+        },
+    };
+    Opened {
+        entries,
+        store: Some(store),
+        warning,
+        lock: Some(lock),
+    }
+}
+
+type Read = (HashMap<String, Entry>, Option<Arc<Spill>>, Option<String>);
+
+/// The entries of `dir`'s cache file and the page store it names.
+fn read_entries(dir: &Path) -> Read {
     use bincode::Options;
     let file = dir.join(FILE);
-    // Read as a stream: the file is as big as the site's rendered pages.
     let Ok(opened) = std::fs::File::open(&file) else {
-        return (HashMap::new(), None);
+        return (HashMap::new(), None, None);
     };
     let limit = opened.metadata().map_or(0, |m| m.len());
     let mut reader = std::io::BufReader::with_capacity(1 << 20, opened);
-    let unreadable = |e: bincode::Error| {
-        Some(format!(
+    let unreadable = |e: &dyn std::fmt::Display| -> Read {
+        let warning = format!(
             "the build cache `{}` is unreadable ({e}); it is ignored and every page is rendered",
             file.display()
-        ))
+        );
+        (HashMap::new(), None, Some(warning))
     };
     let header: std::result::Result<Header, _> =
         codec().with_limit(limit).deserialize_from(&mut reader);
     match header {
         Ok(header) if header.matches(&Header::current()) => {}
         // Another signpost's cache: not ours to read.
-        Ok(_) => return (HashMap::new(), None),
-        Err(e) => return (HashMap::new(), unreadable(e)),
+        Ok(_) => return (HashMap::new(), None, None),
+        Err(e) => return unreadable(&e),
     }
-    let count: u64 = match codec().with_limit(limit).deserialize_from(&mut reader) {
-        Ok(count) => count,
-        Err(e) => return (HashMap::new(), unreadable(e)),
+    let named: std::result::Result<(String, u64), _> =
+        codec().with_limit(limit).deserialize_from(&mut reader);
+    let (name, count) = match named {
+        Ok(named) => named,
+        Err(e) => return unreadable(&e),
+    };
+    if !name.starts_with(STORE_PREFIX) || name.contains(['/', '\\']) {
+        return unreadable(&format!("`{name}` is not a page store"));
+    }
+    let path = dir.join(&name);
+    let found = std::fs::metadata(&path).and_then(|_| Spill::store(&path));
+    let store = match found {
+        Ok(store) => store,
+        Err(e) => return unreadable(&format!("its page store `{name}`: {e}")),
     };
     // Not a capacity: a corrupt count must fail at the end of the file, not allocate.
     let mut entries = HashMap::new();
@@ -123,22 +228,31 @@ pub fn open(dir: &Path, spill: Option<&Arc<Spill>>) -> (HashMap<String, Entry>, 
             .deserialize_from::<_, (String, Entry)>(&mut reader)
         {
             Ok((path, mut entry)) => {
-                if let Some(spill) = spill {
-                    entry.rendered.html.spill(spill);
+                let placed = entry.html;
+                // A store cut short is found here; damaged bytes when a page is read.
+                if placed.at + u64::from(placed.len) > store.written() {
+                    return unreadable(&format!("its page store `{name}` is cut short"));
                 }
+                entry.rendered.html = Html::earlier(&store, placed);
                 entries.insert(path, entry);
             }
-            Err(e) => return (HashMap::new(), unreadable(e)),
+            Err(e) => return unreadable(&e),
         }
     }
-    (entries, None)
+    (entries, Some(store), None)
 }
 
-/// Writes the cache to `dir` (through a temporary name), with a `.gitignore` that keeps the
+/// Writes the cache to `dir`: each entry's HTML where it is in `store` (this build's
+/// fragments are there already), and the list of entries through a temporary name. When
+/// most of the store is pages no entry names any more, the live ones are copied into a new
+/// store first. Stores no entry names are removed, with a `.gitignore` that keeps the
 /// folder out of git.
-pub fn save<'a>(dir: &Path, entries: impl Iterator<Item = (&'a str, EntryRef<'a>)>) -> Result<()> {
+pub fn save<'a>(
+    dir: &Path,
+    store: &Arc<Spill>,
+    entries: impl Iterator<Item = (&'a str, EntryRef<'a>)>,
+) -> Result<()> {
     use bincode::Options;
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let ignore = dir.join(".gitignore");
     if !ignore.is_file() {
         std::fs::write(
@@ -147,39 +261,100 @@ pub fn save<'a>(dir: &Path, entries: impl Iterator<Item = (&'a str, EntryRef<'a>
         )
         .map_err(|e| Error::io(&ignore, e))?;
     }
-    let entries: Vec<(&str, EntryRef<'_>)> = entries.collect();
+    let store_error = |e: std::io::Error| Error::io(store.path().unwrap_or(dir), e);
+    let mut entries: Vec<(&str, EntryRef<'_>, Placed)> = entries
+        .map(|(path, entry)| Ok((path, entry, entry.rendered.html.place(store)?)))
+        .collect::<std::io::Result<_>>()
+        .map_err(store_error)?;
+    let live: u64 = entries.iter().map(|(_, _, p)| u64::from(p.len)).sum();
+    let mut kept = Arc::clone(store);
+    if store.written() > 2 * live + COMPACT_SLACK {
+        let name = new_store_name();
+        kept = Spill::store(&dir.join(&name)).map_err(|e| Error::io(dir.join(&name), e))?;
+        for (_, entry, placed) in &mut entries {
+            *placed = entry.rendered.html.place(&kept).map_err(store_error)?;
+        }
+        // A page that could not be read back must not be saved as empty text.
+        store.check()?;
+    }
+    let name = kept
+        .path()
+        .and_then(Path::file_name)
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let file = dir.join(FILE);
     let tmp = dir.join(format!("{FILE}.{}.tmp", std::process::id()));
     let failed = |e: std::io::Error| {
         let _ = std::fs::remove_file(&tmp);
         Error::io(&file, e)
     };
-    // Written as a stream, never a second copy of every page in memory; entry by entry, so
-    // `open` can take them one at a time.
+    // Written as a stream, entry by entry, so `open` can take them one at a time.
     let mut writer =
         std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp).map_err(failed)?);
     codec()
         .serialize_into(&mut writer, &Header::current())
-        .and_then(|()| codec().serialize_into(&mut writer, &(entries.len() as u64)))
+        .and_then(|()| codec().serialize_into(&mut writer, &(&name, entries.len() as u64)))
         .and_then(|()| {
-            entries
-                .iter()
-                .try_for_each(|entry| codec().serialize_into(&mut writer, entry))
+            entries.iter().try_for_each(|(path, entry, placed)| {
+                let stored = Stored {
+                    entry,
+                    html: *placed,
+                };
+                codec().serialize_into(&mut writer, &(path, stored))
+            })
         })
         .map_err(|e| failed(std::io::Error::other(e)))?;
     writer
         .into_inner()
         .map_err(|e| failed(e.into_error()))
-        .and_then(|_| std::fs::rename(&tmp, &file).map_err(failed))
+        .and_then(|_| std::fs::rename(&tmp, &file).map_err(failed))?;
+    // Stores no entry names: the one just replaced, or a build's that never saved.
+    if let Ok(listing) = std::fs::read_dir(dir) {
+        for found in listing.flatten() {
+            let other = found.file_name().to_string_lossy().into_owned();
+            if other.starts_with(STORE_PREFIX) && other != name {
+                let _ = std::fs::remove_file(found.path());
+            }
+        }
+    }
+    Ok(())
 }
 
-/// An [`Entry`] to store, borrowing the rendered page (serialises as an `Entry`).
-#[derive(Serialize)]
+/// How much more than twice its live pages a store may hold before it is compacted.
+const COMPACT_SLACK: u64 = 1 << 20;
+
+const LOCK: &str = "lock";
+
+/// An [`Entry`] to store, borrowing the rendered page.
+#[derive(Clone, Copy)]
 pub struct EntryRef<'a> {
     pub render_key: u128,
     pub reads: Reads,
     pub rendered: &'a Rendered,
     pub layout: Option<Layout>,
+}
+
+/// How an [`EntryRef`] is written: as an [`Entry`], with its place in the store.
+struct Stored<'a, 'b> {
+    entry: &'b EntryRef<'a>,
+    html: Placed,
+}
+
+impl Serialize for Stored<'_, '_> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        // Field for field what `Entry` derives.
+        let mut s = serializer.serialize_struct("Entry", 5)?;
+        s.serialize_field("render_key", &self.entry.render_key)?;
+        s.serialize_field("reads", &self.entry.reads)?;
+        s.serialize_field("rendered", self.entry.rendered)?;
+        s.serialize_field("layout", &self.entry.layout)?;
+        s.serialize_field("html", &self.html)?;
+        s.end()
+    }
 }
 
 /// The cache folder for a site at `root`.
@@ -349,6 +524,18 @@ pub fn page_key(keys: &Keys<'_>, own: u128, reads: Reads) -> u128 {
 mod tests {
     use super::*;
 
+    fn entry(rendered: &Rendered, layout: Option<Layout>) -> EntryRef<'_> {
+        EntryRef {
+            render_key: 7,
+            reads: Reads {
+                urls: true,
+                ..Reads::default()
+            },
+            rendered,
+            layout,
+        }
+    }
+
     #[test]
     fn a_cache_reads_back_and_garbage_is_a_warning_not_an_error() {
         let dir = tempfile::tempdir().expect("tmp");
@@ -362,44 +549,155 @@ mod tests {
             hash: 2,
             size: 3,
         });
-        let entry = EntryRef {
-            render_key: 7,
-            reads: Reads {
-                urls: true,
-                ..Reads::default()
-            },
-            rendered: &rendered,
-            layout,
-        };
-        save(dir.path(), std::iter::once(("a.md", entry))).expect("save");
-        let spill = Spill::new().expect("spill");
-        for spill in [None, Some(&spill)] {
-            let (entries, warning) = open(dir.path(), spill);
-            assert!(warning.is_none());
-            let a = &entries["a.md"];
+        let opened = open(dir.path(), false);
+        assert!(opened.entries.is_empty() && opened.warning.is_none());
+        let store = opened.store.clone().expect("store");
+        save(
+            dir.path(),
+            &store,
+            std::iter::once(("a.md", entry(&rendered, layout))),
+        )
+        .expect("save");
+        drop(opened);
+        for _ in 0..2 {
+            let opened = open(dir.path(), false);
+            assert!(opened.warning.is_none());
+            let a = &opened.entries["a.md"];
             assert_eq!((a.render_key, a.layout), (7, layout));
             assert_eq!(a.rendered.html, "<p>hi</p>");
             assert_eq!(a.rendered.ids, ["a"]);
             assert!(a.reads.urls && !a.reads.pages);
+            // Saved again from where it is: the store is not written again.
+            let store = opened.store.clone().expect("store");
+            let before = store.written();
+            let a = entry(&opened.entries["a.md"].rendered, layout);
+            save(dir.path(), &store, std::iter::once(("a.md", a))).expect("save");
+            assert_eq!(store.written(), before);
         }
         assert!(dir.path().join(".gitignore").is_file());
+        // A fresh open reads nothing.
+        assert!(open(dir.path(), true).entries.is_empty());
 
         let mut bytes = std::fs::read(dir.path().join(FILE)).expect("read");
         let cut = bytes.len() - 5;
         bytes.truncate(cut);
         std::fs::write(dir.path().join(FILE), &bytes).expect("write");
-        let (entries, warning) = open(dir.path(), None);
-        assert!(entries.is_empty());
-        assert!(warning.expect("warned").contains("unreadable"));
+        let opened = open(dir.path(), false);
+        assert!(opened.entries.is_empty());
+        assert!(opened.warning.expect("warned").contains("unreadable"));
+        drop(opened.lock);
 
         // A count no file could hold is found out at the file's end, not allocated.
         use bincode::Options;
         let mut bytes = codec().serialize(&Header::current()).expect("header");
-        bytes.extend(codec().serialize(&u64::MAX).expect("count"));
+        bytes.extend(
+            codec()
+                .serialize(&(new_store_name(), u64::MAX))
+                .expect("count"),
+        );
         std::fs::write(dir.path().join(FILE), &bytes).expect("write");
-        let (entries, warning) = open(dir.path(), None);
-        assert!(entries.is_empty());
-        assert!(warning.expect("warned").contains("unreadable"));
+        let opened = open(dir.path(), false);
+        assert!(opened.entries.is_empty());
+        assert!(opened.warning.expect("warned").contains("unreadable"));
+    }
+
+    /// A store cut short is refused when opened; one the entries no longer fill is
+    /// compacted, and stores no entry names are removed.
+    #[test]
+    fn a_short_store_is_refused_and_a_wasteful_one_compacted() {
+        let dir = tempfile::tempdir().expect("tmp");
+        // Text LZ4 cannot shrink much, so the store outgrows the slack.
+        let mut seed = 1u64;
+        let big: String = (0..600_000)
+            .map(|_| {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                char::from(b'a' + (seed >> 59) as u8)
+            })
+            .collect();
+        let pages: Vec<Rendered> = (0..3)
+            .map(|i| Rendered {
+                html: format!("{big}{i}").as_str().into(),
+                ..Rendered::default()
+            })
+            .collect();
+        let stores = |dir: &Path| -> Vec<String> {
+            let mut names: Vec<String> = std::fs::read_dir(dir)
+                .expect("list")
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.starts_with(STORE_PREFIX))
+                .collect();
+            names.sort();
+            names
+        };
+        let paths = ["a.md", "b.md", "c.md"];
+        let opened = open(dir.path(), false);
+        let store = opened.store.clone().expect("store");
+        let all = paths.iter().zip(&pages).map(|(p, r)| (*p, entry(r, None)));
+        save(dir.path(), &store, all).expect("save");
+        drop(opened);
+        let first = stores(dir.path());
+        assert_eq!(first.len(), 1);
+
+        // Builds that each replace two pages: the store grows, then is compacted.
+        for round in 0..4 {
+            let opened = open(dir.path(), false);
+            let store = opened.store.clone().expect("store");
+            let mut again: Vec<Rendered> = paths
+                .iter()
+                .map(|p| opened.entries[*p].rendered.clone())
+                .collect();
+            for (i, page) in again.iter_mut().enumerate().skip(1) {
+                page.html = format!("{big}{round}{i} again").as_str().into();
+                page.html.spill(&store);
+            }
+            let all = paths.iter().zip(&again).map(|(p, r)| (*p, entry(r, None)));
+            save(dir.path(), &store, all).expect("save");
+            drop(opened);
+        }
+        let last = stores(dir.path());
+        assert_eq!(last.len(), 1, "{last:?}");
+        assert_ne!(last, first, "compacted into a new store");
+        let opened = open(dir.path(), false);
+        assert!(opened.warning.is_none());
+        assert_eq!(
+            opened.entries["a.md"].rendered.html,
+            format!("{big}0").as_str()
+        );
+        assert_eq!(
+            opened.entries["c.md"].rendered.html.text(),
+            format!("{big}32 again")
+        );
+        drop(opened);
+
+        let store = dir.path().join(&last[0]);
+        let len = std::fs::metadata(&store).expect("store").len();
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&store)
+            .and_then(|f| f.set_len(len - 10))
+            .expect("cut");
+        let opened = open(dir.path(), false);
+        assert!(opened.entries.is_empty());
+        assert!(opened.warning.expect("warned").contains("cut short"));
+    }
+
+    /// One build at a time uses a cache: a second, meanwhile, renders every page.
+    #[test]
+    fn a_cache_in_use_is_left_to_its_build() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let first = open(dir.path(), false);
+        assert!(first.store.is_some());
+        let second = open(dir.path(), false);
+        assert!(second.store.is_none() && second.entries.is_empty());
+        assert!(second
+            .warning
+            .expect("warned")
+            .contains("another signpost build"));
+        drop(first);
+        assert!(open(dir.path(), false).store.is_some());
     }
 
     #[test]
@@ -432,7 +730,8 @@ mod tests {
         let mut bytes = codec().serialize(&header).expect("header");
         bytes.extend(b"whatever another version stores");
         std::fs::write(dir.path().join(FILE), bytes).expect("write");
-        let (entries, warning) = open(dir.path(), None);
-        assert!(entries.is_empty() && warning.is_none(), "{warning:?}");
+        let opened = open(dir.path(), false);
+        assert!(opened.entries.is_empty(), "not read");
+        assert!(opened.warning.is_none(), "{:?}", opened.warning);
     }
 }

@@ -163,8 +163,34 @@ pub struct BuildReport {
     pub notices: Vec<String>,
 }
 
-/// `signpost build`: the site written to `out`, all or nothing.
+/// `signpost build`: the site written to `out`, all or nothing. A build cache found damaged
+/// while the pages are laid out (nothing is published then) is put aside and the site built
+/// again without it, so a damaged cache costs time, never the output.
 pub fn build(options: &Options, out: &Path) -> Result<BuildReport> {
+    let mut damaged = false;
+    match build_once(options, out, false, &mut damaged) {
+        Err(e) if damaged => {
+            let mut report = build_once(options, out, true, &mut damaged)?;
+            report.notices.insert(
+                0,
+                format!(
+                    "the build cache is damaged ({e}); it was made again and every page rendered"
+                ),
+            );
+            Ok(report)
+        }
+        result => result,
+    }
+}
+
+/// One try of [`build`]; with `fresh`, the cache's entries are not read. Sets `damaged`
+/// when the build failed reading the cache's page store.
+fn build_once(
+    options: &Options,
+    out: &Path,
+    fresh: bool,
+    damaged: &mut bool,
+) -> Result<BuildReport> {
     if !options.root.is_dir() {
         return Err(Error::Usage(format!(
             "site root `{}` does not exist or is not a folder",
@@ -182,13 +208,21 @@ pub fn build(options: &Options, out: &Path) -> Result<BuildReport> {
     let mut notices = Vec::new();
     let (mut site, theme) = load(&options)?;
     let layout_warnings = crate::theme::check_layouts(&site, &theme)?;
-    // Fragments wait for their layouts in a file, not in memory; without one, in memory.
-    let spill = Spill::new().ok();
-    let (mut old, warning) = match &cache_dir {
-        Some(dir) => timed("cache", || cache::open(dir, spill.as_ref())),
+    let opened = cache_dir
+        .as_deref()
+        .map(|dir| timed("cache", || cache::open(dir, fresh)));
+    let store = opened.as_ref().and_then(|o| o.store.clone());
+    let store_len = store.as_ref().map_or(0, |s| s.written());
+    // Fragments wait for their layouts in a file, not in memory: the cache's page store
+    // (where the next build finds them), a temporary file, or else memory.
+    let spill = store.clone().or_else(|| Spill::new().ok());
+    let (mut old, _lock) = match opened {
+        Some(opened) => {
+            notices.extend(opened.warning);
+            (opened.entries, opened.lock)
+        }
         None => (HashMap::new(), None),
     };
-    notices.extend(warning);
     let cached = old.len();
     let site_key = cache::site_key(
         &site,
@@ -254,9 +288,10 @@ pub fn build(options: &Options, out: &Path) -> Result<BuildReport> {
             previous,
             spill.as_deref(),
         )
-    })?;
+    })
+    .inspect_err(|_| *damaged = store.as_ref().is_some_and(|s| s.damaged()))?;
     let (written, made) = (emitted.written, emitted.layouts);
-    if let Some(dir) = &cache_dir {
+    if let (Some(dir), Some(store)) = (&cache_dir, &store) {
         if emitted.search != search {
             if let Err(e) = cache::save_search(dir, emitted.search.as_ref()) {
                 notices.push(format!("the build cache was not saved: {e}"));
@@ -280,8 +315,10 @@ pub fn build(options: &Options, out: &Path) -> Result<BuildReport> {
                 Some((page.source.path.as_str(), entry))
             });
         // A cache that cannot be saved costs the next build time, not this one its output.
-        if !same {
-            if let Err(e) = timed("cache", || cache::save(dir, entries)) {
+        // Saved when anything changed, or pages no entry keeps (one that is rendered every
+        // build) went into the store, which saving compacts in time.
+        if !same || store.written() > store_len {
+            if let Err(e) = timed("cache", || cache::save(dir, store, entries)) {
                 notices.push(format!("the build cache was not saved: {e}"));
             }
         }

@@ -556,7 +556,7 @@ impl<'a> Emitter<'a> {
         f.add(nav.to_le_bytes())
             .add(Value::Object(crate::site::model::page(self.site, i)).to_string())
             .add(crate::theme::layout_of(page, self.theme))
-            .add(rendered.html.text())
+            .add(rendered.html.digest().to_le_bytes())
             .add(format!("{:?}", self.graph.pages[i]))
             .add(format!("{:?}", rendered.checklist));
         for href in &self.graph.hrefs[i] {

@@ -1,7 +1,7 @@
 //! What rendering one page takes and gives: its input, and the rendered fragment with its
 //! headings, links, ids and notes; link placeholders the emit stage fills.
 
-use super::spill::Spill;
+use super::spill::{Placed, Spill};
 use crate::error::Location;
 use crate::liquid::Context;
 use std::borrow::Cow;
@@ -55,8 +55,17 @@ pub struct Note {
 /// until its layout runs, and at 100,000 pages the text alone would be a third of a build's
 /// memory. `build` moves it further, into a [`Spill`] file. Read it with [`Html::text`]; it
 /// decompresses at several GB/s.
-#[derive(Clone, Default)]
-pub struct Html(Stored);
+#[derive(Clone)]
+pub struct Html {
+    stored: Stored,
+    /// A fingerprint of the text, made once when it is rendered and kept in the cache with
+    /// it: what depends on the HTML (a layout's inputs) compares this and never reads it.
+    digest: u128,
+}
+
+fn text_digest(text: &str) -> u128 {
+    crate::output::Fingerprint::new("html").add(text).finish()
+}
 
 #[derive(Clone)]
 enum Stored {
@@ -65,47 +74,82 @@ enum Stored {
         spill: Arc<Spill>,
         at: u64,
         len: u32,
+        /// Written by an earlier build (the cache's store): checked against the digest when
+        /// read, as a file another process wrote may be damaged.
+        earlier: bool,
     },
 }
 
-impl Default for Stored {
-    fn default() -> Stored {
-        Stored::Held(Box::default())
+impl Default for Html {
+    fn default() -> Html {
+        Html::new("")
     }
 }
 
 impl Html {
     pub fn new(text: &str) -> Html {
-        Html(Stored::Held(
-            lz4_flex::compress_prepend_size(text.as_bytes()).into_boxed_slice(),
-        ))
+        Html {
+            stored: Stored::Held(
+                lz4_flex::compress_prepend_size(text.as_bytes()).into_boxed_slice(),
+            ),
+            digest: text_digest(text),
+        }
+    }
+
+    /// The fragment an earlier build left at `placed` in the page store `store`.
+    pub fn earlier(store: &Arc<Spill>, placed: Placed) -> Html {
+        Html {
+            stored: Stored::Spilled {
+                spill: Arc::clone(store),
+                at: placed.at,
+                len: placed.len,
+                earlier: true,
+            },
+            digest: placed.digest,
+        }
+    }
+
+    /// Equal for equal text (see the field).
+    pub fn digest(&self) -> u128 {
+        self.digest
     }
 
     /// The compressed bytes, read back from the spill when they are there.
     fn bytes(&self) -> std::io::Result<Cow<'_, [u8]>> {
-        match &self.0 {
+        match &self.stored {
             Stored::Held(bytes) => Ok(Cow::Borrowed(bytes)),
-            Stored::Spilled { spill, at, len } => spill.get(*at, *len).map(Cow::Owned),
+            Stored::Spilled { spill, at, len, .. } => spill.get(*at, *len).map(Cow::Owned),
         }
     }
 
-    /// The HTML. A spilled fragment that cannot be read back gives an empty string and
-    /// marks its spill failed, which stops the build before it publishes (see [`Spill`]).
+    /// The HTML. A spilled fragment that cannot be read back whole gives an empty string
+    /// and marks its spill failed, which stops the build before it publishes (see [`Spill`]).
     pub fn text(&self) -> String {
-        let bytes = match self.bytes() {
-            Ok(bytes) => bytes,
+        let text = self.bytes().and_then(|bytes| {
+            lz4_flex::decompress_size_prepended(&bytes)
+                .ok()
+                .and_then(|bytes| String::from_utf8(bytes).ok())
+                .ok_or_else(|| std::io::Error::other("a page's HTML does not unpack"))
+        });
+        let text = match (&self.stored, text) {
+            (Stored::Spilled { earlier: true, .. }, Ok(text))
+                if text_digest(&text) != self.digest =>
+            {
+                Err(std::io::Error::other(
+                    "a page's HTML is not what was stored",
+                ))
+            }
+            (_, text) => text,
+        };
+        match text {
+            Ok(text) => text,
             Err(e) => {
-                if let Stored::Spilled { spill, .. } = &self.0 {
+                if let Stored::Spilled { spill, .. } = &self.stored {
                     spill.fail(e);
                 }
-                return String::new();
+                String::new()
             }
-        };
-        // Only `new` and `deserialize` (which checks) make the bytes: they always unpack.
-        lz4_flex::decompress_size_prepended(&bytes)
-            .ok()
-            .and_then(|bytes| String::from_utf8(bytes).ok())
-            .unwrap_or_default()
+        }
     }
 
     pub fn contains(&self, needle: &str) -> bool {
@@ -114,25 +158,47 @@ impl Html {
 
     #[cfg(test)]
     pub(super) fn is_spilled(&self) -> bool {
-        matches!(self.0, Stored::Spilled { .. })
+        matches!(self.stored, Stored::Spilled { .. })
     }
 
     /// Moves the bytes out of memory into `spill`; if the file cannot take them they stay
     /// in memory (a write error costs memory, not the build).
     pub fn spill(&mut self, spill: &Arc<Spill>) {
-        let Stored::Held(bytes) = &self.0 else {
+        let Stored::Held(bytes) = &self.stored else {
             return;
         };
         let Ok(len) = u32::try_from(bytes.len()) else {
             return;
         };
         if let Ok(at) = spill.put(bytes) {
-            self.0 = Stored::Spilled {
+            self.stored = Stored::Spilled {
                 spill: Arc::clone(spill),
                 at,
                 len,
+                earlier: false,
             };
         }
+    }
+
+    /// Where the fragment is in the page store `store`, written there first if it is
+    /// elsewhere (in memory, or a store being replaced).
+    pub fn place(&self, store: &Arc<Spill>) -> std::io::Result<Placed> {
+        if let Stored::Spilled { spill, at, len, .. } = &self.stored {
+            if Arc::ptr_eq(spill, store) {
+                return Ok(Placed {
+                    digest: self.digest,
+                    at: *at,
+                    len: *len,
+                });
+            }
+        }
+        let bytes = self.bytes()?;
+        let len = u32::try_from(bytes.len()).map_err(std::io::Error::other)?;
+        Ok(Placed {
+            digest: self.digest,
+            at: store.put(&bytes)?,
+            len,
+        })
     }
 }
 
@@ -144,7 +210,7 @@ impl From<&str> for Html {
 
 impl PartialEq for Html {
     fn eq(&self, other: &Html) -> bool {
-        self.text() == other.text()
+        self.digest == other.digest
     }
 }
 
@@ -160,50 +226,12 @@ impl std::fmt::Debug for Html {
     }
 }
 
-/// Stored compressed in the build cache; a cache whose bytes do not unpack to UTF-8 is
-/// refused when read, like any other corrupt cache.
-impl serde::Serialize for Html {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let bytes = self.bytes().map_err(serde::ser::Error::custom)?;
-        serializer.serialize_bytes(&bytes)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Html {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Html, D::Error> {
-        let bytes = deserializer.deserialize_byte_buf(BytesVisitor)?;
-        let valid = lz4_flex::decompress_size_prepended(&bytes)
-            .ok()
-            .is_some_and(|text| std::str::from_utf8(&text).is_ok());
-        if !valid {
-            return Err(serde::de::Error::custom("a page's HTML does not unpack"));
-        }
-        Ok(Html(Stored::Held(bytes.into_boxed_slice())))
-    }
-}
-
-struct BytesVisitor;
-
-impl<'de> serde::de::Visitor<'de> for BytesVisitor {
-    type Value = Vec<u8>;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("compressed HTML bytes")
-    }
-
-    fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Vec<u8>, E> {
-        Ok(v.to_vec())
-    }
-
-    fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<Vec<u8>, E> {
-        Ok(v)
-    }
-}
-
 /// One page after rendering. Link targets in `html` are placeholders (see [`link_token`])
 /// that the emit stage fills with resolved URLs.
 #[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Rendered {
+    /// Kept in the cache's page store, not with the rest (see [`crate::cache`]).
+    #[serde(skip)]
     pub html: Html,
     pub headings: Vec<Heading>,
     /// Every `id`/`name` on the page: anchors a link may point at.
@@ -291,7 +319,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn spilled_html_reads_back_and_goes_into_the_cache_whole() {
+    fn spilled_html_reads_back_and_a_store_keeps_it_for_the_next_build() {
         let spill = Spill::new().expect("spill");
         let mut pages: Vec<Html> = ["<p>one</p>", "", "<h2 id=\"x\">two</h2>"]
             .into_iter()
@@ -304,9 +332,35 @@ mod tests {
         assert_eq!(pages[0], "<p>one</p>");
         assert_eq!(pages[1], "");
         assert_eq!(pages[2], "<h2 id=\"x\">two</h2>");
-        let bytes = bincode::serialize(&pages[2]).expect("serialize");
-        let back: Html = bincode::deserialize(&bytes).expect("deserialize");
-        assert_eq!(back, "<h2 id=\"x\">two</h2>");
         assert!(spill.check().is_ok());
+
+        // Into a store, read back by the next build from where it is.
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("store");
+        let store = Spill::store(&path).expect("store");
+        let placed = pages[2].place(&store).expect("place");
+        assert_eq!(pages[2].place(&store).expect("place").digest, placed.digest);
+        let next = Spill::store(&path).expect("again");
+        assert_eq!(next.written(), store.written());
+        let back = Html::earlier(&next, placed);
+        assert_eq!(back, pages[2]);
+        assert_eq!(back.text(), "<h2 id=\"x\">two</h2>");
+        assert!(next.check().is_ok());
+        // The already placed page is not written again.
+        let moved = Html::earlier(&next, placed).place(&next).expect("place");
+        assert_eq!((moved, next.written()), (placed, store.written()));
+
+        // Bytes another process damaged are found out when read: an error, never other text.
+        let wrong = Placed {
+            digest: placed.digest ^ 1,
+            ..placed
+        };
+        assert_eq!(Html::earlier(&next, wrong).text(), "");
+        assert!(next.damaged());
+        assert!(next
+            .check()
+            .expect_err("damaged")
+            .to_string()
+            .contains("build cache"));
     }
 }

@@ -40,9 +40,8 @@ impl Resolver<'_> {
     /// the theme's Content-Security-Policy stops them, a site that turns it off does not) and
     /// unsafe URLs in attributes other than links (errors), at their place in the source, or
     /// the start of the body when Liquid or an include wrote them.
-    pub(super) fn report_scripts(&mut self, i: usize) {
-        let rendered = self.rendered;
-        let found = &rendered[i].scripts;
+    pub(super) fn report_scripts(&self, i: usize, out: &mut Vec<Diagnostic>) {
+        let found = &self.rendered[i].scripts;
         if found.is_empty() {
             return;
         }
@@ -73,13 +72,13 @@ impl Resolver<'_> {
                     unsafe_url(scheme, &format!("`{name}` attribute"), location)
                 }
             };
-            self.diagnostics.push(d.on_page(&page.url));
+            out.push(d.on_page(&page.url));
         }
     }
 
     /// Headings that skip a level (`##` then `####`): screen reader users move through a page
     /// by level and lose their place. The page's title is its level-1 heading.
-    pub(super) fn report_heading_order(&mut self, i: usize) {
+    pub(super) fn report_heading_order(&self, i: usize, out: &mut Vec<Diagnostic>) {
         let mut previous = 1;
         let mut found = Vec::new();
         for heading in &self.rendered[i].headings {
@@ -97,12 +96,11 @@ impl Resolver<'_> {
             }
             previous = heading.level;
         }
-        let url = self.page_url(i).to_string();
-        self.diagnostics
-            .extend(found.into_iter().map(|d| d.on_page(&url)));
+        let url = self.page_url(i);
+        out.extend(found.into_iter().map(|d| d.on_page(url)));
     }
 
-    pub(super) fn report_duplicate_ids(&mut self, i: usize) {
+    pub(super) fn report_duplicate_ids(&self, i: usize, out: &mut Vec<Diagnostic>) {
         let mut seen: HashMap<&str, usize> = HashMap::new();
         for id in &self.rendered[i].ids {
             *seen.entry(id.as_str()).or_insert(0) += 1;
@@ -127,7 +125,7 @@ impl Resolver<'_> {
                         1,
                     )
                 });
-            self.diagnostics.push(
+            out.push(
                 Diagnostic::warning(
                     codes::DUPLICATE_ID,
                     location,

@@ -41,7 +41,13 @@ fn redirect_problem(url: &str, location: Location) -> Option<Diagnostic> {
 impl Resolver<'_> {
     /// Warns when `href` starts with the `_config.yml` baseurl because the author typed it,
     /// not because `{{ site.baseurl }}` or `relative_url` put it there.
-    pub(super) fn check_hardcoded(&mut self, href: &str, location: &Location, page: Option<&str>) {
+    pub(super) fn check_hardcoded(
+        &self,
+        href: &str,
+        location: &Location,
+        page: Option<&str>,
+        out: &mut Vec<Diagnostic>,
+    ) {
         let base = self.site.config.source_baseurl.as_str();
         if !self.table.has_hardcoded_base(href) {
             return;
@@ -71,12 +77,18 @@ impl Resolver<'_> {
         if let Some(page) = page {
             d = d.on_page(page);
         }
-        self.diagnostics.push(d);
+        out.push(d);
     }
 
     /// Warns when a root-relative link leaves out the baseurl: signpost adds it, but Jekyll
     /// publishes the link as written, a 404 once the site lives under its baseurl.
-    pub(super) fn check_missing_base(&mut self, href: &str, location: &Location, page: &str) {
+    pub(super) fn check_missing_base(
+        &self,
+        href: &str,
+        location: &Location,
+        page: &str,
+        out: &mut Vec<Diagnostic>,
+    ) {
         let href = href.trim();
         let base = self.site.config.baseurl.as_str();
         let source_base = self.site.config.source_baseurl.as_str();
@@ -88,7 +100,7 @@ impl Resolver<'_> {
         if under(base) || under(source_base) {
             return;
         }
-        self.diagnostics.push(
+        out.push(
             Diagnostic::warning(
                 codes::MISSING_BASEURL,
                 location.clone(),
@@ -153,7 +165,9 @@ impl Resolver<'_> {
         }
         let resolution = self.table.resolve(url, from_url, from_source);
         if resolution != Resolution::External {
-            self.check_hardcoded(url, &location, page);
+            let mut out = Vec::new();
+            self.check_hardcoded(url, &location, page, &mut out);
+            self.diagnostics.extend(out);
         }
         if let Some(mut d) = self.problem(&resolution, url, location) {
             if let Some(page) = page {
@@ -163,21 +177,25 @@ impl Resolver<'_> {
         }
     }
 
-    /// Reports what is wrong with link `index` of page `from`, already resolved to `resolution`.
+    /// Whether a link of a page is checked and counted: a collection's `title_url` is
+    /// checked where the step file sets it, not again in the steps shortcode's output.
+    pub(super) fn is_checked(&self, link: &Link) -> bool {
+        !(link.kind == LinkKind::Include && self.title_urls.contains(link.href.as_str()))
+    }
+
+    /// Adds to `out` what is wrong with link `index` of page `from`, resolved to
+    /// `resolution` (a link [`Resolver::is_checked`] accepts).
     pub(super) fn check_link(
-        &mut self,
-        resolution: Resolution,
+        &self,
+        resolution: &Resolution,
         index: usize,
         from: usize,
         link: &Link,
-    ) -> Resolution {
+        out: &mut Vec<Diagnostic>,
+    ) {
         let (href, location, kind) = (link.href.as_str(), &link.location, link.kind);
-        let page = self.site.pages[from].url.clone();
-        if kind == LinkKind::Include && self.title_urls.contains(href) {
-            return resolution;
-        }
-        self.link_count += 1;
-        let at = |d: Diagnostic| d.on_page(&page).target(href).link_text(&link.text);
+        let page = self.site.pages[from].url.as_str();
+        let at = |d: Diagnostic| d.on_page(page).target(href).link_text(&link.text);
         if let Some(scheme) = scripts::unsafe_scheme(href) {
             // A `data:` image is only a picture (and the policy allows it); anything else is not.
             let image = kind == LinkKind::Image
@@ -185,40 +203,37 @@ impl Resolver<'_> {
                     .as_deref()
                     == Some("img");
             if scheme != "data" || !image {
-                self.diagnostics
-                    .push(at(unsafe_url(&scheme, "link", location.clone())));
-                return resolution;
+                out.push(at(unsafe_url(&scheme, "link", location.clone())));
+                return;
             }
         }
         let empty_text = link.empty_text;
         if empty_text && matches!(kind, LinkKind::Markdown) {
-            self.diagnostics.push(at(Diagnostic::warning(
+            out.push(at(Diagnostic::warning(
                 codes::EMPTY_LINK_TEXT,
                 location.clone(),
                 "link has no text a reader could see",
             )));
         }
         if href.trim() == "#" {
-            self.diagnostics.push(at(Diagnostic::warning(
+            out.push(at(Diagnostic::warning(
                 codes::EMPTY_FRAGMENT,
                 location.clone(),
                 "`href=\"#\"` goes nowhere; link to a real target or use a button",
             )));
-            return resolution;
+            return;
         }
-        if resolution != Resolution::External {
-            self.check_hardcoded(href, location, Some(&page));
+        if *resolution != Resolution::External {
+            self.check_hardcoded(href, location, Some(page), out);
         }
-        let diagnostic = self.problem(&resolution, href, location.clone());
-        match diagnostic {
-            Some(d) => self.diagnostics.push(at(d)),
+        match self.problem(resolution, href, location.clone()) {
+            Some(d) => out.push(at(d)),
             // Theme shortcodes and includes add the baseurl themselves.
-            None if resolution != Resolution::External && kind != LinkKind::Include => {
-                self.check_missing_base(href, location, &page);
+            None if *resolution != Resolution::External && kind != LinkKind::Include => {
+                self.check_missing_base(href, location, page, out);
             }
             None => {}
         }
-        resolution
     }
 
     /// Every site link in every `_data` file (`url`, `link`, `href`, `image` at any depth),
@@ -232,7 +247,9 @@ impl Resolver<'_> {
                 self.link_count += 1;
                 let resolution = self.table.resolve(&link.url, "/", "");
                 if resolution != Resolution::External {
-                    self.check_hardcoded(&link.url, &link.location, None);
+                    let mut out = Vec::new();
+                    self.check_hardcoded(&link.url, &link.location, None, &mut out);
+                    self.diagnostics.extend(out);
                 }
                 if let Some(d) = self.problem(&resolution, &link.url, link.location) {
                     self.diagnostics.push(d.target(&link.url));

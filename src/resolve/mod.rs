@@ -23,19 +23,6 @@ pub use urls::{Problem, Resolution, Target, UrlTable};
 
 pub fn resolve(site: &Site, rendered: &[Rendered], generated: &[String]) -> Graph {
     let (table, clashes) = UrlTable::build(site, generated);
-    // Resolving a link is pure and most of this stage's work: do all of them in parallel,
-    // then report in page order below.
-    let resolutions: Vec<Vec<Resolution>> = (0..site.pages.len())
-        .into_par_iter()
-        .map(|i| {
-            let page = &site.pages[i];
-            rendered[i]
-                .links
-                .iter()
-                .map(|link| table.resolve(&link.href, &page.url, &page.source.path))
-                .collect()
-        })
-        .collect();
     let mut r = Resolver::new(site, rendered, table);
     r.report_clashes(&clashes);
     r.report_folder_clashes();
@@ -73,32 +60,29 @@ pub fn resolve(site: &Site, rendered: &[Rendered], generated: &[String]) -> Grap
         r.diagnostics.extend(render_warnings(&page.url, rendered));
     }
 
+    // Resolving and checking a page's links reads only what every page shares, and is
+    // most of this stage's work: all pages in parallel, then merged in page order.
+    let checked: Vec<PageChecked> = (0..site.pages.len())
+        .into_par_iter()
+        .map(|i| r.check_page(i))
+        .collect();
     let mut hrefs = Vec::with_capacity(site.pages.len());
     let mut roles: Vec<Vec<PageRef>> = vec![Vec::new(); site.pages.len()];
-    for ((i, page), resolved) in site.pages.iter().enumerate().zip(resolutions) {
-        let mut page_hrefs = Vec::with_capacity(rendered[i].links.len());
-        let is_checklist = page.source.flag("checklist");
-        for (n, (link, resolution)) in rendered[i].links.iter().zip(resolved).enumerate() {
-            let resolution = r.check_link(resolution, n, i, link);
-            if let Resolution::Internal { target, .. } = &resolution {
-                if let Some(to) = r.table.page_of(*target) {
-                    if to != i {
-                        r.reached.insert(to);
-                        if is_checklist && !roles[to].iter().any(|x| x.title == page.title()) {
-                            roles[to].push(PageRef {
-                                title: page.title().to_string(),
-                                href: format!("{}{}", site.config.baseurl, page.url),
-                            });
-                        }
-                    }
-                }
+    for (i, page) in checked.into_iter().enumerate() {
+        r.diagnostics.extend(page.diagnostics);
+        r.link_count += page.links;
+        let from = &site.pages[i];
+        let is_checklist = from.source.flag("checklist");
+        for to in page.targets {
+            r.reached.insert(to);
+            if is_checklist && !roles[to].iter().any(|x| x.title == from.title()) {
+                roles[to].push(PageRef {
+                    title: from.title().to_string(),
+                    href: format!("{}{}", site.config.baseurl, from.url),
+                });
             }
-            page_hrefs.push(r.table.href(&resolution, &link.href));
         }
-        hrefs.push(page_hrefs);
-        r.report_duplicate_ids(i);
-        r.report_heading_order(i);
-        r.report_scripts(i);
+        hrefs.push(page.hrefs);
     }
 
     let mut pages: Vec<PageLinks> = (0..site.pages.len()).map(|i| r.page_links(i)).collect();
@@ -127,6 +111,47 @@ pub fn resolve(site: &Site, rendered: &[Rendered], generated: &[String]) -> Grap
         diagnostics,
         link_count: r.link_count,
         expected,
+    }
+}
+
+/// One page's links resolved and checked, and its own content checked.
+struct PageChecked {
+    diagnostics: Vec<Diagnostic>,
+    /// The href to write for each link.
+    hrefs: Vec<String>,
+    /// The other pages its links reach, in link order.
+    targets: Vec<usize>,
+    /// Links checked.
+    links: usize,
+}
+
+impl Resolver<'_> {
+    fn check_page(&self, i: usize) -> PageChecked {
+        let page = &self.site.pages[i];
+        let links = &self.rendered[i].links;
+        let mut checked = PageChecked {
+            diagnostics: Vec::new(),
+            hrefs: Vec::with_capacity(links.len()),
+            targets: Vec::new(),
+            links: 0,
+        };
+        for (n, link) in links.iter().enumerate() {
+            let resolution = self.table.resolve(&link.href, &page.url, &page.source.path);
+            if self.is_checked(link) {
+                checked.links += 1;
+                self.check_link(&resolution, n, i, link, &mut checked.diagnostics);
+            }
+            if let Resolution::Internal { target, .. } = &resolution {
+                checked
+                    .targets
+                    .extend(self.table.page_of(*target).filter(|&to| to != i));
+            }
+            checked.hrefs.push(self.table.href(&resolution, &link.href));
+        }
+        self.report_duplicate_ids(i, &mut checked.diagnostics);
+        self.report_heading_order(i, &mut checked.diagnostics);
+        self.report_scripts(i, &mut checked.diagnostics);
+        checked
     }
 }
 

@@ -53,7 +53,9 @@ impl Resolver<'_> {
         let url = page.url.clone();
         let resolution = self.table.resolve(&value, &page.url, &page.source.path);
         if report && resolution != Resolution::External {
-            self.check_hardcoded(&value, &location, Some(&url));
+            let mut out = Vec::new();
+            self.check_hardcoded(&value, &location, Some(&url), &mut out);
+            self.diagnostics.extend(out);
         }
         if let Some(d) = self
             .problem(&resolution, &value, location)
