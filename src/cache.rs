@@ -22,8 +22,10 @@ use crate::markdown::{Html, Rendered};
 use crate::output::Fingerprint;
 use crate::site::Site;
 use crate::theme::ThemeSource;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -220,23 +222,41 @@ fn read_entries(dir: &Path) -> Read {
         Ok(store) => store,
         Err(e) => return unreadable(&format!("its page store `{name}`: {e}")),
     };
-    // Not a capacity: a corrupt count must fail at the end of the file, not allocate.
+    // Records are read a batch at a time and decoded in parallel: the file is as big as
+    // the site's link graph. Not a capacity: a corrupt count must fail at the end of the
+    // file, not allocate.
     let mut entries = HashMap::new();
-    for _ in 0..count {
-        match codec()
-            .with_limit(limit)
-            .deserialize_from::<_, (String, Entry)>(&mut reader)
-        {
-            Ok((path, mut entry)) => {
-                let placed = entry.html;
-                // A store cut short is found here; damaged bytes when a page is read.
-                if placed.at + u64::from(placed.len) > store.written() {
-                    return unreadable(&format!("its page store `{name}` is cut short"));
+    let mut left = count;
+    while left > 0 {
+        let mut batch = Vec::new();
+        let mut size = 0;
+        while left > 0 && size < BATCH_BYTES {
+            match read_record(&mut reader, limit) {
+                Ok(record) => {
+                    size += record.len();
+                    batch.push(record);
+                    left -= 1;
                 }
-                entry.rendered.html = Html::earlier(&store, placed);
-                entries.insert(path, entry);
+                Err(e) => return unreadable(&e),
             }
-            Err(e) => return unreadable(&e),
+        }
+        let decoded: Vec<bincode::Result<(String, Entry)>> = batch
+            .par_iter()
+            .map(|record| codec().with_limit(record.len() as u64).deserialize(record))
+            .collect();
+        for record in decoded {
+            match record {
+                Ok((path, mut entry)) => {
+                    let placed = entry.html;
+                    // A store cut short is found here; damaged bytes when a page is read.
+                    if placed.at + u64::from(placed.len) > store.written() {
+                        return unreadable(&format!("its page store `{name}` is cut short"));
+                    }
+                    entry.rendered.html = Html::earlier(&store, placed);
+                    entries.insert(path, entry);
+                }
+                Err(e) => return unreadable(&e),
+            }
         }
     }
     (entries, Some(store), None)
@@ -288,22 +308,34 @@ pub fn save<'a>(
         let _ = std::fs::remove_file(&tmp);
         Error::io(&file, e)
     };
-    // Written as a stream, entry by entry, so `open` can take them one at a time.
+    // Written as a stream of records, each its length and its entry, encoded a batch at a
+    // time in parallel; `open` reads them the same way.
     let mut writer =
         std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp).map_err(failed)?);
-    codec()
+    let head = codec()
         .serialize_into(&mut writer, &Header::current())
-        .and_then(|()| codec().serialize_into(&mut writer, &(&name, entries.len() as u64)))
-        .and_then(|()| {
-            entries.iter().try_for_each(|(path, entry, placed)| {
+        .and_then(|()| codec().serialize_into(&mut writer, &(&name, entries.len() as u64)));
+    head.map_err(|e| failed(std::io::Error::other(e)))?;
+    for batch in entries.chunks(BATCH_ENTRIES) {
+        let records: Vec<bincode::Result<Vec<u8>>> = batch
+            .par_iter()
+            .map(|(path, entry, placed)| {
                 let stored = Stored {
                     entry,
                     html: *placed,
                 };
-                codec().serialize_into(&mut writer, &(path, stored))
+                codec().serialize(&(path, stored))
             })
-        })
-        .map_err(|e| failed(std::io::Error::other(e)))?;
+            .collect();
+        for record in records {
+            let record = record.map_err(|e| failed(std::io::Error::other(e)))?;
+            let len = u32::try_from(record.len()).map_err(|e| failed(std::io::Error::other(e)))?;
+            writer
+                .write_all(&len.to_le_bytes())
+                .and_then(|()| writer.write_all(&record))
+                .map_err(failed)?;
+        }
+    }
     writer
         .into_inner()
         .map_err(|e| failed(e.into_error()))
@@ -319,6 +351,24 @@ pub fn save<'a>(
     }
     Ok(())
 }
+
+/// One record of the entries' file: its length, then its bytes (no longer than the file).
+fn read_record(reader: &mut impl std::io::Read, limit: u64) -> std::io::Result<Vec<u8>> {
+    let mut len = [0; 4];
+    reader.read_exact(&mut len)?;
+    let len = u32::from_le_bytes(len);
+    if u64::from(len) > limit {
+        return Err(std::io::Error::other("a record longer than the file"));
+    }
+    let mut record = vec![0; len as usize];
+    reader.read_exact(&mut record)?;
+    Ok(record)
+}
+
+/// How much of the entries' file is read before the batch is decoded.
+const BATCH_BYTES: usize = 4 << 20;
+/// How many entries are encoded at a time.
+const BATCH_ENTRIES: usize = 2048;
 
 /// How much more than twice its live pages a store may hold before it is compacted.
 const COMPACT_SLACK: u64 = 1 << 20;
@@ -589,12 +639,10 @@ mod tests {
 
         // A count no file could hold is found out at the file's end, not allocated.
         use bincode::Options;
+        let name = new_store_name();
+        std::fs::write(dir.path().join(&name), b"").expect("store");
         let mut bytes = codec().serialize(&Header::current()).expect("header");
-        bytes.extend(
-            codec()
-                .serialize(&(new_store_name(), u64::MAX))
-                .expect("count"),
-        );
+        bytes.extend(codec().serialize(&(name, u64::MAX)).expect("count"));
         std::fs::write(dir.path().join(FILE), &bytes).expect("write");
         let opened = open(dir.path(), false);
         assert!(opened.entries.is_empty());
