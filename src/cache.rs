@@ -173,6 +173,11 @@ pub fn open(dir: &Path, fresh: bool) -> Opened {
             }
         },
     };
+    // Stores no entry names (a build that failed before saving left its own): one site's
+    // worth of pages each, so they go now rather than pile up.
+    if let Some(name) = store.path().and_then(Path::file_name) {
+        remove_stores_but(dir, &name.to_string_lossy());
+    }
     Opened {
         entries,
         store: Some(store),
@@ -340,16 +345,22 @@ pub fn save<'a>(
         .into_inner()
         .map_err(|e| failed(e.into_error()))
         .and_then(|_| std::fs::rename(&tmp, &file).map_err(failed))?;
-    // Stores no entry names: the one just replaced, or a build's that never saved.
+    // The store just replaced, if any.
+    remove_stores_but(dir, &name);
+    Ok(())
+}
+
+/// Removes every page store in `dir` but `keep`. Only the build holding the lock calls it,
+/// so no other build is reading them.
+fn remove_stores_but(dir: &Path, keep: &str) {
     if let Ok(listing) = std::fs::read_dir(dir) {
         for found in listing.flatten() {
             let other = found.file_name().to_string_lossy().into_owned();
-            if other.starts_with(STORE_PREFIX) && other != name {
+            if other.starts_with(STORE_PREFIX) && other != keep {
                 let _ = std::fs::remove_file(found.path());
             }
         }
     }
-    Ok(())
 }
 
 /// One record of the entries' file: its length, then its bytes (no longer than the file).
@@ -730,6 +741,26 @@ mod tests {
         let opened = open(dir.path(), false);
         assert!(opened.entries.is_empty());
         assert!(opened.warning.expect("warned").contains("cut short"));
+    }
+
+    /// A store no entry names (a failed build's) is removed when the cache is next opened.
+    #[test]
+    fn a_failed_builds_store_is_removed_by_the_next() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let first = open(dir.path(), false);
+        let left = first.store.clone().expect("store");
+        left.put(b"a page of a build that failed").expect("put");
+        drop(first);
+        let left = left.path().expect("named").to_path_buf();
+        assert!(left.is_file());
+        let second = open(dir.path(), false);
+        assert!(!left.exists(), "removed");
+        assert!(second
+            .store
+            .expect("store")
+            .path()
+            .expect("named")
+            .is_file());
     }
 
     /// One build at a time uses a cache: a second, meanwhile, renders every page.
