@@ -4,8 +4,9 @@
 
 use crate::cache::{Layout, SearchRecord};
 use crate::error::{Error, Location, Result};
+use crate::fingerprint::Fingerprint;
 use crate::markdown::{fill_links, spill::Spill, Rendered};
-use crate::output::{Content, Fingerprint, OutputFile, Writer, Written, MARKER};
+use crate::output::{Content, OutputFile, Writer, Written, MARKER};
 use crate::resolve::{Graph, Target};
 use crate::site::{url, Site};
 use crate::theme::Theme;

@@ -16,6 +16,7 @@ pub mod compile;
 pub mod diagnostic;
 mod emit;
 pub mod error;
+mod fingerprint;
 mod lines;
 pub mod liquid;
 pub mod markdown;

@@ -116,7 +116,7 @@ fn failed(e: impl std::fmt::Display) -> Error {
 /// Everything the index is made from: signpost's version (which fixes Pagefind's and the
 /// settings above), the language and each page's URL, title and content, in order.
 pub fn key(pages: &[SearchPage], language: &str) -> u128 {
-    let mut f = crate::output::Fingerprint::new("search");
+    let mut f = crate::fingerprint::Fingerprint::new("search");
     f.add(env!("CARGO_PKG_VERSION")).add(language);
     for page in pages {
         f.add(&page.url).add(&page.title).add(&page.html);

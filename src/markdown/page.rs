@@ -64,7 +64,9 @@ pub struct Html {
 }
 
 fn text_digest(text: &str) -> u128 {
-    crate::output::Fingerprint::new("html").add(text).finish()
+    crate::fingerprint::Fingerprint::new("html")
+        .add(text)
+        .finish()
 }
 
 #[derive(Clone)]

@@ -21,7 +21,7 @@ fn own_key(host: &PageHost<'_>, i: usize, body: &str) -> Option<u128> {
         value.insert("next".into(), next);
         value.insert("previous".into(), previous);
     }
-    let mut f = crate::output::Fingerprint::new("own");
+    let mut f = crate::fingerprint::Fingerprint::new("own");
     f.add(&page.source.path)
         .add(&page.url)
         .add(Value::Object(value).to_string())

@@ -1,0 +1,33 @@
+//! `build`'s cache of rendered pages: `.signpost-cache/` under the site root, or `--cache DIR`.
+//!
+//! For each page it keeps what render made (HTML with link placeholders, headings, ids, links,
+//! checklist) under a fingerprint of everything rendering it read, and the fingerprint of the
+//! page's layout inputs with the hash of the file the layout made. A second build re-renders
+//! only the pages whose fingerprint differs, runs resolve over the whole site as always, and
+//! lays out only the pages whose layout inputs differ (the others are left on disk, if the
+//! output's manifest still vouches for them). The cache is an optimisation only: a missing,
+//! stale, corrupt or other-version cache gives the same bytes as no cache.
+//!
+//! What a page's render fingerprint covers (see [`site_key`] and [`page_key`]): signpost's
+//! version and the build options; `_config.yml` and `_data/` (as `site`); every include; the
+//! theme's files; every collection document; the page's own source, URL and `page` variables
+//! (with a post's neighbours). A page that looked up URLs (`{% link %}`, `{% post_url %}`)
+//! also depends on every source path's URL, and one that read `site.pages`, `site.posts` or a
+//! collection on every page's source. A page that read `site.time`, used `include_relative`
+//! (a file read while rendering), or drew a warning is rendered every build.
+
+mod format;
+mod keys;
+mod pages;
+mod search;
+
+pub use keys::{page_key, site_key, Keys};
+pub use pages::{open, save, Entry, EntryRef, Layout, Reads};
+pub use search::{open_search, save_search, SearchRecord};
+
+use std::path::{Path, PathBuf};
+
+/// The cache folder for a site at `root`.
+pub fn default_dir(root: &Path) -> PathBuf {
+    root.join(".signpost-cache")
+}
