@@ -82,33 +82,36 @@ const STORE_PREFIX: &str = "html-";
 /// no cache, it is another version's, or `fresh`), and a warning when the files are there but
 /// cannot be read. The entries' HTML stays in the page store until a layout reads it.
 pub fn open(dir: &Path, fresh: bool) -> Opened {
-    if let Err(e) = std::fs::create_dir_all(dir) {
-        return Opened::unused(Some(format!(
-            "the build cache `{}` cannot be made ({e}); every page is rendered",
+    let unusable = |why: String| {
+        Opened::unused(Some(format!(
+            "the build cache `{}` {why}; every page is rendered",
             dir.display()
-        )));
-    }
-    let lock_path = dir.join(LOCK);
-    let lock = match std::fs::File::create(&lock_path) {
-        Ok(file) => file,
-        Err(e) => {
-            return Opened::unused(Some(format!(
-                "the build cache `{}` cannot be used ({e}); every page is rendered",
-                dir.display()
-            )))
-        }
+        )))
     };
-    if let Err(e) = lock.try_lock() {
-        return Opened::unused(Some(match e {
-            std::fs::TryLockError::WouldBlock => format!(
-                "another signpost build is using the build cache `{}`; this one renders every page and leaves the cache to it",
-                dir.display()
-            ),
-            std::fs::TryLockError::Error(e) => format!(
-                "the build cache `{}` cannot be locked ({e}); every page is rendered",
-                dir.display()
-            ),
-        }));
+    // The folder is kept out of git from the start, whether or not this build saves.
+    let ignore = dir.join(".gitignore");
+    let made = std::fs::create_dir_all(dir).and_then(|()| {
+        if ignore.is_file() {
+            return Ok(());
+        }
+        std::fs::write(
+            &ignore,
+            "# signpost's build cache: safe to delete, never to commit.\n*\n",
+        )
+    });
+    if let Err(e) = made {
+        return unusable(format!("cannot be made ({e})"));
+    }
+    let lock = match std::fs::File::create(dir.join(LOCK)) {
+        Ok(file) => file,
+        Err(e) => return unusable(format!("cannot be used ({e})")),
+    };
+    match lock.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            return unusable("is in use by another signpost build; this one saves none".into())
+        }
+        Err(std::fs::TryLockError::Error(e)) => return unusable(format!("cannot be locked ({e})")),
     }
     let (entries, store, warning) = if fresh {
         (HashMap::new(), None, None)
@@ -119,12 +122,7 @@ pub fn open(dir: &Path, fresh: bool) -> Opened {
         Some(store) => store,
         None => match Spill::store(&dir.join(new_store_name())) {
             Ok(store) => store,
-            Err(e) => {
-                return Opened::unused(Some(format!(
-                    "the build cache `{}` cannot be written ({e}); every page is rendered",
-                    dir.display()
-                )))
-            }
+            Err(e) => return unusable(format!("cannot be written ({e})")),
         },
     };
     // Stores no entry names (a build that failed before saving left its own): one site's
@@ -224,22 +222,13 @@ fn read_entries(dir: &Path) -> Read {
 /// Writes the cache to `dir`: each entry's HTML where it is in `store` (this build's
 /// fragments are there already), and the list of entries through a temporary name. When
 /// most of the store is pages no entry names any more, the live ones are copied into a new
-/// store first. Stores no entry names are removed, with a `.gitignore` that keeps the
-/// folder out of git.
+/// store first; stores no entry names are removed.
 pub fn save<'a>(
     dir: &Path,
     store: &Arc<Spill>,
     entries: impl Iterator<Item = (&'a str, EntryRef<'a>)>,
 ) -> Result<()> {
     use bincode::Options;
-    let ignore = dir.join(".gitignore");
-    if !ignore.is_file() {
-        std::fs::write(
-            &ignore,
-            "# signpost's build cache: safe to delete, never to commit.\n*\n",
-        )
-        .map_err(|e| Error::io(&ignore, e))?;
-    }
     let store_error = |e: std::io::Error| Error::io(store.path().unwrap_or(dir), e);
     let mut entries: Vec<(&str, EntryRef<'_>, Placed)> = entries
         .map(|(path, entry)| Ok((path, entry, entry.rendered.html.place(store)?)))
@@ -560,6 +549,10 @@ mod tests {
         let dir = tempfile::tempdir().expect("tmp");
         let first = open(dir.path(), false);
         assert!(first.store.is_some());
+        assert!(
+            dir.path().join(".gitignore").is_file(),
+            "out of git from the start"
+        );
         let second = open(dir.path(), false);
         assert!(second.store.is_none() && second.entries.is_empty());
         assert!(second
