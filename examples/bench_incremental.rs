@@ -6,7 +6,7 @@
 //! cargo run --release --example bench_incremental -- --signpost target/release/signpost \
 //!     [--hugo hugo] [--zola zola] [--signpost-args=--no-search] [--pages 10000,100000] \
 //!     [--work /tmp/signpost-incr] \
-//!     [--outs /tmp/signpost-incr/out,/dev/shm/signpost-incr-out]
+//!     [--outs /tmp/signpost-incr/out,/dev/shm/signpost-incr-out] [--repeat N]
 //! ```
 //!
 //! Sites are written by the synth generator (examples/synth.rs, both flavours) unless a
@@ -52,6 +52,10 @@ struct Args {
         default_value = "/tmp/signpost-incr/out,/dev/shm/signpost-incr-out"
     )]
     outs: Vec<PathBuf>,
+    /// Runs of each tool's four builds (each into new folders); the wall time printed is
+    /// their median, the other columns the last run's (a shared VM's builds vary ±25%).
+    #[arg(long, default_value_t = 1)]
+    repeat: usize,
 }
 
 const STEPS: [&str; 4] = [
@@ -113,6 +117,11 @@ fn run_build(mut cmd: Command, time_file: &Path, out: &Path) -> Result<Sample, S
         written,
         files,
     })
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
 /// The page edited: one in the middle of the site, the same file in both flavours.
@@ -188,39 +197,51 @@ fn run(args: &Args) -> Result<(), String> {
             std::fs::create_dir_all(&run_dir).map_err(|e| e.to_string())?;
             made.push(run_dir.clone());
             for (t, tool) in tools.iter().enumerate() {
-                let out = run_dir.join(tool);
-                let cache = run_dir.join(format!("{tool}-cache"));
-                for (step, name) in STEPS.iter().enumerate() {
-                    edit(&files[t], step, &originals[t])?;
-                    let time_file = run_dir.join(format!("{tool}-{step}.time"));
-                    let mut cmd = Command::new("/usr/bin/time");
-                    cmd.args(["-f", "%e %M", "-o"]).arg(&time_file);
-                    if *tool == "signpost" {
-                        cmd.arg(&args.signpost)
-                            .arg("build")
-                            .arg("--root")
-                            .arg(&site);
-                        cmd.arg("--out").arg(&out).arg("--cache").arg(&cache);
-                        cmd.args(args.signpost_args.split_whitespace());
-                    } else if *tool == "zola" {
-                        let root = zola_site.as_ref().ok_or("no Zola site")?;
-                        cmd.arg(&args.zola).arg("--root").arg(root).arg("build");
-                        cmd.arg("--force").arg("--output-dir").arg(&out);
-                    } else {
-                        cmd.arg(&args.hugo)
-                            .arg("--quiet")
-                            .arg("--source")
-                            .arg(&hugo_site);
-                        cmd.arg("--destination").arg(&out);
+                let mut walls: Vec<Vec<f64>> = vec![Vec::new(); STEPS.len()];
+                let mut last = Vec::new();
+                for run in 0..args.repeat.max(1) {
+                    let out = run_dir.join(format!("{tool}-{run}"));
+                    let cache = run_dir.join(format!("{tool}-{run}-cache"));
+                    last.clear();
+                    for step in 0..STEPS.len() {
+                        edit(&files[t], step, &originals[t])?;
+                        let time_file = run_dir.join(format!("{tool}-{step}.time"));
+                        let mut cmd = Command::new("/usr/bin/time");
+                        cmd.args(["-f", "%e %M", "-o"]).arg(&time_file);
+                        if *tool == "signpost" {
+                            cmd.arg(&args.signpost)
+                                .arg("build")
+                                .arg("--root")
+                                .arg(&site);
+                            cmd.arg("--out").arg(&out).arg("--cache").arg(&cache);
+                            cmd.args(args.signpost_args.split_whitespace());
+                        } else if *tool == "zola" {
+                            let root = zola_site.as_ref().ok_or("no Zola site")?;
+                            cmd.arg(&args.zola).arg("--root").arg(root).arg("build");
+                            cmd.arg("--force").arg("--output-dir").arg(&out);
+                        } else {
+                            cmd.arg(&args.hugo)
+                                .arg("--quiet")
+                                .arg("--source")
+                                .arg(&hugo_site);
+                            cmd.arg("--destination").arg(&out);
+                        }
+                        let sample = run_build(cmd, &time_file, &out);
+                        if sample.is_err() || step + 1 == STEPS.len() {
+                            std::fs::write(&files[t], &originals[t]).map_err(|e| e.to_string())?;
+                        }
+                        let sample = sample?;
+                        walls[step].push(sample.wall);
+                        last.push(sample);
                     }
-                    let sample = run_build(cmd, &time_file, &out);
-                    if sample.is_err() || step + 1 == STEPS.len() {
-                        std::fs::write(&files[t], &originals[t]).map_err(|e| e.to_string())?;
-                    }
-                    let sample = sample?;
+                }
+                for (step, (name, sample)) in STEPS.iter().zip(&last).enumerate() {
                     println!(
                         "| {pages} | {place} | {tool} | {name} | {:.3} | {} | {} | {:.0} |",
-                        sample.wall, sample.written, sample.files, sample.rss_mb
+                        median(&mut walls[step]),
+                        sample.written,
+                        sample.files,
+                        sample.rss_mb
                     );
                 }
             }
