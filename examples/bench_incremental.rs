@@ -203,7 +203,7 @@ fn run(args: &Args) -> Result<(), String> {
                     let out = run_dir.join(format!("{tool}-{run}"));
                     let cache = run_dir.join(format!("{tool}-{run}-cache"));
                     last.clear();
-                    for step in 0..STEPS.len() {
+                    for (step, step_walls) in walls.iter_mut().enumerate() {
                         edit(&files[t], step, &originals[t])?;
                         let time_file = run_dir.join(format!("{tool}-{step}.time"));
                         let mut cmd = Command::new("/usr/bin/time");
@@ -231,7 +231,7 @@ fn run(args: &Args) -> Result<(), String> {
                             std::fs::write(&files[t], &originals[t]).map_err(|e| e.to_string())?;
                         }
                         let sample = sample?;
-                        walls[step].push(sample.wall);
+                        step_walls.push(sample.wall);
                         last.push(sample);
                     }
                 }
