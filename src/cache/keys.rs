@@ -1,10 +1,21 @@
 //! The fingerprints a page's cached rendering is kept under: the site's, and what else the
 //! page read.
 
-use super::pages::Reads;
 use crate::fingerprint::Fingerprint;
 use crate::site::Site;
 use crate::theme::ThemeSource;
+use serde::{Deserialize, Serialize};
+
+/// What a page's rendering read beyond its own source and the site-wide inputs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reads {
+    /// Source path → URL lookups (`{% link %}`, `{% post_url %}`).
+    pub urls: bool,
+    /// `site.pages`, `site.posts` or a collection: other pages' sources.
+    pub pages: bool,
+    /// Something no fingerprint covers (`site.time`, `include_relative`): never cached.
+    pub volatile: bool,
+}
 
 /// Everything every page's rendering reads: version, options, config and data, includes,
 /// theme files, collection documents.

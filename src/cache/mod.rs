@@ -21,8 +21,8 @@ mod keys;
 mod pages;
 mod search;
 
-pub use keys::{page_key, site_key, Keys};
-pub use pages::{open, save, Entry, EntryRef, Layout, Reads};
+pub use keys::{page_key, site_key, Keys, Reads};
+pub use pages::{open, save, Entry, EntryRef, Layout};
 pub use search::{open_search, save_search, SearchRecord};
 
 use std::path::{Path, PathBuf};

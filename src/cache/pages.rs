@@ -2,6 +2,7 @@
 //! opened by one build at a time (`lock`).
 
 use super::format::{codec, Header};
+use super::keys::Reads;
 use crate::error::{Error, Result};
 use crate::markdown::spill::{Placed, Spill};
 use crate::markdown::{Html, Rendered};
@@ -13,17 +14,6 @@ use std::path::Path;
 use std::sync::Arc;
 
 const FILE: &str = "pages.bin";
-
-/// What a page's rendering read beyond its own source and the site-wide inputs.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Reads {
-    /// Source path → URL lookups (`{% link %}`, `{% post_url %}`).
-    pub urls: bool,
-    /// `site.pages`, `site.posts` or a collection: other pages' sources.
-    pub pages: bool,
-    /// Something no fingerprint covers (`site.time`, `include_relative`): never cached.
-    pub volatile: bool,
-}
 
 /// What the cache keeps for one page, by its source path.
 #[derive(Serialize, Deserialize)]
@@ -377,6 +367,14 @@ mod tests {
         }
     }
 
+    /// Opening the cache in `dir` reads no entry and warns with `says`.
+    fn assert_refused(dir: &Path, says: &str) {
+        let opened = open(dir, false);
+        assert!(opened.entries.is_empty(), "no entry read");
+        let warning = opened.warning.unwrap_or_default();
+        assert!(warning.contains(says), "{warning}");
+    }
+
     #[test]
     fn a_cache_reads_back_and_garbage_is_a_warning_not_an_error() {
         let dir = tempfile::tempdir().expect("tmp");
@@ -423,10 +421,7 @@ mod tests {
         let cut = bytes.len() - 5;
         bytes.truncate(cut);
         std::fs::write(dir.path().join(FILE), &bytes).expect("write");
-        let opened = open(dir.path(), false);
-        assert!(opened.entries.is_empty());
-        assert!(opened.warning.expect("warned").contains("unreadable"));
-        drop(opened.lock);
+        assert_refused(dir.path(), "unreadable");
 
         // A count no file could hold is found out at the file's end, not allocated.
         use bincode::Options;
@@ -435,9 +430,7 @@ mod tests {
         let mut bytes = codec().serialize(&Header::current()).expect("header");
         bytes.extend(codec().serialize(&(name, u64::MAX)).expect("count"));
         std::fs::write(dir.path().join(FILE), &bytes).expect("write");
-        let opened = open(dir.path(), false);
-        assert!(opened.entries.is_empty());
-        assert!(opened.warning.expect("warned").contains("unreadable"));
+        assert_refused(dir.path(), "unreadable");
     }
 
     /// A store cut short is refused when opened; one the entries no longer fill is
@@ -518,9 +511,7 @@ mod tests {
             .open(&store)
             .and_then(|f| f.set_len(len - 10))
             .expect("cut");
-        let opened = open(dir.path(), false);
-        assert!(opened.entries.is_empty());
-        assert!(opened.warning.expect("warned").contains("cut short"));
+        assert_refused(dir.path(), "cut short");
     }
 
     /// A store no entry names (a failed build's) is removed when the cache is next opened.
@@ -541,6 +532,34 @@ mod tests {
             .path()
             .expect("named")
             .is_file());
+    }
+
+    /// A cache whose lock cannot be made, or whose entries name a store that is gone, is
+    /// not used, with a warning.
+    #[test]
+    fn a_cache_without_its_lock_or_store_is_a_warning() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let opened = open(dir.path(), false);
+        let store = opened.store.clone().expect("store");
+        let page = Rendered::default();
+        save(
+            dir.path(),
+            &store,
+            std::iter::once(("a.md", entry(&page, None))),
+        )
+        .expect("save");
+        drop(opened);
+        std::fs::remove_file(store.path().expect("named")).expect("remove");
+        assert_refused(dir.path(), "its page store");
+
+        let locked = tempfile::tempdir().expect("tmp");
+        std::fs::create_dir(locked.path().join(LOCK)).expect("a folder where the lock goes");
+        let opened = open(locked.path(), false);
+        assert!(opened.store.is_none(), "no cache this build");
+        assert!(opened
+            .warning
+            .unwrap_or_default()
+            .contains("cannot be used"));
     }
 
     /// One build at a time uses a cache: a second, meanwhile, renders every page.

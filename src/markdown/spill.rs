@@ -86,7 +86,7 @@ impl Spill {
         Ok(at)
     }
 
-    pub(crate) fn get(&self, at: u64, len: u32) -> std::io::Result<Vec<u8>> {
+    pub(super) fn get(&self, at: u64, len: u32) -> std::io::Result<Vec<u8>> {
         let mut bytes = vec![0; len as usize];
         self.file.read_exact_at(&mut bytes, at)?;
         Ok(bytes)
