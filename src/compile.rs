@@ -93,9 +93,15 @@ fn resolve_with(
     theme: &Theme,
     rendered: &[Rendered],
     layout_warnings: Vec<Diagnostic>,
+    reuse: Option<&resolve::Reuse>,
 ) -> Graph {
     let mut graph = timed("resolve", || {
-        resolve::resolve(site, rendered, &crate::theme::generated_urls(theme, site))
+        resolve::resolve(
+            site,
+            rendered,
+            &crate::theme::generated_urls(theme, site),
+            reuse,
+        )
     });
     graph.diagnostics.extend(layout_warnings);
     graph
@@ -110,7 +116,7 @@ pub fn compile(options: &Options) -> Result<Compiled> {
         render::render(&site, &theme, options.preview, &all, None, Vec::new(), None)
     })?
     .pages()?;
-    let graph = resolve_with(&site, &theme, &rendered, layout_warnings);
+    let graph = resolve_with(&site, &theme, &rendered, layout_warnings, None);
     Ok(Compiled {
         site,
         theme,
@@ -251,7 +257,19 @@ fn build_once(
     let (kept, layouts) = (rendering.kept, rendering.layouts);
     let rendered = rendering.results.into_iter().collect::<Result<Vec<_>>>()?;
     site.release_bodies();
-    let graph = resolve_with(&site, &theme, &rendered, layout_warnings);
+    let reuse = cache_dir.as_ref().map(|_| resolve::Reuse {
+        keys: kept.iter().map(|k| k.map(|(key, _)| key)).collect(),
+        previous: rendering.links,
+    });
+    let graph = resolve_with(&site, &theme, &rendered, layout_warnings, reuse.as_ref());
+    // Whether every page's link check is what the cache holds already.
+    let links_same = reuse.is_some_and(|reuse| {
+        let before = reuse
+            .previous
+            .iter()
+            .map(|p| p.as_ref().map(|p| &p.checked));
+        before.eq(graph.checked.iter().map(Option::as_ref))
+    });
     let compiled = Compiled {
         site,
         theme,
@@ -298,19 +316,26 @@ fn build_once(
             }
         }
         let kept_count = kept.iter().flatten().count();
-        let same = hits == cached && hits == kept_count && made == layouts;
+        let same = hits == cached && hits == kept_count && made == layouts && links_same;
+        let graph = &compiled.graph;
         let entries = kept
             .iter()
             .zip(&compiled.site.pages)
             .zip(&compiled.rendered)
             .zip(&made)
-            .filter_map(|(((kept, page), rendered), layout)| {
+            .zip(graph.checked.iter().zip(&graph.hrefs))
+            .filter_map(|((((kept, page), rendered), layout), (checked, hrefs))| {
                 let (render_key, reads) = (*kept)?;
                 let entry = cache::EntryRef {
                     render_key,
                     reads,
                     rendered,
                     layout: *layout,
+                    links: checked.as_ref().map(|checked| cache::LinkCheckRef {
+                        checked,
+                        hrefs,
+                        links: &rendered.links,
+                    }),
                 };
                 Some((page.source.path.as_str(), entry))
             });

@@ -16,13 +16,17 @@
 //! collection on every page's source. A page that read `site.time`, used `include_relative`
 //! (a file read while rendering), or drew a warning is rendered every build.
 
+mod entry;
 mod format;
 mod keys;
+mod links;
 mod pages;
 mod search;
 
+pub use entry::{Entry, EntryRef, Layout};
 pub use keys::{page_key, site_key, Keys, Reads};
-pub use pages::{open, save, Entry, EntryRef, Layout};
+pub use links::{Checked, LinkCheck, LinkCheckRef};
+pub use pages::{open, save};
 pub use search::{open_search, save_search, SearchRecord};
 
 use std::path::{Path, PathBuf};

@@ -1,38 +1,18 @@
 //! The cache's entries (`pages.bin`) and the page store their HTML is in (`html-….bin`),
 //! opened by one build at a time (`lock`).
 
+use super::entry::{Entry, EntryRef, Stored};
 use super::format::{codec, Header};
-use super::keys::Reads;
 use crate::error::{Error, Result};
 use crate::markdown::spill::{Placed, Spill};
-use crate::markdown::{Html, Rendered};
+use crate::markdown::Html;
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::io::Write as _;
 use std::path::Path;
 use std::sync::Arc;
 
 const FILE: &str = "pages.bin";
-
-/// What the cache keeps for one page, by its source path.
-#[derive(Serialize, Deserialize)]
-pub struct Entry {
-    pub render_key: u128,
-    pub reads: Reads,
-    /// With its HTML in the page store (set from `html` when the cache is opened).
-    pub rendered: Rendered,
-    /// The layout inputs' fingerprint, and the hash and size of the file they made.
-    pub layout: Option<Layout>,
-    html: Placed,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Layout {
-    pub key: u128,
-    pub hash: u128,
-    pub size: u64,
-}
 
 /// An opened cache: the entries of the last build, and the page store this build's
 /// fragments go into, beside the last build's (which the entries point into).
@@ -319,41 +299,12 @@ const COMPACT_SLACK: u64 = 1 << 20;
 
 const LOCK: &str = "lock";
 
-/// An [`Entry`] to store, borrowing the rendered page.
-#[derive(Clone, Copy)]
-pub struct EntryRef<'a> {
-    pub render_key: u128,
-    pub reads: Reads,
-    pub rendered: &'a Rendered,
-    pub layout: Option<Layout>,
-}
-
-/// How an [`EntryRef`] is written: as an [`Entry`], with its place in the store.
-struct Stored<'a, 'b> {
-    entry: &'b EntryRef<'a>,
-    html: Placed,
-}
-
-impl Serialize for Stored<'_, '_> {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        // Field for field what `Entry` derives.
-        let mut s = serializer.serialize_struct("Entry", 5)?;
-        s.serialize_field("render_key", &self.entry.render_key)?;
-        s.serialize_field("reads", &self.entry.reads)?;
-        s.serialize_field("rendered", self.entry.rendered)?;
-        s.serialize_field("layout", &self.entry.layout)?;
-        s.serialize_field("html", &self.html)?;
-        s.end()
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::entry::Layout;
+    use super::super::keys::Reads;
     use super::*;
+    use crate::markdown::Rendered;
 
     fn entry(rendered: &Rendered, layout: Option<Layout>) -> EntryRef<'_> {
         EntryRef {
@@ -364,6 +315,7 @@ mod tests {
             },
             rendered,
             layout,
+            links: None,
         }
     }
 

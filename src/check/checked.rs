@@ -87,6 +87,7 @@ pub fn compile_tolerant(options: &Options) -> Result<Result<Checked, Diagnostic>
         &site,
         &rendered,
         &crate::theme::generated_urls(&theme, &site),
+        None,
     );
     Ok(Ok(Checked {
         site,

@@ -40,6 +40,8 @@ pub struct OnePage {
     pub result: Result<Rendered>,
     pub kept: Kept,
     pub layout: Option<cache::Layout>,
+    /// Its links as the last build checked them, when it came from the cache.
+    pub links: Option<cache::LinkCheck>,
     pub hit: bool,
 }
 
@@ -50,6 +52,7 @@ impl OnePage {
             result,
             kept: None,
             layout: None,
+            links: None,
             hit: false,
         }
     }
@@ -72,6 +75,7 @@ pub fn page(
                 result: Ok(entry.rendered),
                 kept: Some((entry.render_key, entry.reads)),
                 layout: entry.layout,
+                links: entry.links,
                 hit: true,
             };
         }
@@ -89,6 +93,7 @@ pub fn page(
         result: Ok(rendered),
         kept,
         layout: None,
+        links: None,
         hit: false,
     }
 }

@@ -35,6 +35,8 @@ pub struct Rendering {
     pub kept: Vec<cached::Kept>,
     /// Per page: what its layout made last build, when it came from the cache.
     pub layouts: Vec<Option<cache::Layout>>,
+    /// Per page: its links as the last build checked them, when it came from the cache.
+    pub links: Vec<Option<cache::LinkCheck>>,
     /// How many pages came from the cache.
     pub hits: usize,
 }
@@ -113,12 +115,14 @@ pub fn render(
         results: Vec::with_capacity(one.len()),
         kept: Vec::with_capacity(one.len()),
         layouts: Vec::with_capacity(one.len()),
+        links: Vec::with_capacity(one.len()),
         hits: 0,
     };
     for page in one {
         rendering.results.push(page.result);
         rendering.kept.push(page.kept);
         rendering.layouts.push(page.layout);
+        rendering.links.push(page.links);
         rendering.hits += usize::from(page.hit);
     }
     Ok(rendering)

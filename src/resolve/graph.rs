@@ -58,4 +58,6 @@ pub struct Graph {
     pub link_count: usize,
     /// Warnings left out because `_config.yml` lists them as expected (`check: expected:`).
     pub expected: usize,
+    /// For each page, its links' check as the next build may take it (see [`super::Reuse`]).
+    pub checked: Vec<Option<crate::cache::Checked>>,
 }

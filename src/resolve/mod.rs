@@ -9,19 +9,30 @@ mod graph;
 mod links;
 mod navigation;
 mod outputs;
+mod page_check;
 mod resolver;
 pub mod urls;
 
+use crate::cache;
 use crate::codes;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::markdown::Rendered;
 use crate::site::Site;
 pub use graph::{Graph, NavItem, Navigation, PageLinks, PageRef};
+use page_check::PageChecked;
+pub use page_check::Reuse;
 use rayon::prelude::*;
 use resolver::Resolver;
 pub use urls::{Problem, Resolution, Target, UrlTable};
 
-pub fn resolve(site: &Site, rendered: &[Rendered], generated: &[String]) -> Graph {
+/// Resolves and checks the site; with `reuse`, a page whose links an earlier build checked
+/// and found fine is not checked again while nothing they reach has changed.
+pub fn resolve(
+    site: &Site,
+    rendered: &[Rendered],
+    generated: &[String],
+    reuse: Option<&Reuse>,
+) -> Graph {
     let (table, clashes) = UrlTable::build(site, generated);
     let mut r = Resolver::new(site, rendered, table);
     r.report_clashes(&clashes);
@@ -62,10 +73,17 @@ pub fn resolve(site: &Site, rendered: &[Rendered], generated: &[String]) -> Grap
 
     // Resolving and checking a page's links reads only what every page shares, and is
     // most of this stage's work: all pages in parallel, then merged in page order.
-    let checked: Vec<PageChecked> = (0..site.pages.len())
+    let links = reuse.map(|_| r.links_key(generated));
+    let (checked, kept): (Vec<PageChecked>, Vec<Option<cache::Checked>>) = (0..site.pages.len())
         .into_par_iter()
-        .map(|i| r.check_page(i))
-        .collect();
+        .map(|i| {
+            let key = links
+                .zip(reuse.and_then(|reuse| reuse.keys.get(i).copied().flatten()))
+                .map(|(links, render)| page_check::page_key(links, render));
+            let previous = reuse.and_then(|reuse| reuse.previous.get(i)?.as_ref());
+            r.check_or_reuse(i, key, previous)
+        })
+        .unzip();
     let mut hrefs = Vec::with_capacity(site.pages.len());
     let mut roles: Vec<Vec<PageRef>> = vec![Vec::new(); site.pages.len()];
     for (i, page) in checked.into_iter().enumerate() {
@@ -111,47 +129,7 @@ pub fn resolve(site: &Site, rendered: &[Rendered], generated: &[String]) -> Grap
         diagnostics,
         link_count: r.link_count,
         expected,
-    }
-}
-
-/// One page's links resolved and checked, and its own content checked.
-struct PageChecked {
-    diagnostics: Vec<Diagnostic>,
-    /// The href to write for each link.
-    hrefs: Vec<String>,
-    /// The other pages its links reach, in link order.
-    targets: Vec<usize>,
-    /// Links checked.
-    links: usize,
-}
-
-impl Resolver<'_> {
-    fn check_page(&self, i: usize) -> PageChecked {
-        let page = &self.site.pages[i];
-        let links = &self.rendered[i].links;
-        let mut checked = PageChecked {
-            diagnostics: Vec::new(),
-            hrefs: Vec::with_capacity(links.len()),
-            targets: Vec::new(),
-            links: 0,
-        };
-        for (n, link) in links.iter().enumerate() {
-            let resolution = self.table.resolve(&link.href, &page.url, &page.source.path);
-            if self.is_checked(link) {
-                checked.links += 1;
-                self.check_link(&resolution, n, i, link, &mut checked.diagnostics);
-            }
-            if let Resolution::Internal { target, .. } = &resolution {
-                checked
-                    .targets
-                    .extend(self.table.page_of(*target).filter(|&to| to != i));
-            }
-            checked.hrefs.push(self.table.href(&resolution, &link.href));
-        }
-        self.report_duplicate_ids(i, &mut checked.diagnostics);
-        self.report_heading_order(i, &mut checked.diagnostics);
-        self.report_scripts(i, &mut checked.diagnostics);
-        checked
+        checked: kept,
     }
 }
 

@@ -137,7 +137,12 @@ pub fn reemit(
     let site = &compiled.site;
     let theme = &compiled.theme;
     let rendered = &compiled.rendered;
-    let graph = resolve::resolve(site, rendered, &crate::theme::generated_urls(theme, site));
+    let graph = resolve::resolve(
+        site,
+        rendered,
+        &crate::theme::generated_urls(theme, site),
+        None,
+    );
     compile::refuse_clashes(&graph, site.config.strict)?;
     let navigation = format!("{:?}", graph.navigation);
     let old = &compiled.graph;

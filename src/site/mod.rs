@@ -21,6 +21,7 @@ use data::load_data;
 use includes::load_includes;
 pub use page::{Asset, Collections, DataFile, Doc, FileKind, LoadWarning, Page, Site, Source};
 use rayon::prelude::*;
+use read::load_walked_file;
 use read::markdown_copied;
 pub use read::{is_ignored_name, load_config, load_file};
 use serde_json::Value;
@@ -86,7 +87,7 @@ pub fn load(options: &LoadOptions) -> Result<Site> {
     // take the results in walk order so the first error reported is the first file's.
     let loaded: Vec<Result<FileKind>> = files
         .par_iter()
-        .map(|rel| load_file(root, rel, &config, options.drafts))
+        .map(|rel| load_walked_file(root, rel, &config, options.drafts))
         .collect();
     // jekyll-optional-front-matter also publishes such a page's Markdown as it is.
     let keep_originals = !matches!(

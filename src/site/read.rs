@@ -151,6 +151,13 @@ pub fn load_file(root: &Path, rel: &str, config: &Config, drafts: bool) -> Resul
             ));
         }
     }
+    load_walked_file(root, rel, config, drafts)
+}
+
+/// [`load_file`] for a file the [`super::guard::Walker`] found, which has checked already
+/// that a symbolic link stays inside the root (one `stat` a file less in the load stage).
+pub fn load_walked_file(root: &Path, rel: &str, config: &Config, drafts: bool) -> Result<FileKind> {
+    let path = root.join(rel);
     let ext = rel.rsplit_once('.').map_or("", |(_, e)| e);
     let is_markdown = url::is_markdown_ext(ext);
     // Jekyll makes a page of any file that starts with front matter (`feed.xml`).

@@ -344,3 +344,68 @@ fn without_a_temporary_folder_pages_wait_in_memory_and_the_output_is_the_same() 
         assert_same(&out, root, pass);
     }
 }
+
+/// What a build says about the site: its diagnostics, without the line counting what was
+/// rendered and written (which the cache changes).
+fn diagnostics(root: &Path, out: &Path, extra: &[&str]) -> String {
+    let (_, err) = crate::support::build(root, out, extra);
+    err.lines()
+        .filter(|l| !l.starts_with("built "))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn links_an_earlier_build_checked_are_checked_again_when_what_they_reach_changes() {
+    let site = tempfile::tempdir().expect("tmp");
+    let root = site.path();
+    let write = |path: &str, text: &str| std::fs::write(root.join(path), text).expect("write");
+    write("_config.yml", "title: Links\n");
+    write(
+        "a.md",
+        "---\ntitle: A\n---\nSee [the part](b.html#part), [c](c.html) and [d](/d.html).\n",
+    );
+    write("b.md", "---\ntitle: B\n---\n## Part\n\nText.\n");
+    write("c.md", "---\ntitle: C\n---\nC.\n");
+    write("d.md", "---\ntitle: D\n---\nD.\n");
+    let outer = tempfile::tempdir().expect("tmp");
+    let (out, clean) = (outer.path().join("out"), outer.path().join("clean"));
+    type Edit = fn(&Path);
+    let steps: [(&str, Edit, Option<&str>); 6] = [
+        ("nothing", |_| {}, None),
+        (
+            "the heading a link points at renamed",
+            |r| edit(r, "b.md", "## Part", "## Piece"),
+            Some("has no heading or element with id `part`"),
+        ),
+        ("nothing again", |_| {}, Some("id `part`")),
+        (
+            "the heading back",
+            |r| edit(r, "b.md", "## Piece", "## Part"),
+            None,
+        ),
+        (
+            "a page linked to removed",
+            |r| std::fs::remove_file(r.join("c.md")).expect("rm"),
+            Some("resolves to `/c.html`, where there is no page"),
+        ),
+        (
+            "a redirect put where it was",
+            |r| edit(r, "d.md", "title: D", "title: D\nredirect_from: /c.html"),
+            None,
+        ),
+    ];
+    for (what, apply, says) in steps {
+        apply(root);
+        let cached = diagnostics(root, &out, &[]);
+        let without = diagnostics(root, &clean, &["--no-cache"]);
+        assert_eq!(
+            cached, without,
+            "after {what}: the cache changed the diagnostics"
+        );
+        match says {
+            Some(says) => assert!(cached.contains(says), "after {what}: {cached}"),
+            None => assert!(!cached.contains("a.md"), "after {what}: {cached}"),
+        }
+    }
+}
