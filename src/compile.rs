@@ -222,12 +222,12 @@ fn build_once(
     // Fragments wait for their layouts in a file, not in memory: the cache's page store
     // (where the next build finds them), a temporary file, or else memory.
     let spill = store.clone().or_else(|| Spill::new().ok());
-    let (mut old, _lock) = match opened {
+    let (mut old, _lock, log) = match opened {
         Some(opened) => {
             notices.extend(opened.warning);
-            (opened.entries, opened.lock)
+            (opened.entries, opened.lock, opened.log)
         }
-        None => (HashMap::new(), None),
+        None => (HashMap::new(), None, None),
     };
     let cached = old.len();
     let site_key = cache::site_key(
@@ -253,7 +253,8 @@ fn build_once(
         )
     })?;
     drop(old);
-    let hits = rendering.hits;
+    let from_cache = rendering.from_cache;
+    let hits = from_cache.iter().filter(|hit| **hit).count();
     let (kept, layouts) = (rendering.kept, rendering.layouts);
     let rendered = rendering.results.into_iter().collect::<Result<Vec<_>>>()?;
     site.release_bodies();
@@ -262,14 +263,16 @@ fn build_once(
         previous: rendering.links,
     });
     let graph = resolve_with(&site, &theme, &rendered, layout_warnings, reuse.as_ref());
-    // Whether every page's link check is what the cache holds already.
-    let links_same = reuse.is_some_and(|reuse| {
-        let before = reuse
+    // Per page: whether its link check differs from what the cache holds.
+    let links_changed: Vec<bool> = match &reuse {
+        Some(reuse) => reuse
             .previous
             .iter()
-            .map(|p| p.as_ref().map(|p| &p.checked));
-        before.eq(graph.checked.iter().map(Option::as_ref))
-    });
+            .zip(&graph.checked)
+            .map(|(before, now)| before.as_ref().map(|b| &b.checked) != now.as_ref())
+            .collect(),
+        None => Vec::new(),
+    };
     let compiled = Compiled {
         site,
         theme,
@@ -316,34 +319,42 @@ fn build_once(
             }
         }
         let kept_count = kept.iter().flatten().count();
-        let same = hits == cached && hits == kept_count && made == layouts && links_same;
+        // Per page: whether its entry differs from the one the cache holds.
+        let changed: Vec<bool> = (0..kept.len())
+            .map(|i| {
+                !from_cache[i] || made[i] != layouts[i] || links_changed.get(i) != Some(&false)
+            })
+            .collect();
+        let same = hits == cached && hits == kept_count && !changed.contains(&true);
         let graph = &compiled.graph;
         let entries = kept
             .iter()
             .zip(&compiled.site.pages)
             .zip(&compiled.rendered)
-            .zip(&made)
+            .zip(made.iter().zip(&changed))
             .zip(graph.checked.iter().zip(&graph.hrefs))
-            .filter_map(|((((kept, page), rendered), layout), (checked, hrefs))| {
-                let (render_key, reads) = (*kept)?;
-                let entry = cache::EntryRef {
-                    render_key,
-                    reads,
-                    rendered,
-                    layout: *layout,
-                    links: checked.as_ref().map(|checked| cache::LinkCheckRef {
-                        checked,
-                        hrefs,
-                        links: &rendered.links,
-                    }),
-                };
-                Some((page.source.path.as_str(), entry))
-            });
+            .filter_map(
+                |((((kept, page), rendered), (layout, changed)), (checked, hrefs))| {
+                    let (render_key, reads) = (*kept)?;
+                    let entry = cache::EntryRef {
+                        render_key,
+                        reads,
+                        rendered,
+                        layout: *layout,
+                        links: checked.as_ref().map(|checked| cache::LinkCheckRef {
+                            checked,
+                            hrefs,
+                            links: &rendered.links,
+                        }),
+                    };
+                    Some((page.source.path.as_str(), entry, *changed))
+                },
+            );
         // A cache that cannot be saved costs the next build time, not this one its output.
         // Saved when anything changed, or pages no entry keeps (one that is rendered every
         // build) went into the store, which saving compacts in time.
         if !same || store.written() > store_len {
-            if let Err(e) = timed("cache", || cache::save(dir, store, entries)) {
+            if let Err(e) = timed("cache", || cache::save(dir, store, entries, log)) {
                 notices.push(format!("the build cache was not saved: {e}"));
             }
         }

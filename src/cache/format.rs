@@ -4,7 +4,7 @@ use crate::fingerprint::Fingerprint;
 use serde::{Deserialize, Serialize};
 
 /// Bumped whenever what is stored, or what a fingerprint covers, changes.
-pub(super) const FORMAT: u32 = 7;
+pub(super) const FORMAT: u32 = 8;
 
 #[derive(Serialize, Deserialize)]
 pub(super) struct Header {

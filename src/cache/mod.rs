@@ -3,7 +3,8 @@
 //! For each page it keeps what render made (HTML with link placeholders, headings, ids, links,
 //! checklist) under a fingerprint of everything rendering it read, and the fingerprint of the
 //! page's layout inputs with the hash of the file the layout made. A second build re-renders
-//! only the pages whose fingerprint differs, runs resolve over the whole site as always, and
+//! only the pages whose fingerprint differs, runs resolve over the whole site (taking a page's
+//! link check from the cache while neither the page nor anything a link can reach changed), and
 //! lays out only the pages whose layout inputs differ (the others are left on disk, if the
 //! output's manifest still vouches for them). The cache is an optimisation only: a missing,
 //! stale, corrupt or other-version cache gives the same bytes as no cache.
@@ -20,6 +21,7 @@ mod entry;
 mod format;
 mod keys;
 mod links;
+mod log;
 mod pages;
 mod search;
 

@@ -2,13 +2,11 @@
 //! opened by one build at a time (`lock`).
 
 use super::entry::{Entry, EntryRef, Stored};
-use super::format::{codec, Header};
+use super::log::{self, Log};
 use crate::error::{Error, Result};
 use crate::markdown::spill::{Placed, Spill};
 use crate::markdown::Html;
-use rayon::prelude::*;
-use std::collections::HashMap;
-use std::io::Write as _;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -25,6 +23,8 @@ pub struct Opened {
     pub warning: Option<String>,
     /// Held until the build ends: one build at a time writes a store.
     pub lock: Option<std::fs::File>,
+    /// Where the entries' file stands, for [`save`] to go on from.
+    pub log: Option<Log>,
 }
 
 impl Opened {
@@ -34,6 +34,7 @@ impl Opened {
             store: None,
             warning,
             lock: None,
+            log: None,
         }
     }
 }
@@ -83,8 +84,8 @@ pub fn open(dir: &Path, fresh: bool) -> Opened {
         }
         Err(std::fs::TryLockError::Error(e)) => return unusable(format!("cannot be locked ({e})")),
     }
-    let (entries, store, warning) = if fresh {
-        (HashMap::new(), None, None)
+    let (entries, store, warning, log) = if fresh {
+        (HashMap::new(), None, None, None)
     } else {
         read_entries(dir)
     };
@@ -105,111 +106,74 @@ pub fn open(dir: &Path, fresh: bool) -> Opened {
         store: Some(store),
         warning,
         lock: Some(lock),
+        log,
     }
 }
 
-type Read = (HashMap<String, Entry>, Option<Arc<Spill>>, Option<String>);
+type Read = (
+    HashMap<String, Entry>,
+    Option<Arc<Spill>>,
+    Option<String>,
+    Option<Log>,
+);
 
 /// The entries of `dir`'s cache file and the page store it names.
 fn read_entries(dir: &Path) -> Read {
-    use bincode::Options;
     let file = dir.join(FILE);
-    let Ok(opened) = std::fs::File::open(&file) else {
-        return (HashMap::new(), None, None);
-    };
-    let limit = opened.metadata().map_or(0, |m| m.len());
-    let mut reader = std::io::BufReader::with_capacity(1 << 20, opened);
     let unreadable = |e: &dyn std::fmt::Display| -> Read {
         let warning = format!(
             "the build cache `{}` is unreadable ({e}); it is ignored and every page is rendered",
             file.display()
         );
-        (HashMap::new(), None, Some(warning))
+        (HashMap::new(), None, Some(warning), None)
     };
-    let header: std::result::Result<Header, _> =
-        codec().with_limit(limit).deserialize_from(&mut reader);
-    match header {
-        Ok(header) if header.matches(&Header::current()) => {}
-        // Another signpost's cache: not ours to read.
-        Ok(_) => return (HashMap::new(), None, None),
-        Err(e) => return unreadable(&e),
-    }
-    let named: std::result::Result<(String, u64), _> =
-        codec().with_limit(limit).deserialize_from(&mut reader);
-    let (name, count) = match named {
-        Ok(named) => named,
+    let (mut entries, log) = match log::read(&file) {
+        Ok(Some(read)) => read,
+        Ok(None) => return (HashMap::new(), None, None, None),
         Err(e) => return unreadable(&e),
     };
+    let name = &log.store;
     if !name.starts_with(STORE_PREFIX) || name.contains(['/', '\\']) {
         return unreadable(&format!("`{name}` is not a page store"));
     }
-    let path = dir.join(&name);
+    let path = dir.join(name);
     let found = std::fs::metadata(&path).and_then(|_| Spill::store(&path));
     let store = match found {
         Ok(store) => store,
         Err(e) => return unreadable(&format!("its page store `{name}`: {e}")),
     };
-    // Records are read a batch at a time and decoded in parallel: the file is as big as
-    // the site's link graph. Not a capacity: a corrupt count must fail at the end of the
-    // file, not allocate.
-    let mut entries = HashMap::new();
-    let mut left = count;
-    while left > 0 {
-        let mut batch = Vec::new();
-        let mut size = 0;
-        while left > 0 && size < BATCH_BYTES {
-            match read_record(&mut reader, limit) {
-                Ok(record) => {
-                    size += record.len();
-                    batch.push(record);
-                    left -= 1;
-                }
-                Err(e) => return unreadable(&e),
-            }
+    for entry in entries.values_mut() {
+        let placed = entry.html;
+        // A store cut short is found here; damaged bytes when a page is read.
+        if placed.at + u64::from(placed.len) > store.written() {
+            return unreadable(&format!("its page store `{name}` is cut short"));
         }
-        let decoded: Vec<bincode::Result<(String, Entry)>> = batch
-            .par_iter()
-            .map(|record| codec().with_limit(record.len() as u64).deserialize(record))
-            .collect();
-        for record in decoded {
-            match record {
-                Ok((path, mut entry)) => {
-                    let placed = entry.html;
-                    // A store cut short is found here; damaged bytes when a page is read.
-                    if placed.at + u64::from(placed.len) > store.written() {
-                        return unreadable(&format!("its page store `{name}` is cut short"));
-                    }
-                    entry.rendered.html = Html::earlier(&store, placed);
-                    entries.insert(path, entry);
-                }
-                Err(e) => return unreadable(&e),
-            }
-        }
+        entry.rendered.html = Html::earlier(&store, placed);
     }
-    (entries, Some(store), None)
+    (entries, Some(store), None, Some(log))
 }
 
 /// Writes the cache to `dir`: each entry's HTML where it is in `store` (this build's
-/// fragments are there already), and the list of entries through a temporary name. When
-/// most of the store is pages no entry names any more, the live ones are copied into a new
-/// store first; stores no entry names are removed.
+/// fragments are there already), and the entries, `changed` or not, after what `log` (what
+/// [`open`] read) holds. When most of the store is pages no entry names any more, the live
+/// ones are copied into a new store first; stores no entry names are removed.
 pub fn save<'a>(
     dir: &Path,
     store: &Arc<Spill>,
-    entries: impl Iterator<Item = (&'a str, EntryRef<'a>)>,
+    entries: impl Iterator<Item = (&'a str, EntryRef<'a>, bool)>,
+    log: Option<Log>,
 ) -> Result<()> {
-    use bincode::Options;
     let store_error = |e: std::io::Error| Error::io(store.path().unwrap_or(dir), e);
-    let mut entries: Vec<(&str, EntryRef<'_>, Placed)> = entries
-        .map(|(path, entry)| Ok((path, entry, entry.rendered.html.place(store)?)))
+    let mut entries: Vec<(&str, EntryRef<'_>, bool, Placed)> = entries
+        .map(|(path, entry, changed)| Ok((path, entry, changed, entry.rendered.html.place(store)?)))
         .collect::<std::io::Result<_>>()
         .map_err(store_error)?;
-    let live: u64 = entries.iter().map(|(_, _, p)| u64::from(p.len)).sum();
+    let live: u64 = entries.iter().map(|(_, _, _, p)| u64::from(p.len)).sum();
     let mut kept = Arc::clone(store);
     if store.written() > 2 * live + COMPACT_SLACK {
         let name = new_store_name();
         kept = Spill::store(&dir.join(&name)).map_err(|e| Error::io(dir.join(&name), e))?;
-        for (_, entry, placed) in &mut entries {
+        for (_, entry, _, placed) in &mut entries {
             *placed = entry.rendered.html.place(&kept).map_err(store_error)?;
         }
         // A page that could not be read back must not be saved as empty text.
@@ -220,47 +184,32 @@ pub fn save<'a>(
         .and_then(Path::file_name)
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let file = dir.join(FILE);
-    let tmp = dir.join(format!("{FILE}.{}.tmp", std::process::id()));
-    let failed = |e: std::io::Error| {
-        let _ = std::fs::remove_file(&tmp);
-        Error::io(&file, e)
-    };
-    // Written as a stream of records, each its length and its entry, encoded a batch at a
-    // time in parallel; `open` reads them the same way.
-    let mut writer =
-        std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp).map_err(failed)?);
-    let head = codec()
-        .serialize_into(&mut writer, &Header::current())
-        .and_then(|()| codec().serialize_into(&mut writer, &(&name, entries.len() as u64)));
-    head.map_err(|e| failed(std::io::Error::other(e)))?;
-    for batch in entries.chunks(BATCH_ENTRIES) {
-        let records: Vec<bincode::Result<Vec<u8>>> = batch
-            .par_iter()
-            .map(|(path, entry, placed)| {
-                let stored = Stored {
-                    entry,
-                    html: *placed,
-                };
-                codec().serialize(&(path, stored))
-            })
-            .collect();
-        for record in records {
-            let record = record.map_err(|e| failed(std::io::Error::other(e)))?;
-            let len = u32::try_from(record.len()).map_err(|e| failed(std::io::Error::other(e)))?;
-            writer
-                .write_all(&len.to_le_bytes())
-                .and_then(|()| writer.write_all(&record))
-                .map_err(failed)?;
-        }
+    let known = |path: &str| log.as_ref().is_some_and(|log| log.live.contains(path));
+    let mut changed: Vec<log::Record<'_, '_, '_>> = entries
+        .iter()
+        .filter(|(path, _, changed, _)| *changed || !known(path))
+        .map(record)
+        .collect();
+    if let Some(log) = &log {
+        let now: HashSet<&str> = entries.iter().map(|(path, ..)| *path).collect();
+        let gone = log.live.iter().filter(|path| !now.contains(path.as_str()));
+        changed.extend(gone.map(|path| (path.as_str(), None)));
     }
-    writer
-        .into_inner()
-        .map_err(|e| failed(e.into_error()))
-        .and_then(|_| std::fs::rename(&tmp, &file).map_err(failed))?;
+    let file = dir.join(FILE);
+    log::write(&file, log.as_ref(), &name, changed, || {
+        entries.iter().map(record).collect()
+    })
+    .map_err(|e| Error::io(&file, e))?;
     // The store just replaced, if any.
     remove_stores_but(dir, &name);
     Ok(())
+}
+
+/// An entry with its place in the store, as a record of the entries' file.
+fn record<'e, 'a>(
+    (path, entry, _, html): &'e (&'a str, EntryRef<'a>, bool, Placed),
+) -> log::Record<'a, 'a, 'e> {
+    (path, Some(Stored { entry, html: *html }))
 }
 
 /// Removes every page store in `dir` but `keep`. Only the build holding the lock calls it,
@@ -276,24 +225,6 @@ fn remove_stores_but(dir: &Path, keep: &str) {
     }
 }
 
-/// One record of the entries' file: its length, then its bytes (no longer than the file).
-fn read_record(reader: &mut impl std::io::Read, limit: u64) -> std::io::Result<Vec<u8>> {
-    let mut len = [0; 4];
-    reader.read_exact(&mut len)?;
-    let len = u32::from_le_bytes(len);
-    if u64::from(len) > limit {
-        return Err(std::io::Error::other("a record longer than the file"));
-    }
-    let mut record = vec![0; len as usize];
-    reader.read_exact(&mut record)?;
-    Ok(record)
-}
-
-/// How much of the entries' file is read before the batch is decoded.
-const BATCH_BYTES: usize = 4 << 20;
-/// How many entries are encoded at a time.
-const BATCH_ENTRIES: usize = 2048;
-
 /// How much more than twice its live pages a store may hold before it is compacted.
 const COMPACT_SLACK: u64 = 1 << 20;
 
@@ -302,6 +233,7 @@ const LOCK: &str = "lock";
 #[cfg(test)]
 mod tests {
     use super::super::entry::Layout;
+    use super::super::format::{codec, Header};
     use super::super::keys::Reads;
     use super::*;
     use crate::markdown::Rendered;
@@ -343,12 +275,8 @@ mod tests {
         let opened = open(dir.path(), false);
         assert!(opened.entries.is_empty() && opened.warning.is_none());
         let store = opened.store.clone().expect("store");
-        save(
-            dir.path(),
-            &store,
-            std::iter::once(("a.md", entry(&rendered, layout))),
-        )
-        .expect("save");
+        let first = ("a.md", entry(&rendered, layout), true);
+        save(dir.path(), &store, std::iter::once(first), None).expect("save");
         drop(opened);
         for _ in 0..2 {
             let opened = open(dir.path(), false);
@@ -362,27 +290,99 @@ mod tests {
             let store = opened.store.clone().expect("store");
             let before = store.written();
             let a = entry(&opened.entries["a.md"].rendered, layout);
-            save(dir.path(), &store, std::iter::once(("a.md", a))).expect("save");
+            let log = opened.log;
+            save(dir.path(), &store, std::iter::once(("a.md", a, false)), log).expect("save");
             assert_eq!(store.written(), before);
         }
         assert!(dir.path().join(".gitignore").is_file());
         // A fresh open reads nothing.
         assert!(open(dir.path(), true).entries.is_empty());
 
+        // A record whose bytes changed is found out by its checksum.
         let mut bytes = std::fs::read(dir.path().join(FILE)).expect("read");
-        let cut = bytes.len() - 5;
-        bytes.truncate(cut);
+        let last = bytes.len() - 3;
+        bytes[last] ^= 0x55;
         std::fs::write(dir.path().join(FILE), &bytes).expect("write");
-        assert_refused(dir.path(), "unreadable");
+        assert_refused(dir.path(), "not what was written");
 
-        // A count no file could hold is found out at the file's end, not allocated.
+        // A record length no file could hold is found out at the file's end, not allocated.
         use bincode::Options;
         let name = new_store_name();
         std::fs::write(dir.path().join(&name), b"").expect("store");
         let mut bytes = codec().serialize(&Header::current()).expect("header");
-        bytes.extend(codec().serialize(&(name, u64::MAX)).expect("count"));
+        bytes.extend(codec().serialize(&name).expect("name"));
+        bytes.extend(u32::MAX.to_le_bytes());
+        bytes.extend([0; 8]);
+        bytes.extend(b"short");
         std::fs::write(dir.path().join(FILE), &bytes).expect("write");
-        assert_refused(dir.path(), "unreadable");
+        let opened = open(dir.path(), false);
+        assert!(opened.entries.is_empty() && opened.warning.is_none());
+    }
+
+    /// A save after a build that changed one page appends its record; a page gone is
+    /// appended as a removal; a record cut short (a build stopped while appending) is
+    /// dropped and the next save writes the file whole.
+    #[test]
+    fn a_save_appends_what_changed_and_a_cut_record_is_dropped() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let page = |html: &str| Rendered {
+            html: html.into(),
+            ..Rendered::default()
+        };
+        let len = |dir: &Path| std::fs::metadata(dir.join(FILE)).expect("entries").len();
+        let opened = open(dir.path(), false);
+        let store = opened.store.clone().expect("store");
+        let (a, b, c) = (page("a"), page("b"), page("c"));
+        let all = [("a.md", &a), ("b.md", &b), ("c.md", &c)];
+        let entries = all.iter().map(|(p, r)| (*p, entry(r, None), true));
+        save(dir.path(), &store, entries, None).expect("save");
+        drop(opened);
+        let whole = len(dir.path());
+
+        // b changes, c is gone: one record and one removal are appended.
+        let mut opened = open(dir.path(), false);
+        let store = opened.store.clone().expect("store");
+        let mut b2 = page("b, edited");
+        b2.html.spill(&store);
+        let a = opened.entries["a.md"].rendered.clone();
+        let now = [("a.md", &a, false), ("b.md", &b2, true)];
+        let entries = now
+            .iter()
+            .map(|(p, r, changed)| (*p, entry(r, None), *changed));
+        save(dir.path(), &store, entries, opened.log.take()).expect("save");
+        drop(opened);
+        let appended = len(dir.path());
+        assert!(appended > whole, "appended");
+        let opened = open(dir.path(), false);
+        assert_eq!(opened.entries.len(), 2, "c removed");
+        assert_eq!(opened.entries["a.md"].rendered.html, "a");
+        assert_eq!(opened.entries["b.md"].rendered.html.text(), "b, edited");
+        drop(opened);
+
+        // The last record (c's removal) cut short: the records before it stand.
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(dir.path().join(FILE))
+            .and_then(|f| f.set_len(appended - 4))
+            .expect("cut");
+        let mut opened = open(dir.path(), false);
+        assert!(opened.warning.is_none(), "{:?}", opened.warning);
+        assert_eq!(opened.entries.len(), 3, "c is back");
+        assert_eq!(opened.entries["b.md"].rendered.html.text(), "b, edited");
+        let store = opened.store.clone().expect("store");
+        let a = opened.entries["a.md"].rendered.clone();
+        let b = opened.entries["b.md"].rendered.clone();
+        let now = [("a.md", &a), ("b.md", &b)];
+        let entries = now.iter().map(|(p, r)| (*p, entry(r, None), false));
+        save(dir.path(), &store, entries, opened.log.take()).expect("save");
+        drop(opened);
+        assert!(
+            len(dir.path()) < whole,
+            "written whole, without the cut record"
+        );
+        let opened = open(dir.path(), false);
+        assert_eq!(opened.entries.len(), 2);
+        assert_eq!(opened.entries["b.md"].rendered.html.text(), "b, edited");
     }
 
     /// A store cut short is refused when opened; one the entries no longer fill is
@@ -419,15 +419,18 @@ mod tests {
         let paths = ["a.md", "b.md", "c.md"];
         let opened = open(dir.path(), false);
         let store = opened.store.clone().expect("store");
-        let all = paths.iter().zip(&pages).map(|(p, r)| (*p, entry(r, None)));
-        save(dir.path(), &store, all).expect("save");
+        let all = paths
+            .iter()
+            .zip(&pages)
+            .map(|(p, r)| (*p, entry(r, None), true));
+        save(dir.path(), &store, all, None).expect("save");
         drop(opened);
         let first = stores(dir.path());
         assert_eq!(first.len(), 1);
 
         // Builds that each replace two pages: the store grows, then is compacted.
         for round in 0..4 {
-            let opened = open(dir.path(), false);
+            let mut opened = open(dir.path(), false);
             let store = opened.store.clone().expect("store");
             let mut again: Vec<Rendered> = paths
                 .iter()
@@ -437,8 +440,11 @@ mod tests {
                 page.html = format!("{big}{round}{i} again").as_str().into();
                 page.html.spill(&store);
             }
-            let all = paths.iter().zip(&again).map(|(p, r)| (*p, entry(r, None)));
-            save(dir.path(), &store, all).expect("save");
+            let all = paths
+                .iter()
+                .zip(&again)
+                .map(|(p, r)| (*p, entry(r, None), true));
+            save(dir.path(), &store, all, opened.log.take()).expect("save");
             drop(opened);
         }
         let last = stores(dir.path());
@@ -494,12 +500,8 @@ mod tests {
         let opened = open(dir.path(), false);
         let store = opened.store.clone().expect("store");
         let page = Rendered::default();
-        save(
-            dir.path(),
-            &store,
-            std::iter::once(("a.md", entry(&page, None))),
-        )
-        .expect("save");
+        let a = ("a.md", entry(&page, None), true);
+        save(dir.path(), &store, std::iter::once(a), None).expect("save");
         drop(opened);
         std::fs::remove_file(store.path().expect("named")).expect("remove");
         assert_refused(dir.path(), "its page store");

@@ -37,8 +37,8 @@ pub struct Rendering {
     pub layouts: Vec<Option<cache::Layout>>,
     /// Per page: its links as the last build checked them, when it came from the cache.
     pub links: Vec<Option<cache::LinkCheck>>,
-    /// How many pages came from the cache.
-    pub hits: usize,
+    /// Per page: whether it came from the cache.
+    pub from_cache: Vec<bool>,
 }
 
 impl Rendering {
@@ -116,14 +116,14 @@ pub fn render(
         kept: Vec::with_capacity(one.len()),
         layouts: Vec::with_capacity(one.len()),
         links: Vec::with_capacity(one.len()),
-        hits: 0,
+        from_cache: Vec::with_capacity(one.len()),
     };
     for page in one {
         rendering.results.push(page.result);
         rendering.kept.push(page.kept);
         rendering.layouts.push(page.layout);
         rendering.links.push(page.links);
-        rendering.hits += usize::from(page.hit);
+        rendering.from_cache.push(page.hit);
     }
     Ok(rendering)
 }

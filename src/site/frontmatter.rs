@@ -58,7 +58,8 @@ pub fn split(text: &str) -> Split {
 
 /// Parses a YAML mapping; `file` and `first_line` place errors in the real file.
 pub fn parse_mapping(yaml: &str, file: &str, first_line: usize) -> Result<Map<String, Value>> {
-    match parse_yaml(yaml, file, first_line)? {
+    let plain = super::plain_yaml::mapping(yaml).map(Value::Object);
+    match plain.map_or_else(|| parse_yaml(yaml, file, first_line), Ok)? {
         Value::Null => Ok(Map::new()),
         Value::Object(map) => Ok(map),
         _ => Err(Error::content(

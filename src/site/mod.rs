@@ -9,6 +9,7 @@ pub mod guard;
 mod includes;
 pub mod model;
 mod page;
+mod plain_yaml;
 pub mod plugins;
 mod read;
 pub mod review;

@@ -6,7 +6,7 @@
 
 use super::http::request;
 use serde_json::{json, Value};
-use std::net::{SocketAddr, TcpListener};
+use std::net::SocketAddr;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -21,11 +21,41 @@ pub struct Browser {
     _profile: tempfile::TempDir,
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port")
+/// Starts chromedriver on a port it picks itself (`--port=0`) and returns it with that port,
+/// read from its first lines. A port picked here and handed over could be taken by another
+/// test's server in between, and the test would then talk WebDriver to it.
+fn start_driver() -> (Child, u16) {
+    use std::io::BufRead;
+    let mut driver = Command::new(CHROMEDRIVER)
+        .arg("--port=0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromedriver");
+    let stdout = driver.stdout.take().expect("chromedriver stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    // Read to the end, so chromedriver never blocks on a full pipe.
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let port = line
+                .split("started successfully on port ")
+                .nth(1)
+                .and_then(|rest| rest.trim_end_matches('.').trim().parse::<u16>().ok());
+            if let Some(port) = port {
+                let _ = tx.send(port);
+            }
+        }
+    });
+    match rx.recv_timeout(Duration::from_secs(20)) {
+        Ok(port) => (driver, port),
+        Err(e) => {
+            let _ = driver.kill();
+            panic!("chromedriver did not say which port it listens on: {e}")
+        }
+    }
 }
 
 impl Browser {
@@ -50,14 +80,8 @@ impl Browser {
             );
             return None;
         }
-        let port = free_port();
+        let (driver, port) = start_driver();
         let addr: SocketAddr = ([127, 0, 0, 1], port).into();
-        let driver = Command::new(CHROMEDRIVER)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start chromedriver");
         let profile = tempfile::tempdir().expect("profile dir");
         let mut browser = Browser {
             driver,
