@@ -126,13 +126,12 @@ fn write_marker(dir: &Path, complete: bool, entries: &[(String, Recorded)]) -> R
         hash_check(),
         if complete { "complete" } else { "writing" }
     );
+    text.reserve(entries.len() * 96);
     for (path, r) in entries {
         // A name with a line break cannot be listed; that file is compared next time.
         if !path.contains(['\n', '\r']) {
-            text.push_str(&format!(
-                "{:032x}\t{}\t{}\t{path}\n",
-                r.hash, r.size, r.mtime
-            ));
+            use std::fmt::Write as _;
+            let _ = writeln!(text, "{:032x}\t{}\t{}\t{path}", r.hash, r.size, r.mtime);
         }
     }
     let marker = dir.join(MARKER);

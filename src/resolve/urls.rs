@@ -62,15 +62,22 @@ pub struct UrlTable {
 /// Jekyll's read order: a folder's files, then its subfolders, each by name. Of two pages
 /// on one output path, Jekyll publishes the one it reads last.
 fn jekyll_read_order(a: &str, b: &str) -> std::cmp::Ordering {
-    let key = |path: &str| -> Vec<(bool, String)> {
-        let parts: Vec<&str> = path.split('/').collect();
-        parts
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (i + 1 < parts.len(), p.to_string()))
-            .collect()
-    };
-    key(a).cmp(&key(b))
+    // Segment by segment, a folder (a segment with more after it) after a file; compared in
+    // place, as the sort calls this for every pair it weighs.
+    let (mut a, mut b) = (a.split('/').peekable(), b.split('/').peekable());
+    loop {
+        match (a.next(), b.next()) {
+            (None, None) => return std::cmp::Ordering::Equal,
+            (None, Some(_)) => return std::cmp::Ordering::Less,
+            (Some(_), None) => return std::cmp::Ordering::Greater,
+            (Some(x), Some(y)) => {
+                let order = (a.peek().is_some(), x).cmp(&(b.peek().is_some(), y));
+                if order.is_ne() {
+                    return order;
+                }
+            }
+        }
+    }
 }
 
 /// A second claim on a URL: (url, first owner, second owner).
@@ -154,9 +161,10 @@ fn strip_base<'a>(path: &'a str, prefix: &str) -> Option<&'a str> {
 impl UrlTable {
     /// Builds the table; every second claim on a URL is returned as a clash.
     pub fn build(site: &Site, generated: &[String]) -> (UrlTable, Vec<Clash>) {
+        let pages = site.pages.len();
         let mut table = UrlTable {
-            by_url: HashMap::new(),
-            by_source: HashMap::new(),
+            by_url: HashMap::with_capacity(3 * pages),
+            by_source: HashMap::with_capacity(pages),
             redirects: Vec::new(),
             page_urls: site.pages.iter().map(|p| p.url.clone()).collect(),
             first_segments: Default::default(),
@@ -165,7 +173,7 @@ impl UrlTable {
             losers: Default::default(),
         };
         let mut clashes = Vec::new();
-        let mut claimed: HashMap<String, Target> = HashMap::new();
+        let mut claimed: HashMap<String, Target> = HashMap::with_capacity(pages);
         let mut claim =
             |table: &mut UrlTable, url: &str, target: Target, clashes: &mut Vec<Clash>| {
                 // Two URLs that write the same file are the same URL.
@@ -423,6 +431,19 @@ pub fn redirect_froms(page: &crate::site::Page) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A folder's files, then its subfolders, each by name, at every level.
+    #[test]
+    fn read_order_is_files_then_folders() {
+        let mut paths = [
+            "b.md", "a/b/c.md", "a/z.md", "a.md", "a/a.md", "a/b.md", "a",
+        ];
+        paths.sort_by(|a, b| jekyll_read_order(a, b));
+        assert_eq!(
+            paths,
+            ["a", "a.md", "b.md", "a/a.md", "a/b.md", "a/z.md", "a/b/c.md"]
+        );
+    }
 
     #[test]
     fn joins_like_a_browser() {
