@@ -51,9 +51,8 @@ pub fn read(file: &Path) -> Result<Option<Read>, String> {
         .deserialize_from(&mut reader)
         .map_err(|e| e.to_string())?;
     let mut end = header_len(&store)?;
-    // Kept in order and put in the map once all are read: the map, made at its size, is
-    // not grown (and its entries moved) ten times over.
-    let mut all = Vec::new();
+    let mut entries = HashMap::new();
+    let mut records = 0;
     // Records are read a batch at a time and decoded in parallel: the file is as big as the
     // site's link graph.
     let mut torn = false;
@@ -77,17 +76,19 @@ pub fn read(file: &Path) -> Result<Option<Read>, String> {
             .par_iter()
             .map(|bytes| codec().with_limit(bytes.len() as u64).deserialize(bytes))
             .collect();
-        for record in decoded {
-            all.push(record.map_err(|e| e.to_string())?);
+        if records == 0 {
+            // Sized once from the first batch, so the map is not grown (and its entries
+            // moved) ten times over.
+            let estimate = (decoded.len() as u64 * len / end.max(1)).min(len / 256);
+            entries.reserve(usize::try_from(estimate).unwrap_or(0));
         }
-    }
-    let records = all.len();
-    let mut entries = HashMap::with_capacity(records);
-    for (path, entry) in all {
-        match entry {
-            Some(entry) => entries.insert(path, entry),
-            None => entries.remove(&path),
-        };
+        for record in decoded {
+            records += 1;
+            match record.map_err(|e| e.to_string())? {
+                (path, Some(entry)) => entries.insert(path, entry),
+                (path, None) => entries.remove(&path),
+            };
+        }
     }
     let live = entries.keys().cloned().collect();
     let log = Log {
