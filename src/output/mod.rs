@@ -438,7 +438,7 @@ fn remove_unproduced(out: &Path, keep: &HashSet<&str>) -> Result<()> {
 }
 
 /// Is process `pid` still running (or not ours to signal, which also means it exists)?
-fn process_running(pid: u32) -> bool {
+pub fn process_running(pid: u32) -> bool {
     let Ok(pid) = libc::pid_t::try_from(pid) else {
         return false;
     };

@@ -75,13 +75,42 @@ impl Drop for Place {
 /// A private folder (mode 0700) for the socket between the front door and tiny_http.
 fn private_dir() -> std::io::Result<PathBuf> {
     use std::os::unix::fs::DirBuilderExt;
+    let temp = std::env::temp_dir();
+    remove_stale_dirs(&temp);
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.subsec_nanos());
-    let dir = std::env::temp_dir().join(format!("signpost-serve-{}-{nanos}", std::process::id()));
+    let dir = temp.join(format!("{DIR_PREFIX}{}-{nanos}", std::process::id()));
     std::fs::DirBuilder::new().mode(0o700).create(&dir)?;
     Ok(dir)
 }
+
+const DIR_PREFIX: &str = "signpost-serve-";
+
+/// Removes the socket folders of `serve`s that were stopped without closing (Ctrl-C, a
+/// kill): only real folders named as [`private_dir`] names them whose process is gone, and
+/// only when they hold nothing but the socket.
+fn remove_stale_dirs(temp: &Path) {
+    let Ok(listing) = std::fs::read_dir(temp) else {
+        return;
+    };
+    for found in listing.flatten() {
+        let name = found.file_name().to_string_lossy().into_owned();
+        let pid = name
+            .strip_prefix(DIR_PREFIX)
+            .and_then(|rest| rest.split_once('-'))
+            .and_then(|(pid, _)| pid.parse::<u32>().ok());
+        let Some(pid) = pid else { continue };
+        let is_dir = found.file_type().is_ok_and(|t| t.is_dir());
+        if is_dir && pid != std::process::id() && !crate::output::process_running(pid) {
+            let _ = std::fs::remove_file(found.path().join(SOCKET));
+            // Fails, leaving it, when anything else is in it.
+            let _ = std::fs::remove_dir(found.path());
+        }
+    }
+}
+
+const SOCKET: &str = "http.sock";
 
 pub struct Front {
     socket_dir: PathBuf,
@@ -103,7 +132,7 @@ impl Front {
     /// Starts the accept loop on `listener` and tiny_http behind it.
     pub fn start(listener: TcpListener, stop: Arc<AtomicBool>) -> std::io::Result<Arc<Front>> {
         let socket_dir = private_dir()?;
-        let socket = socket_dir.join("http.sock");
+        let socket = socket_dir.join(SOCKET);
         let backend = UnixListener::bind(&socket)?;
         let server = server_on(&backend)?;
         let front = Arc::new(Front {
@@ -325,6 +354,36 @@ fn serve_connection(mut client: TcpStream, socket: &Path) -> std::io::Result<()>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A stopped serve's socket folder goes; a running one's, and one holding anything
+    /// else, stay.
+    #[test]
+    fn stale_socket_folders_are_removed() {
+        let temp = tempfile::tempdir().expect("tmp");
+        let mut child = std::process::Command::new("true").spawn().expect("spawn");
+        let dead = child.id();
+        child.wait().expect("wait");
+        let folder = |name: String, files: &[&str]| {
+            let dir = temp.path().join(name);
+            std::fs::create_dir(&dir).expect("dir");
+            for file in files {
+                std::fs::write(dir.join(file), b"").expect("file");
+            }
+            dir
+        };
+        let stale = folder(format!("{DIR_PREFIX}{dead}-1"), &[SOCKET]);
+        let running = folder(format!("{DIR_PREFIX}{}-2", std::process::id()), &[SOCKET]);
+        let other = folder(format!("{DIR_PREFIX}{dead}-3"), &[SOCKET, "notes.txt"]);
+        let unrelated = folder(format!("{DIR_PREFIX}x-4"), &[]);
+        remove_stale_dirs(temp.path());
+        assert!(!stale.exists(), "a stopped serve's folder is removed");
+        assert!(running.join(SOCKET).exists(), "a running serve's stays");
+        assert!(
+            other.join("notes.txt").exists(),
+            "a folder holding more stays"
+        );
+        assert!(unrelated.exists());
+    }
 
     #[test]
     fn each_client_address_has_its_own_places() {
