@@ -126,6 +126,12 @@ impl Preview {
         !self.unsettled
     }
 
+    /// The last rebuild failed (or panicked): the files served are an older build's, and
+    /// the error stays shown until a rebuild of the files as saved succeeds.
+    pub fn last_failed(&self) -> bool {
+        !self.pending.is_empty() || self.full_pending
+    }
+
     /// [`Preview::settle_links`], then the search index made again here and now: the files
     /// are then what a full build writes.
     pub fn settle(&mut self) -> Result<()> {
@@ -144,7 +150,7 @@ impl Preview {
         if !self.unsettled {
             return Ok(());
         }
-        if !self.pending.is_empty() || self.full_pending {
+        if self.last_failed() {
             // The last rebuild failed: the files as saved have not built. Settling the last
             // good build would report no error and clear the overlay, so build what is on
             // disk instead (once: after that, the builder waits for the next edit).

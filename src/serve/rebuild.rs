@@ -189,11 +189,17 @@ fn rebuild_step(
     let took = started.elapsed();
     // Paths as the author's terminal and the page panels show them.
     let shown = ShownPaths::new(preview.root(), None);
-    let error = result.err().map(|e| {
-        let mut sources = crate::diagnostic::Sources::new(preview.root());
-        problems::error_text(e, &mut sources, &shown)
-    });
     let before = current(store);
+    let error = match result {
+        Err(e) => {
+            let mut sources = crate::diagnostic::Sources::new(preview.root());
+            Some(problems::error_text(e, &mut sources, &shown))
+        }
+        // Settling or indexing the last good build while the files as saved do not build
+        // (an index finishing just after a broken save): the error stays on the overlay.
+        Ok(()) if preview.last_failed() => before.error.clone(),
+        Ok(()) => None,
+    };
     let had_error = before.error.is_some();
     let changes = publish(store, preview, &shown, error.clone());
     // Settling (links checked again after a quick rebuild) only updates the problems.
@@ -250,6 +256,43 @@ mod tests {
             p.rebuild_quick(&[root.join("index.md")])
         });
         assert!(current(&store).error.is_none());
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    /// A search index of the last good pages that finishes after a broken save is put in
+    /// the files served, but the broken save's error stays shown.
+    #[test]
+    fn an_index_finishing_after_a_broken_save_keeps_the_error() {
+        let root = std::env::temp_dir().join(format!("signpost-late-index-{}", std::process::id()));
+        std::fs::create_dir_all(&root).expect("mkdir");
+        let page = root.join("page.md");
+        std::fs::write(root.join("index.md"), "---\ntitle: Home\n---\nHome\n").expect("write");
+        std::fs::write(&page, "---\ntitle: Page\n---\nOne.\n").expect("write");
+        let store: Store = Arc::new(RwLock::new(Arc::new(Snapshot::default())));
+        let hub = Hub::default();
+        let mut preview = Preview::new(Options {
+            root: root.clone(),
+            preview: true,
+            ..Options::default()
+        });
+        rebuild(&store, &hub, &mut preview, |p| p.rebuild(&[]));
+        std::fs::write(&page, "---\ntitle: Page\n---\nTwo.\n").expect("write");
+        let changed = [page.clone()];
+        rebuild(&store, &hub, &mut preview, |p| p.rebuild_quick(&changed));
+        settle(&store, &hub, &mut preview);
+        assert!(current(&store).error.is_none());
+        let job = preview
+            .index_job()
+            .expect("the edit leaves the index to make");
+        std::fs::write(&page, "---\ntitle: Page\n---\n{% nonsense %}\n").expect("write");
+        rebuild(&store, &hub, &mut preview, |p| p.rebuild_quick(&changed));
+        assert!(current(&store).error.is_some(), "the broken save is shown");
+        index_made(&store, &hub, &mut preview, job.run());
+        let error = current(&store).error.clone().unwrap_or_default();
+        assert!(error.contains("nonsense"), "the error went: {error:?}");
+        std::fs::write(&page, "---\ntitle: Page\n---\nThree.\n").expect("write");
+        rebuild(&store, &hub, &mut preview, |p| p.rebuild_quick(&changed));
+        assert!(current(&store).error.is_none(), "fixed by the next save");
         let _ = std::fs::remove_dir_all(&root);
     }
 }
