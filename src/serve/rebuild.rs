@@ -226,20 +226,25 @@ mod tests {
     use crate::compile::Options;
     use std::sync::RwLock;
 
-    /// A rebuild that panics is an error on the overlay; the builder lives on, and the next
-    /// rebuild works.
-    #[test]
-    fn a_panicking_rebuild_is_reported_and_the_builder_goes_on() {
-        let root = std::env::temp_dir().join(format!("signpost-panic-{}", std::process::id()));
+    /// A one-page site in a folder of its own, with an empty store and a preview of it.
+    fn home_site(name: &str) -> (std::path::PathBuf, Store, Hub, Preview) {
+        let root = std::env::temp_dir().join(format!("signpost-{name}-{}", std::process::id()));
         std::fs::create_dir_all(&root).expect("mkdir");
         std::fs::write(root.join("index.md"), "---\ntitle: Home\n---\nHome\n").expect("write");
         let store: Store = Arc::new(RwLock::new(Arc::new(Snapshot::default())));
-        let hub = Hub::default();
-        let mut preview = Preview::new(Options {
+        let preview = Preview::new(Options {
             root: root.clone(),
             preview: true,
             ..Options::default()
         });
+        (root, store, Hub::default(), preview)
+    }
+
+    /// A rebuild that panics is an error on the overlay; the builder lives on, and the next
+    /// rebuild works.
+    #[test]
+    fn a_panicking_rebuild_is_reported_and_the_builder_goes_on() {
+        let (root, store, hub, mut preview) = home_site("panic");
         rebuild(&store, &hub, &mut preview, |p| p.rebuild(&[]));
         assert!(current(&store).error.is_none());
         let served = current(&store).files.len();
@@ -263,18 +268,9 @@ mod tests {
     /// the files served, but the broken save's error stays shown.
     #[test]
     fn an_index_finishing_after_a_broken_save_keeps_the_error() {
-        let root = std::env::temp_dir().join(format!("signpost-late-index-{}", std::process::id()));
-        std::fs::create_dir_all(&root).expect("mkdir");
+        let (root, store, hub, mut preview) = home_site("late-index");
         let page = root.join("page.md");
-        std::fs::write(root.join("index.md"), "---\ntitle: Home\n---\nHome\n").expect("write");
         std::fs::write(&page, "---\ntitle: Page\n---\nOne.\n").expect("write");
-        let store: Store = Arc::new(RwLock::new(Arc::new(Snapshot::default())));
-        let hub = Hub::default();
-        let mut preview = Preview::new(Options {
-            root: root.clone(),
-            preview: true,
-            ..Options::default()
-        });
         rebuild(&store, &hub, &mut preview, |p| p.rebuild(&[]));
         std::fs::write(&page, "---\ntitle: Page\n---\nTwo.\n").expect("write");
         let changed = [page.clone()];
