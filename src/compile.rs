@@ -359,7 +359,7 @@ fn build_once(
             }
         }
     }
-    Ok(BuildReport {
+    let report = BuildReport {
         pages: compiled.site.pages.len(),
         rendered: compiled.site.pages.len() - hits,
         files: written.files,
@@ -373,7 +373,11 @@ fn build_once(
         problems,
         search_kept: emitted.search_kept,
         notices,
-    })
+    };
+    // Freeing a big site's model, pages and link graph takes a while (a tenth of a one-page
+    // rebuild): the report need not wait for it, and a process that exits need not at all.
+    std::thread::spawn(move || drop(compiled));
+    Ok(report)
 }
 
 #[cfg(test)]

@@ -547,19 +547,14 @@ impl<'a> Emitter<'a> {
     /// None when it shows the build's time (a collection document without a date).
     fn layout_key(&self, nav: u128, i: usize) -> Option<u128> {
         let page = &self.site.pages[i];
-        if page.document.is_some()
-            && matches!(page.source.front.get("date"), None | Some(Value::Null))
-        {
-            return None;
-        }
         let rendered = &self.rendered[i];
         let mut f = Fingerprint::new("layout");
-        f.add(nav.to_le_bytes())
-            .add(Value::Object(crate::site::model::page(self.site, i)).to_string())
-            .add(crate::theme::layout_of(page, self.theme))
+        f.add(nav.to_le_bytes());
+        crate::site::model::add_page_inputs(&mut f, self.site, i)?;
+        f.add(crate::theme::layout_of(page, self.theme))
             .add(rendered.html.digest().to_le_bytes())
-            .add(format!("{:?}", self.graph.pages[i]))
-            .add(format!("{:?}", rendered.checklist));
+            .add_debug(&self.graph.pages[i])
+            .add_debug(&rendered.checklist);
         for href in &self.graph.hrefs[i] {
             f.add(href);
         }

@@ -30,7 +30,7 @@ pub fn site_key(
         .add([u8::from(preview), u8::from(site.config.strict)])
         .add(&site.config.baseurl)
         .add(&site.config.url)
-        .add(site_json.to_string());
+        .add_json(site_json);
     for (name, include) in &site.includes {
         f.add(name).add(&include.path).add(include.text.as_bytes());
     }
@@ -38,7 +38,7 @@ pub fn site_key(
         f.add(name);
         for doc in docs {
             f.add(&doc.source.path)
-                .add(serde_json::Value::Object(doc.source.front.clone()).to_string())
+                .add_json(&doc.source.front)
                 .add(&doc.source.body)
                 .add(doc.group.as_bytes());
         }
@@ -88,7 +88,7 @@ pub fn pages_key(site: &Site) -> u128 {
     for page in &site.pages {
         f.add(&page.source.path)
             .add(&page.url)
-            .add(serde_json::Value::Object(page.source.front.clone()).to_string());
+            .add_json(&page.source.front);
         if page.document.is_some() {
             f.add(&page.source.body);
         }

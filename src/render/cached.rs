@@ -6,26 +6,17 @@ use super::watched::Watched;
 use crate::cache;
 use crate::error::Result;
 use crate::markdown::Rendered;
-use serde_json::Value;
 
 /// Page `i`'s own render inputs: its source, URL and `page` variables (a post's with its
 /// neighbours); None when `page` shows the build's time (a document without a date).
 fn own_key(host: &PageHost<'_>, i: usize, body: &str) -> Option<u128> {
     let page = &host.site.pages[i];
-    if page.document.is_some() && matches!(page.source.front.get("date"), None | Some(Value::Null))
-    {
-        return None;
-    }
-    let mut value = crate::site::model::page(host.site, i);
-    if let Some((next, previous)) = host.post_neighbours(i) {
-        value.insert("next".into(), next);
-        value.insert("previous".into(), previous);
-    }
     let mut f = crate::fingerprint::Fingerprint::new("own");
-    f.add(&page.source.path)
-        .add(&page.url)
-        .add(Value::Object(value).to_string())
-        .add(body)
+    crate::site::model::add_page_inputs(&mut f, host.site, i)?;
+    if let Some((next, previous)) = host.post_neighbours(i) {
+        f.add_json(&next).add_json(&previous);
+    }
+    f.add(body)
         .add(page.source.body_line.to_le_bytes())
         .add([u8::from(page.is_markdown)]);
     Some(f.finish())

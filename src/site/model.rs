@@ -4,6 +4,7 @@
 
 pub use super::page::Model;
 use super::page::Site;
+use crate::fingerprint::Fingerprint;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
@@ -29,6 +30,22 @@ pub fn page(site: &Site, index: usize) -> Map<String, Value> {
         value.insert("date".into(), Value::String(now.clone()));
     }
     value
+}
+
+/// Adds to `f` everything [`page`] makes page `index`'s variables from, without making them
+/// (the build cache keys every page by them on every build). None when they hold the build's
+/// time (a collection document without a date), which no key can stand for.
+pub fn add_page_inputs(f: &mut Fingerprint, site: &Site, index: usize) -> Option<()> {
+    let page = &site.pages[index];
+    if page.document.is_some() && matches!(page.source.front.get("date"), None | Some(Value::Null))
+    {
+        return None;
+    }
+    f.add_json(&page.source.front)
+        .add(&page.url)
+        .add(&page.source.path)
+        .add(&site.config.description);
+    Some(())
 }
 
 /// `site.pages` as Jekyll shows it: each page's front matter with `url`, `path`, `name`
