@@ -212,11 +212,26 @@ fn build_once(
     });
     options.skip.extend(cache_dir.clone());
     let mut notices = Vec::new();
-    let (mut site, theme) = load(&options)?;
+    // The cache is read while the site loads: both are mostly reading files, and reading
+    // the cache's log is one thread's work. Its folder is made first, so the walk of the
+    // root (which leaves it out) finds it there.
+    if let Some(dir) = &cache_dir {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    let (loaded, opened) = std::thread::scope(|scope| {
+        let opening = cache_dir
+            .as_deref()
+            .map(|dir| scope.spawn(move || timed("cache", || cache::open(dir, fresh))));
+        let loaded = load(&options);
+        let opened = opening.map(|opening| {
+            opening
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        });
+        (loaded, opened)
+    });
+    let (mut site, theme) = loaded?;
     let layout_warnings = crate::theme::check_layouts(&site, &theme)?;
-    let opened = cache_dir
-        .as_deref()
-        .map(|dir| timed("cache", || cache::open(dir, fresh)));
     let store = opened.as_ref().and_then(|o| o.store.clone());
     let store_len = store.as_ref().map_or(0, |s| s.written());
     // Fragments wait for their layouts in a file, not in memory: the cache's page store

@@ -148,7 +148,7 @@ pub fn write<'s, 'a, 'b>(
         let appendable = log.store == store
             && log.end == log.len
             && std::fs::metadata(file).is_ok_and(|m| m.len() == log.len)
-            && log.records + changed.len() <= 2 * live + DEAD_SLACK;
+            && log.records + changed.len() <= live + live / 4 + DEAD_SLACK;
         if appendable {
             if changed.is_empty() {
                 return Ok(());
@@ -201,6 +201,7 @@ const RECORD_HEAD: usize = 12;
 const BATCH_BYTES: usize = 4 << 20;
 /// How many records are encoded at a time.
 const BATCH_ENTRIES: usize = 2048;
-/// How many more records than twice the live entries the log may hold before it is
-/// written whole.
+/// How many more records than the live entries and a quarter the log may hold before it
+/// is written whole: every build reads all of them, and a build that changed every page
+/// (config, theme) would otherwise leave the log twice its size for good.
 const DEAD_SLACK: usize = 64;
