@@ -5,11 +5,11 @@
 //! its records are dead, when the page store changed, or when a build was stopped while
 //! appending (its last record is cut short; reading drops it).
 
-use super::entry::{Entry, Stored};
+use super::entry::{Entries, Entry, Stored};
 use super::format::{codec, Header};
 use bincode::Options as _;
 use rayon::prelude::*;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::io::Write as _;
 use std::path::Path;
 
@@ -26,7 +26,7 @@ pub struct Log {
 }
 
 /// A log's entries by path, and where it stands.
-pub type Read = (HashMap<String, Entry>, Log);
+pub type Read = (Entries, Log);
 
 /// One record to write: a path's entry, or None when the path has none any more.
 pub type Record<'s, 'a, 'b> = (&'s str, Option<Stored<'a, 'b>>);
@@ -51,7 +51,7 @@ pub fn read(file: &Path) -> Result<Option<Read>, String> {
         .deserialize_from(&mut reader)
         .map_err(|e| e.to_string())?;
     let mut end = header_len(&store)?;
-    let mut entries = HashMap::new();
+    let mut entries = Entries::new();
     let mut records = 0;
     // Records are read a batch at a time and decoded in parallel: the file is as big as the
     // site's link graph.
@@ -72,7 +72,7 @@ pub fn read(file: &Path) -> Result<Option<Read>, String> {
                 }
             }
         }
-        let decoded: Vec<bincode::Result<(String, Option<Entry>)>> = batch
+        let decoded: Vec<bincode::Result<(String, Option<Box<Entry>>)>> = batch
             .par_iter()
             .map(|bytes| codec().with_limit(bytes.len() as u64).deserialize(bytes))
             .collect();

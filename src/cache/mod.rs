@@ -25,7 +25,7 @@ mod log;
 mod pages;
 mod search;
 
-pub use entry::{Entry, EntryRef, Layout};
+pub use entry::{Entries, Entry, EntryRef, Layout};
 pub use keys::{page_key, site_key, Keys, Reads};
 pub use links::{Checked, LinkCheck, LinkCheckRef};
 pub use pages::{open, save};

@@ -1,7 +1,7 @@
 //! The cache's entries (`pages.bin`) and the page store their HTML is in (`html-….bin`),
 //! opened by one build at a time (`lock`).
 
-use super::entry::{Entry, EntryRef, Stored};
+use super::entry::{Entries, EntryRef, Stored};
 use super::log::{self, Log};
 use crate::error::{Error, Result};
 use crate::markdown::spill::{Placed, Spill};
@@ -15,7 +15,7 @@ const FILE: &str = "pages.bin";
 /// An opened cache: the entries of the last build, and the page store this build's
 /// fragments go into, beside the last build's (which the entries point into).
 pub struct Opened {
-    pub entries: HashMap<String, Entry>,
+    pub entries: Entries,
     /// None when the cache cannot be used this time (the folder is not writable, another
     /// build holds it): the build then renders every page and saves no cache.
     pub store: Option<Arc<Spill>>,
@@ -110,12 +110,7 @@ pub fn open(dir: &Path, fresh: bool) -> Opened {
     }
 }
 
-type Read = (
-    HashMap<String, Entry>,
-    Option<Arc<Spill>>,
-    Option<String>,
-    Option<Log>,
-);
+type Read = (Entries, Option<Arc<Spill>>, Option<String>, Option<Log>);
 
 /// The entries of `dir`'s cache file and the page store it names.
 fn read_entries(dir: &Path) -> Read {

@@ -57,7 +57,7 @@ pub fn page(
     keys: &cache::Keys<'_>,
     i: usize,
     body: &str,
-    entry: Option<cache::Entry>,
+    entry: Option<Box<cache::Entry>>,
 ) -> OnePage {
     let own = own_key(host, i, body);
     if let (Some(own), Some(entry)) = (own, entry) {
