@@ -307,7 +307,7 @@ impl<'a> Emitter<'a> {
         let mut files: Vec<OutputFile> = Vec::new();
         let page_paths: std::collections::HashSet<String> = site
             .pages
-            .iter()
+            .par_iter()
             .map(crate::site::Page::output_path)
             .collect();
         for (r, redirect) in graph.table.redirects.iter().enumerate() {
@@ -476,7 +476,6 @@ impl<'a> Emitter<'a> {
         previous: Option<Previous<'_>>,
         spill: Option<&Spill>,
     ) -> Result<Emitted> {
-        let rest = self.rest()?;
         let writer = Writer::open(out, force_write)?;
         let layouts = previous.as_ref().map(|p| (p.site_key, p.layouts));
         let nav_key = layouts.map(|(site_key, _)| {
@@ -486,9 +485,10 @@ impl<'a> Emitter<'a> {
                 .add(nav)
                 .finish()
         });
-        // The index is built while the pages are written: Pagefind reads pages one at a
-        // time, so on its own it would leave a core idle.
-        let (pages, search) = rayon::join(
+        // The index and the other files (redirects, sitemap, 404) are made while the pages
+        // are written: Pagefind reads pages one at a time, so on its own it would leave a
+        // core idle, and the rest is one thread's work too.
+        let (pages, (search, rest)) = rayon::join(
             || {
                 (0..self.site.pages.len())
                     .into_par_iter()
@@ -518,11 +518,14 @@ impl<'a> Emitter<'a> {
             },
             || {
                 let search = previous.as_ref().and_then(|p| p.search);
-                self.search_to(&writer, search, previous.is_some())
+                rayon::join(
+                    || self.search_to(&writer, search, previous.is_some()),
+                    || self.rest(),
+                )
             },
         );
         let rest = pages.and_then(|pages| {
-            let search = search?;
+            let (search, rest) = (search?, rest?);
             rest.par_iter()
                 .try_for_each(|file| put(&writer, file).map(|_| ()))?;
             spill.map_or(Ok(()), Spill::check)?;
