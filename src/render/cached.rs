@@ -6,17 +6,20 @@ use super::watched::Watched;
 use crate::cache;
 use crate::error::Result;
 use crate::markdown::Rendered;
+use crate::site::body_digest;
+use std::borrow::Cow;
 
-/// Page `i`'s own render inputs: its source, URL and `page` variables (a post's with its
-/// neighbours); None when `page` shows the build's time (a document without a date).
-fn own_key(host: &PageHost<'_>, i: usize, body: &str) -> Option<u128> {
+/// Page `i`'s own render inputs: its source (its body by digest), URL and `page` variables
+/// (a post's with its neighbours); None when `page` shows the build's time (a document
+/// without a date).
+fn own_key(host: &PageHost<'_>, i: usize) -> Option<u128> {
     let page = &host.site.pages[i];
     let mut f = crate::fingerprint::Fingerprint::new("own");
     crate::site::model::add_page_inputs(&mut f, host.site, i)?;
     if let Some((next, previous)) = host.post_neighbours(i) {
         f.add_json(&next).add_json(&previous);
     }
-    f.add(body)
+    f.add(page.source.body_digest.to_le_bytes())
         .add(page.source.body_line.to_le_bytes())
         .add([u8::from(page.is_markdown)]);
     Some(f.finish())
@@ -49,17 +52,17 @@ impl OnePage {
     }
 }
 
-/// Page `i` (its source's `body`) from its cache `entry` when its render fingerprint is
-/// unchanged, else rendered with what it reads noted (so the next build can tell whether it
-/// is still current).
-pub fn page(
+/// Page `i` from its cache `entry` when its render fingerprint is unchanged, else rendered
+/// from its source's body (asked of `body` only then: a rebuild reads it from the file
+/// again) with what it reads noted (so the next build can tell whether it is still current).
+pub fn page<'b>(
     host: &PageHost<'_>,
     keys: &cache::Keys<'_>,
     i: usize,
-    body: &str,
+    body: impl FnOnce() -> Cow<'b, str>,
     entry: Option<Box<cache::Entry>>,
 ) -> OnePage {
-    let own = own_key(host, i, body);
+    let own = own_key(host, i);
     if let (Some(own), Some(entry)) = (own, entry) {
         if cache::page_key(keys, own, entry.reads) == entry.render_key {
             return OnePage {
@@ -71,8 +74,12 @@ pub fn page(
             };
         }
     }
+    let body = body();
+    // A file changed since it was loaded renders as it is now, but is not kept under the
+    // key of what was loaded.
+    let own = own.filter(|_| body_digest(&body) == host.site.pages[i].source.body_digest);
     let watched = Watched::new(host);
-    let rendered = match render_page_with(host, &watched, i, body) {
+    let rendered = match render_page_with(host, &watched, i, &body) {
         Ok(rendered) => rendered,
         Err(e) => return OnePage::rendered(Err(e)),
     };
@@ -86,5 +93,43 @@ pub fn page(
         layout: None,
         links: None,
         hit: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page;
+    use crate::cache;
+    use std::borrow::Cow;
+
+    #[test]
+    fn a_body_that_changed_since_it_was_loaded_is_rendered_but_not_kept() {
+        let root = tempfile::tempdir().expect("tmp");
+        std::fs::write(root.path().join("_config.yml"), "title: T\n").expect("config");
+        std::fs::write(
+            root.path().join("index.md"),
+            "---\ntitle: Home\n---\nAs loaded.\n",
+        )
+        .expect("page");
+        let options = crate::compile::Options {
+            root: root.path().to_path_buf(),
+            no_search: true,
+            ..Default::default()
+        };
+        let (site, theme) = crate::compile::load(&options).expect("load");
+        let steps = super::super::steps::render_steps(&site, false).expect("steps");
+        let host = super::PageHost::new(&site, &theme, &steps, false, true);
+        let keys = cache::Keys {
+            site: 1,
+            urls: std::sync::OnceLock::new(),
+            pages: std::sync::OnceLock::new(),
+            of: &site,
+        };
+        let loaded = page(&host, &keys, 0, || Cow::Borrowed("As loaded.\n"), None);
+        assert!(loaded.kept.is_some(), "the body as loaded is kept");
+        let later = page(&host, &keys, 0, || Cow::Borrowed("Changed since.\n"), None);
+        assert!(later.kept.is_none(), "kept under the key of another body");
+        let html = later.result.expect("rendered").html.text().to_string();
+        assert!(html.contains("Changed since."), "{html}");
     }
 }

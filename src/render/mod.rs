@@ -70,7 +70,7 @@ pub fn render(
         .collect();
     let body = |i: usize, handed: Option<String>| match handed {
         Some(handed) => Cow::Owned(handed),
-        None => Cow::Borrowed(site.pages[i].source.body.as_str()),
+        None => site.pages[i].source.body(&site.root),
     };
     // Each page's parts go straight into their own lists: a list of whole results split
     // afterwards would hold every page twice (80 MB at 100,000 pages).
@@ -118,7 +118,9 @@ pub fn render(
                 .par_iter()
                 .zip(previous)
                 .zip(handed)
-                .map(|((&i, entry), h)| spilled(cached::page(&host, &keys, i, &body(i, h), entry)))
+                .map(|((&i, entry), h)| {
+                    spilled(cached::page(&host, &keys, i, || body(i, h), entry))
+                })
                 .collect()
         }
     };

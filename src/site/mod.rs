@@ -20,7 +20,9 @@ use collections::{collection_files, load_collections, load_posts};
 pub use config::Config;
 use data::load_data;
 use includes::load_includes;
-pub use page::{Asset, Collections, DataFile, Doc, FileKind, LoadWarning, Page, Site, Source};
+pub use page::{
+    body_digest, Asset, Collections, DataFile, Doc, FileKind, LoadWarning, Page, Site, Source,
+};
 use rayon::prelude::*;
 use read::load_walked_file;
 use read::markdown_copied;

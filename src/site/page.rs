@@ -21,6 +21,9 @@ pub struct Source {
     pub yaml: String,
     pub yaml_line: usize,
     pub body: String,
+    /// A digest of `body` as read: the build cache keys the page by it, so a rebuild need
+    /// not hold every page's body to tell which changed ([`body_digest`]).
+    pub body_digest: u128,
     pub body_line: usize,
     /// Front matter that is not valid YAML: where and why. The file is read with empty
     /// front matter, as Jekyll does (an error under `--strict`).
@@ -29,6 +32,13 @@ pub struct Source {
     pub no_front_matter: bool,
     /// `body` was let go once the page was rendered ([`Site::release_bodies`]).
     pub body_released: bool,
+}
+
+/// What [`Source::body_digest`] holds for a body `text`.
+pub fn body_digest(text: &str) -> u128 {
+    crate::fingerprint::Fingerprint::new("body")
+        .add(text)
+        .finish()
 }
 
 impl Source {

@@ -67,6 +67,7 @@ pub fn load_source(
         front,
         yaml: split.yaml,
         yaml_line: split.yaml_line,
+        body_digest: super::page::body_digest(&split.body),
         body: split.body,
         body_line: split.body_line,
         front_matter_error,
