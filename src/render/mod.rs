@@ -137,3 +137,51 @@ pub fn render(
 pub fn all(site: &Site) -> Vec<usize> {
     (0..site.pages.len()).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::cache;
+    use crate::site::{self, LoadOptions};
+    use crate::theme::{Theme, ThemeSource, Urls};
+    use std::borrow::Cow;
+
+    #[test]
+    fn a_body_that_changed_since_it_was_loaded_is_rendered_but_not_kept() {
+        let root = tempfile::tempdir().expect("tmp");
+        std::fs::write(root.path().join("_config.yml"), "title: T\n").expect("config");
+        std::fs::write(
+            root.path().join("index.md"),
+            "---\ntitle: Home\n---\nAs loaded.\n",
+        )
+        .expect("page");
+        let site = site::load(&LoadOptions {
+            root: root.path().to_path_buf(),
+            no_search: true,
+            ..Default::default()
+        })
+        .expect("load");
+        let urls = Urls {
+            baseurl: String::new(),
+            site_url: String::new(),
+        };
+        let theme = Theme::load(&ThemeSource::Embedded, &urls).expect("theme");
+        let steps = super::steps::render_steps(&site, false).expect("steps");
+        let host = super::host::PageHost::new(&site, &theme, &steps, false, true);
+        let keys = cache::Keys {
+            site: 1,
+            urls: std::sync::OnceLock::new(),
+            pages: std::sync::OnceLock::new(),
+            of: &site,
+        };
+        let page =
+            |body: &'static str| super::cached::page(&host, &keys, 0, || Cow::Borrowed(body), None);
+        assert!(
+            page("As loaded.\n").kept.is_some(),
+            "the body as loaded is kept"
+        );
+        let later = page("Changed since.\n");
+        assert!(later.kept.is_none(), "kept under the key of another body");
+        let html = later.result.expect("rendered").html.text().to_string();
+        assert!(html.contains("Changed since."), "{html}");
+    }
+}
