@@ -117,7 +117,9 @@ test('Add to calendar writes an RFC 5545 file that icalendar reads, with Go Live
   await withPage(async (page) => {
     await open(page, CCG);
     // Nothing dated yet: the page says what to do, in the alert region.
+    // The file actions' script loads on the first click, so the alert comes after it.
     await page.click('[data-action=calendar]');
+    await page.locator('#sp-cl-alert', { hasText: 'Nothing to add' }).waitFor();
     assert.match(await page.locator('#sp-cl-alert').textContent(), /^Nothing to add to a calendar yet: set the Go Live date/);
     await page.fill('#sp-cl-golive', '2030-06-03');
     ids = await page.locator('.sp-check').evaluateAll((els) => els.map((e) => e.id));
