@@ -65,16 +65,23 @@ pub fn theme_source(options: &Options, site: &Site) -> Result<ThemeSource> {
 
 /// The load stage and the theme the site asks for.
 pub fn load(options: &Options) -> Result<(Site, Theme)> {
-    let site = timed("load", || {
-        site::load(&LoadOptions {
-            root: options.root.clone(),
-            baseurl: options.baseurl.clone(),
-            drafts: options.drafts,
-            strict: options.strict,
-            skip: options.skip.clone(),
-            no_search: options.no_search || !crate::search::BUILT_IN,
-        })
-    })?;
+    load_knowing(options, || None)
+}
+
+/// [`load`], taking from `known` what a last build found of the files that are as they were.
+fn load_knowing(
+    options: &Options,
+    known: impl FnOnce() -> Option<site::known::KnownFiles>,
+) -> Result<(Site, Theme)> {
+    let load_options = LoadOptions {
+        root: options.root.clone(),
+        baseurl: options.baseurl.clone(),
+        drafts: options.drafts,
+        strict: options.strict,
+        skip: options.skip.clone(),
+        no_search: options.no_search || !crate::search::BUILT_IN,
+    };
+    let site = timed("load", || site::load_knowing(&load_options, known))?;
     let theme = timed("theme", || {
         Theme::load(
             &theme_source(options, &site)?,
@@ -160,6 +167,8 @@ pub struct BuildReport {
     pub files: usize,
     /// Files whose bytes changed, so were written (the others were left as they were).
     pub written: usize,
+    /// Files of the root read (the others were as an earlier build found them).
+    pub read: usize,
     pub warnings: usize,
     /// Problems `check` fails on that do not stop a build (broken links, bad front matter).
     pub problems: Vec<Diagnostic>,
@@ -218,11 +227,22 @@ fn build_once(
     if let Some(dir) = &cache_dir {
         let _ = std::fs::create_dir_all(dir);
     }
+    let mut files_log = None;
     let (loaded, opened) = std::thread::scope(|scope| {
         let opening = cache_dir
             .as_deref()
             .map(|dir| scope.spawn(move || timed("cache", || cache::open(dir, fresh))));
-        let loaded = load(&options);
+        // What the last build found of the root's files, wanted once the walk is done.
+        let files = cache_dir
+            .as_deref()
+            .filter(|_| !fresh)
+            .map(|dir| scope.spawn(move || cache::open_files(dir)));
+        let loaded = load_knowing(&options, || {
+            let opened = files?.join().ok()?;
+            notices.extend(opened.warning);
+            files_log = opened.log;
+            opened.known
+        });
         let opened = opening.map(|opening| {
             opening
                 .join()
@@ -339,6 +359,11 @@ fn build_once(
                 notices.push(format!("the build cache was not saved: {e}"));
             }
         }
+        if let Err(e) = timed("files", || {
+            cache::save_files(dir, &compiled.site, files_log)
+        }) {
+            notices.push(format!("the build cache was not saved: {e}"));
+        }
         let kept_count = kept.iter().flatten().count();
         // Per page: whether its entry differs from the one the cache holds.
         let changed: Vec<bool> = (0..kept.len())
@@ -385,6 +410,7 @@ fn build_once(
         rendered: compiled.site.pages.len() - hits,
         files: written.files,
         written: written.written,
+        read: compiled.site.files.walked.iter().filter(|w| w.read).count(),
         warnings: compiled
             .graph
             .diagnostics

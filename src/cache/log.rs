@@ -1,21 +1,22 @@
-//! `pages.bin`, the cache's entries, as a log: a header, the page store's name, then records
-//! to the end of the file, each its length, a checksum and one page's entry or its removal.
-//! A later record for a path replaces an earlier one, so a build that changed a few pages
-//! appends only theirs. The file is written whole, through a temporary name, when most of
-//! its records are dead, when the page store changed, or when a build was stopped while
-//! appending (its last record is cut short; reading drops it).
+//! A file of records by path, as a log: a header, a name for what the records go with (the
+//! page store of `pages.bin`), then records to the end of the file, each its length, a
+//! checksum and one path's record or its removal. A later record for a path replaces an
+//! earlier one, so a build that changed a few pages appends only theirs. The file is written
+//! whole, through a temporary name, when most of its records are dead, when the name
+//! changed, or when a build was stopped while appending (its last record is cut short;
+//! reading drops it).
 
-use super::entry::{Entries, Entry, Stored};
 use super::format::{codec, Header};
 use bincode::Options as _;
 use rayon::prelude::*;
-use std::collections::HashSet;
+use serde::{de::DeserializeOwned, Serialize};
+use std::collections::{HashMap, HashSet};
 use std::io::Write as _;
 use std::path::Path;
 
 /// What a read of the log found, for the next write to go on from.
 pub struct Log {
-    /// The page store its entries point into.
+    /// What its records go with (for `pages.bin`, the page store its entries point into).
     pub(super) store: String,
     /// Where its last whole record ends, and the file's length.
     end: u64,
@@ -25,15 +26,16 @@ pub struct Log {
     pub(super) live: HashSet<String>,
 }
 
-/// A log's entries by path, and where it stands.
-pub type Read = (Entries, Log);
+/// A log's records by path, and where it stands. Boxed: a reader moves each out as it
+/// takes it, and a table of whole records would stay allocated beside them.
+pub type Read<T> = (HashMap<String, Box<T>>, Log);
 
-/// One record to write: a path's entry, or None when the path has none any more.
-pub type Record<'s, 'a, 'b> = (&'s str, Option<Stored<'a, 'b>>);
+/// One record to write: a path's record, or None when the path has none any more.
+pub type Record<'s, R> = (&'s str, Option<R>);
 
 /// Reads the log at `file`. None when there is none or another signpost wrote it (not ours
 /// to read); Err with why when it is there but unreadable.
-pub fn read(file: &Path) -> Result<Option<Read>, String> {
+pub fn read<T: DeserializeOwned + Send>(file: &Path) -> Result<Option<Read<T>>, String> {
     let Ok(opened) = std::fs::File::open(file) else {
         return Ok(None);
     };
@@ -51,7 +53,7 @@ pub fn read(file: &Path) -> Result<Option<Read>, String> {
         .deserialize_from(&mut reader)
         .map_err(|e| e.to_string())?;
     let mut end = header_len(&store)?;
-    let mut entries = Entries::new();
+    let mut entries = HashMap::new();
     let mut records = 0;
     // Records are read a batch at a time and decoded in parallel: the file is as big as the
     // site's link graph.
@@ -72,7 +74,7 @@ pub fn read(file: &Path) -> Result<Option<Read>, String> {
                 }
             }
         }
-        let decoded: Vec<bincode::Result<(String, Option<Box<Entry>>)>> = batch
+        let decoded: Vec<bincode::Result<(String, Option<Box<T>>)>> = batch
             .par_iter()
             .map(|bytes| codec().with_limit(bytes.len() as u64).deserialize(bytes))
             .collect();
@@ -136,12 +138,12 @@ fn next_record(reader: &mut impl std::io::Read, left: u64) -> Result<Option<Vec<
 /// Writes `records` after what `log` holds when that is cheaper than the whole file and
 /// the file is as the log left it; else writes the whole file from `all()`. Returns the log
 /// the next build reads.
-pub fn write<'s, 'a, 'b>(
+pub fn write<'s, R: Serialize + Sync>(
     file: &Path,
     log: Option<&Log>,
     store: &str,
-    changed: Vec<Record<'s, 'a, 'b>>,
-    all: impl FnOnce() -> Vec<Record<'s, 'a, 'b>>,
+    changed: Vec<Record<'s, R>>,
+    all: impl FnOnce() -> Vec<Record<'s, R>>,
 ) -> std::io::Result<()> {
     if let Some(log) = log {
         let live = log.live.len();
@@ -165,7 +167,11 @@ pub fn write<'s, 'a, 'b>(
     written
 }
 
-fn write_whole(tmp: &Path, store: &str, records: &[Record<'_, '_, '_>]) -> std::io::Result<()> {
+fn write_whole<R: Serialize + Sync>(
+    tmp: &Path,
+    store: &str,
+    records: &[Record<'_, R>],
+) -> std::io::Result<()> {
     let mut writer = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(tmp)?);
     codec()
         .serialize_into(&mut writer, &Header::current())
@@ -179,7 +185,7 @@ fn write_whole(tmp: &Path, store: &str, records: &[Record<'_, '_, '_>]) -> std::
 }
 
 /// Records as the log holds them, encoded in parallel.
-fn encode(records: &[Record<'_, '_, '_>]) -> std::io::Result<Vec<u8>> {
+fn encode<R: Serialize + Sync>(records: &[Record<'_, R>]) -> std::io::Result<Vec<u8>> {
     let encoded: Vec<bincode::Result<Vec<u8>>> = records
         .par_iter()
         .map(|record| codec().serialize(record))

@@ -18,6 +18,7 @@
 //! (a file read while rendering), or drew a warning is rendered every build.
 
 mod entry;
+mod files;
 mod format;
 mod keys;
 mod links;
@@ -26,6 +27,7 @@ mod pages;
 mod search;
 
 pub use entry::{Entries, Entry, EntryRef, Layout};
+pub use files::{open_files, save_files};
 pub use keys::{page_key, site_key, Keys, Reads};
 pub use links::{Checked, LinkCheck, LinkCheckRef};
 pub use pages::{open, save};

@@ -122,7 +122,7 @@ fn read_entries(dir: &Path) -> Read {
         );
         (HashMap::new(), None, Some(warning), None)
     };
-    let (mut entries, log) = match log::read(&file) {
+    let (mut entries, log): (Entries, Log) = match log::read(&file) {
         Ok(Some(read)) => read,
         Ok(None) => return (HashMap::new(), None, None, None),
         Err(e) => return unreadable(&e),
@@ -180,7 +180,7 @@ pub fn save<'a>(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let known = |path: &str| log.as_ref().is_some_and(|log| log.live.contains(path));
-    let mut changed: Vec<log::Record<'_, '_, '_>> = entries
+    let mut changed: Vec<log::Record<'_, Stored<'_, '_>>> = entries
         .iter()
         .filter(|(path, _, changed, _)| *changed || !known(path))
         .map(record)
@@ -203,7 +203,7 @@ pub fn save<'a>(
 /// An entry with its place in the store, as a record of the entries' file.
 fn record<'e, 'a>(
     (path, entry, _, html): &'e (&'a str, EntryRef<'a>, bool, Placed),
-) -> log::Record<'a, 'a, 'e> {
+) -> log::Record<'a, Stored<'a, 'e>> {
     (path, Some(Stored { entry, html: *html }))
 }
 

@@ -1,6 +1,6 @@
 //! The record of the search index the last build wrote (`search.bin`).
 
-use super::format::{codec, Header};
+use super::format::{read_record, write_record};
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -21,23 +21,11 @@ const SEARCH_FILE: &str = "search.bin";
 /// The record saved by the last build, if it is this version's and readable (a bad one is
 /// as good as none: the index is built again).
 pub fn open_search(dir: &Path) -> Option<SearchRecord> {
-    use bincode::Options;
-    let bytes = std::fs::read(dir.join(SEARCH_FILE)).ok()?;
-    let limit = bytes.len() as u64;
-    let mut reader = bytes.as_slice();
-    let header: Header = codec()
-        .with_limit(limit)
-        .deserialize_from(&mut reader)
-        .ok()?;
-    if !header.matches(&Header::current()) {
-        return None;
-    }
-    codec().with_limit(limit).deserialize_from(reader).ok()
+    read_record(&dir.join(SEARCH_FILE)).ok().flatten()
 }
 
 /// Saves (or, given None, removes) the search record, through a temporary name.
 pub fn save_search(dir: &Path, record: Option<&SearchRecord>) -> Result<()> {
-    use bincode::Options;
     let file = dir.join(SEARCH_FILE);
     let Some(record) = record else {
         return match std::fs::remove_file(&file) {
@@ -45,22 +33,8 @@ pub fn save_search(dir: &Path, record: Option<&SearchRecord>) -> Result<()> {
             _ => Ok(()),
         };
     };
-    let mut bytes = codec()
-        .serialize(&Header::current())
-        .map_err(|e| Error::io(&file, std::io::Error::other(e)))?;
-    bytes.extend(
-        codec()
-            .serialize(record)
-            .map_err(|e| Error::io(&file, std::io::Error::other(e)))?,
-    );
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let tmp = dir.join(format!("{SEARCH_FILE}.{}.tmp", std::process::id()));
-    std::fs::write(&tmp, bytes)
-        .and_then(|()| std::fs::rename(&tmp, &file))
-        .map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            Error::io(&file, e)
-        })
+    write_record(&file, record).map_err(|e| Error::io(&file, e))
 }
 
 #[cfg(test)]

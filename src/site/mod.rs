@@ -7,12 +7,14 @@ pub mod document;
 pub mod frontmatter;
 pub mod guard;
 mod includes;
+pub mod known;
 pub mod model;
 mod page;
 mod plain_yaml;
 pub mod plugins;
 mod read;
 pub mod review;
+mod stamp;
 pub mod url;
 
 use crate::error::{Error, Result};
@@ -45,6 +47,16 @@ pub struct LoadOptions {
 }
 
 pub fn load(options: &LoadOptions) -> Result<Site> {
+    load_knowing(options, || None)
+}
+
+/// [`load`], taking from `known` (asked once the root is walked) what a last build found
+/// of the files whose stamps are as they were.
+pub fn load_knowing(
+    options: &LoadOptions,
+    known: impl FnOnce() -> Option<known::KnownFiles>,
+) -> Result<Site> {
+    let began = known::now();
     let root = &options.root;
     if !root.is_dir() {
         return Err(Error::Usage(format!(
@@ -53,12 +65,18 @@ pub fn load(options: &LoadOptions) -> Result<Site> {
         )));
     }
     let mut walker = guard::Walker::new(root);
-    let mut config = if walker.admits_rel("_config.yml") {
-        load_config(root, options.baseurl.as_deref())?
+    let config_text = if walker.admits_rel("_config.yml") {
+        read::config_text(root)?
     } else {
-        Config::parse("", options.baseurl.as_deref())?
+        String::new()
     };
+    let mut config = Config::parse(&config_text, options.baseurl.as_deref())?;
     config.strict |= options.strict;
+    // What a file is made into depends on it and on `_config.yml` (defaults, plugins).
+    let key = crate::fingerprint::Fingerprint::new("root files")
+        .add(&config_text)
+        .add_debug(&(&options.baseurl, options.drafts, options.strict))
+        .finish();
     let (data, data_files) = load_data(&mut walker)?;
     let (collections, documents) = load_collections(&mut walker, &config)?;
     let includes = load_includes(&mut walker)?;
@@ -86,39 +104,66 @@ pub fn load(options: &LoadOptions) -> Result<Site> {
         (config.is_excluded(rel) && !included)
             || (is_dir && entry.path().canonicalize().is_ok_and(|c| skip.contains(&c)))
     })?;
+    let known = known().filter(|known| known.key == key);
     // Reading and parsing front matter is most of the load stage: do it in parallel, then
-    // take the results in walk order so the first error reported is the first file's.
-    let loaded: Vec<Result<FileKind>> = files
+    // take the results in walk order so the first error reported is the first file's. A
+    // file the last build found as it is now is taken from its record, not read.
+    let loaded: Vec<(Result<FileKind>, Option<known::Stamp>, bool)> = files
         .par_iter()
-        .map(|rel| load_walked_file(root, rel, &config, options.drafts))
+        .map(|rel| {
+            let stamp = known::Stamp::of(&root.join(rel));
+            let found = known.as_ref().zip(stamp.as_ref());
+            match found.and_then(|(known, stamp)| known.unchanged(rel, stamp)) {
+                Some(kind) => (Ok(kind), stamp, false),
+                None => (
+                    load_walked_file(root, rel, &config, options.drafts),
+                    stamp,
+                    true,
+                ),
+            }
+        })
         .collect();
+    drop(known);
+    let mut root_files = known::RootFiles {
+        key,
+        began,
+        walked: Vec::with_capacity(files.len()),
+    };
     // jekyll-optional-front-matter also publishes such a page's Markdown as it is.
     let keep_originals = !matches!(
         config.values.get("optional_front_matter"),
         Some(Value::Object(o)) if o.get("remove_originals") == Some(&Value::Bool(true))
     );
-    for (rel, kind) in files.into_iter().zip(loaded) {
-        match kind? {
+    for (rel, (kind, stamp, read)) in files.into_iter().zip(loaded) {
+        let walked = match kind? {
             FileKind::Page(page) => {
                 if page.source.no_front_matter && keep_originals {
                     assets.push(Asset {
                         url: format!("/{rel}"),
-                        path: rel,
+                        path: rel.clone(),
                     });
                 }
                 pages.push(*page);
+                known::WalkedKind::Page(pages.len() - 1)
             }
-            FileKind::Draft => {}
+            FileKind::Draft => known::WalkedKind::Draft,
             FileKind::Asset => {
                 if let Some(warning) = markdown_copied(&rel) {
                     walker.warnings.push(warning);
                 }
                 assets.push(Asset {
                     url: format!("/{rel}"),
-                    path: rel,
-                })
+                    path: rel.clone(),
+                });
+                known::WalkedKind::Asset
             }
-        }
+        };
+        root_files.walked.push(known::Walked {
+            rel,
+            stamp,
+            kind: walked,
+            read,
+        });
     }
     pages.extend(documents);
     pages.extend(load_posts(&mut walker, &config, &post_folders)?);
@@ -160,5 +205,6 @@ pub fn load(options: &LoadOptions) -> Result<Site> {
         includes,
         warnings,
         model,
+        files: root_files,
     })
 }

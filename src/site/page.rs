@@ -170,6 +170,8 @@ pub struct Site {
     pub warnings: Vec<LoadWarning>,
     /// What Liquid sees as `site` (see [`super::model`] for the rest of the Liquid model).
     pub model: Model,
+    /// The files the walk of the root found, for `build`'s cache to know them by.
+    pub files: super::stamp::RootFiles,
 }
 
 impl Site {

@@ -80,11 +80,15 @@ impl Site {
     /// The bodies of the pages that are not documents, for `build` to hand to the render
     /// stage, which drops each once its page is rendered. No other page reads them (`site.pages`
     /// shows front matter, not content; documents, which posts and collections show, keep
-    /// theirs), and a message's place reads the file again ([`Source::body`]).
+    /// theirs), and a message's place reads the file again ([`Source::body`]). A body never
+    /// read (the file is as the last build found it) is read by render if it needs it.
     pub fn take_page_bodies(&mut self) -> Vec<Option<String>> {
         self.pages
             .iter_mut()
-            .map(|page| page.document.is_none().then(|| page.source.take_body()))
+            .map(|page| {
+                let handed = page.document.is_none() && !page.source.body_released;
+                handed.then(|| page.source.take_body())
+            })
             .collect()
     }
 
@@ -122,13 +126,17 @@ pub fn unpublished(source: &Source) -> bool {
 
 /// Reads `_config.yml` alone (serve watches it; build needs it before anything else).
 pub fn load_config(root: &Path, baseurl: Option<&str>) -> Result<Config> {
+    Config::parse(&config_text(root)?, baseurl)
+}
+
+/// The text of `_config.yml`, empty when there is none.
+pub fn config_text(root: &Path) -> Result<String> {
     let path = root.join("_config.yml");
-    let text = if path.is_file() {
-        read_text(&path, "_config.yml")?
+    if path.is_file() {
+        read_text(&path, "_config.yml")
     } else {
-        String::new()
-    };
-    Config::parse(&text, baseurl)
+        Ok(String::new())
+    }
 }
 
 /// Names the walk never reads: `_`/`.`-prefixed (Jekyll's rule), editor backups and locks.

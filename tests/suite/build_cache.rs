@@ -426,3 +426,91 @@ fn links_an_earlier_build_checked_are_checked_again_when_what_they_reach_changes
         }
     }
 }
+
+/// A build through the library, so the report says how many files of the root it read.
+fn library_build(root: &Path, out: &Path, no_cache: bool) -> signpost::compile::BuildReport {
+    let options = signpost::compile::Options {
+        root: root.to_path_buf(),
+        no_search: true,
+        no_cache,
+        ..Default::default()
+    };
+    signpost::compile::build(&options, out).expect("build")
+}
+
+/// A file whose stamp (size, times, inode) is as an earlier build found it is not read
+/// again once it had settled before that build began; an edit that keeps the file's size
+/// and modification time is still seen, because its status-change time moved.
+#[test]
+fn files_as_an_earlier_build_found_them_are_not_read_again() {
+    let site = guide();
+    let root = site.path();
+    let outer = tempfile::tempdir().expect("tmp");
+    let out = outer.path().join("out");
+    let first = library_build(root, &out, false);
+    assert!(first.read > 10, "{} read", first.read);
+    // Files written within 3 s of the build that found them are read again (a write in the
+    // same clock tick could leave a stamp as it was): the guide's files have just been
+    // copied, so the second build reads them, and the third trusts what it recorded.
+    std::thread::sleep(std::time::Duration::from_millis(3200));
+    let second = library_build(root, &out, false);
+    assert_eq!(second.read, first.read);
+    let third = library_build(root, &out, false);
+    assert_eq!((third.read, third.rendered), (0, 0));
+
+    let path = root.join("guide/training.md");
+    let modified = std::fs::metadata(&path)
+        .and_then(|m| m.modified())
+        .expect("mtime");
+    let text = std::fs::read_to_string(&path).expect("read");
+    let (front, body) = text.split_at(text.find("\n---\n").expect("front matter") + 5);
+    let edited = format!("{front}{}", body.replacen("the", "THE", 1));
+    assert_eq!(edited.len(), text.len());
+    assert_ne!(edited, text);
+    std::fs::write(&path, edited).expect("write");
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .and_then(|f| f.set_modified(modified))
+        .expect("set mtime");
+    let fourth = library_build(root, &out, false);
+    assert_eq!((fourth.read, fourth.rendered), (1, 1));
+    let clean = outer.path().join("clean");
+    library_build(root, &clean, true);
+    let (cached, clean) = (tree(&out), tree(&clean));
+    assert_eq!(
+        cached.keys().collect::<Vec<_>>(),
+        clean.keys().collect::<Vec<_>>()
+    );
+    for (name, bytes) in &clean {
+        assert!(cached[name] == *bytes, "{name} differs from a clean build");
+    }
+}
+
+#[test]
+fn a_corrupt_record_of_the_root_files_is_ignored_with_a_warning() {
+    let site = guide();
+    let root = site.path();
+    let outer = tempfile::tempdir().expect("tmp");
+    let out = outer.path().join("out");
+    cached_build(root, &out);
+    edit(root, "guide/training.md", "\n\n", "\n\nEdited.\n\n");
+    let file = root.join(".signpost-cache/files.bin");
+    let mut bytes = std::fs::read(&file).expect("read");
+    let half = bytes.len() / 2;
+    for byte in &mut bytes[half..half + 64] {
+        *byte ^= 0xa5;
+    }
+    std::fs::write(&file, &bytes).expect("write");
+    let (_, err) = cached_build(root, &out);
+    assert!(
+        err.contains("warning: the build cache")
+            && err.contains("files.bin")
+            && err.contains("every file is read"),
+        "{err}"
+    );
+    assert_same(&out, root, "a corrupt record of the root's files");
+    let (rendered, err) = cached_build(root, &out);
+    assert_eq!(rendered, 0, "{err}");
+    assert!(!err.contains("warning: the build cache"), "{err}");
+}

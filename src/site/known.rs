@@ -1,0 +1,155 @@
+//! What the last build made of each file of the root, by the file's stamp (size, times,
+//! inode): a file whose stamp is as it was is not read again. A page keeps its front matter,
+//! URL and body digest; its body is read from the file if the page is rendered.
+//!
+//! A stamp is trusted only when the file's status last changed well before the build that
+//! recorded it began (git's guard against a racily clean index): a write in the same clock
+//! tick as that build's read could leave every part of a stamp as it was.
+
+use super::page::{FileKind, Page, Source};
+pub use super::stamp::{now, RootFiles, Stamp, Walked, WalkedKind};
+use crate::error::Location;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// How long before a build a file's status must have last changed for its stamp to be
+/// trusted: more than a clock tick, and than the 2 s steps of the coarsest file systems.
+const SETTLED_NANOS: i64 = 3_000_000_000;
+
+/// What a file was found to be.
+#[derive(Serialize, Deserialize)]
+pub enum Known {
+    Draft,
+    Asset,
+    Page(Box<KnownPage>),
+}
+
+/// A page's source as loaded, less its body.
+#[derive(Serialize, Deserialize)]
+pub struct KnownPage {
+    /// The front matter (over `_config.yml`'s defaults) as JSON: bincode cannot hold a
+    /// [`serde_json::Value`], and JSON is quick to read back.
+    front: String,
+    yaml: String,
+    yaml_line: usize,
+    body_digest: u128,
+    body_line: usize,
+    front_matter_error: Option<(Location, String)>,
+    no_front_matter: bool,
+    url: String,
+    is_markdown: bool,
+}
+
+impl Known {
+    /// What `page` is, to keep.
+    pub fn page(page: &Page) -> Option<Known> {
+        let source = &page.source;
+        Some(Known::Page(Box::new(KnownPage {
+            front: serde_json::to_string(&source.front).ok()?,
+            yaml: source.yaml.clone(),
+            yaml_line: source.yaml_line,
+            body_digest: source.body_digest,
+            body_line: source.body_line,
+            front_matter_error: source.front_matter_error.clone(),
+            no_front_matter: source.no_front_matter,
+            url: page.url.clone(),
+            is_markdown: page.is_markdown,
+        })))
+    }
+
+    /// The file `rel` as the load stage would find it again; None for a record that does
+    /// not read back.
+    fn file_kind(&self, rel: &str) -> Option<FileKind> {
+        Some(match self {
+            Known::Draft => FileKind::Draft,
+            Known::Asset => FileKind::Asset,
+            Known::Page(known) => FileKind::Page(Box::new(Page {
+                source: Source {
+                    path: rel.to_string(),
+                    front: serde_json::from_str(&known.front).ok()?,
+                    yaml: known.yaml.clone(),
+                    yaml_line: known.yaml_line,
+                    body: String::new(),
+                    body_digest: known.body_digest,
+                    body_line: known.body_line,
+                    front_matter_error: known.front_matter_error.clone(),
+                    no_front_matter: known.no_front_matter,
+                    body_released: true,
+                },
+                url: known.url.clone(),
+                is_markdown: known.is_markdown,
+                document: None,
+            })),
+        })
+    }
+}
+
+/// One file as a build found it, with the stamp it had then and when that build began
+/// ([`now`]): the stamp is trusted only if the file had settled by then.
+#[derive(Serialize, Deserialize)]
+pub struct KnownFile {
+    pub stamp: Stamp,
+    pub began: i64,
+    pub known: Known,
+}
+
+/// The files earlier builds found, by path relative to the root; valid for the load
+/// options whose fingerprint is `key`.
+#[derive(Default)]
+pub struct KnownFiles {
+    pub key: u128,
+    pub files: HashMap<String, Box<KnownFile>>,
+}
+
+impl KnownFiles {
+    /// The file `rel` as it was found, when its stamp is still `stamp` and had settled.
+    pub fn unchanged(&self, rel: &str, stamp: &Stamp) -> Option<FileKind> {
+        let file = self.files.get(rel)?;
+        let settled = stamp.changed_at() < file.began.saturating_sub(SETTLED_NANOS);
+        (file.stamp == *stamp && settled)
+            .then(|| file.known.file_kind(rel))
+            .flatten()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn known(rel: &str, stamp: Stamp, began: i64) -> KnownFiles {
+        let file = KnownFile {
+            stamp,
+            began,
+            known: Known::Asset,
+        };
+        KnownFiles {
+            key: 1,
+            files: HashMap::from([(rel.to_string(), Box::new(file))]),
+        }
+    }
+
+    #[test]
+    fn a_record_is_trusted_only_for_a_settled_file_with_the_same_stamp() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("a.css");
+        std::fs::write(&path, "a {}").expect("write");
+        let stamp = Stamp::of(&path).expect("stamp");
+        let later = now() + 10 * SETTLED_NANOS;
+        let trusted = known("a.css", stamp, later);
+        assert!(matches!(
+            trusted.unchanged("a.css", &stamp),
+            Some(FileKind::Asset)
+        ));
+        assert!(trusted.unchanged("b.css", &stamp).is_none());
+        // Recorded by a build that began just as the file was written: not settled.
+        assert!(known("a.css", stamp, now())
+            .unchanged("a.css", &stamp)
+            .is_none());
+        // The same size, but written again: its status-change time moved.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(&path, "b {}").expect("write");
+        let again = Stamp::of(&path).expect("stamp");
+        assert_ne!(again, stamp);
+        assert!(trusted.unchanged("a.css", &again).is_none());
+    }
+}
