@@ -344,6 +344,22 @@ fn collections_of(value: Option<&Value>) -> (Vec<Collection>, Option<String>) {
 
 /// `*` matches any run of characters except `/`; `**` also crosses `/`.
 pub fn glob_match(pattern: &str, text: &str) -> bool {
+    // The common shapes answered without the table (every file of the root is asked about
+    // every `include:` and `exclude:` pattern): no star at all, or one leading `*`.
+    match pattern.strip_prefix('*') {
+        _ if !pattern.contains('*') => return pattern == text,
+        Some(tail) if !tail.contains(['*', '/']) => {
+            return text
+                .strip_suffix(tail)
+                .is_some_and(|head| !head.contains('/'));
+        }
+        _ => {}
+    }
+    glob_table(pattern, text)
+}
+
+/// [`glob_match`] for any pattern.
+fn glob_table(pattern: &str, text: &str) -> bool {
     // matches[i][j]: does pattern[i..] match text[j..]? Filled from the ends, so the work is
     // pattern length × text length whatever the stars (backtracking was exponential).
     let (p, t) = (pattern.as_bytes(), text.as_bytes());
@@ -370,6 +386,41 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn globs_without_stars_or_with_one_leading_star_match_as_the_table_does() {
+        let patterns = [
+            "Gemfile",
+            "*.sh",
+            "*",
+            "docs/*.md",
+            "**/*.md",
+            "*x*",
+            "",
+            ".htaccess",
+        ];
+        let texts = [
+            "Gemfile",
+            "Gemfile.lock",
+            "run.sh",
+            "tools/run.sh",
+            "docs/a.md",
+            "docs/b/a.md",
+            "",
+            ".htaccess",
+            "x",
+        ];
+        for pattern in patterns {
+            for text in texts {
+                assert_eq!(
+                    super::glob_match(pattern, text),
+                    super::glob_table(pattern, text),
+                    "{pattern:?} against {text:?}"
+                );
+            }
+        }
+        assert!(super::glob_match("*.sh", "run.sh") && !super::glob_match("*.sh", "a/run.sh"));
+    }
+
     use super::*;
 
     #[test]

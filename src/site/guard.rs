@@ -100,10 +100,11 @@ impl Walker {
                     }
                 };
                 let is_dir = entry.file_type().is_dir();
+                let mut rel = None;
                 if entry.depth() > 0 {
                     let name = entry.file_name().to_string_lossy();
-                    let path = self.relative(entry.path());
-                    if leave_out(&entry, &name, &path)
+                    let path = rel.insert(self.relative(entry.path()));
+                    if leave_out(&entry, &name, path)
                         || !self.admits(entry.path(), entry.path_is_symlink())
                     {
                         if is_dir {
@@ -125,7 +126,10 @@ impl Walker {
                         }
                     }
                 } else if entry.file_type().is_file() {
-                    files.push(self.name_of(entry.path())?);
+                    files.push(match rel {
+                        Some(rel) if entry.path().to_str().is_some() => rel,
+                        _ => self.name_of(entry.path())?,
+                    });
                 }
             }
         }
