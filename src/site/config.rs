@@ -412,13 +412,13 @@ mod tests {
         for pattern in patterns {
             for text in texts {
                 assert_eq!(
-                    super::glob_match(pattern, text),
-                    super::glob_table(pattern, text),
+                    glob_match(pattern, text),
+                    glob_table(pattern, text),
                     "{pattern:?} against {text:?}"
                 );
             }
         }
-        assert!(super::glob_match("*.sh", "run.sh") && !super::glob_match("*.sh", "a/run.sh"));
+        assert!(glob_match("*.sh", "run.sh") && !glob_match("*.sh", "a/run.sh"));
     }
 
     use super::*;
