@@ -387,11 +387,9 @@ fn build_once(
                         reads,
                         rendered,
                         layout: *layout,
-                        links: checked.as_ref().map(|checked| cache::LinkCheckRef {
-                            checked,
-                            hrefs,
-                            links: &rendered.links,
-                        }),
+                        links: checked
+                            .as_ref()
+                            .map(|checked| cache::LinkCheckRef { checked, hrefs }),
                     };
                     Some((page.source.path.as_str(), entry, *changed))
                 },

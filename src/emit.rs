@@ -113,7 +113,7 @@ impl<'a> Emitter<'a> {
     /// Page `i`'s content with its links written out, as its layout gets it.
     fn body(&self, i: usize) -> String {
         fill_links(&self.rendered[i].html.text(), |l| {
-            crate::text::escape(self.graph.hrefs[i].get(l).map_or("", String::as_str))
+            crate::text::escape(self.graph.hrefs[i].get(l, &self.rendered[i].links))
         })
     }
 
@@ -422,7 +422,7 @@ impl<'a> Emitter<'a> {
             .zip(&ids)
             .map(|(&j, id)| {
                 let body = fill_links(&self.rendered[j].html.text(), |l| {
-                    let href = graph.hrefs[j].get(l).map_or("", String::as_str);
+                    let href = graph.hrefs[j].get(l, &self.rendered[j].links);
                     crate::text::escape(&sections.href(id, href))
                 });
                 json!({
@@ -558,7 +558,7 @@ impl<'a> Emitter<'a> {
             .add(rendered.html.digest().to_le_bytes())
             .add_debug(&self.graph.pages[i])
             .add_debug(&rendered.checklist);
-        for href in &self.graph.hrefs[i] {
+        for href in self.graph.hrefs[i].iter(&rendered.links) {
             f.add(href);
         }
         Some(f.finish())

@@ -1,7 +1,7 @@
 //! What the resolve stage found for a page whose links were all fine, kept so the next
 //! build need not resolve them again while nothing they could land on has changed.
 
-use crate::markdown::Link;
+use crate::markdown::{Hrefs, Link};
 use serde::{Deserialize, Serialize};
 
 /// One page's links, checked: kept under `key`, a fingerprint of the page's render inputs
@@ -15,53 +15,28 @@ pub struct Checked {
     pub links: u32,
 }
 
-/// A [`Checked`] as the cache reads it back, with the href written for each link: None where
-/// it is the link as written (most are), so the file holds only what resolve changed.
+/// A [`Checked`] as the cache reads it back, with the href written for each link (only where
+/// resolve changed the link, see [`Hrefs`]).
 #[derive(Deserialize)]
 pub struct LinkCheck {
     pub checked: Checked,
-    hrefs: Vec<Option<String>>,
+    hrefs: Hrefs,
 }
 
 impl LinkCheck {
-    /// The href of each of `links` (the page's, in order); None when the cache holds a
-    /// different number of them than the page has.
-    pub fn hrefs(&self, links: &[Link]) -> Option<Vec<String>> {
-        if self.hrefs.len() != links.len() {
-            return None;
-        }
-        let hrefs = self.hrefs.iter().zip(links);
-        Some(
-            hrefs
-                .map(|(href, link)| href.clone().unwrap_or_else(|| link.href.clone()))
-                .collect(),
-        )
+    /// The hrefs of `links` (the page's, in order); None when the cache holds a different
+    /// number of them than the page has.
+    pub fn hrefs(&self, links: &[Link]) -> Option<Hrefs> {
+        (self.hrefs.len() == links.len()).then(|| self.hrefs.clone())
     }
 }
 
 /// A [`LinkCheck`] to store, borrowing the build's results.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Serialize)]
+#[serde(rename = "LinkCheck")]
 pub struct LinkCheckRef<'a> {
     pub checked: &'a Checked,
-    pub hrefs: &'a [String],
-    pub links: &'a [Link],
-}
-
-impl Serialize for LinkCheckRef<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        // Field for field what `LinkCheck` derives.
-        let hrefs: Vec<Option<&str>> = self
-            .hrefs
-            .iter()
-            .zip(self.links)
-            .map(|(href, link)| (*href != link.href).then_some(href.as_str()))
-            .collect();
-        let mut s = serializer.serialize_struct("LinkCheck", 2)?;
-        s.serialize_field("checked", self.checked)?;
-        s.serialize_field("hrefs", &hrefs)?;
-        s.end()
-    }
+    pub hrefs: &'a Hrefs,
 }
 
 #[cfg(test)]
@@ -79,7 +54,10 @@ mod tests {
             text: String::new(),
         };
         let links = [link("/a.html"), link("b.html"), link("  ")];
-        let hrefs = ["/a.html".to_string(), "/base/b.html".into(), String::new()];
+        let mut hrefs = Hrefs::default();
+        for (link, href) in links.iter().zip(["/a.html", "/base/b.html", ""]) {
+            hrefs.push(link, href.to_string());
+        }
         let checked = Checked {
             key: 9,
             targets: vec![3, 1],
@@ -88,7 +66,6 @@ mod tests {
         let stored = LinkCheckRef {
             checked: &checked,
             hrefs: &hrefs,
-            links: &links,
         };
         let bytes = super::super::format::codec()
             .serialize(&stored)
@@ -97,11 +74,19 @@ mod tests {
             .deserialize(&bytes)
             .expect("decode");
         assert_eq!(back.checked, checked);
+        let read = back.hrefs(&links).expect("as many as the links");
         assert_eq!(
-            back.hrefs,
-            [None, Some("/base/b.html".into()), Some(String::new())]
+            read.iter(&links).collect::<Vec<_>>(),
+            ["/a.html", "/base/b.html", ""]
         );
-        assert_eq!(back.hrefs(&links).as_deref(), Some(&hrefs[..]));
+        // Only what resolve changed is held.
+        assert_eq!(
+            bytes.len(),
+            super::super::format::codec()
+                .serialize(&(&checked, vec![None, Some("/base/b.html"), Some("")]))
+                .expect("encode")
+                .len()
+        );
         assert_eq!(back.hrefs(&links[..2]), None, "another page's links");
     }
 }

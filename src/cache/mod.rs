@@ -16,6 +16,9 @@
 //! also depends on every source path's URL, and one that read `site.pages`, `site.posts` or a
 //! collection on every page's source. A page that read `site.time`, used `include_relative`
 //! (a file read while rendering), or drew a warning is rendered every build.
+//!
+//! Beside the pages it keeps what the load found of each file of the root (`files.bin`, see
+//! [`crate::site::known`]): a file whose stamp is unchanged is not read again.
 
 mod entry;
 mod files;

@@ -14,7 +14,7 @@ mod toc;
 mod walker;
 
 pub use page::{
-    fill_links, link_token, Heading, Html, Input, Link, LinkKind, Note, Rendered, DOC_LINK,
+    fill_links, link_token, Heading, Hrefs, Html, Input, Link, LinkKind, Note, Rendered, DOC_LINK,
 };
 
 use crate::error::{Error, Location, Result};

@@ -35,6 +35,47 @@ pub struct Link {
     pub text: String,
 }
 
+/// What each of a page's links is written as in the output, in link order. Most are the
+/// link's own href: those are None here, not copies (a million links at 100,000 pages).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct Hrefs(Vec<Option<String>>);
+
+impl Hrefs {
+    pub fn with_capacity(links: usize) -> Hrefs {
+        Hrefs(Vec::with_capacity(links))
+    }
+
+    /// The next link, `link`, is written as `href`.
+    pub fn push(&mut self, link: &Link, href: String) {
+        self.0.push((href != link.href).then_some(href));
+    }
+
+    /// How many links it holds.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// What link `index` of `links` (the page's, as these were made for) is written as; empty
+    /// when there is no such link.
+    pub fn get<'a>(&'a self, index: usize, links: &'a [Link]) -> &'a str {
+        match (self.0.get(index), links.get(index)) {
+            (Some(Some(href)), _) => href,
+            (Some(None), Some(link)) => &link.href,
+            _ => "",
+        }
+    }
+
+    /// Every link of `links` as written, in order.
+    pub fn iter<'a>(&'a self, links: &'a [Link]) -> impl Iterator<Item = &'a str> + 'a {
+        (0..self.0.len()).map(move |i| self.get(i, links))
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Heading {
     pub level: u8,

@@ -50,7 +50,7 @@ pub struct PageLinks {
 pub struct Graph {
     pub table: UrlTable,
     /// For each page, the final href of each of its links (same order as `Rendered::links`).
-    pub hrefs: Vec<Vec<String>>,
+    pub hrefs: Vec<crate::markdown::Hrefs>,
     pub navigation: Navigation,
     pub pages: Vec<PageLinks>,
     pub diagnostics: Vec<Diagnostic>,

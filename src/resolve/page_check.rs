@@ -8,6 +8,7 @@ use super::urls::Resolution;
 use crate::cache::{Checked, LinkCheck};
 use crate::diagnostic::Diagnostic;
 use crate::fingerprint::Fingerprint;
+use crate::markdown::Hrefs;
 use rayon::prelude::*;
 
 /// What an earlier build checked, by page.
@@ -22,7 +23,7 @@ pub struct Reuse {
 pub(super) struct PageChecked {
     pub(super) diagnostics: Vec<Diagnostic>,
     /// The href to write for each link.
-    pub(super) hrefs: Vec<String>,
+    pub(super) hrefs: Hrefs,
     /// The other pages its links reach, in link order.
     pub(super) targets: Vec<usize>,
     /// Links checked.
@@ -35,7 +36,7 @@ impl Resolver<'_> {
         let links = &self.rendered[i].links;
         let mut checked = PageChecked {
             diagnostics: Vec::new(),
-            hrefs: Vec::with_capacity(links.len()),
+            hrefs: Hrefs::with_capacity(links.len()),
             targets: Vec::new(),
             links: 0,
         };
@@ -50,7 +51,9 @@ impl Resolver<'_> {
                     .targets
                     .extend(self.table.page_of(*target).filter(|&to| to != i));
             }
-            checked.hrefs.push(self.table.href(&resolution, &link.href));
+            checked
+                .hrefs
+                .push(link, self.table.href(&resolution, &link.href));
         }
         self.report_duplicate_ids(i, &mut checked.diagnostics);
         self.report_heading_order(i, &mut checked.diagnostics);

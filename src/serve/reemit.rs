@@ -35,17 +35,16 @@ pub fn swap_render_warnings(compiled: &mut Compiled, old: &[(usize, Rendered)]) 
 }
 
 /// Page `i`'s link targets through the site's URL table, as resolve computes them.
-pub fn relink(compiled: &Compiled, i: usize) -> Vec<String> {
+pub fn relink(compiled: &Compiled, i: usize) -> crate::markdown::Hrefs {
     let table = &compiled.graph.table;
     let page = &compiled.site.pages[i];
-    compiled.rendered[i]
-        .links
-        .iter()
-        .map(|link| {
-            let resolution = table.resolve(&link.href, &page.url, &page.source.path);
-            table.href(&resolution, &link.href)
-        })
-        .collect()
+    let links = &compiled.rendered[i].links;
+    let mut hrefs = crate::markdown::Hrefs::with_capacity(links.len());
+    for link in links {
+        let resolution = table.resolve(&link.href, &page.url, &page.source.path);
+        hrefs.push(link, table.href(&resolution, &link.href));
+    }
+    hrefs
 }
 
 /// The quick update's output: the edited pages and changed assets, nothing else (the
@@ -152,6 +151,8 @@ pub fn reemit(
             emit_all
                 || indices.contains(&j)
                 || !links_equal(&graph.pages[j], &old.pages[j])
+                // Only the pages in `indices` were rendered again, so another page's links
+                // are the ones its old hrefs were made for.
                 || graph.hrefs[j] != old.hrefs[j]
         })
         .collect();
