@@ -7,9 +7,7 @@ use std::path::PathBuf;
 pub const EMBEDDED_LABEL: &str = "<embedded nhsuk theme>";
 
 /// A position in a source file of the site (1-based line and column, columns in characters).
-#[derive(
-    Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub struct Location {
     /// Shared: a page's links and headings all name its file (a million links at 100,000
     /// pages).
@@ -25,6 +23,47 @@ impl Location {
             line,
             column,
         }
+    }
+}
+
+/// A location as written, its file borrowed from the bytes being read where it can be.
+#[derive(serde::Deserialize)]
+#[serde(rename = "Location")]
+struct LocationRead<'a> {
+    #[serde(borrow)]
+    file: std::borrow::Cow<'a, str>,
+    line: usize,
+    column: usize,
+}
+
+thread_local! {
+    /// The file of the last location read on this thread: a page's locations come one
+    /// after another and nearly all name the same file.
+    static LAST_FILE: std::cell::RefCell<Option<std::sync::Arc<str>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Read back (from the build cache), locations naming the same file as the one read before
+/// share its string: a million links at 100,000 pages would otherwise be a million copies.
+impl<'de> serde::Deserialize<'de> for Location {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let read = LocationRead::deserialize(deserializer)?;
+        let file = LAST_FILE.with(|last| {
+            let mut last = last.borrow_mut();
+            match &*last {
+                Some(file) if **file == *read.file => file.clone(),
+                _ => {
+                    let file: std::sync::Arc<str> = read.file.into();
+                    *last = Some(file.clone());
+                    file
+                }
+            }
+        });
+        Ok(Location {
+            file,
+            line: read.line,
+            column: read.column,
+        })
     }
 }
 
@@ -197,5 +236,34 @@ impl Error {
             }
             other => other,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Location;
+    use std::sync::Arc;
+
+    #[test]
+    fn locations_read_back_share_their_files_string_and_keep_their_values() {
+        let written = vec![
+            Location::new("a.md", 1, 2),
+            Location::new("a.md", 3, 4),
+            Location::new("_includes/b.html", 5, 6),
+            Location::new("a.md", 7, 8),
+            Location::new("a.md", 9, 10),
+        ];
+        let bytes = bincode::serialize(&written).expect("serialize");
+        let read: Vec<Location> = bincode::deserialize(&bytes).expect("deserialize");
+        assert_eq!(read, written);
+        assert!(Arc::ptr_eq(&read[0].file, &read[1].file));
+        assert!(Arc::ptr_eq(&read[3].file, &read[4].file));
+        assert!(!Arc::ptr_eq(&read[1].file, &read[3].file));
+        // A reader that cannot lend its strings (JSON with escapes) gives the same values.
+        let json =
+            r#"[{"file":"a\"b.md","line":1,"column":1},{"file":"a\"b.md","line":2,"column":1}]"#;
+        let read: Vec<Location> = serde_json::from_str(json).expect("json");
+        assert_eq!(&*read[1].file, "a\"b.md");
+        assert!(Arc::ptr_eq(&read[0].file, &read[1].file));
     }
 }
