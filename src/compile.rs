@@ -278,6 +278,12 @@ fn build_once(
     if !old.is_empty() {
         bodies = Vec::new();
     }
+    // What the output holds is read while pages render and resolve: the manifest and the
+    // listing of every file are one thread's work, and resolve leaves a core free at times.
+    let existing = std::thread::spawn({
+        let (out, force) = (out_abs.clone(), options.force_write);
+        move || output::Existing::read(&out, force)
+    });
     let rendering = timed("render", || {
         let cache = render::Cache {
             site_key,
@@ -349,6 +355,7 @@ fn build_once(
             options.force_write,
             previous,
             spill.as_deref(),
+            existing.join().ok(),
         )
     })
     .inspect_err(|_| *damaged = store.as_ref().is_some_and(|s| s.damaged()))?;
@@ -453,7 +460,7 @@ mod tests {
         let out = root.path().join("_site");
         let result = compiled
             .emitter(false)
-            .to_disk(&out, false, None, Some(&spill));
+            .to_disk(&out, false, None, Some(&spill), None);
         let message = match result {
             Ok(_) => "built".to_string(),
             Err(e) => e.to_string(),

@@ -468,15 +468,17 @@ impl<'a> Emitter<'a> {
     /// `i`'s layout made last time, and a page whose layout inputs are the same and whose
     /// file the output's manifest vouches for is not laid out at all; the same holds for the
     /// search index as a whole. With `spill`, the pages' HTML was read back from it, and the
-    /// output is published only if every read succeeded. Returns what the next build needs.
+    /// output is published only if every read succeeded. `existing` is what `out` held, if
+    /// it was read earlier. Returns what the next build needs.
     pub fn to_disk(
         &self,
         out: &Path,
         force_write: bool,
         previous: Option<Previous<'_>>,
         spill: Option<&Spill>,
+        existing: Option<crate::output::Existing>,
     ) -> Result<Emitted> {
-        let writer = Writer::open(out, force_write)?;
+        let writer = Writer::open_knowing(out, force_write, existing)?;
         let layouts = previous.as_ref().map(|p| (p.site_key, p.layouts));
         let nav_key = layouts.map(|(site_key, _)| {
             let nav = Value::Object(self.nav_json.clone()).to_string();

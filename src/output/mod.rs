@@ -15,8 +15,14 @@
 //! no hash, compares every file's bytes and removes whatever it does not produce, which
 //! completes the interrupted one.
 
+mod existing;
+mod manifest;
 mod target;
 
+pub use existing::Existing;
+use existing::{remove_unproduced, Listed};
+pub use manifest::digest;
+use manifest::{mtime_of, write_marker, Recorded};
 pub use target::{absolute, check_replaceable, refuse_linked_out, target, MARKER};
 
 use crate::error::{Error, Location, Result};
@@ -24,7 +30,6 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
-use std::time::UNIX_EPOCH;
 
 /// What goes in one output file.
 #[derive(Clone, Debug)]
@@ -53,92 +58,6 @@ pub struct OutputFile {
     /// Path relative to the output root, `/`-separated.
     pub path: String,
     pub content: Content,
-}
-
-/// First line of a marker in the manifest format this module writes.
-const MANIFEST_HEADER: &str = "signpost-output 2";
-
-/// The hash of a file's bytes, as the manifest records it.
-pub fn digest(bytes: &[u8]) -> u128 {
-    crate::fingerprint::Fingerprint::new("file")
-        .add(bytes)
-        .finish()
-}
-
-/// A manifest written by a binary whose hash of this text differs (another hash function) is
-/// not believed.
-fn hash_check() -> String {
-    format!("{:032x}", digest(b"signpost manifest hash check"))
-}
-
-/// What the manifest records about one output file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Recorded {
-    hash: u128,
-    size: u64,
-    /// Modification time in nanoseconds since the epoch.
-    mtime: u128,
-}
-
-fn mtime_of(meta: &std::fs::Metadata) -> u128 {
-    meta.modified()
-        .ok()
-        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos())
-}
-
-/// The entries of a complete manifest written by this version of signpost; empty for an old
-/// marker, another version's, or one a build left in `state writing`.
-fn read_manifest(marker: &Path) -> HashMap<String, Recorded> {
-    let Ok(text) = std::fs::read_to_string(marker) else {
-        return HashMap::new();
-    };
-    let mut lines = text.lines();
-    let header = [
-        MANIFEST_HEADER.to_string(),
-        format!("version {}", env!("CARGO_PKG_VERSION")),
-        format!("hash-check {}", hash_check()),
-        "state complete".to_string(),
-    ];
-    if !header
-        .iter()
-        .all(|want| lines.next() == Some(want.as_str()))
-    {
-        return HashMap::new();
-    }
-    lines
-        .filter_map(|line| {
-            let mut fields = line.splitn(4, '\t');
-            let hash = u128::from_str_radix(fields.next()?, 16).ok()?;
-            let size = fields.next()?.parse().ok()?;
-            let mtime = fields.next()?.parse().ok()?;
-            let path = fields.next()?.to_string();
-            Some((path, Recorded { hash, size, mtime }))
-        })
-        .collect()
-}
-
-/// Writes the marker through a temporary name and a rename, so it is never half there.
-fn write_marker(dir: &Path, complete: bool, entries: &[(String, Recorded)]) -> Result<()> {
-    let mut text = format!(
-        "{MANIFEST_HEADER}\nversion {}\nhash-check {}\nstate {}\n",
-        env!("CARGO_PKG_VERSION"),
-        hash_check(),
-        if complete { "complete" } else { "writing" }
-    );
-    text.reserve(entries.len() * 96);
-    for (path, r) in entries {
-        // A name with a line break cannot be listed; that file is compared next time.
-        if !path.contains(['\n', '\r']) {
-            use std::fmt::Write as _;
-            let _ = writeln!(text, "{:032x}\t{}\t{}\t{path}", r.hash, r.size, r.mtime);
-        }
-    }
-    let marker = dir.join(MARKER);
-    let tmp = dir.join(format!("{MARKER}.tmp"));
-    std::fs::write(&tmp, text)
-        .and_then(|()| std::fs::rename(&tmp, &marker))
-        .map_err(|e| Error::io(&marker, e))
 }
 
 /// `dir/rel`, refusing any `rel` that is not a plain relative path (no `..`, `.`, root or
@@ -172,6 +91,8 @@ pub struct Writer {
     /// `--force-write`: every file is written, none compared.
     force: bool,
     old: HashMap<String, Recorded>,
+    /// What `out` held when the build began (see [`Existing`]).
+    listing: Result<Vec<Listed>>,
     /// Every produced file: path, what the manifest will say, and whether it was staged.
     produced: Mutex<Vec<(String, Recorded, bool)>>,
     staged: AtomicUsize,
@@ -180,6 +101,12 @@ pub struct Writer {
 impl Writer {
     /// Prepares a build into `out` (an absolute path whose parent may not exist yet).
     pub fn open(out: &Path, force: bool) -> Result<Writer> {
+        Writer::open_knowing(out, force, None)
+    }
+
+    /// [`Writer::open`], with what `out` held as [`Existing::read`] found it earlier in the
+    /// build (read again here when None).
+    pub fn open_knowing(out: &Path, force: bool, existing: Option<Existing>) -> Result<Writer> {
         let name = out
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -210,12 +137,13 @@ impl Writer {
             })
             .map_err(|e| Error::io(&staging, e))?;
         let fresh = !out.is_dir();
+        let existing = match existing {
+            Some(existing) if existing.out == out => existing,
+            _ => Existing::read(out, force),
+        };
         Ok(Writer {
-            old: if fresh || force {
-                HashMap::new()
-            } else {
-                read_manifest(&out.join(MARKER))
-            },
+            old: if fresh { HashMap::new() } else { existing.old },
+            listing: existing.listing,
             out: out.to_path_buf(),
             staging,
             fresh,
@@ -378,7 +306,7 @@ impl Writer {
         // From here until the manifest is written, a killed build is seen by the next one.
         write_marker(&self.out, false, &[])?;
         let keep: HashSet<&str> = produced.iter().map(|(p, _, _)| p.as_str()).collect();
-        remove_unproduced(&self.out, &keep)?;
+        remove_unproduced(&self.out, self.listing?, &keep)?;
         let stop_after = stop_after_renames();
         let mut renamed = 0;
         for (rel, _, staged) in &produced {
@@ -412,29 +340,6 @@ fn stop_after_renames() -> Option<usize> {
         .ok()?
         .parse()
         .ok()
-}
-
-/// Removes every file (and link) under `out` that is not in `keep` and not the marker, then
-/// the folders left empty, so the output holds exactly what a fresh build would write.
-fn remove_unproduced(out: &Path, keep: &HashSet<&str>) -> Result<()> {
-    let walk = walkdir::WalkDir::new(out).min_depth(1).contents_first(true);
-    for entry in walk {
-        let entry = entry.map_err(|e| {
-            let path = e.path().unwrap_or(out).to_path_buf();
-            Error::io(&path, e.into())
-        })?;
-        let Ok(rel) = entry.path().strip_prefix(out) else {
-            continue;
-        };
-        let rel = crate::text::slash_path(rel);
-        if entry.file_type().is_dir() {
-            // Fails, as it should, while the folder still holds a produced file.
-            let _ = std::fs::remove_dir(entry.path());
-        } else if !keep.contains(rel.as_str()) && rel != MARKER {
-            std::fs::remove_file(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
-        }
-    }
-    Ok(())
 }
 
 /// Is process `pid` still running (or not ours to signal, which also means it exists)?
@@ -492,29 +397,36 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_manifest_reads_back_and_another_state_or_version_is_not_believed() {
+    fn a_build_removes_what_the_output_held_when_it_was_listed() {
         let dir = tempfile::tempdir().expect("tmp");
-        let r = Recorded {
-            hash: digest(b"x"),
-            size: 1,
-            mtime: 42,
-        };
-        let entries = vec![("a/b.html".to_string(), r), ("tab\tname".to_string(), r)];
-        write_marker(dir.path(), true, &entries).expect("write");
-        let read = read_manifest(&dir.path().join(MARKER));
-        assert_eq!(read.get("a/b.html"), Some(&r));
-        assert_eq!(read.get("tab\tname"), Some(&r));
-        write_marker(dir.path(), false, &entries).expect("write");
-        assert!(read_manifest(&dir.path().join(MARKER)).is_empty());
-        let text = format!("{MANIFEST_HEADER}\nversion 0.0.0-other\n");
-        std::fs::write(dir.path().join(MARKER), text).expect("write");
-        assert!(read_manifest(&dir.path().join(MARKER)).is_empty());
-    }
-
-    #[test]
-    fn digest_tells_apart_what_differs() {
-        assert_ne!(digest(b"a"), digest(b"b"));
-        assert_ne!(digest(b""), digest(b"\0"));
-        assert_eq!(digest(b"same"), digest(b"same"));
+        let out = dir.path().join("_site");
+        std::fs::create_dir_all(out.join("stray/deep")).expect("mkdir");
+        for file in ["a.html", "old.html", "stray/deep/x.txt"] {
+            std::fs::write(out.join(file), "before").expect("write");
+        }
+        let existing = Existing::read(&out, false);
+        // Gone since the listing, and put there since: neither fails the build.
+        std::fs::remove_file(out.join("old.html")).expect("rm");
+        std::fs::write(out.join("late.txt"), "late").expect("write");
+        let writer = Writer::open_knowing(&out, false, Some(existing)).expect("open");
+        writer.put("a.html", b"after").expect("put");
+        let written = writer.commit().expect("commit");
+        assert_eq!(
+            written,
+            Written {
+                files: 1,
+                written: 1
+            }
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("a.html")).expect("a"),
+            "after"
+        );
+        assert!(!out.join("stray").exists(), "the stray folder stayed");
+        assert!(
+            out.join("late.txt").exists(),
+            "a file put there after the listing"
+        );
+        assert!(manifest::read_manifest(&out.join(MARKER)).contains_key("a.html"));
     }
 }
