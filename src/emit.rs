@@ -478,7 +478,7 @@ impl<'a> Emitter<'a> {
         spill: Option<&Spill>,
         existing: Option<crate::output::Existing>,
     ) -> Result<Emitted> {
-        let writer = Writer::open_knowing(out, force_write, existing)?;
+        let writer = Writer::open(out, force_write, existing)?;
         let layouts = previous.as_ref().map(|p| (p.site_key, p.layouts));
         let nav_key = layouts.map(|(site_key, _)| {
             let nav = Value::Object(self.nav_json.clone()).to_string();

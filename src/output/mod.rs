@@ -99,14 +99,10 @@ pub struct Writer {
 }
 
 impl Writer {
-    /// Prepares a build into `out` (an absolute path whose parent may not exist yet).
-    pub fn open(out: &Path, force: bool) -> Result<Writer> {
-        Writer::open_knowing(out, force, None)
-    }
-
-    /// [`Writer::open`], with what `out` held as [`Existing::read`] found it earlier in the
-    /// build (read again here when None).
-    pub fn open_knowing(out: &Path, force: bool, existing: Option<Existing>) -> Result<Writer> {
+    /// Prepares a build into `out` (an absolute path whose parent may not exist yet), with
+    /// what `out` held as [`Existing::read`] found it earlier in the build (read here when
+    /// None).
+    pub fn open(out: &Path, force: bool, existing: Option<Existing>) -> Result<Writer> {
         let name = out
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -408,7 +404,7 @@ mod tests {
         // Gone since the listing, and put there since: neither fails the build.
         std::fs::remove_file(out.join("old.html")).expect("rm");
         std::fs::write(out.join("late.txt"), "late").expect("write");
-        let writer = Writer::open_knowing(&out, false, Some(existing)).expect("open");
+        let writer = Writer::open(&out, false, Some(existing)).expect("open");
         writer.put("a.html", b"after").expect("put");
         let written = writer.commit().expect("commit");
         assert_eq!(
