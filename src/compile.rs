@@ -282,7 +282,7 @@ fn build_once(
     // listing of every file are one thread's work, and resolve leaves a core free at times.
     let existing = std::thread::spawn({
         let (out, force) = (out_abs.clone(), options.force_write);
-        move || output::Existing::read(&out, force)
+        move || timed("existing", || output::Existing::read(&out, force))
     });
     let rendering = timed("render", || {
         let cache = render::Cache {

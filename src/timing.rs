@@ -7,11 +7,17 @@ pub fn timed<T>(stage: &str, run: impl FnOnce() -> T) -> T {
     if !*ON.get_or_init(|| std::env::var_os("SIGNPOST_TIMINGS").is_some_and(|v| v == "1")) {
         return run();
     }
+    // When each stage ran, from the first one's start: stages on other threads overlap.
+    static FIRST: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
     let start = std::time::Instant::now();
+    let first = *FIRST.get_or_init(|| start);
     let value = run();
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
     eprintln!(
-        "timing: {stage:<8} {:>8.1} ms{}",
-        start.elapsed().as_secs_f64() * 1000.0,
+        "timing: {stage:<8} {:>8.1} ms ({:.0}–{:.0}){}",
+        ms(start.elapsed()),
+        ms(start - first),
+        ms(first.elapsed()),
         memory_now()
     );
     value

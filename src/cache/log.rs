@@ -9,8 +9,9 @@
 use super::format::{codec, Header};
 use bincode::Options as _;
 use rayon::prelude::*;
+use rustc_hash::FxHashSet;
 use serde::{de::DeserializeOwned, Serialize};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::io::Write as _;
 use std::path::Path;
 
@@ -22,8 +23,8 @@ pub struct Log {
     end: u64,
     len: u64,
     records: usize,
-    /// The paths it keeps an entry for.
-    pub(super) live: HashSet<String>,
+    /// The paths it keeps an entry for (FxHash: every save looks up each page's).
+    pub(super) live: FxHashSet<String>,
 }
 
 /// A log's records by path, and where it stands. Boxed: a reader moves each out as it

@@ -179,13 +179,18 @@ pub fn save<'a>(
         .and_then(Path::file_name)
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let known = |path: &str| log.as_ref().is_some_and(|log| log.live.contains(path));
+    let mut known = 0;
     let mut changed: Vec<log::Record<'_, Stored<'_, '_>>> = entries
         .iter()
-        .filter(|(path, _, changed, _)| *changed || !known(path))
+        .filter(|(path, _, changed, _)| {
+            let logged = log.as_ref().is_some_and(|log| log.live.contains(*path));
+            known += usize::from(logged);
+            *changed || !logged
+        })
         .map(record)
         .collect();
-    if let Some(log) = &log {
+    // Paths are unique: when every logged one is still here, none is gone.
+    if let Some(log) = log.as_ref().filter(|log| log.live.len() > known) {
         let now: HashSet<&str> = entries.iter().map(|(path, ..)| *path).collect();
         let gone = log.live.iter().filter(|path| !now.contains(path.as_str()));
         changed.extend(gone.map(|path| (path.as_str(), None)));

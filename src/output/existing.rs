@@ -1,22 +1,36 @@
 //! What an output folder holds before a build writes into it, and removing from it what the
 //! build no longer produces.
 
-use super::manifest::{read_manifest, Recorded};
+use super::manifest::{mtime_of, read_manifest, Recorded};
 use super::target::MARKER;
 use crate::error::{Error, Result};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-/// One entry under an output folder: its path and whether it is a folder.
-pub(super) type Listed = (PathBuf, bool);
+/// One entry under an output folder.
+pub(super) struct Listed {
+    pub(super) path: PathBuf,
+    /// Its path inside the output, `/`-separated.
+    pub(super) rel: String,
+    pub(super) is_dir: bool,
+}
+
+/// What the manifest records of one file, and whether the file was as recorded (a regular
+/// file of that size and modification time) when the folder was listed.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Old {
+    pub(super) recorded: Recorded,
+    pub(super) intact: bool,
+}
 
 /// What an output folder holds before a build writes into it: its manifest, and every file
-/// and folder in it, contents before their folder. Each is one thread's work (a line and an
-/// entry per file), so `build` reads them on a thread of their own while pages resolve. A
-/// file put into the folder by someone else after this is kept by the build.
+/// and folder in it, contents before their folder, each file the manifest names looked at
+/// once. It is one thread's work (a line, an entry and a stat per file), so `build` reads
+/// it on a thread of their own while pages render and resolve. A file put into the folder by
+/// someone else after this is kept by the build.
 pub struct Existing {
     pub(super) out: PathBuf,
-    pub(super) old: HashMap<String, Recorded>,
+    pub(super) old: HashMap<String, Old>,
     pub(super) listing: Result<Vec<Listed>>,
 }
 
@@ -25,20 +39,33 @@ impl Existing {
     /// not read (`--force-write` trusts none of it).
     pub fn read(out: &Path, force: bool) -> Existing {
         let there = out.is_dir();
+        let mut old: HashMap<String, Old> = if there && !force {
+            read_manifest(&out.join(MARKER))
+                .into_iter()
+                .map(|(rel, recorded)| {
+                    let intact = false;
+                    (rel, Old { recorded, intact })
+                })
+                .collect()
+        } else {
+            HashMap::new()
+        };
+        let listing = if there {
+            list(out, &mut old)
+        } else {
+            Ok(Vec::new())
+        };
         Existing {
             out: out.to_path_buf(),
-            old: if there && !force {
-                read_manifest(&out.join(MARKER))
-            } else {
-                HashMap::new()
-            },
-            listing: if there { list(out) } else { Ok(Vec::new()) },
+            old,
+            listing,
         }
     }
 }
 
-/// Every file, link and folder under `out`, contents before their folder.
-fn list(out: &Path) -> Result<Vec<Listed>> {
+/// Every file, link and folder under `out`, contents before their folder; marks in `old`
+/// the files that are as the manifest recorded them.
+fn list(out: &Path, old: &mut HashMap<String, Old>) -> Result<Vec<Listed>> {
     walkdir::WalkDir::new(out)
         .min_depth(1)
         .contents_first(true)
@@ -49,28 +76,42 @@ fn list(out: &Path) -> Result<Vec<Listed>> {
                 Error::io(&path, e.into())
             })?;
             let is_dir = entry.file_type().is_dir();
-            Ok((entry.into_path(), is_dir))
+            let rel = entry
+                .path()
+                .strip_prefix(out)
+                .map(crate::text::slash_path)
+                .unwrap_or_default();
+            if entry.file_type().is_file() {
+                if let Some(old) = old.get_mut(&rel) {
+                    // Not a link: walkdir's metadata is the entry's own.
+                    old.intact = entry.metadata().is_ok_and(|meta| {
+                        meta.len() == old.recorded.size && mtime_of(&meta) == old.recorded.mtime
+                    });
+                }
+            }
+            Ok(Listed {
+                path: entry.into_path(),
+                rel,
+                is_dir,
+            })
         })
         .collect()
 }
 
-/// Removes every file (and link) of `listing` (what `out` held) that is not in `keep` and not
-/// the marker, then the folders left empty, so the output holds exactly what a fresh build
-/// would write.
-pub(super) fn remove_unproduced(
-    out: &Path,
-    listing: Vec<Listed>,
-    keep: &HashSet<&str>,
-) -> Result<()> {
-    for (path, is_dir) in listing {
-        let Ok(rel) = path.strip_prefix(out) else {
-            continue;
-        };
-        let rel = crate::text::slash_path(rel);
+/// Removes every file (and link) of `listing` (what `out` held) that `produced` (sorted) does
+/// not name and is not the marker, then the folders left empty, so the output holds exactly
+/// what a fresh build would write.
+pub(super) fn remove_unproduced<T>(listing: Vec<Listed>, produced: &[(String, T)]) -> Result<()> {
+    for Listed { path, rel, is_dir } in listing {
         if is_dir {
             // Fails, as it should, while the folder still holds a produced file.
             let _ = std::fs::remove_dir(&path);
-        } else if !keep.contains(rel.as_str()) && rel != MARKER {
+            continue;
+        }
+        let kept = produced
+            .binary_search_by(|(p, _)| p.as_str().cmp(&rel))
+            .is_ok();
+        if !kept && rel != MARKER && !rel.is_empty() {
             match std::fs::remove_file(&path) {
                 // Gone since it was listed: nothing left to remove.
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}

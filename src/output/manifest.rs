@@ -70,10 +70,10 @@ pub(super) fn read_manifest(marker: &Path) -> HashMap<String, Recorded> {
 }
 
 /// Writes the marker through a temporary name and a rename, so it is never half there.
-pub(super) fn write_marker(
+pub(super) fn write_marker<'a>(
     dir: &Path,
     complete: bool,
-    entries: &[(String, Recorded)],
+    entries: impl ExactSizeIterator<Item = (&'a str, &'a Recorded)>,
 ) -> Result<()> {
     let mut text = format!(
         "{MANIFEST_HEADER}\nversion {}\nhash-check {}\nstate {}\n",
@@ -108,12 +108,13 @@ mod tests {
             size: 1,
             mtime: 42,
         };
-        let entries = vec![("a/b.html".to_string(), r), ("tab\tname".to_string(), r)];
-        write_marker(dir.path(), true, &entries).expect("write");
+        let entries = [("a/b.html".to_string(), r), ("tab\tname".to_string(), r)];
+        let listed = || entries.iter().map(|(p, r)| (p.as_str(), r));
+        write_marker(dir.path(), true, listed()).expect("write");
         let read = read_manifest(&dir.path().join(MARKER));
         assert_eq!(read.get("a/b.html"), Some(&r));
         assert_eq!(read.get("tab\tname"), Some(&r));
-        write_marker(dir.path(), false, &entries).expect("write");
+        write_marker(dir.path(), false, listed()).expect("write");
         assert!(read_manifest(&dir.path().join(MARKER)).is_empty());
         let text = format!("{MANIFEST_HEADER}\nversion 0.0.0-other\n");
         std::fs::write(dir.path().join(MARKER), text).expect("write");

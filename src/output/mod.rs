@@ -20,13 +20,13 @@ mod manifest;
 mod target;
 
 pub use existing::Existing;
-use existing::{remove_unproduced, Listed};
+use existing::{remove_unproduced, Listed, Old};
 pub use manifest::digest;
 use manifest::{mtime_of, write_marker, Recorded};
 pub use target::{absolute, check_replaceable, refuse_linked_out, target, MARKER};
 
 use crate::error::{Error, Location, Result};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -90,11 +90,11 @@ pub struct Writer {
     fresh: bool,
     /// `--force-write`: every file is written, none compared.
     force: bool,
-    old: HashMap<String, Recorded>,
+    old: HashMap<String, Old>,
     /// What `out` held when the build began (see [`Existing`]).
     listing: Result<Vec<Listed>>,
     /// Every produced file: path, what the manifest will say, and whether it was staged.
-    produced: Mutex<Vec<(String, Recorded, bool)>>,
+    produced: Mutex<Vec<(String, (Recorded, bool))>>,
     staged: AtomicUsize,
 }
 
@@ -168,7 +168,7 @@ impl Writer {
             size,
             mtime: mtime_of(&meta),
         };
-        if self.old.get(rel) == Some(&now) {
+        if self.old.get(rel).map(|old| old.recorded) == Some(now) {
             return Ok(Some(now));
         }
         let same = std::fs::read(&target).is_ok_and(|on_disk| on_disk == bytes);
@@ -185,7 +185,7 @@ impl Writer {
         self.produced
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .push((rel.to_string(), now, false));
+            .push((rel.to_string(), (now, false)));
         Ok(true)
     }
 
@@ -212,7 +212,7 @@ impl Writer {
                     }
                 }
             };
-            kept.push((rel.clone(), now, false));
+            kept.push((rel.clone(), (now, false)));
         }
         self.produced
             .lock()
@@ -221,21 +221,18 @@ impl Writer {
         Ok(true)
     }
 
-    /// What the manifest records for the file at `rel`, when the file is there as recorded.
+    /// What the manifest records for the file at `rel`, when it records `hash` and `size`
+    /// and the file was there as recorded when the output was listed.
     fn vouched(&self, rel: &str, hash: u128, size: u64) -> Result<Option<Recorded>> {
         if self.fresh || self.force {
             return Ok(None);
         }
-        let Ok(meta) = inside(&self.out, rel)?.symlink_metadata() else {
-            return Ok(None);
-        };
-        let now = Recorded {
-            hash,
-            size,
-            mtime: mtime_of(&meta),
-        };
-        let same = meta.is_file() && meta.len() == size && self.old.get(rel) == Some(&now);
-        Ok(same.then_some(now))
+        inside(&self.out, rel)?;
+        Ok(self
+            .old
+            .get(rel)
+            .filter(|old| old.intact && old.recorded.hash == hash && old.recorded.size == size)
+            .map(|old| old.recorded))
     }
 
     /// The file at `rel` (relative to the output, `/`-separated) is to hold `bytes`; returns
@@ -266,7 +263,7 @@ impl Writer {
         self.produced
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .push((rel.to_string(), recorded, staged));
+            .push((rel.to_string(), (recorded, staged)));
         Ok((hash, bytes.len() as u64))
     }
 
@@ -287,10 +284,9 @@ impl Writer {
             files: produced.len(),
             written: self.staged.load(Ordering::Relaxed),
         };
-        let entries: Vec<(String, Recorded)> =
-            produced.iter().map(|(p, r, _)| (p.clone(), *r)).collect();
+        let entries = || produced.iter().map(|(p, (r, _))| (p.as_str(), r));
         if self.fresh {
-            write_marker(&self.staging, true, &entries)?;
+            write_marker(&self.staging, true, entries())?;
             return match std::fs::rename(&self.staging, &self.out) {
                 Ok(()) => Ok(report),
                 Err(e) => {
@@ -300,12 +296,11 @@ impl Writer {
             };
         }
         // From here until the manifest is written, a killed build is seen by the next one.
-        write_marker(&self.out, false, &[])?;
-        let keep: HashSet<&str> = produced.iter().map(|(p, _, _)| p.as_str()).collect();
-        remove_unproduced(&self.out, self.listing?, &keep)?;
+        write_marker(&self.out, false, std::iter::empty())?;
+        remove_unproduced(self.listing?, &produced)?;
         let stop_after = stop_after_renames();
         let mut renamed = 0;
-        for (rel, _, staged) in &produced {
+        for (rel, (_, staged)) in &produced {
             if !staged {
                 continue;
             }
@@ -320,7 +315,7 @@ impl Writer {
             std::fs::rename(&from, &to).map_err(|e| Error::io(&to, e))?;
             renamed += 1;
         }
-        write_marker(&self.out, true, &entries)?;
+        write_marker(&self.out, true, entries())?;
         let _ = std::fs::remove_dir_all(&self.staging);
         Ok(report)
     }

@@ -5,7 +5,8 @@ use super::resolver::Resolver;
 use super::urls::{Clash, Target};
 use crate::codes;
 use crate::diagnostic::Diagnostic;
-use std::collections::HashMap;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 impl Resolver<'_> {
     pub(super) fn report_clashes(&mut self, clashes: &[Clash]) {
@@ -44,12 +45,14 @@ impl Resolver<'_> {
     /// name longer than file systems allow, at the page that asks for it.
     pub(super) fn report_folder_clashes(&mut self) {
         let table = &self.table;
-        let pages = self
+        // Per page, in parallel: this pass is over every output, every build.
+        let pages: Vec<(Target, String)> = self
             .site
             .pages
-            .iter()
+            .par_iter()
             .enumerate()
-            .map(|(i, page)| (Target::Page(i), page.output_path()));
+            .map(|(i, page)| (Target::Page(i), page.output_path()))
+            .collect();
         let redirects = table.redirects.iter().enumerate().map(|(r, redirect)| {
             (
                 Target::Redirect(r),
@@ -63,6 +66,7 @@ impl Resolver<'_> {
             )
         });
         let outputs: Vec<(Target, String)> = pages
+            .into_iter()
             .chain(redirects)
             .chain(assets)
             .filter(|(t, _)| !table.losers.contains(t))
@@ -73,18 +77,21 @@ impl Resolver<'_> {
             .filter(|(_, p)| p.split('/').any(|segment| segment.len() > 255))
             .map(|(t, p)| (*t, p.clone()))
             .collect();
-        let files: HashMap<&str, &Target> = outputs.iter().map(|(t, p)| (p.as_str(), t)).collect();
-        let mut found = Vec::new();
-        for (target, path) in &outputs {
-            let mut folder = path.as_str();
-            while let Some((parent, _)) = folder.rsplit_once('/') {
-                if let Some(file) = files.get(parent) {
-                    found.push((*target, **file, path.clone(), parent.to_string()));
-                    break;
+        let files: FxHashMap<&str, &Target> =
+            outputs.iter().map(|(t, p)| (p.as_str(), t)).collect();
+        let found: Vec<(Target, Target, String, String)> = outputs
+            .par_iter()
+            .filter_map(|(target, path)| {
+                let mut folder = path.as_str();
+                while let Some((parent, _)) = folder.rsplit_once('/') {
+                    if let Some(file) = files.get(parent) {
+                        return Some((*target, **file, path.clone(), parent.to_string()));
+                    }
+                    folder = parent;
                 }
-                folder = parent;
-            }
-        }
+                None
+            })
+            .collect();
         for (target, path) in too_long {
             let (name, location) = self.describe(&target);
             let shown: String = path.chars().take(60).collect();

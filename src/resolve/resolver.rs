@@ -9,16 +9,19 @@ use crate::diagnostic::Diagnostic;
 use crate::error::Location;
 use crate::markdown::Rendered;
 use crate::site::Site;
-use rayon::prelude::*;
+use rustc_hash::FxHashSet;
 use std::borrow::Cow;
 use std::collections::HashSet;
+use std::sync::OnceLock;
 
 /// One pass's state, shared by the checks in this folder's files (each adds an `impl`).
 pub(super) struct Resolver<'a> {
     pub(super) site: &'a Site,
     pub(super) rendered: &'a [Rendered],
     pub(super) table: UrlTable,
-    pub(super) ids: Vec<HashSet<&'a str>>,
+    /// Each page's ids as a set, made the first time a link's fragment is looked up there
+    /// (a rebuild checks few links).
+    ids: Vec<OnceLock<FxHashSet<&'a str>>>,
     pub(super) diagnostics: Vec<Diagnostic>,
     /// Pages something links to or navigates to.
     pub(super) reached: HashSet<usize>,
@@ -33,10 +36,7 @@ impl<'a> Resolver<'a> {
         Resolver {
             site,
             rendered,
-            ids: rendered
-                .par_iter()
-                .map(|p| p.ids.iter().map(String::as_str).collect())
-                .collect(),
+            ids: rendered.iter().map(|_| OnceLock::new()).collect(),
             table,
             diagnostics: Vec::new(),
             reached: HashSet::new(),
@@ -175,10 +175,12 @@ impl Resolver<'_> {
                 ..
             } => {
                 let page = self.table.page_of(*target)?;
-                let ids = &self.ids[page];
-                if fragment.is_empty() || ids.contains(fragment.as_str()) {
+                let ids = &self.rendered[page].ids;
+                let set = self.ids[page].get_or_init(|| ids.iter().map(String::as_str).collect());
+                if fragment.is_empty() || set.contains(fragment.as_str()) {
                     return None;
                 }
+                // In document order, so what is suggested is the same every build.
                 if let Some(found) = ids.iter().find(|id| id.eq_ignore_ascii_case(fragment)) {
                     return Some(
                         Diagnostic::warning(
@@ -196,7 +198,7 @@ impl Resolver<'_> {
                         format!("`{path}` has no heading or element with id `{fragment}`"),
                     )
                     .suggest(
-                        crate::text::closest(fragment, ids.iter().copied()).map(|id| {
+                        crate::text::closest(fragment, ids.iter().map(String::as_str)).map(|id| {
                             // Suggest in the form written: `#id` for a link on the same page.
                             if href.trim().starts_with('#') {
                                 format!("#{id}")

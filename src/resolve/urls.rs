@@ -1,7 +1,8 @@
 //! The URL table: every URL the site serves, and the one resolver every link goes through.
 
 use crate::site::{url, Site};
-use std::collections::HashMap;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Target {
@@ -46,8 +47,10 @@ pub enum Problem {
 }
 
 pub struct UrlTable {
-    by_url: HashMap<String, Target>,
-    by_source: HashMap<String, usize>,
+    /// FxHash: keyed by the site's own URLs and paths, where SipHash's guard against
+    /// chosen keys buys nothing and costs a tenth of a rebuild's resolve.
+    by_url: FxHashMap<String, Target>,
+    by_source: FxHashMap<String, usize>,
     pub redirects: Vec<Redirect>,
     /// Canonical URL of each page (same order as `site.pages`).
     pub page_urls: Vec<String>,
@@ -158,13 +161,47 @@ fn strip_base<'a>(path: &'a str, prefix: &str) -> Option<&'a str> {
     }
 }
 
+/// One owner's claim on a URL: the file it writes and the paths a link may name it by.
+struct Claim<'a> {
+    url: &'a str,
+    target: Target,
+    /// Two URLs that write the same file are the same URL.
+    file: String,
+    keys: Vec<String>,
+}
+
+impl<'a> Claim<'a> {
+    fn new(url: &'a str, target: Target) -> Claim<'a> {
+        let file = url::output_path(url);
+        let mut keys = vec![url.to_string()];
+        let written = format!("/{file}");
+        if written != url {
+            keys.push(written);
+        }
+        if let Some(dir) = url.strip_suffix('/').filter(|d| !d.is_empty()) {
+            keys.push(dir.to_string());
+        }
+        // GitHub Pages (and most hosts) serve `b.html` for `/b`: a link without the
+        // extension lands on the page too.
+        if let Some(stem) = url.strip_suffix(".html").filter(|s| !s.ends_with('/')) {
+            keys.push(stem.to_string());
+        }
+        Claim {
+            url,
+            target,
+            file,
+            keys,
+        }
+    }
+}
+
 impl UrlTable {
     /// Builds the table; every second claim on a URL is returned as a clash.
     pub fn build(site: &Site, generated: &[String]) -> (UrlTable, Vec<Clash>) {
         let pages = site.pages.len();
         let mut table = UrlTable {
-            by_url: HashMap::with_capacity(3 * pages),
-            by_source: HashMap::with_capacity(pages),
+            by_url: FxHashMap::with_capacity_and_hasher(3 * pages, Default::default()),
+            by_source: FxHashMap::with_capacity_and_hasher(pages, Default::default()),
             redirects: Vec::new(),
             page_urls: site.pages.iter().map(|p| p.url.clone()).collect(),
             first_segments: Default::default(),
@@ -173,46 +210,44 @@ impl UrlTable {
             losers: Default::default(),
         };
         let mut clashes = Vec::new();
-        let mut claimed: HashMap<String, Target> = HashMap::with_capacity(pages);
-        let mut claim =
-            |table: &mut UrlTable, url: &str, target: Target, clashes: &mut Vec<Clash>| {
-                // Two URLs that write the same file are the same URL.
-                let file = url::output_path(url);
-                if let Some(&first) = claimed.get(&file) {
-                    clashes.push((url.to_string(), first, target));
-                    table.losers.insert(target);
-                    return;
-                }
-                claimed.insert(file.clone(), target);
-                for key in [url.to_string(), format!("/{file}")] {
-                    table.by_url.entry(key).or_insert(target);
-                }
-                if let Some(dir) = url.strip_suffix('/').filter(|d| !d.is_empty()) {
-                    table.by_url.entry(dir.to_string()).or_insert(target);
-                }
-                // GitHub Pages (and most hosts) serve `b.html` for `/b`: a link without the
-                // extension lands on the page too.
-                if let Some(stem) = url.strip_suffix(".html").filter(|s| !s.ends_with('/')) {
-                    table.by_url.entry(stem.to_string()).or_insert(target);
-                }
-                if let Some(seg) = url.trim_start_matches('/').split('/').next() {
+        let mut claimed: FxHashMap<String, Target> =
+            FxHashMap::with_capacity_and_hasher(pages, Default::default());
+        let mut claim = |table: &mut UrlTable, claim: Claim<'_>, clashes: &mut Vec<Clash>| {
+            if let Some(&first) = claimed.get(&claim.file) {
+                clashes.push((claim.url.to_string(), first, claim.target));
+                table.losers.insert(claim.target);
+                return;
+            }
+            claimed.insert(claim.file, claim.target);
+            for key in claim.keys {
+                table.by_url.entry(key).or_insert(claim.target);
+            }
+            if let Some(seg) = claim.url.trim_start_matches('/').split('/').next() {
+                if !table.first_segments.contains(seg) {
                     table.first_segments.insert(seg.to_string());
                 }
-            };
+            }
+        };
         // Pages claim their URLs in reverse read order, so the page Jekyll would publish
         // (the last read) owns a URL two pages want.
         let mut order: Vec<usize> = (0..site.pages.len()).collect();
         order.sort_by(|&a, &b| {
             jekyll_read_order(&site.pages[b].source.path, &site.pages[a].source.path)
         });
-        for i in order {
-            claim(
-                &mut table,
-                &site.pages[i].url,
-                Target::Page(i),
-                &mut clashes,
-            );
-            table.by_source.insert(site.pages[i].source.path.clone(), i);
+        // What each page claims is worked out in parallel; only the claiming is in order.
+        let page_claims: Vec<(Claim<'_>, String)> = order
+            .par_iter()
+            .map(|&i| {
+                let page = &site.pages[i];
+                (
+                    Claim::new(&page.url, Target::Page(i)),
+                    page.source.path.clone(),
+                )
+            })
+            .collect();
+        for ((page_claim, source), i) in page_claims.into_iter().zip(order) {
+            claim(&mut table, page_claim, &mut clashes);
+            table.by_source.insert(source, i);
         }
         for (i, page) in site.pages.iter().enumerate() {
             // The same old URL listed twice by one page is one redirect, not a clash.
@@ -227,15 +262,23 @@ impl UrlTable {
                     to: i,
                     index,
                 });
-                claim(&mut table, &from, Target::Redirect(r), &mut clashes);
+                claim(
+                    &mut table,
+                    Claim::new(&from, Target::Redirect(r)),
+                    &mut clashes,
+                );
             }
         }
         for (i, asset) in site.assets.iter().enumerate() {
-            claim(&mut table, &asset.url, Target::Asset(i), &mut clashes);
+            claim(
+                &mut table,
+                Claim::new(&asset.url, Target::Asset(i)),
+                &mut clashes,
+            );
         }
         for url in generated {
             if !table.by_url.contains_key(url) {
-                claim(&mut table, url, Target::Generated, &mut clashes);
+                claim(&mut table, Claim::new(url, Target::Generated), &mut clashes);
             }
         }
         (table, clashes)
