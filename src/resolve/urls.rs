@@ -48,7 +48,7 @@ pub enum Problem {
 
 pub struct UrlTable {
     /// FxHash: keyed by the site's own URLs and paths, where SipHash's guard against
-    /// chosen keys buys nothing and costs a tenth of a rebuild's resolve.
+    /// chosen keys buys nothing, and every build fills them for every page.
     by_url: FxHashMap<String, Target>,
     by_source: FxHashMap<String, usize>,
     pub redirects: Vec<Redirect>,
