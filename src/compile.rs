@@ -81,17 +81,41 @@ fn load_knowing(
         skip: options.skip.clone(),
         no_search: options.no_search || !crate::search::BUILT_IN,
     };
-    let site = timed("load", || site::load_knowing(&load_options, known))?;
-    let theme = timed("theme", || {
+    // The theme loads beside the rest of the site: it needs only `_config.yml`.
+    let (site, theme) = std::thread::scope(|scope| {
+        let mut theme = None;
+        let site = timed("load", || {
+            site::load_knowing(&load_options, known, |config| {
+                let (config, root) = (config.clone(), &load_options.root);
+                theme = Some(scope.spawn(move || load_theme(options, config, root)));
+            })
+        });
+        let theme = theme.map(|theme| {
+            theme
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        });
+        (site, theme)
+    });
+    let site = site?;
+    let theme = match theme {
+        Some(theme) => theme?,
+        None => load_theme(options, site.config.clone(), &site.root)?,
+    };
+    Ok((site, theme))
+}
+
+/// The theme a site with `config` at `root` asks for.
+fn load_theme(options: &Options, config: site::Config, root: &Path) -> Result<Theme> {
+    timed("theme", || {
         Theme::load(
-            &theme_source(options, &site)?,
+            &ThemeSource::for_config(options.theme.as_deref(), &config, root)?,
             &Urls {
-                baseurl: site.config.baseurl.clone(),
-                site_url: site.config.url.clone(),
+                baseurl: config.baseurl,
+                site_url: config.url,
             },
         )
-    })?;
-    Ok((site, theme))
+    })
 }
 
 /// The resolve stage over rendered pages, with the theme's warnings about them.

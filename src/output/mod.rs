@@ -64,6 +64,11 @@ pub struct OutputFile {
 /// drive): the last guard that keeps every write strictly inside the output folder, whatever
 /// URL sanitising before it missed.
 pub fn inside(dir: &Path, rel: &str) -> Result<PathBuf> {
+    Ok(dir.join(plain(rel)?))
+}
+
+/// `rel` as a path, when it is a plain relative one that is not the marker (see [`inside`]).
+fn plain(rel: &str) -> Result<&Path> {
     let path = Path::new(rel);
     let plain = !rel.is_empty() && path.components().all(|c| matches!(c, Component::Normal(_)));
     if !plain || rel == MARKER {
@@ -71,7 +76,7 @@ pub fn inside(dir: &Path, rel: &str) -> Result<PathBuf> {
             "refusing to write `{rel}`: it is not inside the output folder"
         )));
     }
-    Ok(dir.join(path))
+    Ok(path)
 }
 
 /// How many files a build produced and how many of them it wrote.
@@ -227,7 +232,7 @@ impl Writer {
         if self.fresh || self.force {
             return Ok(None);
         }
-        inside(&self.out, rel)?;
+        plain(rel)?;
         Ok(self
             .old
             .get(rel)

@@ -174,9 +174,8 @@ impl<'a> Claim<'a> {
     fn new(url: &'a str, target: Target) -> Claim<'a> {
         let file = url::output_path(url);
         let mut keys = vec![url.to_string()];
-        let written = format!("/{file}");
-        if written != url {
-            keys.push(written);
+        if url.strip_prefix('/') != Some(file.as_str()) {
+            keys.push(format!("/{file}"));
         }
         if let Some(dir) = url.strip_suffix('/').filter(|d| !d.is_empty()) {
             keys.push(dir.to_string());

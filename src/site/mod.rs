@@ -47,14 +47,16 @@ pub struct LoadOptions {
 }
 
 pub fn load(options: &LoadOptions) -> Result<Site> {
-    load_knowing(options, || None)
+    load_knowing(options, || None, |_| {})
 }
 
 /// [`load`], taking from `known` (asked once the root is walked) what a last build found
-/// of the files whose stamps are as they were.
+/// of the files whose stamps are as they were; `configured` is shown `_config.yml` as soon
+/// as it is read, so what needs only the configuration (the theme) need not wait.
 pub fn load_knowing(
     options: &LoadOptions,
     known: impl FnOnce() -> Option<known::KnownFiles>,
+    configured: impl FnOnce(&Config),
 ) -> Result<Site> {
     let began = known::now();
     let root = &options.root;
@@ -72,6 +74,7 @@ pub fn load_knowing(
     };
     let mut config = Config::parse(&config_text, options.baseurl.as_deref())?;
     config.strict |= options.strict;
+    configured(&config);
     // What a file is made into depends on it and on `_config.yml` (defaults, plugins).
     let key = crate::fingerprint::Fingerprint::new("root files")
         .add(&config_text)

@@ -23,15 +23,25 @@ impl ThemeSource {
     /// untrusted, so a `theme:` that is absolute, climbs out with `..` or is a link to
     /// outside the root is an error at its line, never a folder read and published.
     pub fn for_site(cli: Option<&Path>, site: &crate::site::Site) -> Result<ThemeSource> {
+        ThemeSource::for_config(cli, &site.config, &site.root)
+    }
+
+    /// [`ThemeSource::for_site`] from the site's `_config.yml` and root alone, known before
+    /// the rest of the site is read.
+    pub fn for_config(
+        cli: Option<&Path>,
+        config: &crate::site::Config,
+        root: &Path,
+    ) -> Result<ThemeSource> {
         if let Some(dir) = cli {
             return Ok(ThemeSource::Dir(dir.to_path_buf()));
         }
-        let Some(name) = site.config.theme.as_deref() else {
+        let Some(name) = config.theme.as_deref() else {
             return Ok(ThemeSource::Embedded);
         };
         let outside = |why: &str| {
             Error::content(
-                site.config.location("theme"),
+                config.location("theme"),
                 format!("theme `{name}` {why}: a theme is the embedded one, a folder inside the site root, or one given by --theme"),
             )
         };
@@ -42,14 +52,11 @@ impl ThemeSource {
         if !plain {
             return Err(outside("is not a folder inside the site root"));
         }
-        let dir = site.root.join(name);
+        let dir = root.join(name);
         if !dir.is_dir() {
             return Ok(ThemeSource::Embedded);
         }
-        let real_root = site
-            .root
-            .canonicalize()
-            .map_err(|e| Error::io(&site.root, e))?;
+        let real_root = root.canonicalize().map_err(|e| Error::io(root, e))?;
         match crate::text::confine(&real_root, &dir) {
             Some(_) => Ok(ThemeSource::Dir(dir)),
             None => Err(outside("is a symbolic link to outside the site root")),
