@@ -499,7 +499,8 @@ impl<'a> Emitter<'a> {
                             return Ok(None);
                         }
                         let page = &self.site.pages[i];
-                        if page.output_path() == MARKER {
+                        let path = page.output_path();
+                        if path == MARKER {
                             return Err(Error::content(
                                 page.source.locate("permalink", None),
                                 format!("this page would be published as `{MARKER}`, the file signpost keeps its output's record in; choose another permalink"),
@@ -508,7 +509,6 @@ impl<'a> Emitter<'a> {
                         let key = nav_key.and_then(|nav| self.layout_key(nav, i));
                         let previous = layouts.and_then(|(_, p)| p.get(i).copied().flatten());
                         if let (Some(key), Some(last)) = (key, previous) {
-                            let path = self.site.pages[i].output_path();
                             if last.key == key && writer.keep(&path, last.hash, last.size)? {
                                 return Ok(Some(last));
                             }

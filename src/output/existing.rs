@@ -4,6 +4,7 @@
 use super::manifest::{mtime_of, read_manifest, Recorded};
 use super::target::MARKER;
 use crate::error::{Error, Result};
+use rustc_hash::FxHashSet;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -98,20 +99,18 @@ fn list(out: &Path, old: &mut HashMap<String, Old>) -> Result<Vec<Listed>> {
         .collect()
 }
 
-/// Removes every file (and link) of `listing` (what `out` held) that `produced` (sorted) does
-/// not name and is not the marker, then the folders left empty, so the output holds exactly
+/// Removes every file (and link) of `listing` (what `out` held) that `produced` does not
+/// name and is not the marker, then the folders left empty, so the output holds exactly
 /// what a fresh build would write.
 pub(super) fn remove_unproduced<T>(listing: Vec<Listed>, produced: &[(String, T)]) -> Result<()> {
+    let produced: FxHashSet<&str> = produced.iter().map(|(p, _)| p.as_str()).collect();
     for Listed { path, rel, is_dir } in listing {
         if is_dir {
             // Fails, as it should, while the folder still holds a produced file.
             let _ = std::fs::remove_dir(&path);
             continue;
         }
-        let kept = produced
-            .binary_search_by(|(p, _)| p.as_str().cmp(&rel))
-            .is_ok();
-        if !kept && rel != MARKER && !rel.is_empty() {
+        if !produced.contains(rel.as_str()) && rel != MARKER && !rel.is_empty() {
             match std::fs::remove_file(&path) {
                 // Gone since it was listed: nothing left to remove.
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
