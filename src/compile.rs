@@ -98,6 +98,7 @@ fn load_knowing(
         (site, theme)
     });
     let site = site?;
+    // A loaded site always showed its configuration; loading the theme here is the fallback.
     let theme = match theme {
         Some(theme) => theme?,
         None => load_theme(options, site.config.clone(), &site.root)?,

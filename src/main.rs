@@ -14,8 +14,8 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// A command that runs once and exits (build, check) keeps the memory it frees for its own
 /// next allocations instead of handing it back to the system: where memory is backed lazily
 /// (virtual machines), giving pages back and faulting them in again zeroed cost a
-/// 100,000-page build a third of its time (docs/benchmarks.md). `serve` runs for hours and
-/// gives memory back. `MIMALLOC_PURGE_DELAY` in the environment still decides.
+/// 100,000-page build 29 % of its time (docs/benchmarks.md, 2026-12-07). `serve` runs for
+/// hours and gives memory back. `MIMALLOC_PURGE_DELAY` in the environment still decides.
 fn keep_freed_memory() {
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
         // SAFETY: sets one of the allocator's options; -1 (never purge) is a valid value.

@@ -27,7 +27,7 @@ pub(super) struct Old {
 /// What an output folder holds before a build writes into it: its manifest, and every file
 /// and folder in it, contents before their folder, each file the manifest names looked at
 /// once. It is one thread's work (a line, an entry and a stat per file), so `build` reads
-/// it on a thread of their own while pages render and resolve. A file put into the folder by
+/// it on a thread of its own while pages render and resolve. A file put into the folder by
 /// someone else after this is kept by the build.
 pub struct Existing {
     pub(super) out: PathBuf,
@@ -44,8 +44,11 @@ impl Existing {
             read_manifest(&out.join(MARKER))
                 .into_iter()
                 .map(|(rel, recorded)| {
-                    let intact = false;
-                    (rel, Old { recorded, intact })
+                    let old = Old {
+                        recorded,
+                        intact: false,
+                    };
+                    (rel, old)
                 })
                 .collect()
         } else {
