@@ -9,8 +9,9 @@ use crate::markdown::{fill_links, spill::Spill, Rendered};
 use crate::output::{Content, OutputFile, Writer, Written, MARKER};
 use crate::resolve::{Graph, Target};
 use crate::site::{url, Site};
-use crate::theme::Theme;
+use crate::theme::{FragmentMemo, Theme};
 use rayon::prelude::*;
+use rustc_hash::FxHashSet;
 use serde_json::{json, Map, Value};
 use std::path::Path;
 
@@ -19,7 +20,9 @@ mod sitemap;
 mod tables;
 mod values;
 
-use values::{contents_value, mark_current, nav_lists, nav_value, ref_value, review_value};
+use values::{
+    contents_value, mark_current, nav_lists, nav_pages, nav_value, ref_value, review_value,
+};
 
 fn under_base(path: &str, base: &str) -> bool {
     !base.is_empty() && (path == base || path.starts_with(&format!("{base}/")))
@@ -55,6 +58,10 @@ pub struct Emitter<'a> {
     nav_json: Map<String, Value>,
     /// The printable guide's URL (`printable_guide:`, without baseurl) and its pages in order.
     printable: Option<(String, Vec<usize>)>,
+    /// The pages a navigation list marks current: their site-wide includes differ.
+    in_nav: FxHashSet<usize>,
+    /// The site-wide includes as the other pages' layouts show them.
+    memo: FragmentMemo,
 }
 
 impl<'a> Emitter<'a> {
@@ -89,6 +96,11 @@ impl<'a> Emitter<'a> {
                 .collect(),
             printable: crate::theme::printable_url(site)
                 .map(|url| (url, printable::guide_pages(&graph.navigation.sidebar))),
+            in_nav: nav_lists(graph)
+                .into_iter()
+                .flat_map(|(_, items)| nav_pages(items))
+                .collect(),
+            memo: theme.fragment_memo(),
         }
     }
 
@@ -249,8 +261,14 @@ impl<'a> Emitter<'a> {
                     format!("layout `{layout}` context: {e}"),
                 )
             })?;
+            let shared = !self.in_nav.contains(&i);
             theme
-                .render(&format!("layouts/{layout}.html"), &context)
+                .render_page(
+                    &format!("layouts/{layout}.html"),
+                    context,
+                    &self.memo,
+                    shared,
+                )
                 .map_err(|m| {
                     Error::content(
                         Location::new(page.source.path.clone(), 1, 1),
@@ -272,7 +290,7 @@ impl<'a> Emitter<'a> {
         context.insert("base", &self.site.config.baseurl);
         context.insert("target", target);
         context.insert("page", &json!({"url": from, "title": title}));
-        self.theme.render("redirect.html", &context).map_err(|m| {
+        self.theme.render("redirect.html", context).map_err(|m| {
             Error::content(
                 Location::new(source.to_string(), 1, 1),
                 format!("redirect page failed: {m}"),
@@ -342,7 +360,7 @@ impl<'a> Emitter<'a> {
             context.insert("pagination", &Map::new());
             context.insert("roles", &Vec::<Value>::new());
             context.insert("preview", &self.preview);
-            let html = theme.render("layouts/404.html", &context).map_err(|m| {
+            let html = theme.render("layouts/404.html", context).map_err(|m| {
                 Error::Usage(format!("theme `{}`: layout 404 failed: {m}", theme.label()))
             })?;
             files.push(OutputFile {
@@ -448,7 +466,7 @@ impl<'a> Emitter<'a> {
         context.insert("sections", &list);
         let html = self
             .theme
-            .render("layouts/print.html", &context)
+            .render("layouts/print.html", context)
             .map_err(|m| {
                 Error::content(
                     self.site.config.location("printable_guide"),

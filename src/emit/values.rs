@@ -72,6 +72,14 @@ pub fn nav_lists(graph: &Graph) -> [(&'static str, &[NavItem]); 5] {
     ]
 }
 
+/// The pages `items` link to, at any depth (those [`mark_current`] marks on some page).
+pub fn nav_pages(items: &[NavItem]) -> Vec<usize> {
+    items
+        .iter()
+        .flat_map(|item| item.page.into_iter().chain(nav_pages(&item.subitems)))
+        .collect()
+}
+
 /// Sets `current` on the items (at any depth) that are page `i`.
 pub fn mark_current(items: &[NavItem], json: &mut Value, i: usize) {
     let Value::Array(values) = json else {

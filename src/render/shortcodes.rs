@@ -38,6 +38,6 @@ impl ShortcodeRenderer<'_> {
             let steps = self.steps.get(&group).map_or(&[][..], Vec::as_slice);
             context.insert("steps", steps);
         }
-        self.theme.render(&format!("shortcodes/{name}"), &context)
+        self.theme.render(&format!("shortcodes/{name}"), context)
     }
 }

@@ -3,12 +3,14 @@
 
 mod compact;
 mod filters;
+mod fragments;
 mod layouts;
 mod parse;
 mod source;
 mod templates;
 
 pub use filters::Urls;
+pub use fragments::FragmentMemo;
 pub use layouts::{check_layouts, generated_urls, layout_of, printable_url};
 pub use source::ThemeSource;
 pub use templates::{tera_message, Theme};

@@ -3,6 +3,7 @@
 
 use super::compact::{compact_css, compact_js};
 use super::filters::{escape_html, register_filters, Urls};
+use super::fragments::{FragmentMemo, Fragments};
 use super::parse::{declared_arguments, include_loop};
 use super::source::ThemeSource;
 use crate::error::{Error, Location, Result};
@@ -10,7 +11,12 @@ use crate::liquid;
 use std::collections::HashMap;
 
 pub struct Theme {
+    /// The templates with their site-wide includes replaced (see [`super::fragments`]).
     tera: tera::Tera,
+    /// The templates as written: what a render that fails is tried again with, so its error
+    /// is the template's own.
+    plain: tera::Tera,
+    fragments: Fragments,
     layouts: Vec<String>,
     shortcodes: Vec<String>,
     /// The arguments each shortcode declares, by shortcode name (those that declare any).
@@ -78,6 +84,11 @@ impl Theme {
                 )
             })?;
         register_filters(&mut tera, urls);
+        let mut planned = tera.clone();
+        let (tera, plain, fragments) = match Fragments::plan(&mut planned) {
+            Ok(fragments) => (planned, tera, fragments),
+            Err(_) => (tera.clone(), tera, Fragments::default()),
+        };
         let names: Vec<&String> = templates.iter().map(|(n, _)| n).collect();
         let strip = |prefix: &str| -> Vec<String> {
             let mut list: Vec<String> = names
@@ -103,6 +114,8 @@ impl Theme {
                 .collect(),
             shortcodes: strip("shortcodes/"),
             tera,
+            plain,
+            fragments,
             statics,
             label,
         })
@@ -138,10 +151,65 @@ impl Theme {
     pub fn render(
         &self,
         name: &str,
-        context: &tera::Context,
+        context: tera::Context,
     ) -> std::result::Result<String, String> {
-        self.tera
-            .render(name, context)
+        self.render_with(name, context, None)
+    }
+
+    /// Renders a page's layout, taking its site-wide includes from `memo` when `shared` (the
+    /// context is the build's but for `page` and the values beside it, and its `nav` marks
+    /// nothing current).
+    pub fn render_page(
+        &self,
+        name: &str,
+        context: tera::Context,
+        memo: &FragmentMemo,
+        shared: bool,
+    ) -> std::result::Result<String, String> {
+        self.render_with(name, context, shared.then_some(memo))
+    }
+
+    /// A memo for one build's pages.
+    pub fn fragment_memo(&self) -> FragmentMemo {
+        self.fragments.memo()
+    }
+
+    fn render_with(
+        &self,
+        name: &str,
+        mut context: tera::Context,
+        memo: Option<&FragmentMemo>,
+    ) -> std::result::Result<String, String> {
+        self.fragments
+            .fill(&self.tera, name, &mut context, memo)
+            .and_then(|()| self.tera.render(name, &context))
+            .or_else(|_| self.plain.render(name, &context))
             .map_err(|e| tera_message(&e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_themes_navigation_is_rendered_once_per_build() {
+        let urls = Urls {
+            baseurl: String::new(),
+            site_url: String::new(),
+        };
+        let theme = Theme::load(&ThemeSource::Embedded, &urls).expect("theme");
+        let sites = theme.fragments.sites();
+        for expected in [
+            "layouts/default.html → partials/header.html",
+            "layouts/default.html → partials/footer.html",
+            "layouts/page_with_sidebar.html → partials/sidebar.html",
+            "layouts/page_with_sidebar.html → partials/page_list.html",
+        ] {
+            assert!(
+                sites.iter().any(|s| s == expected),
+                "{expected} not in {sites:?}"
+            );
+        }
     }
 }
