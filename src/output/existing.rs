@@ -68,38 +68,60 @@ impl Existing {
 }
 
 /// Every file, link and folder under `out`, contents before their folder; marks in `old`
-/// the files that are as the manifest recorded them.
+/// the files that are as the manifest recorded them. Each file is looked at through its
+/// folder's open handle (`fstatat`), not by its whole path: a rebuild lists every file, and
+/// walking each path from the root again was most of the listing's time.
 fn list(out: &Path, old: &mut HashMap<String, Old>) -> Result<Vec<Listed>> {
-    walkdir::WalkDir::new(out)
-        .min_depth(1)
-        .contents_first(true)
-        .into_iter()
-        .map(|entry| {
-            let entry = entry.map_err(|e| {
-                let path = e.path().unwrap_or(out).to_path_buf();
-                Error::io(&path, e.into())
-            })?;
-            let is_dir = entry.file_type().is_dir();
-            let rel = entry
-                .path()
-                .strip_prefix(out)
-                .map(crate::text::slash_path)
-                .unwrap_or_default();
-            if entry.file_type().is_file() {
-                if let Some(old) = old.get_mut(&rel) {
-                    // Not a link: walkdir's metadata is the entry's own.
-                    old.intact = entry.metadata().is_ok_and(|meta| {
-                        meta.len() == old.recorded.size && mtime_of(&meta) == old.recorded.mtime
-                    });
-                }
+    let mut listing = Vec::new();
+    list_folder(out, "", old, &mut listing)?;
+    Ok(listing)
+}
+
+/// What [`list`] finds in one folder (`rel` inside the output), its subfolders after it is
+/// closed, so one folder handle is open at a time however deep the output goes.
+fn list_folder(
+    dir: &Path,
+    rel: &str,
+    old: &mut HashMap<String, Old>,
+    listing: &mut Vec<Listed>,
+) -> Result<()> {
+    let mut folders = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
+        let entry = entry.map_err(|e| Error::io(dir, e))?;
+        let path = entry.path();
+        let name = entry.file_name();
+        let inner = match rel {
+            "" => name.to_string_lossy().into_owned(),
+            _ => format!("{rel}/{}", name.to_string_lossy()),
+        };
+        // Not followed: a link is listed (and removed when not produced) as a link.
+        let kind = entry.file_type().map_err(|e| Error::io(&path, e))?;
+        if kind.is_dir() {
+            folders.push((path, inner));
+            continue;
+        }
+        if kind.is_file() {
+            if let Some(old) = old.get_mut(&inner) {
+                old.intact = entry.metadata().is_ok_and(|meta| {
+                    meta.len() == old.recorded.size && mtime_of(&meta) == old.recorded.mtime
+                });
             }
-            Ok(Listed {
-                path: entry.into_path(),
-                rel,
-                is_dir,
-            })
-        })
-        .collect()
+        }
+        listing.push(Listed {
+            path,
+            rel: inner,
+            is_dir: false,
+        });
+    }
+    for (path, inner) in folders {
+        list_folder(&path, &inner, old, listing)?;
+        listing.push(Listed {
+            path,
+            rel: inner,
+            is_dir: true,
+        });
+    }
+    Ok(())
 }
 
 /// Removes every file (and link) of `listing` (what `out` held) that `produced` does not
