@@ -14,7 +14,9 @@
 //! the same output folder (for signpost, with its build cache beside it), so each rebuild sees
 //! the previous build's output, as an author or a CI cache would. Wall time is measured here;
 //! peak RSS comes from `/usr/bin/time`; "written" counts the output files whose mtime is not
-//! older than the build's start. Edits are undone afterwards. Output folders are made fresh
+//! older than the build's start. Before each tool's builds every file of its site is read
+//! once, so no tool's full build pays for a disk read the others were spared (a site written
+//! long before can have left the page cache). Edits are undone afterwards. Output folders are made fresh
 //! (never deleted before a build: see docs/benchmarks.md on ext4) and removed at the end.
 
 #[path = "synth.rs"]
@@ -119,6 +121,22 @@ fn run_build(mut cmd: Command, time_file: &Path, out: &Path) -> Result<Sample, S
     })
 }
 
+/// Reads every file under `dir` once, so the builds that follow find it in the page cache.
+fn warm(dir: &Path) {
+    let mut folders = vec![dir.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+            match entry.file_type() {
+                Ok(kind) if kind.is_dir() => folders.push(entry.path()),
+                Ok(kind) if kind.is_file() => {
+                    let _ = std::fs::read(entry.path());
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
 fn median(values: &mut [f64]) -> f64 {
     values.sort_by(f64::total_cmp);
     values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
@@ -197,6 +215,12 @@ fn run(args: &Args) -> Result<(), String> {
             std::fs::create_dir_all(&run_dir).map_err(|e| e.to_string())?;
             made.push(run_dir.clone());
             for (t, tool) in tools.iter().enumerate() {
+                let tool_site = match *tool {
+                    "signpost" => site.clone(),
+                    "hugo" => hugo_site.clone(),
+                    _ => zola_site.clone().ok_or("no Zola site")?,
+                };
+                warm(&tool_site);
                 let mut walls: Vec<Vec<f64>> = vec![Vec::new(); STEPS.len()];
                 let mut last = Vec::new();
                 for run in 0..args.repeat.max(1) {
