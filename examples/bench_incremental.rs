@@ -16,8 +16,9 @@
 //! peak RSS comes from `/usr/bin/time`; "written" counts the output files whose mtime is not
 //! older than the build's start. Before each tool's builds every file of its site is read
 //! once, so no tool's full build pays for a disk read the others were spared (a site written
-//! long before can have left the page cache). Edits are undone afterwards. Output folders are made fresh
-//! (never deleted before a build: see docs/benchmarks.md on ext4) and removed at the end.
+//! long before can have left the page cache). Edits are undone afterwards. Output folders are
+//! made fresh (never deleted before a build: see docs/benchmarks.md on ext4) and removed at
+//! the end.
 
 #[path = "synth.rs"]
 #[allow(dead_code)]

@@ -69,8 +69,8 @@ impl Existing {
 
 /// Every file, link and folder under `out`, contents before their folder; marks in `old`
 /// the files that are as the manifest recorded them. Each file is looked at through its
-/// folder's open handle (`fstatat`), not by its whole path: a rebuild lists every file, and
-/// walking each path from the root again was most of the listing's time.
+/// folder's open handle (`fstatat`), not by its whole path, which the kernel would otherwise
+/// walk from the root again for every file of a rebuild.
 fn list(out: &Path, old: &mut HashMap<String, Old>) -> Result<Vec<Listed>> {
     let mut listing = Vec::new();
     list_folder(out, "", old, &mut listing)?;
