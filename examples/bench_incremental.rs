@@ -124,16 +124,9 @@ fn run_build(mut cmd: Command, time_file: &Path, out: &Path) -> Result<Sample, S
 
 /// Reads every file under `dir` once, so the builds that follow find it in the page cache.
 fn warm(dir: &Path) {
-    let mut folders = vec![dir.to_path_buf()];
-    while let Some(folder) = folders.pop() {
-        for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
-            match entry.file_type() {
-                Ok(kind) if kind.is_dir() => folders.push(entry.path()),
-                Ok(kind) if kind.is_file() => {
-                    let _ = std::fs::read(entry.path());
-                }
-                _ => {}
-            }
+    for entry in walkdir::WalkDir::new(dir).into_iter().flatten() {
+        if entry.file_type().is_file() {
+            let _ = std::fs::read(entry.path());
         }
     }
 }
