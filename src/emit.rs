@@ -577,9 +577,14 @@ impl<'a> Emitter<'a> {
         f.add(crate::theme::layout_of(page, self.theme))
             .add(rendered.html.digest().to_le_bytes())
             .add_debug(&self.graph.pages[i])
-            .add_debug(&rendered.checklist);
-        for href in self.graph.hrefs[i].iter(&rendered.links) {
-            f.add(href);
+            .add(rendered.details_digest().to_le_bytes());
+        // With the details (the links as written), what resolve changed of them: every
+        // link's href, without decoding an unchanged page's links.
+        for href in self.graph.hrefs[i].changed() {
+            match href {
+                Some(href) => f.add([1]).add(href),
+                None => f.add([0]),
+            };
         }
         Some(f.finish())
     }

@@ -1,7 +1,7 @@
 //! What the resolve stage found for a page whose links were all fine, kept so the next
 //! build need not resolve them again while nothing they could land on has changed.
 
-use crate::markdown::{Hrefs, Link};
+use crate::markdown::Hrefs;
 use serde::{Deserialize, Serialize};
 
 /// One page's links, checked: kept under `key`, a fingerprint of the page's render inputs
@@ -17,18 +17,11 @@ pub struct Checked {
 
 /// A [`Checked`] as the cache reads it back, with the href written for each link (only where
 /// resolve changed the link, see [`Hrefs`]).
+/// They are the page's links' while the key holds: it covers what the page rendered.
 #[derive(Deserialize)]
 pub struct LinkCheck {
     pub checked: Checked,
-    hrefs: Hrefs,
-}
-
-impl LinkCheck {
-    /// The hrefs of `links` (the page's, in order); None when the cache holds a different
-    /// number of them than the page has.
-    pub fn hrefs(&self, links: &[Link]) -> Option<Hrefs> {
-        (self.hrefs.len() == links.len()).then(|| self.hrefs.clone())
-    }
+    pub hrefs: Hrefs,
 }
 
 /// A [`LinkCheck`] to store, borrowing the build's results.
@@ -42,6 +35,7 @@ pub struct LinkCheckRef<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::markdown::Link;
 
     #[test]
     fn hrefs_read_back_whether_or_not_resolve_changed_them() {
@@ -74,9 +68,8 @@ mod tests {
             .deserialize(&bytes)
             .expect("decode");
         assert_eq!(back.checked, checked);
-        let read = back.hrefs(&links).expect("as many as the links");
         assert_eq!(
-            read.iter(&links).collect::<Vec<_>>(),
+            back.hrefs.iter(&links).collect::<Vec<_>>(),
             ["/a.html", "/base/b.html", ""]
         );
         // Only what resolve changed is held.
@@ -87,6 +80,5 @@ mod tests {
                 .expect("encode")
                 .len()
         );
-        assert_eq!(back.hrefs(&links[..2]), None, "another page's links");
     }
 }

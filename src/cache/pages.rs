@@ -5,7 +5,6 @@ use super::entry::{Entries, EntryRef, Stored};
 use super::log::{self, Log};
 use crate::error::{Error, Result};
 use crate::markdown::spill::{Placed, Spill};
-use crate::markdown::Html;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
@@ -143,7 +142,7 @@ fn read_entries(dir: &Path) -> Read {
         if placed.at + u64::from(placed.len) > store.written() {
             return unreadable(&format!("its page store `{name}` is cut short"));
         }
-        entry.rendered.html = Html::earlier(&store, placed);
+        entry.rendered.from_store(&store, placed);
     }
     (entries, Some(store), None, Some(log))
 }
@@ -236,7 +235,7 @@ mod tests {
     use super::super::format::{codec, Header};
     use super::super::keys::Reads;
     use super::*;
-    use crate::markdown::Rendered;
+    use crate::markdown::{Details, Rendered};
 
     fn entry(rendered: &Rendered, layout: Option<Layout>) -> EntryRef<'_> {
         EntryRef {
@@ -262,11 +261,11 @@ mod tests {
     #[test]
     fn a_cache_reads_back_and_garbage_is_a_warning_not_an_error() {
         let dir = tempfile::tempdir().expect("tmp");
-        let rendered = Rendered {
-            html: "<p>hi</p>".into(),
+        let details = Details {
             ids: vec!["a".into()],
-            ..Rendered::default()
+            ..Details::default()
         };
+        let rendered = Rendered::new("<p>hi</p>".into(), details);
         let layout = Some(Layout {
             key: 1,
             hash: 2,
@@ -285,6 +284,8 @@ mod tests {
             assert_eq!((a.render_key, a.layout), (7, layout));
             assert_eq!(a.rendered.html, "<p>hi</p>");
             assert_eq!(a.rendered.ids, ["a"]);
+            assert_eq!(a.rendered.ids_digest(), rendered.ids_digest());
+            assert_eq!(a.rendered.details_digest(), rendered.details_digest());
             assert!(a.reads.urls && !a.reads.pages);
             // Saved again from where it is: the store is not written again.
             let store = opened.store.clone().expect("store");
@@ -325,10 +326,7 @@ mod tests {
     #[test]
     fn a_save_appends_what_changed_and_a_cut_record_is_dropped() {
         let dir = tempfile::tempdir().expect("tmp");
-        let page = |html: &str| Rendered {
-            html: html.into(),
-            ..Rendered::default()
-        };
+        let page = |html: &str| Rendered::new(html.into(), Details::default());
         let len = |dir: &Path| std::fs::metadata(dir.join(FILE)).expect("entries").len();
         let opened = open(dir.path(), false);
         let store = opened.store.clone().expect("store");
@@ -401,10 +399,7 @@ mod tests {
             })
             .collect();
         let pages: Vec<Rendered> = (0..3)
-            .map(|i| Rendered {
-                html: format!("{big}{i}").as_str().into(),
-                ..Rendered::default()
-            })
+            .map(|i| Rendered::new(format!("{big}{i}").as_str().into(), Details::default()))
             .collect();
         let stores = |dir: &Path| -> Vec<String> {
             let mut names: Vec<String> = std::fs::read_dir(dir)

@@ -86,7 +86,7 @@ pub fn notes(options: &Options, tag: Option<&str>) -> Result<Notes> {
     let mut notes: Vec<Note> = checked
         .rendered
         .into_iter()
-        .flat_map(|r| r.notes)
+        .flat_map(|r| r.into_details().notes)
         .filter(|n| tag.is_none_or(|t| n.tag.eq_ignore_ascii_case(t)))
         .collect();
     notes.sort_by(|a, b| a.location.cmp(&b.location));

@@ -8,14 +8,16 @@ pub mod kramdown;
 mod link_source;
 mod page;
 mod positions;
+mod rendered;
 pub mod scripts;
 pub mod spill;
 mod toc;
 mod walker;
 
 pub use page::{
-    fill_links, link_token, Heading, Hrefs, Html, Input, Link, LinkKind, Note, Rendered, DOC_LINK,
+    fill_links, link_token, Heading, Hrefs, Html, Input, Link, LinkKind, Note, DOC_LINK,
 };
+pub use rendered::{Details, Rendered};
 
 use crate::error::{Error, Location, Result};
 use crate::lines::LineIndex;

@@ -56,6 +56,11 @@ impl Hrefs {
         self.0.len()
     }
 
+    /// Each link's href where it is not the link's own.
+    pub fn changed(&self) -> impl Iterator<Item = Option<&str>> {
+        self.0.iter().map(Option::as_deref)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -266,46 +271,6 @@ impl PartialEq<&str> for Html {
 impl std::fmt::Debug for Html {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Debug::fmt(&self.text(), f)
-    }
-}
-
-/// One page after rendering. Link targets in `html` are placeholders (see [`link_token`])
-/// that the emit stage fills with resolved URLs.
-#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
-pub struct Rendered {
-    /// Kept in the cache's page store, not with the rest (see [`crate::cache`]).
-    #[serde(skip)]
-    pub html: Html,
-    pub headings: Vec<Heading>,
-    /// Every `id`/`name` on the page: anchors a link may point at.
-    pub ids: Vec<String>,
-    pub links: Vec<Link>,
-    pub notes: Vec<Note>,
-    /// The page's tickable items, when it has any (see [`crate::checklist`]).
-    pub checklist: Option<crate::checklist::Checklist>,
-    /// What in the page's HTML would run script, in document order ([`super::scripts::scan`]).
-    pub scripts: Vec<super::scripts::Found>,
-    /// What Liquid tolerated but the author may want fixed: (code, place, message). Not
-    /// kept in `build`'s cache: a page with warnings is rendered again every build.
-    #[serde(skip)]
-    pub warnings: Vec<(&'static str, Location, String)>,
-}
-
-impl Rendered {
-    /// Gives back what the lists and strings grew beyond their length: every page's
-    /// rendering is kept until its layout runs.
-    pub fn shrink(&mut self) {
-        for link in &mut self.links {
-            link.href.shrink_to_fit();
-            link.text.shrink_to_fit();
-        }
-        for heading in &mut self.headings {
-            heading.text.shrink_to_fit();
-        }
-        self.links.shrink_to_fit();
-        self.headings.shrink_to_fit();
-        self.ids.shrink_to_fit();
-        self.notes.shrink_to_fit();
     }
 }
 

@@ -5,9 +5,10 @@ use super::footnotes::Footnotes;
 use super::html;
 use super::kramdown;
 use super::link_source::{destination_offset, link_text, raw_title};
-use super::page::{link_token, Heading, Link, LinkKind, Note, Rendered, DOC_LINK};
+use super::page::{link_token, Heading, Link, LinkKind, Note, DOC_LINK};
 use super::positions::Positions;
 use super::toc::table_of_contents;
+use super::Rendered;
 use crate::error::Location;
 use crate::liquid;
 use pulldown_cmark::{Event, Tag, TagEnd};
@@ -191,12 +192,13 @@ impl PageBuilder<'_> {
                             if listed {
                                 contents.push(self.rendered.headings.len());
                             }
-                            self.rendered.headings.push(Heading {
+                            let heading = Heading {
                                 level,
                                 id,
                                 text: heading_text.trim().to_string(),
                                 location: self.at(offset),
-                            });
+                            };
+                            self.rendered.headings.push(heading);
                         }
                     }
                     events.push(Event::End(TagEnd::Heading(level)));

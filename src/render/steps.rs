@@ -58,7 +58,7 @@ pub fn render_steps(site: &Site, preview: bool) -> Result<Steps> {
         let html = markdown::fill_links(&rendered.html.text(), |l| {
             format!("{}{d}:{l}", markdown::DOC_LINK)
         });
-        links.push(rendered.links);
+        links.push(rendered.into_details().links);
         value.insert(
             "url".into(),
             doc.source

@@ -64,17 +64,8 @@ impl Resolver<'_> {
     /// Everything a page's links are judged against besides the page itself: each page's
     /// source path, URL and ids, each redirect, each file and each URL the build writes.
     pub(super) fn links_key(&self, generated: &[String]) -> u128 {
-        let ids: Vec<u128> = self
-            .rendered
-            .par_iter()
-            .map(|page| {
-                let mut f = Fingerprint::new("ids");
-                for id in &page.ids {
-                    f.add(id);
-                }
-                f.finish()
-            })
-            .collect();
+        // Each page's ids by their fingerprint: a page from the cache is not decoded.
+        let ids: Vec<u128> = self.rendered.par_iter().map(|p| p.ids_digest()).collect();
         let mut f = Fingerprint::new("links");
         for (page, ids) in self.site.pages.iter().zip(ids) {
             f.add(&page.source.path)
@@ -102,13 +93,11 @@ impl Resolver<'_> {
         key: Option<u128>,
         previous: Option<&LinkCheck>,
     ) -> (PageChecked, Option<Checked>) {
-        let reused = previous
-            .filter(|p| key == Some(p.checked.key))
-            .and_then(|p| Some((p, p.hrefs(&self.rendered[i].links)?)));
+        let reused = previous.filter(|p| key == Some(p.checked.key));
         let page = match reused {
-            Some((previous, hrefs)) => PageChecked {
+            Some(previous) => PageChecked {
                 diagnostics: Vec::new(),
-                hrefs,
+                hrefs: previous.hrefs.clone(),
                 targets: previous
                     .checked
                     .targets
