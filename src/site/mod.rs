@@ -111,10 +111,11 @@ pub fn load_knowing(
     // Reading and parsing front matter is most of the load stage: do it in parallel, then
     // take the results in walk order so the first error reported is the first file's. A
     // file the last build found as it is now is taken from its record, not read.
+    let stamps = known::Stamp::of_all(root, &files);
     let loaded: Vec<(Result<FileKind>, Option<known::Stamp>, bool)> = files
         .par_iter()
-        .map(|rel| {
-            let stamp = known::Stamp::of(&root.join(rel));
+        .zip(stamps)
+        .map(|(rel, stamp)| {
             let found = known.as_ref().zip(stamp.as_ref());
             match found.and_then(|(known, stamp)| known.unchanged(rel, stamp)) {
                 Some(kind) => (Ok(kind), stamp, false),
