@@ -253,6 +253,13 @@ fn build_once(
         let _ = std::fs::create_dir_all(dir);
     }
     let mut files_log = None;
+    // What the output holds is read from the start, beside the load and the cache: the
+    // manifest and a look at every file are one thread's work that emit waits for, and
+    // started after the load it ended after resolve.
+    let existing = std::thread::spawn({
+        let (out, force) = (out_abs.clone(), options.force_write);
+        move || timed("existing", || output::Existing::read(&out, force))
+    });
     let (loaded, opened) = std::thread::scope(|scope| {
         let opening = cache_dir
             .as_deref()
@@ -303,12 +310,6 @@ fn build_once(
     if !old.is_empty() {
         bodies = Vec::new();
     }
-    // What the output holds is read while pages render and resolve: the manifest and the
-    // listing of every file are one thread's work, and resolve leaves a core free at times.
-    let existing = std::thread::spawn({
-        let (out, force) = (out_abs.clone(), options.force_write);
-        move || timed("existing", || output::Existing::read(&out, force))
-    });
     let rendering = timed("render", || {
         let cache = render::Cache {
             site_key,

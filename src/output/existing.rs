@@ -8,10 +8,9 @@ use rustc_hash::FxHashSet;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-/// One entry under an output folder.
+/// One entry under an output folder: its path inside the output, `/`-separated (its whole
+/// path is made only for what is removed: a rebuild lists every file and removes few).
 pub(super) struct Listed {
-    pub(super) path: PathBuf,
-    /// Its path inside the output, `/`-separated.
     pub(super) rel: String,
     pub(super) is_dir: bool,
 }
@@ -88,16 +87,15 @@ fn list_folder(
     let mut folders = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
         let entry = entry.map_err(|e| Error::io(dir, e))?;
-        let path = entry.path();
         let name = entry.file_name();
         let inner = match rel {
             "" => name.to_string_lossy().into_owned(),
             _ => format!("{rel}/{}", name.to_string_lossy()),
         };
         // Not followed: a link is listed (and removed when not produced) as a link.
-        let kind = entry.file_type().map_err(|e| Error::io(&path, e))?;
+        let kind = entry.file_type().map_err(|e| Error::io(entry.path(), e))?;
         if kind.is_dir() {
-            folders.push((path, inner));
+            folders.push((entry.path(), inner));
             continue;
         }
         if kind.is_file() {
@@ -108,7 +106,6 @@ fn list_folder(
             }
         }
         listing.push(Listed {
-            path,
             rel: inner,
             is_dir: false,
         });
@@ -116,7 +113,6 @@ fn list_folder(
     for (path, inner) in folders {
         list_folder(&path, &inner, old, listing)?;
         listing.push(Listed {
-            path,
             rel: inner,
             is_dir: true,
         });
@@ -127,15 +123,21 @@ fn list_folder(
 /// Removes every file (and link) of `listing` (what `out` held) that `produced` does not
 /// name and is not the marker, then the folders left empty, so the output holds exactly
 /// what a fresh build would write.
-pub(super) fn remove_unproduced<T>(listing: Vec<Listed>, produced: &[(String, T)]) -> Result<()> {
+pub(super) fn remove_unproduced<T>(
+    out: &Path,
+    listing: Vec<Listed>,
+    produced: &[(String, T)],
+) -> Result<()> {
     let produced: FxHashSet<&str> = produced.iter().map(|(p, _)| p.as_str()).collect();
-    for Listed { path, rel, is_dir } in listing {
+    for Listed { rel, is_dir } in listing {
+        let path = || out.join(&rel);
         if is_dir {
             // Fails, as it should, while the folder still holds a produced file.
-            let _ = std::fs::remove_dir(&path);
+            let _ = std::fs::remove_dir(path());
             continue;
         }
         if !produced.contains(rel.as_str()) && rel != MARKER && !rel.is_empty() {
+            let path = path();
             match std::fs::remove_file(&path) {
                 // Gone since it was listed: nothing left to remove.
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}

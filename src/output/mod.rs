@@ -302,7 +302,7 @@ impl Writer {
         }
         // From here until the manifest is written, a killed build is seen by the next one.
         write_marker(&self.out, false, std::iter::empty())?;
-        remove_unproduced(self.listing?, &produced)?;
+        remove_unproduced(&self.out, self.listing?, &produced)?;
         let stop_after = stop_after_renames();
         let mut renamed = 0;
         for (rel, (_, staged)) in &produced {

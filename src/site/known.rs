@@ -59,7 +59,7 @@ impl Known {
 
     /// The file `rel` as the load stage would find it again; None for a record that does
     /// not read back.
-    fn file_kind(&self, rel: &str) -> Option<FileKind> {
+    fn file_kind(self, rel: &str) -> Option<FileKind> {
         Some(match self {
             Known::Draft => FileKind::Draft,
             Known::Asset => FileKind::Asset,
@@ -67,16 +67,16 @@ impl Known {
                 source: Source {
                     path: rel.to_string(),
                     front: serde_json::from_str(&known.front).ok()?,
-                    yaml: known.yaml.clone(),
+                    yaml: known.yaml,
                     yaml_line: known.yaml_line,
                     body: String::new(),
                     body_digest: known.body_digest,
                     body_line: known.body_line,
-                    front_matter_error: known.front_matter_error.clone(),
+                    front_matter_error: known.front_matter_error,
                     no_front_matter: known.no_front_matter,
                     body_released: true,
                 },
-                url: known.url.clone(),
+                url: known.url,
                 is_markdown: known.is_markdown,
                 document: None,
             })),
@@ -101,13 +101,12 @@ pub struct KnownFiles {
     pub files: HashMap<String, Box<KnownFile>>,
 }
 
-impl KnownFiles {
+impl KnownFile {
     /// The file `rel` as it was found, when its stamp is still `stamp` and had settled.
-    pub fn unchanged(&self, rel: &str, stamp: &Stamp) -> Option<FileKind> {
-        let file = self.files.get(rel)?;
-        let settled = stamp.changed_at() < file.began.saturating_sub(SETTLED_NANOS);
-        (file.stamp == *stamp && settled)
-            .then(|| file.known.file_kind(rel))
+    pub fn unchanged(self, rel: &str, stamp: &Stamp) -> Option<FileKind> {
+        let settled = stamp.changed_at() < self.began.saturating_sub(SETTLED_NANOS);
+        (self.stamp == *stamp && settled)
+            .then(|| self.known.file_kind(rel))
             .flatten()
     }
 }
@@ -116,15 +115,11 @@ impl KnownFiles {
 mod tests {
     use super::*;
 
-    fn known(rel: &str, stamp: Stamp, began: i64) -> KnownFiles {
-        let file = KnownFile {
+    fn known(stamp: Stamp, began: i64) -> KnownFile {
+        KnownFile {
             stamp,
             began,
             known: Known::Asset,
-        };
-        KnownFiles {
-            key: 1,
-            files: HashMap::from([(rel.to_string(), Box::new(file))]),
         }
     }
 
@@ -135,21 +130,17 @@ mod tests {
         std::fs::write(&path, "a {}").expect("write");
         let stamp = Stamp::of(&path).expect("stamp");
         let later = now() + 10 * SETTLED_NANOS;
-        let trusted = known("a.css", stamp, later);
         assert!(matches!(
-            trusted.unchanged("a.css", &stamp),
+            known(stamp, later).unchanged("a.css", &stamp),
             Some(FileKind::Asset)
         ));
-        assert!(trusted.unchanged("b.css", &stamp).is_none());
         // Recorded by a build that began just as the file was written: not settled.
-        assert!(known("a.css", stamp, now())
-            .unchanged("a.css", &stamp)
-            .is_none());
+        assert!(known(stamp, now()).unchanged("a.css", &stamp).is_none());
         // The same size, but written again: its status-change time moved.
         std::thread::sleep(std::time::Duration::from_millis(20));
         std::fs::write(&path, "b {}").expect("write");
         let again = Stamp::of(&path).expect("stamp");
         assert_ne!(again, stamp);
-        assert!(trusted.unchanged("a.css", &again).is_none());
+        assert!(known(stamp, later).unchanged("a.css", &again).is_none());
     }
 }

@@ -107,7 +107,13 @@ pub fn load_knowing(
         (config.is_excluded(rel) && !included)
             || (is_dir && entry.path().canonicalize().is_ok_and(|c| skip.contains(&c)))
     })?;
-    let known = known().filter(|known| known.key == key);
+    // Each file's record, taken out of what the last build found so that it is moved into
+    // the page, not copied.
+    let mut known = known().filter(|known| known.key == key);
+    let records: Vec<Option<Box<known::KnownFile>>> = files
+        .iter()
+        .map(|rel| known.as_mut()?.files.remove(rel))
+        .collect();
     // Reading and parsing front matter is most of the load stage: do it in parallel, then
     // take the results in walk order so the first error reported is the first file's. A
     // file the last build found as it is now is taken from its record, not read.
@@ -115,9 +121,10 @@ pub fn load_knowing(
     let loaded: Vec<(Result<FileKind>, Option<known::Stamp>, bool)> = files
         .par_iter()
         .zip(stamps)
-        .map(|(rel, stamp)| {
-            let found = known.as_ref().zip(stamp.as_ref());
-            match found.and_then(|(known, stamp)| known.unchanged(rel, stamp)) {
+        .zip(records)
+        .map(|((rel, stamp), record)| {
+            let found = record.zip(stamp.as_ref());
+            match found.and_then(|(record, stamp)| record.unchanged(rel, stamp)) {
                 Some(kind) => (Ok(kind), stamp, false),
                 None => (
                     load_walked_file(root, rel, &config, options.drafts),
