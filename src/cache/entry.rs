@@ -17,13 +17,18 @@ pub type Entries = std::collections::HashMap<String, Box<Entry>>;
 pub struct Entry {
     pub render_key: u128,
     pub reads: Reads,
-    /// With its HTML in the page store (set from `html` when the cache is opened).
+    /// Its HTML and details in the page store (made from `html`, `details` and `ids` when
+    /// the cache is opened).
+    #[serde(skip)]
     pub rendered: Rendered,
     /// The layout inputs' fingerprint, and the hash and size of the file they made.
     pub layout: Option<Layout>,
     /// Its links as resolve checked them, when none had a problem.
     pub links: Option<LinkCheck>,
     pub(super) html: Placed,
+    pub(super) details: Placed,
+    /// The fingerprint of its ids (resolve reads every page's).
+    pub(super) ids: u128,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,10 +48,12 @@ pub struct EntryRef<'a> {
     pub links: Option<LinkCheckRef<'a>>,
 }
 
-/// How an [`EntryRef`] is written: as an [`Entry`], with its place in the store.
+/// How an [`EntryRef`] is written: as an [`Entry`], with its HTML's and details' places
+/// in the store.
 pub(super) struct Stored<'a, 'b> {
     pub(super) entry: &'b EntryRef<'a>,
     pub(super) html: Placed,
+    pub(super) details: Placed,
 }
 
 impl Serialize for Stored<'_, '_> {
@@ -56,13 +63,14 @@ impl Serialize for Stored<'_, '_> {
     ) -> std::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         // Field for field what `Entry` derives.
-        let mut s = serializer.serialize_struct("Entry", 6)?;
+        let mut s = serializer.serialize_struct("Entry", 7)?;
         s.serialize_field("render_key", &self.entry.render_key)?;
         s.serialize_field("reads", &self.entry.reads)?;
-        s.serialize_field("rendered", self.entry.rendered)?;
         s.serialize_field("layout", &self.entry.layout)?;
         s.serialize_field("links", &self.entry.links)?;
         s.serialize_field("html", &self.html)?;
+        s.serialize_field("details", &self.details)?;
+        s.serialize_field("ids", &self.entry.rendered.ids_digest())?;
         s.end()
     }
 }

@@ -6,7 +6,7 @@ use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use std::path::Path;
 
 /// Bumped whenever what is stored, or what a fingerprint covers, changes.
-pub(super) const FORMAT: u32 = 9;
+pub(super) const FORMAT: u32 = 10;
 
 #[derive(Serialize, Deserialize)]
 pub(super) struct Header {

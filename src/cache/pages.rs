@@ -5,6 +5,7 @@ use super::entry::{Entries, EntryRef, Stored};
 use super::log::{self, Log};
 use crate::error::{Error, Result};
 use crate::markdown::spill::{Placed, Spill};
+use crate::markdown::{details_digest_of, Rendered};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
@@ -136,13 +137,13 @@ fn read_entries(dir: &Path) -> Read {
         Ok(store) => store,
         Err(e) => return unreadable(&format!("its page store `{name}`: {e}")),
     };
+    let end = |placed: Placed| placed.at + u64::from(placed.len);
     for entry in entries.values_mut() {
-        let placed = entry.html;
         // A store cut short is found here; damaged bytes when a page is read.
-        if placed.at + u64::from(placed.len) > store.written() {
+        if end(entry.html).max(end(entry.details)) > store.written() {
             return unreadable(&format!("its page store `{name}` is cut short"));
         }
-        entry.rendered.from_store(&store, placed);
+        entry.rendered = Rendered::from_store(&store, entry.html, entry.details, entry.ids);
     }
     (entries, Some(store), None, Some(log))
 }
@@ -158,21 +159,24 @@ pub fn save<'a>(
     log: Option<Log>,
 ) -> Result<()> {
     let store_error = |e: std::io::Error| Error::io(store.path().unwrap_or(dir), e);
-    let mut entries: Vec<(&str, EntryRef<'_>, bool, Placed)> = entries
-        .map(|(path, entry, changed)| Ok((path, entry, changed, entry.rendered.html.place(store)?)))
-        .collect::<std::io::Result<_>>()
-        .map_err(store_error)?;
-    let live: u64 = entries.iter().map(|(_, _, _, p)| u64::from(p.len)).sum();
+    let entries: Vec<(&str, EntryRef<'_>, bool)> = entries.collect();
+    let rendered: Vec<&Rendered> = entries.iter().map(|(_, e, _)| e.rendered).collect();
+    let mut places = place_all(store, &rendered).map_err(store_error)?;
+    let len = |p: &Placed| u64::from(p.len);
+    let live: u64 = places.iter().map(|(h, d)| len(h) + len(d)).sum();
     let mut kept = Arc::clone(store);
     if store.written() > 2 * live + COMPACT_SLACK {
         let name = new_store_name();
         kept = Spill::store(&dir.join(&name)).map_err(|e| Error::io(dir.join(&name), e))?;
-        for (_, entry, _, placed) in &mut entries {
-            *placed = entry.rendered.html.place(&kept).map_err(store_error)?;
-        }
+        places = place_all(&kept, &rendered).map_err(store_error)?;
         // A page that could not be read back must not be saved as empty text.
         store.check()?;
     }
+    let entries: Vec<(&str, EntryRef<'_>, bool, Places)> = entries
+        .into_iter()
+        .zip(places)
+        .map(|((path, entry, changed), places)| (path, entry, changed, places))
+        .collect();
     let name = kept
         .path()
         .and_then(Path::file_name)
@@ -204,12 +208,73 @@ pub fn save<'a>(
     Ok(())
 }
 
-/// An entry with its place in the store, as a record of the entries' file.
+/// Where a page's HTML and details are in a page store.
+type Places = (Placed, Placed);
+
+/// An entry with its places in the store, as a record of the entries' file.
 fn record<'e, 'a>(
-    (path, entry, _, html): &'e (&'a str, EntryRef<'a>, bool, Placed),
+    (path, entry, _, (html, details)): &'e (&'a str, EntryRef<'a>, bool, Places),
 ) -> log::Record<'a, Stored<'a, 'e>> {
-    (path, Some(Stored { entry, html: *html }))
+    let (html, details) = (*html, *details);
+    (
+        path,
+        Some(Stored {
+            entry,
+            html,
+            details,
+        }),
+    )
 }
+
+/// Where each page's HTML and details are in `store`, written there first when they are
+/// elsewhere. The details of pages rendered this build go in a batch at a time, each
+/// batch one write (a full build has one set per page).
+fn place_all(store: &Arc<Spill>, pages: &[&Rendered]) -> std::io::Result<Vec<Places>> {
+    use rayon::prelude::*;
+    let mut places = Vec::with_capacity(pages.len());
+    for batch in pages.chunks(PLACE_BATCH) {
+        let found = batch
+            .par_iter()
+            .map(|page| {
+                let html = page.html.place(store)?;
+                let details = match page.details_in(store) {
+                    Some(placed) => Ok(placed),
+                    None => Err(page.details_bytes()?),
+                };
+                Ok((html, details))
+            })
+            .collect::<std::io::Result<Vec<_>>>()?;
+        let mut bytes = Vec::new();
+        let mut to_place = Vec::new();
+        for (html, details) in found {
+            let details = match details {
+                Ok(placed) => placed,
+                Err(new) => {
+                    let placed = Placed {
+                        digest: details_digest_of(&new),
+                        at: bytes.len() as u64,
+                        len: u32::try_from(new.len()).map_err(std::io::Error::other)?,
+                    };
+                    to_place.push(places.len());
+                    bytes.extend(new);
+                    placed
+                }
+            };
+            places.push((html, details));
+        }
+        if !bytes.is_empty() {
+            let at = store.put(&bytes)?;
+            for i in to_place {
+                let (_, details) = &mut places[i];
+                details.at += at;
+            }
+        }
+    }
+    Ok(places)
+}
+
+/// How many pages' details are placed in one write.
+const PLACE_BATCH: usize = 1024;
 
 /// Removes every page store in `dir` but `keep`. Only the build holding the lock calls it,
 /// so no other build is reading them.

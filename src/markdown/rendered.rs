@@ -1,7 +1,8 @@
 //! One page after rendering: its HTML, and what rendering found in it (headings, ids, links,
-//! notes, checklist, scripts). A page the build cache gives keeps those as the cache stored
-//! them until something reads them: a rebuild lays out and checks few pages, and decoding
-//! every unchanged page's links and headings was most of its time.
+//! notes, checklist, scripts). A page the build cache gives leaves those in the cache's page
+//! store beside its HTML until something reads them: a rebuild lays out and checks few
+//! pages, and reading and decoding every unchanged page's links and headings was most of
+//! what opening the cache cost.
 
 use super::page::{Heading, Html, Link, Note};
 use super::spill::{Placed, Spill};
@@ -42,15 +43,16 @@ pub struct Rendered {
     details_digest: OnceLock<u128>,
 }
 
+/// Where a page's details are in a page store. A read that fails, or bytes that are not
+/// what was stored, mark the store failed, which stops the build before it publishes.
 #[derive(Clone)]
 struct Stored {
-    bytes: Box<[u8]>,
+    store: Arc<Spill>,
+    placed: Placed,
     ids_digest: u128,
-    /// Told when the bytes do not decode, which stops the build before it publishes.
-    store: Option<Arc<Spill>>,
 }
 
-/// How the details are held as bytes (in the cache's entries).
+/// How the details are held as bytes (in the cache's page store).
 fn codec() -> impl bincode::Options {
     bincode::DefaultOptions::new()
 }
@@ -115,34 +117,55 @@ impl Rendered {
         }
     }
 
-    /// The details, decoded from what the cache stored the first time they are read. Bytes
-    /// that do not decode (the cache checksums them, so only a signpost bug gets here) give
-    /// none and mark the page store failed, which stops the build before it writes.
+    /// The details, read and decoded from the page store the first time they are read.
+    /// Bytes that cannot be read or do not decode give none and mark the store failed.
     fn details(&self) -> &Details {
         self.details.get_or_init(|| {
             let Some(stored) = &self.stored else {
                 return Details::default();
             };
-            match codec().deserialize(&stored.bytes) {
-                Ok(details) => details,
-                Err(e) => {
-                    if let Some(store) = &stored.store {
-                        store.fail(std::io::Error::other(format!(
-                            "a page's links and headings do not decode ({e})"
-                        )));
-                    }
-                    Details::default()
-                }
-            }
+            let decoded = stored.bytes().and_then(|bytes| {
+                codec().deserialize(&bytes).map_err(|e| {
+                    std::io::Error::other(format!(
+                        "a page's links and headings do not decode ({e})"
+                    ))
+                })
+            });
+            decoded.unwrap_or_else(|e| {
+                stored.store.fail(e);
+                Details::default()
+            })
         })
     }
 
-    /// A page from the build cache: its HTML at `placed` in `store`, which also hears of
-    /// details that do not decode.
-    pub fn from_store(&mut self, store: &Arc<Spill>, placed: Placed) {
-        self.html = Html::earlier(store, placed);
-        if let Some(stored) = &mut self.stored {
-            stored.store = Some(Arc::clone(store));
+    /// A page from the build cache: its HTML and its details where they are in `store`,
+    /// and the fingerprint of its ids.
+    pub fn from_store(store: &Arc<Spill>, html: Placed, details: Placed, ids: u128) -> Rendered {
+        Rendered {
+            html: Html::earlier(store, html),
+            warnings: Vec::new(),
+            details: OnceLock::new(),
+            stored: Some(Stored {
+                store: Arc::clone(store),
+                placed: details,
+                ids_digest: ids,
+            }),
+            ids_digest: OnceLock::new(),
+            details_digest: OnceLock::new(),
+        }
+    }
+
+    /// Where the details are in `store`, when they are there already.
+    pub fn details_in(&self, store: &Arc<Spill>) -> Option<Placed> {
+        let stored = self.stored.as_ref()?;
+        Arc::ptr_eq(&stored.store, store).then_some(stored.placed)
+    }
+
+    /// The details' bytes as a page store holds them.
+    pub fn details_bytes(&self) -> std::io::Result<Vec<u8>> {
+        match &self.stored {
+            Some(stored) => stored.bytes(),
+            None => self.encoded().map_err(std::io::Error::other),
         }
     }
 
@@ -160,15 +183,14 @@ impl Rendered {
         })
     }
 
-    /// Equal for equal details, whether or not they were decoded.
+    /// Equal for equal details, whether or not they were decoded: the digest of their bytes.
     pub fn details_digest(&self) -> u128 {
-        *self.details_digest.get_or_init(|| {
-            let digest = |bytes: &[u8]| Fingerprint::new("details").add(bytes).finish();
-            match &self.stored {
-                Some(stored) => digest(&stored.bytes),
-                None => digest(&self.encoded().unwrap_or_default()),
-            }
-        })
+        if let Some(stored) = &self.stored {
+            return stored.placed.digest;
+        }
+        *self
+            .details_digest
+            .get_or_init(|| details_digest_of(&self.encoded().unwrap_or_default()))
     }
 
     fn encoded(&self) -> bincode::Result<Vec<u8>> {
@@ -198,83 +220,21 @@ impl Rendered {
     }
 }
 
-/// How the cache holds a page's details: as bytes, with the ids' fingerprint beside them
-/// (resolve's key of every page's links reads it for every page).
-#[derive(Serialize)]
-#[serde(rename = "Rendered")]
-struct AsStored<'a> {
-    ids_digest: u128,
-    #[serde(serialize_with = "bytes::serialize")]
-    details: &'a [u8],
-}
-
-#[derive(Deserialize)]
-#[serde(rename = "Rendered")]
-struct FromStored {
-    ids_digest: u128,
-    #[serde(deserialize_with = "bytes::deserialize")]
-    details: Vec<u8>,
-}
-
-impl Serialize for Rendered {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let encoded;
-        let details = match &self.stored {
-            Some(stored) => &stored.bytes[..],
-            None => {
-                encoded = self.encoded().map_err(serde::ser::Error::custom)?;
-                &encoded[..]
-            }
-        };
-        AsStored {
-            ids_digest: self.ids_digest(),
-            details,
+impl Stored {
+    fn bytes(&self) -> std::io::Result<Vec<u8>> {
+        let bytes = self.store.get(self.placed.at, self.placed.len)?;
+        if details_digest_of(&bytes) != self.placed.digest {
+            return Err(std::io::Error::other(
+                "a page's links and headings are not what was stored",
+            ));
         }
-        .serialize(serializer)
+        Ok(bytes)
     }
 }
 
-impl<'de> Deserialize<'de> for Rendered {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let read = FromStored::deserialize(deserializer)?;
-        Ok(Rendered {
-            html: Html::default(),
-            warnings: Vec::new(),
-            details: OnceLock::new(),
-            stored: Some(Stored {
-                bytes: read.details.into_boxed_slice(),
-                ids_digest: read.ids_digest,
-                store: None,
-            }),
-            ids_digest: OnceLock::new(),
-            details_digest: OnceLock::new(),
-        })
-    }
-}
-
-/// Bytes as one run, not a sequence of numbers (serde's default for `[u8]`).
-mod bytes {
-    #[allow(clippy::ptr_arg)]
-    pub fn serialize<S: serde::Serializer>(bytes: &&[u8], s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_bytes(bytes)
-    }
-
-    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
-        struct Visitor;
-        impl serde::de::Visitor<'_> for Visitor {
-            type Value = Vec<u8>;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("bytes")
-            }
-            fn visit_bytes<E>(self, bytes: &[u8]) -> Result<Vec<u8>, E> {
-                Ok(bytes.to_vec())
-            }
-            fn visit_byte_buf<E>(self, bytes: Vec<u8>) -> Result<Vec<u8>, E> {
-                Ok(bytes)
-            }
-        }
-        d.deserialize_byte_buf(Visitor)
-    }
+/// The fingerprint of details' bytes: what [`Placed::digest`] holds for them.
+pub fn details_digest_of(bytes: &[u8]) -> u128 {
+    Fingerprint::new("details").add(bytes).finish()
 }
 
 #[cfg(test)]
@@ -303,15 +263,29 @@ mod tests {
         Rendered::new("<h2 id=\"plan\">Plan</h2>".into(), details)
     }
 
-    fn through_cache(rendered: &Rendered) -> Rendered {
-        let bytes = codec().serialize(rendered).expect("encode");
-        codec().deserialize(&bytes).expect("decode")
+    /// `rendered` as the next build reads it from the page store `store`.
+    fn through_store(rendered: &Rendered, store: &Arc<Spill>) -> Rendered {
+        let bytes = rendered.details_bytes().expect("bytes");
+        let details = Placed {
+            digest: details_digest_of(&bytes),
+            at: store.put(&bytes).expect("put"),
+            len: u32::try_from(bytes.len()).expect("small"),
+        };
+        let html = rendered.html.place(store).expect("place");
+        Rendered::from_store(store, html, details, rendered.ids_digest())
+    }
+
+    fn new_store() -> (tempfile::TempDir, Arc<Spill>) {
+        let dir = tempfile::tempdir().expect("tmp");
+        let store = Spill::store(&dir.path().join("store")).expect("store");
+        (dir, store)
     }
 
     #[test]
     fn a_page_from_the_cache_is_decoded_only_when_read() {
+        let (_dir, store) = new_store();
         let fresh = page();
-        let back = through_cache(&fresh);
+        let back = through_store(&fresh, &store);
         assert!(back.details.get().is_none(), "not decoded");
         assert_eq!(back.ids_digest(), fresh.ids_digest());
         assert_eq!(back.details_digest(), fresh.details_digest());
@@ -319,23 +293,26 @@ mod tests {
             back.details.get().is_none(),
             "fingerprints need no decoding"
         );
-        // Saved again as it was read: the same bytes, still not decoded.
-        let again = through_cache(&back);
-        assert_eq!(again.details_digest(), fresh.details_digest());
-        assert!(back.details.get().is_none());
+        // Where it is already, it is not written again.
+        let before = store.written();
+        assert!(back.details_in(&store).is_some());
+        assert_eq!(store.written(), before);
         assert_eq!(back.links[0].href, "/b.html#go");
         assert_eq!(back.headings[0].text, "Plan");
         assert_eq!(back.ids, ["plan"]);
+        assert!(store.check().is_ok());
     }
 
     #[test]
     fn a_changed_page_is_fingerprinted_and_stored_as_changed() {
-        let mut back = through_cache(&page());
+        let (_dir, store) = new_store();
+        let mut back = through_store(&page(), &store);
         let before = (back.ids_digest(), back.details_digest());
         back.ids.push("more".into());
+        assert!(back.details_in(&store).is_none(), "to be stored again");
         assert_ne!(back.ids_digest(), before.0);
         assert_ne!(back.details_digest(), before.1);
-        let again = through_cache(&back);
+        let again = through_store(&back, &store);
         assert_eq!(again.ids, ["plan", "more"]);
         assert_eq!(again.ids_digest(), back.ids_digest());
         // Another page with the same ids but other links: ids equal, details not.
@@ -347,21 +324,33 @@ mod tests {
     }
 
     #[test]
-    fn details_that_do_not_decode_stop_the_build_not_crash_it() {
-        let bytes = codec()
-            .serialize(&AsStored {
-                ids_digest: 1,
-                details: &[0xff; 3],
-            })
-            .expect("encode");
-        let mut back: Rendered = codec().deserialize(&bytes).expect("the record reads");
-        let dir = tempfile::tempdir().expect("tmp");
-        let store = Spill::store(&dir.path().join("store")).expect("store");
-        let placed = Html::from("<p>x</p>").place(&store).expect("place");
-        back.from_store(&store, placed);
-        assert!(back.links.is_empty());
-        assert!(store.damaged());
+    fn details_that_do_not_read_back_stop_the_build_not_crash_it() {
+        let (_dir, store) = new_store();
+        let html = Html::from("<p>x</p>").place(&store).expect("place");
+        let garbage = [0xff; 3];
+        let at = store.put(&garbage).expect("put");
+        // Bytes that are what was stored but do not decode.
+        let digest = details_digest_of(&garbage);
+        let undecodable = Rendered::from_store(&store, html, Placed { digest, at, len: 3 }, 1);
+        assert!(undecodable.links.is_empty());
         let error = store.check().expect_err("the build stops").to_string();
         assert!(error.contains("do not decode"), "{error}");
+        // Bytes another process changed.
+        let (_dir, store) = new_store();
+        let at = store.put(&garbage).expect("put");
+        let html = Html::from("<p>x</p>").place(&store).expect("place");
+        let changed = Rendered::from_store(
+            &store,
+            html,
+            Placed {
+                digest: 7,
+                at,
+                len: 3,
+            },
+            1,
+        );
+        assert!(changed.headings.is_empty());
+        let error = store.check().expect_err("the build stops").to_string();
+        assert!(error.contains("not what was stored"), "{error}");
     }
 }
