@@ -16,8 +16,8 @@ pub struct Checked {
 }
 
 /// A [`Checked`] as the cache reads it back, with the href written for each link (only where
-/// resolve changed the link, see [`Hrefs`]).
-/// They are the page's links' while the key holds: it covers what the page rendered.
+/// resolve changed the link, see [`Hrefs`]): the page's links while the key holds, as it
+/// covers what the page rendered.
 #[derive(Deserialize)]
 pub struct LinkCheck {
     pub checked: Checked,

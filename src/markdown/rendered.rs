@@ -29,6 +29,7 @@ pub struct Details {
 
 /// One page after rendering. Link targets in `html` are placeholders (see
 /// [`super::link_token`]) that the emit stage fills with resolved URLs.
+#[derive(Clone)]
 pub struct Rendered {
     /// Kept in the cache's page store, not with the rest (see [`crate::cache`]).
     pub html: Html,
@@ -60,19 +61,6 @@ fn codec() -> impl bincode::Options {
 impl Default for Rendered {
     fn default() -> Rendered {
         Rendered::new(Html::default(), Details::default())
-    }
-}
-
-impl Clone for Rendered {
-    fn clone(&self) -> Rendered {
-        Rendered {
-            html: self.html.clone(),
-            warnings: self.warnings.clone(),
-            details: self.details.clone(),
-            stored: self.stored.clone(),
-            ids_digest: self.ids_digest.clone(),
-            details_digest: self.details_digest.clone(),
-        }
     }
 }
 
