@@ -359,8 +359,11 @@ fn build_once(
         .filter(|d| d.severity == Severity::Error)
         .cloned()
         .collect();
-    // `--strict`: any error stops the build before anything is written.
+    // `--strict`: any error stops the build before anything is written. One found on a
+    // cached page's details that did not read back (a link into it judged against no ids)
+    // is the cache's damage, not the site's: the build runs again without the cache.
     if compiled.site.config.strict && !problems.is_empty() {
+        *damaged = store.as_ref().is_some_and(|s| s.damaged());
         return Err(Error::Several(
             problems
                 .iter()

@@ -296,6 +296,46 @@ fn a_damaged_page_store_is_found_when_read_and_the_site_built_again_without_it()
     assert!(!err.contains("warning: the build cache"), "{err}");
 }
 
+/// Resolve reads a cached page's ids when an edited page links into it: damaged bytes found
+/// there under `--strict` are the cache's damage, not a broken link, and the build runs
+/// again without the cache.
+#[test]
+fn a_damaged_page_store_read_by_a_strict_link_check_is_not_a_broken_link() {
+    let site = tempfile::tempdir().expect("tmp");
+    let root = site.path();
+    let files = [
+        ("_config.yml", "title: T\n"),
+        (
+            "a.md",
+            "---\ntitle: A\n---\nSee [the part](b.html#the-part).\n",
+        ),
+        ("b.md", "---\ntitle: B\n---\n## The part\n\nText.\n"),
+    ];
+    for (name, text) in files {
+        std::fs::write(root.join(name), text).expect("write");
+    }
+    let outer = tempfile::tempdir().expect("tmp");
+    let out = outer.path().join("out");
+    let (code, err) = crate::support::build(root, &out, &["--strict"]);
+    assert_eq!(code, 0, "{err}");
+    for store in std::fs::read_dir(root.join(".signpost-cache"))
+        .expect("list")
+        .flatten()
+    {
+        if store.file_name().to_string_lossy().starts_with("html-") {
+            let bytes: Vec<u8> = std::fs::read(store.path()).expect("read");
+            let damaged: Vec<u8> = bytes.into_iter().map(|b| b ^ 0x55).collect();
+            std::fs::write(store.path(), damaged).expect("write");
+        }
+    }
+    edit(root, "a.md", "See", "Do see");
+    let (code, err) = crate::support::build(root, &out, &["--strict"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("warning: the build cache is damaged"), "{err}");
+    assert!(err.contains(": 0 errors"), "{err}");
+    assert_same(&out, root, "a damaged store under --strict");
+}
+
 #[test]
 fn the_cache_folder_can_be_chosen_or_turned_off() {
     let site = guide();
