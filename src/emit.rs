@@ -7,7 +7,7 @@ use crate::error::{Error, Location, Result};
 use crate::fingerprint::Fingerprint;
 use crate::markdown::{fill_links, spill::Spill, Rendered};
 use crate::output::{Content, OutputFile, Writer, Written, MARKER};
-use crate::resolve::{Graph, PageLinks, Target};
+use crate::resolve::{Graph, Target};
 use crate::site::{url, Site};
 use crate::theme::{FragmentMemo, Theme};
 use rayon::prelude::*;
@@ -15,6 +15,7 @@ use rustc_hash::FxHashSet;
 use serde_json::{json, Map, Value};
 use std::path::Path;
 
+mod layout_key;
 mod printable;
 mod sitemap;
 mod tables;
@@ -524,7 +525,10 @@ impl<'a> Emitter<'a> {
                                 format!("this page would be published as `{MARKER}`, the file signpost keeps its output's record in; choose another permalink"),
                             ));
                         }
-                        let key = nav_key.and_then(|nav| self.layout_key(nav, i));
+                        let key = nav_key.and_then(|nav| {
+                            let (site, theme, graph) = (self.site, self.theme, self.graph);
+                            layout_key::layout_key(site, theme, graph, &self.rendered[i], nav, i)
+                        });
                         let previous = layouts.and_then(|(_, p)| p.get(i).copied().flatten());
                         if let (Some(key), Some(last)) = (key, previous) {
                             if last.key == key && writer.keep(&path, last.hash, last.size)? {
@@ -562,47 +566,6 @@ impl<'a> Emitter<'a> {
                 writer.discard();
                 Err(e)
             }
-        }
-    }
-
-    /// Everything page `i`'s layout reads besides `nav` (the site-wide part): its `page`
-    /// variables, its HTML, its links' targets, breadcrumbs, previous/next, roles, checklist.
-    /// None when it shows the build's time (a collection document without a date).
-    fn layout_key(&self, nav: u128, i: usize) -> Option<u128> {
-        let page = &self.site.pages[i];
-        let rendered = &self.rendered[i];
-        let mut f = Fingerprint::new("layout");
-        f.add(nav.to_le_bytes());
-        crate::site::model::add_page_inputs(&mut f, self.site, i)?;
-        f.add(crate::theme::layout_of(page, self.theme))
-            .add(rendered.html.digest().to_le_bytes())
-            .add(rendered.details_digest().to_le_bytes());
-        add_page_links(&mut f, &self.graph.pages[i]);
-        // With the details (the links as written), what resolve changed of them: every
-        // link's href, without decoding an unchanged page's links.
-        for href in self.graph.hrefs[i].changed() {
-            match href {
-                Some(href) => f.add([1]).add(href),
-                None => f.add([0]),
-            };
-        }
-        Some(f.finish())
-    }
-}
-
-/// Adds every title and href of a page's breadcrumbs, neighbours and roles, each list with
-/// its length (formatting them with `Debug` was a tenth of a rebuild's emit stage).
-fn add_page_links(f: &mut Fingerprint, links: &PageLinks) {
-    let lists = [
-        &links.breadcrumbs[..],
-        links.previous.as_slice(),
-        links.next.as_slice(),
-        &links.roles[..],
-    ];
-    for list in lists {
-        f.add((list.len() as u64).to_le_bytes());
-        for to in list {
-            f.add(&to.title).add(&to.href);
         }
     }
 }

@@ -27,6 +27,7 @@ mod keys;
 mod links;
 mod log;
 mod pages;
+mod places;
 mod search;
 
 pub use entry::{Entries, Entry, EntryRef, Layout};

@@ -3,9 +3,10 @@
 
 use super::entry::{Entries, EntryRef, Stored};
 use super::log::{self, Log};
+use super::places::{place_all, Places};
 use crate::error::{Error, Result};
 use crate::markdown::spill::{Placed, Spill};
-use crate::markdown::{details_digest_of, Rendered};
+use crate::markdown::Rendered;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
@@ -208,9 +209,6 @@ pub fn save<'a>(
     Ok(())
 }
 
-/// Where a page's HTML and details are in a page store.
-type Places = (Placed, Placed);
-
 /// An entry with its places in the store, as a record of the entries' file.
 fn record<'e, 'a>(
     (path, entry, _, (html, details)): &'e (&'a str, EntryRef<'a>, bool, Places),
@@ -225,56 +223,6 @@ fn record<'e, 'a>(
         }),
     )
 }
-
-/// Where each page's HTML and details are in `store`, written there first when they are
-/// elsewhere. The details of pages rendered this build go in a batch at a time, each
-/// batch one write (a full build has one set per page).
-fn place_all(store: &Arc<Spill>, pages: &[&Rendered]) -> std::io::Result<Vec<Places>> {
-    use rayon::prelude::*;
-    let mut places = Vec::with_capacity(pages.len());
-    for batch in pages.chunks(PLACE_BATCH) {
-        let found = batch
-            .par_iter()
-            .map(|page| {
-                let html = page.html.place(store)?;
-                let details = match page.details_in(store) {
-                    Some(placed) => Ok(placed),
-                    None => Err(page.details_bytes()?),
-                };
-                Ok((html, details))
-            })
-            .collect::<std::io::Result<Vec<_>>>()?;
-        let mut bytes = Vec::new();
-        let mut to_place = Vec::new();
-        for (html, details) in found {
-            let details = match details {
-                Ok(placed) => placed,
-                Err(new) => {
-                    let placed = Placed {
-                        digest: details_digest_of(&new),
-                        at: bytes.len() as u64,
-                        len: u32::try_from(new.len()).map_err(std::io::Error::other)?,
-                    };
-                    to_place.push(places.len());
-                    bytes.extend(new);
-                    placed
-                }
-            };
-            places.push((html, details));
-        }
-        if !bytes.is_empty() {
-            let at = store.put(&bytes)?;
-            for i in to_place {
-                let (_, details) = &mut places[i];
-                details.at += at;
-            }
-        }
-    }
-    Ok(places)
-}
-
-/// How many pages' details are placed in one write.
-const PLACE_BATCH: usize = 1024;
 
 /// Removes every page store in `dir` but `keep`. Only the build holding the lock calls it,
 /// so no other build is reading them.
