@@ -13,6 +13,7 @@ use crate::theme::{Theme, ThemeSource, Urls};
 use crate::timing::timed;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 #[derive(Clone, Debug, Default)]
 pub struct Options {
@@ -223,6 +224,20 @@ pub fn build(options: &Options, out: &Path) -> Result<BuildReport> {
     }
 }
 
+/// Tells [`build`], however a try ends, whether it found the cache's page store damaged: an
+/// error then may be the damage's (a page read back as nothing, a link into a page whose ids
+/// did not read back), not the site's, so the site is built again without the cache.
+struct DamageWatch<'a> {
+    damaged: &'a mut bool,
+    store: Option<Arc<Spill>>,
+}
+
+impl Drop for DamageWatch<'_> {
+    fn drop(&mut self) {
+        *self.damaged = self.store.as_ref().is_some_and(|s| s.damaged());
+    }
+}
+
 /// One try of [`build`]; with `fresh`, the cache's entries are not read. Sets `damaged`
 /// when the build failed reading the cache's page store.
 fn build_once(
@@ -285,6 +300,10 @@ fn build_once(
     let (mut site, theme) = loaded?;
     let layout_warnings = crate::theme::check_layouts(&site, &theme)?;
     let store = opened.as_ref().and_then(|o| o.store.clone());
+    let _watch = DamageWatch {
+        damaged,
+        store: store.clone(),
+    };
     let store_len = store.as_ref().map_or(0, |s| s.written());
     // Fragments wait for their layouts in a file, not in memory: the cache's page store
     // (where the next build finds them), a temporary file, or else memory.
@@ -359,11 +378,8 @@ fn build_once(
         .filter(|d| d.severity == Severity::Error)
         .cloned()
         .collect();
-    // `--strict`: any error stops the build before anything is written. One found on a
-    // cached page's details that did not read back (a link into it judged against no ids)
-    // is the cache's damage, not the site's: the build runs again without the cache.
+    // `--strict`: any error stops the build before anything is written.
     if compiled.site.config.strict && !problems.is_empty() {
-        *damaged = store.as_ref().is_some_and(|s| s.damaged());
         return Err(Error::Several(
             problems
                 .iter()
@@ -386,8 +402,7 @@ fn build_once(
             spill.as_deref(),
             existing.join().ok(),
         )
-    })
-    .inspect_err(|_| *damaged = store.as_ref().is_some_and(|s| s.damaged()))?;
+    })?;
     let (written, made) = (emitted.written, emitted.layouts);
     if let (Some(dir), Some(store)) = (&cache_dir, &store) {
         if emitted.search != search {
