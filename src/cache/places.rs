@@ -1,7 +1,7 @@
 //! Where each page's HTML and details go in a page store when the cache is saved.
 
 use crate::markdown::spill::{Placed, Spill};
-use crate::markdown::{details_digest_of, Rendered};
+use crate::markdown::Rendered;
 use rayon::prelude::*;
 use std::sync::Arc;
 
@@ -27,12 +27,12 @@ pub(super) fn place_all(store: &Arc<Spill>, pages: &[&Rendered]) -> std::io::Res
             .collect::<std::io::Result<Vec<_>>>()?;
         let mut bytes = Vec::new();
         let mut to_place = Vec::new();
-        for (html, details) in found {
+        for (page, (html, details)) in batch.iter().zip(found) {
             let details = match details {
                 Ok(placed) => placed,
                 Err(new) => {
                     let placed = Placed {
-                        digest: details_digest_of(&new),
+                        digest: page.details_digest(),
                         at: bytes.len() as u64,
                         len: u32::try_from(new.len()).map_err(std::io::Error::other)?,
                     };

@@ -17,7 +17,7 @@ mod walker;
 pub use page::{
     fill_links, link_token, Heading, Hrefs, Html, Input, Link, LinkKind, Note, DOC_LINK,
 };
-pub use rendered::{details_digest_of, Details, Rendered};
+pub use rendered::{Details, Rendered};
 
 use crate::error::{Error, Location, Result};
 use crate::lines::LineIndex;

@@ -221,7 +221,7 @@ impl Stored {
 }
 
 /// The fingerprint of details' bytes: what [`Placed::digest`] holds for them.
-pub fn details_digest_of(bytes: &[u8]) -> u128 {
+fn details_digest_of(bytes: &[u8]) -> u128 {
     Fingerprint::new("details").add(bytes).finish()
 }
 
