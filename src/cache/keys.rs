@@ -30,7 +30,7 @@ pub fn site_key(
         .add([u8::from(preview), u8::from(site.config.strict)])
         .add(&site.config.baseurl)
         .add(&site.config.url)
-        .add_json(site_json);
+        .add_value(site_json);
     for (name, include) in &site.includes {
         f.add(name).add(&include.path).add(include.text.as_bytes());
     }
@@ -38,7 +38,7 @@ pub fn site_key(
         f.add(name);
         for doc in docs {
             f.add(&doc.source.path)
-                .add_json(&doc.source.front)
+                .add_object(&doc.source.front)
                 .add(&doc.source.body)
                 .add(doc.group.as_bytes());
         }
@@ -88,7 +88,7 @@ pub fn pages_key(site: &Site) -> u128 {
     for page in &site.pages {
         f.add(&page.source.path)
             .add(&page.url)
-            .add_json(&page.source.front);
+            .add_object(&page.source.front);
         if page.document.is_some() {
             f.add(&page.source.body);
         }

@@ -17,7 +17,7 @@ fn own_key(host: &PageHost<'_>, i: usize) -> Option<u128> {
     let mut f = crate::fingerprint::Fingerprint::new("own");
     crate::site::model::add_page_inputs(&mut f, host.site, i)?;
     if let Some((next, previous)) = host.post_neighbours(i) {
-        f.add_json(&next).add_json(&previous);
+        f.add_value(&next).add_value(&previous);
     }
     f.add(page.source.body_digest.to_le_bytes())
         .add(page.source.body_line.to_le_bytes())

@@ -41,7 +41,7 @@ pub fn add_page_inputs(f: &mut Fingerprint, site: &Site, index: usize) -> Option
     {
         return None;
     }
-    f.add_json(&page.source.front)
+    f.add_object(&page.source.front)
         .add(&page.url)
         .add(&page.source.path)
         .add(&site.config.description);
