@@ -11,7 +11,6 @@ use crate::resolve::{self, Graph};
 use crate::site::{self, LoadOptions, Site};
 use crate::theme::{Theme, ThemeSource, Urls};
 use crate::timing::timed;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -313,7 +312,7 @@ fn build_once(
             notices.extend(opened.warning);
             (opened.entries, opened.lock, opened.log)
         }
-        None => (HashMap::new(), None, None),
+        None => (cache::Entries::default(), None, None),
     };
     let cached = old.len();
     let site_key = cache::site_key(

@@ -324,7 +324,7 @@ impl<'a> Emitter<'a> {
         let site_json = &self.site_json;
         let base = site.config.baseurl.as_str();
         let mut files: Vec<OutputFile> = Vec::new();
-        let page_paths: std::collections::HashSet<String> = site
+        let page_paths: FxHashSet<String> = site
             .pages
             .par_iter()
             .map(crate::site::Page::output_path)

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 /// The last build's entries by source path. Boxed: render moves each out as it takes it,
 /// and a table of whole entries (450 bytes a slot) would stay allocated beside them until
 /// the end of render (60 MB at 100,000 pages).
-pub type Entries = std::collections::HashMap<String, Box<Entry>>;
+pub type Entries = rustc_hash::FxHashMap<String, Box<Entry>>;
 
 /// What the cache keeps for one page, by its source path.
 #[derive(Deserialize)]

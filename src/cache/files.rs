@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::site::known::{Known, KnownFile, KnownFiles, Walked, WalkedKind};
 use crate::site::Site;
 use rayon::prelude::*;
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 use std::path::Path;
 
 const FILES_FILE: &str = "files.bin";
@@ -52,7 +52,7 @@ pub fn save_files(dir: &Path, site: &Site, log: Option<Log>) -> Result<()> {
     let walked = &site.files.walked;
     let mut changed = records(site, walked.iter().filter(|w| w.read).collect());
     if let Some(log) = &log {
-        let now: HashSet<&str> = walked.iter().map(|w| w.rel.as_str()).collect();
+        let now: FxHashSet<&str> = walked.iter().map(|w| w.rel.as_str()).collect();
         let gone = log.live.iter().filter(|rel| !now.contains(rel.as_str()));
         changed.extend(gone.map(|rel| (rel.as_str(), None)));
     }

@@ -9,9 +9,8 @@
 use super::format::{codec, Header};
 use bincode::Options as _;
 use rayon::prelude::*;
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{de::DeserializeOwned, Serialize};
-use std::collections::HashMap;
 use std::io::Write as _;
 use std::path::Path;
 
@@ -29,7 +28,7 @@ pub struct Log {
 
 /// A log's records by path, and where it stands. Boxed: a reader moves each out as it
 /// takes it, and a table of whole records would stay allocated beside them.
-pub type Read<T> = (HashMap<String, Box<T>>, Log);
+pub type Read<T> = (FxHashMap<String, Box<T>>, Log);
 
 /// One record to write: a path's record, or None when the path has none any more.
 pub type Record<'s, R> = (&'s str, Option<R>);
@@ -54,7 +53,7 @@ pub fn read<T: DeserializeOwned + Send>(file: &Path) -> Result<Option<Read<T>>, 
         .deserialize_from(&mut reader)
         .map_err(|e| e.to_string())?;
     let mut end = header_len(&store)?;
-    let mut entries = HashMap::new();
+    let mut entries = FxHashMap::default();
     let mut records = 0;
     // Records are read a batch at a time and decoded in parallel: the file is as big as the
     // site's link graph.

@@ -7,7 +7,7 @@ use super::places::{place_all, Places};
 use crate::error::{Error, Result};
 use crate::markdown::spill::{Placed, Spill};
 use crate::markdown::Rendered;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::FxHashSet;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -31,7 +31,7 @@ pub struct Opened {
 impl Opened {
     fn unused(warning: Option<String>) -> Opened {
         Opened {
-            entries: HashMap::new(),
+            entries: Entries::default(),
             store: None,
             warning,
             lock: None,
@@ -86,7 +86,7 @@ pub fn open(dir: &Path, fresh: bool) -> Opened {
         Err(std::fs::TryLockError::Error(e)) => return unusable(format!("cannot be locked ({e})")),
     }
     let (entries, store, warning, log) = if fresh {
-        (HashMap::new(), None, None, None)
+        (Entries::default(), None, None, None)
     } else {
         read_entries(dir)
     };
@@ -121,11 +121,11 @@ fn read_entries(dir: &Path) -> Read {
             "the build cache `{}` is unreadable ({e}); it is ignored and every page is rendered",
             file.display()
         );
-        (HashMap::new(), None, Some(warning), None)
+        (Entries::default(), None, Some(warning), None)
     };
     let (mut entries, log): (Entries, Log) = match log::read(&file) {
         Ok(Some(read)) => read,
-        Ok(None) => return (HashMap::new(), None, None, None),
+        Ok(None) => return (Entries::default(), None, None, None),
         Err(e) => return unreadable(&e),
     };
     let name = &log.store;
@@ -195,7 +195,7 @@ pub fn save<'a>(
         .collect();
     // Paths are unique: when every logged one is still here, none is gone.
     if let Some(log) = log.as_ref().filter(|log| log.live.len() > known) {
-        let now: HashSet<&str> = entries.iter().map(|(path, ..)| *path).collect();
+        let now: FxHashSet<&str> = entries.iter().map(|(path, ..)| *path).collect();
         let gone = log.live.iter().filter(|path| !now.contains(path.as_str()));
         changed.extend(gone.map(|path| (path.as_str(), None)));
     }

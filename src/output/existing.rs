@@ -4,8 +4,7 @@
 use super::manifest::{mtime_of, read_manifest, Recorded};
 use super::target::MARKER;
 use crate::error::{Error, Result};
-use rustc_hash::FxHashSet;
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Path, PathBuf};
 
 /// One entry under an output folder: its path inside the output, `/`-separated (its whole
@@ -30,7 +29,7 @@ pub(super) struct Old {
 /// someone else after this is kept by the build.
 pub struct Existing {
     pub(super) out: PathBuf,
-    pub(super) old: HashMap<String, Old>,
+    pub(super) old: FxHashMap<String, Old>,
     pub(super) listing: Result<Vec<Listed>>,
 }
 
@@ -39,7 +38,7 @@ impl Existing {
     /// not read (`--force-write` trusts none of it).
     pub fn read(out: &Path, force: bool) -> Existing {
         let there = out.is_dir();
-        let mut old: HashMap<String, Old> = if there && !force {
+        let mut old: FxHashMap<String, Old> = if there && !force {
             read_manifest(&out.join(MARKER))
                 .into_iter()
                 .map(|(rel, recorded)| {
@@ -51,7 +50,7 @@ impl Existing {
                 })
                 .collect()
         } else {
-            HashMap::new()
+            FxHashMap::default()
         };
         let listing = if there {
             list(out, &mut old)
@@ -70,7 +69,7 @@ impl Existing {
 /// the files that are as the manifest recorded them. Each file is looked at through its
 /// folder's open handle (`fstatat`), not by its whole path, which the kernel would otherwise
 /// walk from the root again for every file of a rebuild.
-fn list(out: &Path, old: &mut HashMap<String, Old>) -> Result<Vec<Listed>> {
+fn list(out: &Path, old: &mut FxHashMap<String, Old>) -> Result<Vec<Listed>> {
     let mut listing = Vec::new();
     list_folder(out, "", old, &mut listing)?;
     Ok(listing)
@@ -81,7 +80,7 @@ fn list(out: &Path, old: &mut HashMap<String, Old>) -> Result<Vec<Listed>> {
 fn list_folder(
     dir: &Path,
     rel: &str,
-    old: &mut HashMap<String, Old>,
+    old: &mut FxHashMap<String, Old>,
     listing: &mut Vec<Listed>,
 ) -> Result<()> {
     let mut folders = Vec::new();

@@ -2,7 +2,7 @@
 
 use super::target::MARKER;
 use crate::error::{Error, Result};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::path::Path;
 use std::time::UNIX_EPOCH;
 
@@ -40,9 +40,9 @@ pub(super) fn mtime_of(meta: &std::fs::Metadata) -> u128 {
 
 /// The entries of a complete manifest written by this version of signpost; empty for an old
 /// marker, another version's, or one a build left in `state writing`.
-pub(super) fn read_manifest(marker: &Path) -> HashMap<String, Recorded> {
+pub(super) fn read_manifest(marker: &Path) -> FxHashMap<String, Recorded> {
     let Ok(text) = std::fs::read_to_string(marker) else {
-        return HashMap::new();
+        return FxHashMap::default();
     };
     let mut lines = text.lines();
     let header = [
@@ -55,7 +55,7 @@ pub(super) fn read_manifest(marker: &Path) -> HashMap<String, Recorded> {
         .iter()
         .all(|want| lines.next() == Some(want.as_str()))
     {
-        return HashMap::new();
+        return FxHashMap::default();
     }
     lines
         .filter_map(|line| {

@@ -26,7 +26,7 @@ use manifest::{mtime_of, write_marker, Recorded};
 pub use target::{absolute, check_replaceable, refuse_linked_out, target, MARKER};
 
 use crate::error::{Error, Location, Result};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -95,7 +95,7 @@ pub struct Writer {
     fresh: bool,
     /// `--force-write`: every file is written, none compared.
     force: bool,
-    old: HashMap<String, Old>,
+    old: FxHashMap<String, Old>,
     /// What `out` held when the build began (see [`Existing`]).
     listing: Result<Vec<Listed>>,
     /// Every produced file: path, what the manifest will say, and whether it was staged.
@@ -143,7 +143,11 @@ impl Writer {
             _ => Existing::read(out, force),
         };
         Ok(Writer {
-            old: if fresh { HashMap::new() } else { existing.old },
+            old: if fresh {
+                FxHashMap::default()
+            } else {
+                existing.old
+            },
             listing: existing.listing,
             out: out.to_path_buf(),
             staging,

@@ -8,8 +8,8 @@ use super::urls::Resolution;
 use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::error::Location;
+use rustc_hash::FxHashSet;
 use serde_json::Value;
-use std::collections::HashSet;
 
 /// Front matter keys that name another page.
 const PAGE_KEYS: [&str; 3] = ["nextpage", "previouspage", "breadcrumbparent"];
@@ -82,7 +82,7 @@ impl Resolver<'_> {
 
         // Walk breadcrumbparent up to the top; a page seen twice is a cycle.
         let mut chain = Vec::new();
-        let mut seen = HashSet::from([i]);
+        let mut seen = FxHashSet::from_iter([i]);
         let mut current = i;
         // Each page reports its own breadcrumbparent; ancestors are followed quietly.
         while let Some(parent) = self.front_page(current, "breadcrumbparent", current == i) {

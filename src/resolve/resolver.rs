@@ -11,7 +11,6 @@ use crate::markdown::Rendered;
 use crate::site::Site;
 use rustc_hash::FxHashSet;
 use std::borrow::Cow;
-use std::collections::HashSet;
 use std::sync::OnceLock;
 
 /// One pass's state, shared by the checks in this folder's files (each adds an `impl`).
@@ -24,11 +23,11 @@ pub(super) struct Resolver<'a> {
     ids: Vec<OnceLock<FxHashSet<&'a str>>>,
     pub(super) diagnostics: Vec<Diagnostic>,
     /// Pages something links to or navigates to.
-    pub(super) reached: HashSet<usize>,
+    pub(super) reached: FxHashSet<usize>,
     pub(super) link_count: usize,
     /// Collection `title_url`s: checked where the step file sets them, so the same link in
     /// the steps shortcode's output is not reported a second time at the include.
-    pub(super) title_urls: HashSet<&'a str>,
+    pub(super) title_urls: FxHashSet<&'a str>,
 }
 
 impl<'a> Resolver<'a> {
@@ -39,7 +38,7 @@ impl<'a> Resolver<'a> {
             ids: rendered.iter().map(|_| OnceLock::new()).collect(),
             table,
             diagnostics: Vec::new(),
-            reached: HashSet::new(),
+            reached: FxHashSet::default(),
             link_count: 0,
             title_urls: site
                 .collections

@@ -10,7 +10,6 @@ use super::page::{FileKind, Page, Source};
 pub use super::stamp::{now, RootFiles, Stamp, Walked, WalkedKind};
 use crate::error::Location;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 /// How long before a build a file's status must have last changed for its stamp to be
 /// trusted: more than a clock tick, and than the 2 s steps of the coarsest file systems.
@@ -98,7 +97,7 @@ pub struct KnownFile {
 #[derive(Default)]
 pub struct KnownFiles {
     pub key: u128,
-    pub files: HashMap<String, Box<KnownFile>>,
+    pub files: rustc_hash::FxHashMap<String, Box<KnownFile>>,
 }
 
 impl KnownFile {
