@@ -131,19 +131,32 @@ pub fn decode_entities(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
+/// `s` with `& < > " '` written as entities, safe in HTML text and quoted attributes.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
+    escape_into(&mut out, s);
     out
+}
+
+/// [`escape`] onto the end of `out`. Runs without a special character are copied whole:
+/// every template variable and page of text goes through here.
+pub fn escape_into(out: &mut String, s: &str) {
+    let mut plain = 0;
+    for (i, byte) in s.bytes().enumerate() {
+        let entity = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        // The five are ASCII, so `i` is on a character boundary.
+        out.push_str(&s[plain..i]);
+        out.push_str(entity);
+        plain = i + 1;
+    }
+    out.push_str(&s[plain..]);
 }
 
 /// The byte two hex digits spell, if they are two hex digits.
@@ -172,6 +185,26 @@ pub fn confine(root: &Path, path: &Path) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escaping_replaces_the_five_and_keeps_everything_else() {
+        let cases = [
+            ("", ""),
+            ("plain", "plain"),
+            ("<a href=\"x\">", "&lt;a href=&quot;x&quot;&gt;"),
+            ("Tom & Jerry's", "Tom &amp; Jerry&#39;s"),
+            ("&&", "&amp;&amp;"),
+            ("é<ü>→&", "é&lt;ü&gt;→&amp;"),
+            ("'", "&#39;"),
+            ("ends with é", "ends with é"),
+        ];
+        for (text, escaped) in cases {
+            assert_eq!(escape(text), escaped);
+            let mut out = String::from("before ");
+            escape_into(&mut out, text);
+            assert_eq!(out, format!("before {escaped}"));
+        }
+    }
 
     #[test]
     fn suggests_by_slug() {
