@@ -82,10 +82,12 @@ impl Resolver<'_> {
 
         // Walk breadcrumbparent up to the top; a page seen twice is a cycle.
         let mut chain = Vec::new();
-        let mut seen = FxHashSet::from_iter([i]);
+        // Made at the first parent: most pages have none.
+        let mut seen: Option<FxHashSet<usize>> = None;
         let mut current = i;
         // Each page reports its own breadcrumbparent; ancestors are followed quietly.
         while let Some(parent) = self.front_page(current, "breadcrumbparent", current == i) {
+            let seen = seen.get_or_insert_with(|| FxHashSet::from_iter([i]));
             if !seen.insert(parent) {
                 let page = &self.site.pages[i];
                 self.diagnostics.push(
@@ -280,15 +282,18 @@ impl Resolver<'_> {
     }
 
     pub(super) fn report_orphans(&mut self) {
-        for (i, page) in self.site.pages.iter().enumerate() {
-            // Feeds, robots.txt and other files that are not pages are fetched, not linked.
-            let is_special = page.url == "/"
+        // Feeds, robots.txt and other files that are not pages are fetched, not linked.
+        let is_special = |page: &crate::site::Page| {
+            page.url == "/"
                 || !page.is_html()
                 || page.layout() == Some("404")
                 || page.url.starts_with("/404")
                 || matches!(page.source.front.get("sitemap"), Some(Value::Bool(false)))
-                || page.redirect_to().is_some();
-            if !is_special && !self.reached.contains(&i) {
+                || page.redirect_to().is_some()
+        };
+        for (i, page) in self.site.pages.iter().enumerate() {
+            // Most pages are reached, so that is asked first.
+            if !self.reached.contains(&i) && !is_special(page) {
                 self.diagnostics.push(
                     Diagnostic::warning(
                         codes::ORPHAN,

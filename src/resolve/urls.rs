@@ -2,7 +2,7 @@
 
 use crate::site::{url, Site};
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Target {
@@ -55,7 +55,7 @@ pub struct UrlTable {
     /// Canonical URL of each page (same order as `site.pages`).
     pub page_urls: Vec<String>,
     /// First path segments the site serves, to tell "missing" from "outside the baseurl".
-    first_segments: std::collections::HashSet<String>,
+    first_segments: FxHashSet<String>,
     baseurl: String,
     source_baseurl: String,
     /// Owners that lost a clash over their output file: nothing is written for them.
