@@ -47,8 +47,9 @@ impl Hrefs {
     }
 
     /// The next link, `link`, is written as `href`.
-    pub fn push(&mut self, link: &Link, href: String) {
-        self.0.push((href != link.href).then_some(href));
+    pub fn push<'h>(&mut self, link: &Link, href: impl Into<std::borrow::Cow<'h, str>>) {
+        let href = href.into();
+        self.0.push((href != link.href).then(|| href.into_owned()));
     }
 
     /// How many links it holds.

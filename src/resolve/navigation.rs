@@ -264,13 +264,13 @@ impl Resolver<'_> {
                         self.reached.insert(p);
                     }
                 }
-                nav.href = self.table.href(&resolution, url);
+                nav.href = self.table.href(&resolution, url).into_owned();
             }
             if let Some(image) = map.get("image").and_then(Value::as_str) {
                 let resolution = self.table.resolve(image, "/", "");
                 nav.extra.insert(
                     "image".into(),
-                    Value::String(self.table.href(&resolution, image)),
+                    Value::String(self.table.href(&resolution, image).into_owned()),
                 );
             }
             if let Some(Value::Array(sub)) = map.get("subitems") {

@@ -13,13 +13,18 @@ use rustc_hash::FxHashSet;
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
+/// Up to this many ids, a page's are searched in order rather than put in a set: most
+/// pages have a few headings, and a set for each of 100,000 pages was dearer than the
+/// searches it spared.
+const SCANNED_IDS: usize = 16;
+
 /// One pass's state, shared by the checks in this folder's files (each adds an `impl`).
 pub(super) struct Resolver<'a> {
     pub(super) site: &'a Site,
     pub(super) rendered: &'a [Rendered],
     pub(super) table: UrlTable,
     /// Each page's ids as a set, made the first time a link's fragment is looked up there
-    /// (a rebuild checks few links).
+    /// (a rebuild checks few links) on a page with more than [`SCANNED_IDS`] of them.
     ids: Vec<OnceLock<FxHashSet<&'a str>>>,
     pub(super) diagnostics: Vec<Diagnostic>,
     /// Pages something links to or navigates to.
@@ -175,8 +180,14 @@ impl Resolver<'_> {
             } => {
                 let page = self.table.page_of(*target)?;
                 let ids = &self.rendered[page].ids;
-                let set = self.ids[page].get_or_init(|| ids.iter().map(String::as_str).collect());
-                if fragment.is_empty() || set.contains(fragment.as_str()) {
+                let found = if ids.len() <= SCANNED_IDS {
+                    ids.iter().any(|id| id == fragment)
+                } else {
+                    let set =
+                        self.ids[page].get_or_init(|| ids.iter().map(String::as_str).collect());
+                    set.contains(fragment.as_str())
+                };
+                if fragment.is_empty() || found {
                     return None;
                 }
                 // In document order, so what is suggested is the same every build.

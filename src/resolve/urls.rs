@@ -3,6 +3,7 @@
 use crate::site::{url, Site};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
+use std::borrow::Cow;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Target {
@@ -95,9 +96,9 @@ fn has_scheme(href: &str) -> bool {
         })
 }
 
-fn percent_decode(s: &str) -> String {
+fn percent_decode(s: &str) -> Cow<'_, str> {
     if !s.contains('%') {
-        return s.to_string();
+        return Cow::Borrowed(s);
     }
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -114,7 +115,7 @@ fn percent_decode(s: &str) -> String {
         out.push(bytes[i]);
         i += 1;
     }
-    String::from_utf8_lossy(&out).into_owned()
+    Cow::Owned(String::from_utf8_lossy(&out).into_owned())
 }
 
 /// Joins `rel` onto the folder of `base` and folds `.` and `..`; None if it climbs above `/`.
@@ -128,6 +129,12 @@ pub fn join(base: &str, rel: &str) -> Option<String> {
     } else {
         format!("{dir}{rel}")
     };
+    // Most links have nothing to take out: no `.`, `..` or empty part.
+    let plain =
+        |p: &str| !p.contains("//") && !p.split('/').any(|part| part == "." || part == "..");
+    if joined.starts_with('/') && plain(&joined) {
+        return Some(joined);
+    }
     let trailing = joined.ends_with('/') || joined.ends_with("/.") || joined.ends_with("/..");
     let mut parts: Vec<&str> = Vec::new();
     for part in joined.split('/') {
@@ -331,7 +338,7 @@ impl UrlTable {
             return Resolution::External;
         }
         let (rest, fragment) = match href.split_once('#') {
-            Some((r, f)) => (r, Some(percent_decode(f))),
+            Some((r, f)) => (r, Some(percent_decode(f).into_owned())),
             None => (href, None),
         };
         let (path, query) = match rest.split_once('?') {
@@ -339,7 +346,8 @@ impl UrlTable {
             None => (rest, None),
         };
         let path = percent_decode(path);
-        let internal = |target: Target, path: String| Resolution::Internal {
+        // Called once at most, on the way out: the query and fragment move into it.
+        let internal = move |target: Target, path: String| Resolution::Internal {
             target: match target {
                 // Land on the page itself rather than on its redirect.
                 Target::Redirect(r) => Target::Page(self.redirects[r].to),
@@ -350,8 +358,8 @@ impl UrlTable {
                 Target::Redirect(r) => self.page_urls[self.redirects[r].to].clone(),
                 _ => path,
             },
-            query: query.clone(),
-            fragment: fragment.clone(),
+            query,
+            fragment,
         };
         if path.is_empty() {
             return match self.lookup(from_url) {
@@ -369,7 +377,9 @@ impl UrlTable {
             match join("/", under_base) {
                 Some(p) => p,
                 None => {
-                    return Resolution::Unresolved(Problem::OutsideBaseurl { path });
+                    return Resolution::Unresolved(Problem::OutsideBaseurl {
+                        path: path.into_owned(),
+                    });
                 }
             }
         } else {
@@ -419,18 +429,21 @@ impl UrlTable {
             && strip_base(&path, &self.source_baseurl).is_none()
             && !self.first_segments.contains(first)
         {
-            return Resolution::Unresolved(Problem::OutsideBaseurl { path });
+            return Resolution::Unresolved(Problem::OutsideBaseurl {
+                path: path.into_owned(),
+            });
         }
         Resolution::Unresolved(Problem::Missing { path: site_path })
     }
 
     /// The href to write for a resolution: baseurl + canonical URL (+ query, fragment),
     /// or the link unchanged when it is external or unresolved.
-    pub fn href(&self, resolution: &Resolution, written: &str) -> String {
+    /// Borrowed from `written` when that is what is written (most links on most pages).
+    pub fn href<'w>(&self, resolution: &Resolution, written: &'w str) -> Cow<'w, str> {
         // A fragment on its own names a place on the page it is on: written as it is, as
         // Jekyll writes it.
         if written.trim_start().starts_with('#') {
-            return written.trim().to_string();
+            return Cow::Borrowed(written.trim());
         }
         match resolution {
             Resolution::Internal {
@@ -439,6 +452,21 @@ impl UrlTable {
                 fragment,
                 ..
             } => {
+                let parts = [
+                    Some(("", self.baseurl.as_str())),
+                    Some(("", path.as_str())),
+                    query.as_deref().map(|q| ("?", q)),
+                    fragment.as_deref().map(|f| ("#", f)),
+                ];
+                let mut rest = Some(written);
+                for (mark, part) in parts.into_iter().flatten() {
+                    rest = rest
+                        .and_then(|r| r.strip_prefix(mark))
+                        .and_then(|r| r.strip_prefix(part));
+                }
+                if rest == Some("") {
+                    return Cow::Borrowed(written);
+                }
                 let mut out = format!("{}{}", self.baseurl, path);
                 if let Some(q) = query {
                     out.push('?');
@@ -448,9 +476,9 @@ impl UrlTable {
                     out.push('#');
                     out.push_str(f);
                 }
-                out
+                Cow::Owned(out)
             }
-            _ => written.to_string(),
+            _ => Cow::Borrowed(written),
         }
     }
 }
