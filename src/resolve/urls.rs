@@ -524,11 +524,69 @@ mod tests {
         assert_eq!(join("/glossary/", "../guide").as_deref(), Some("/guide"));
         assert_eq!(join("/guide/kick-off", "./").as_deref(), Some("/guide/"));
         assert_eq!(join("/a", "../../x"), None);
+        // Taken as they are, and normalised when they need it.
+        assert_eq!(join("/x/y", "/a/b.html").as_deref(), Some("/a/b.html"));
+        assert_eq!(join("/x/y", "a/b/").as_deref(), Some("/x/a/b/"));
+        assert_eq!(join("/", "/a//b").as_deref(), Some("/a/b"));
+        assert_eq!(join("/", "/a/./b/.").as_deref(), Some("/a/b/"));
+        assert_eq!(join("/x/", "a/../b").as_deref(), Some("/x/b"));
+        assert_eq!(join("x", "a").as_deref(), Some("/a"));
+        assert_eq!(join("/", "/").as_deref(), Some("/"));
         assert_eq!(percent_decode("a%20b"), "a b");
         assert_eq!(percent_decode("/%€"), "/%€");
         assert_eq!(percent_decode("%4"), "%4");
         assert!(has_scheme("https://x"));
         assert!(has_scheme("mailto:a@b"));
         assert!(!has_scheme("/a:b"));
+    }
+
+    #[test]
+    fn an_href_is_borrowed_only_when_it_is_what_was_written() {
+        let table = UrlTable {
+            by_url: FxHashMap::default(),
+            by_source: FxHashMap::default(),
+            redirects: Vec::new(),
+            page_urls: Vec::new(),
+            first_segments: FxHashSet::default(),
+            baseurl: "/base".into(),
+            source_baseurl: "/base".into(),
+            losers: Default::default(),
+        };
+        let to = |path: &str, query: Option<&str>, fragment: Option<&str>| Resolution::Internal {
+            target: Target::Page(0),
+            path: path.into(),
+            query: query.map(str::to_string),
+            fragment: fragment.map(str::to_string),
+        };
+        let cases = [
+            (to("/a/", None, None), "/base/a/", "/base/a/", true),
+            (to("/a/", None, None), "/a/", "/base/a/", false),
+            (
+                to("/a/", Some("x=1"), Some("top")),
+                "/base/a/?x=1#top",
+                "/base/a/?x=1#top",
+                true,
+            ),
+            (
+                to("/a/", Some("x=1"), Some("top")),
+                "/base/a/#top",
+                "/base/a/?x=1#top",
+                false,
+            ),
+            (
+                to("/a/", None, Some("top")),
+                "/base/a/#top?",
+                "/base/a/#top",
+                false,
+            ),
+            (to("/a/", None, Some("top")), "#top", "#top", true),
+            (to("/a/", None, None), "../a/", "/base/a/", false),
+            (Resolution::External, "https://x.org", "https://x.org", true),
+        ];
+        for (resolution, written, want, borrowed) in cases {
+            let href = table.href(&resolution, written);
+            assert_eq!(href, want, "{written}");
+            assert_eq!(matches!(href, Cow::Borrowed(_)), borrowed, "{written}");
+        }
     }
 }
