@@ -26,7 +26,7 @@ use manifest::{mtime_of, write_marker, Recorded};
 pub use target::{absolute, check_replaceable, refuse_linked_out, target, MARKER};
 
 use crate::error::{Error, Location, Result};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -101,6 +101,9 @@ pub struct Writer {
     /// Every produced file: path, what the manifest will say, and whether it was staged.
     produced: Mutex<Vec<(String, (Recorded, bool))>>,
     staged: AtomicUsize,
+    /// Folders made in the staging folder so far: a folder holds many files, and asking the
+    /// system to make it again for each was a fifth of writing a fresh build's files.
+    made: Mutex<FxHashSet<PathBuf>>,
 }
 
 impl Writer {
@@ -155,6 +158,7 @@ impl Writer {
             force,
             produced: Mutex::new(Vec::new()),
             staged: AtomicUsize::new(0),
+            made: Mutex::new(FxHashSet::default()),
         })
     }
 
@@ -244,6 +248,16 @@ impl Writer {
             .map(|old| old.recorded))
     }
 
+    /// Makes `folder` (and those above it) in the staging folder, once per build.
+    fn make_folder(&self, folder: &Path) -> Result<()> {
+        let made = || self.made.lock().unwrap_or_else(|e| e.into_inner());
+        if !made().contains(folder) {
+            std::fs::create_dir_all(folder).map_err(|e| Error::io(folder, e))?;
+            made().insert(folder.to_path_buf());
+        }
+        Ok(())
+    }
+
     /// The file at `rel` (relative to the output, `/`-separated) is to hold `bytes`; returns
     /// their hash and size.
     pub fn put(&self, rel: &str, bytes: &[u8]) -> Result<(u128, u64)> {
@@ -253,10 +267,9 @@ impl Writer {
             None => {
                 let target = inside(&self.staging, rel)?;
                 if let Some(parent) = target.parent() {
-                    std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+                    self.make_folder(parent)?;
                 }
-                std::fs::write(&target, bytes).map_err(|e| Error::io(&target, e))?;
-                let meta = std::fs::metadata(&target).map_err(|e| Error::io(&target, e))?;
+                let meta = write_file(&target, bytes).map_err(|e| Error::io(&target, e))?;
                 self.staged.fetch_add(1, Ordering::Relaxed);
                 let mtime = mtime_of(&meta);
                 (
@@ -340,6 +353,15 @@ fn stop_after_renames() -> Option<usize> {
         .ok()?
         .parse()
         .ok()
+}
+
+/// Writes `bytes` to a new file at `path`, and returns what the file then is, asked of the
+/// open file rather than by its path again.
+fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<std::fs::Metadata> {
+    use std::io::Write as _;
+    let mut file = std::fs::File::create(path)?;
+    file.write_all(bytes)?;
+    file.metadata()
 }
 
 /// Is process `pid` still running (or not ours to signal, which also means it exists)?
