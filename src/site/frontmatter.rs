@@ -20,15 +20,47 @@ pub struct Split {
 
 /// Cuts `text` at its front matter fences. A file without an opening `---` line is all body.
 pub fn split(text: &str) -> Split {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    split_owned(text.to_string())
+}
+
+/// [`split`], the body taking over `text`'s memory rather than being copied out of it
+/// (every page's body, when a build loads the site).
+pub fn split_owned(mut text: String) -> Split {
+    let bom = if text.starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8()
+    } else {
+        0
+    };
+    match fences(&text[bom..]) {
+        Some((yaml, body_start, body_line)) => {
+            let yaml = text[bom + yaml.start..bom + yaml.end].to_string();
+            text.drain(..bom + body_start);
+            Split {
+                yaml,
+                yaml_line: 2,
+                body: text,
+                body_line,
+                has_front_matter: true,
+            }
+        }
+        None => {
+            text.drain(..bom);
+            Split {
+                body: text,
+                body_line: 1,
+                yaml_line: 1,
+                ..Split::default()
+            }
+        }
+    }
+}
+
+/// Where `text`'s front matter lies, where its body starts and on which line; None when it
+/// has no opening `---` line, or no closing one (Jekyll then reads no front matter).
+fn fences(text: &str) -> Option<(std::ops::Range<usize>, usize, usize)> {
     let first_end = text.find('\n').map_or(text.len(), |i| i + 1);
     if text[..first_end].trim_end() != "---" {
-        return Split {
-            body: text.to_string(),
-            body_line: 1,
-            yaml_line: 1,
-            ..Split::default()
-        };
+        return None;
     }
     let mut pos = first_end;
     let mut line = 2;
@@ -36,24 +68,12 @@ pub fn split(text: &str) -> Split {
         let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
         let current = text[pos..end].trim_end();
         if current == "---" || current == "..." {
-            return Split {
-                yaml: text[first_end..pos].to_string(),
-                yaml_line: 2,
-                body: text[end..].to_string(),
-                body_line: line + 1,
-                has_front_matter: true,
-            };
+            return Some((first_end..pos, end, line + 1));
         }
         pos = end;
         line += 1;
     }
-    // An opening fence with no closing one: Jekyll treats the file as having no front matter.
-    Split {
-        body: text.to_string(),
-        body_line: 1,
-        yaml_line: 1,
-        ..Split::default()
-    }
+    None
 }
 
 /// Parses a YAML mapping; `file` and `first_line` place errors in the real file.
@@ -481,6 +501,29 @@ mod tests {
         let s = split("# Title\n");
         assert!(!s.has_front_matter);
         assert_eq!(s.body_line, 1);
+    }
+
+    #[test]
+    fn a_byte_order_mark_dots_and_a_missing_fence_are_split_as_jekyll_reads_them() {
+        let s = split("\u{feff}---\ntitle: A\n...\nBody é\n");
+        assert!(s.has_front_matter);
+        assert_eq!(
+            (s.yaml.as_str(), s.body.as_str(), s.body_line),
+            ("title: A\n", "Body é\n", 4)
+        );
+        let s = split("\u{feff}# Title\n");
+        assert!(!s.has_front_matter);
+        assert_eq!(s.body, "# Title\n");
+        // No closing fence: all body, the opening one included.
+        let s = split("---\ntitle: A\nBody\n");
+        assert!(!s.has_front_matter);
+        assert_eq!(
+            (s.yaml.as_str(), s.body.as_str()),
+            ("", "---\ntitle: A\nBody\n")
+        );
+        let s = split("---  \n---\n");
+        assert!(s.has_front_matter);
+        assert_eq!((s.yaml.as_str(), s.body.as_str(), s.body_line), ("", "", 3));
     }
 
     #[test]

@@ -23,7 +23,7 @@ pub fn load_source(
 ) -> Result<Option<Source>> {
     let rel = guard::relative(root, path);
     let text = read_text(path, &rel)?;
-    let split = frontmatter::split(&text);
+    let split = frontmatter::split_owned(text);
     // jekyll-optional-front-matter: Markdown pages need none.
     let optional = kind == "pages"
         && config.has_plugin("jekyll-optional-front-matter")
