@@ -201,7 +201,7 @@ impl Walker {
 
 #[cfg(test)]
 mod tests {
-    use super::relative;
+    use super::*;
     use std::path::Path;
 
     #[test]
