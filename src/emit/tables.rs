@@ -104,19 +104,33 @@ fn caption(table: &str) -> Option<String> {
     Some(text_of(&table[body..end])).filter(|t| !t.is_empty())
 }
 
-/// The text of the last `<h2>`…`<h6>` in `html`.
+/// The text of the last `<h2>`…`<h6>` in `html`: one backward search for closing tags
+/// (pages are long and most levels absent), skipping a level whose start tag is missing.
 fn last_heading(html: &str) -> Option<String> {
-    (2..=6)
-        .filter_map(|level| {
-            let close = format!("</h{level}>");
-            let end = html.rfind(&close)?;
-            let start = html[..end].rfind(&format!("<h{level}"))?;
-            let body = start + html[start..end].find('>')? + 1;
-            Some((end, text_of(&html[body..end])))
-        })
-        .max_by_key(|(end, _)| *end)
-        .map(|(_, text)| text)
-        .filter(|t| !t.is_empty())
+    let bytes = html.as_bytes();
+    let mut unopened = [false; 7];
+    let mut before = html.len();
+    while let Some(end) = html[..before].rfind("</h") {
+        before = end;
+        let level = match bytes.get(end + 3..end + 5) {
+            Some([d @ b'2'..=b'6', b'>']) => usize::from(d - b'0'),
+            _ => continue,
+        };
+        if unopened[level] {
+            continue;
+        }
+        let open = ["<h", &html[end + 3..end + 4]].concat();
+        let Some(start) = html[..end].rfind(&open) else {
+            unopened[level] = true;
+            continue;
+        };
+        let Some(body) = html[start..end].find('>').map(|i| start + i + 1) else {
+            unopened[level] = true;
+            continue;
+        };
+        return Some(text_of(&html[body..end])).filter(|t| !t.is_empty());
+    }
+    None
 }
 
 #[cfg(test)]
@@ -151,5 +165,22 @@ mod tests {
             "{out}"
         );
         assert_eq!(wrap_tables("<p>no tables</p>"), "<p>no tables</p>");
+    }
+
+    #[test]
+    fn the_heading_named_is_the_last_one_closed_whatever_its_level() {
+        let html = "<h2>First</h2><p>x</p><h4 id=\"b\">Second <em>part</em></h4><h1>Not</h1>";
+        assert_eq!(last_heading(html).as_deref(), Some("Second part"));
+        assert_eq!(
+            last_heading("<h3>Three</h3><h2>Two</h2>").as_deref(),
+            Some("Two")
+        );
+        // A closing tag with no start tag of its level is passed over.
+        assert_eq!(
+            last_heading("<h2>Kept</h2>text</h5>").as_deref(),
+            Some("Kept")
+        );
+        assert_eq!(last_heading("<h2></h2>"), None);
+        assert_eq!(last_heading("<p>none</p></h7>"), None);
     }
 }

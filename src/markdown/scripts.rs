@@ -7,6 +7,8 @@
 //! Render scans each page as it makes it (the fragment is at hand then, and the result is
 //! cached with it); resolve reports what was found.
 
+use std::borrow::Cow;
+
 /// Schemes that run script or carry a whole document in a link: browsers run `javascript:`
 /// (and old ones `vbscript:`) on the page's origin; a `data:` document is content the site's
 /// checks never saw.
@@ -51,22 +53,48 @@ impl Found {
 /// control characters dropped, tabs and line breaks removed anywhere (as the URL parser
 /// does), lower-cased. None for a URL without one (a path, `#id`, `?q`).
 pub fn scheme(href: &str) -> Option<String> {
-    let decoded = decode_references(href);
-    let cleaned: String = decoded
-        .trim_start_matches(|c: char| c <= ' ')
-        .chars()
-        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-        .collect();
-    let (name, _) = cleaned.split_once(':')?;
+    scheme_name(href).map(|name| name.to_ascii_lowercase())
+}
+
+/// The scheme as written (any case): borrowed from `href` unless references or tabs and
+/// newlines had to be taken out first, which is rare and every link is asked.
+fn scheme_name(href: &str) -> Option<Cow<'_, str>> {
+    let plain = !href.contains(['&', '\t', '\n', '\r']);
+    let cleaned: Cow<str> = if plain {
+        Cow::Borrowed(href.trim_start_matches(|c: char| c <= ' '))
+    } else {
+        Cow::Owned(
+            decode_references(href)
+                .trim_start_matches(|c: char| c <= ' ')
+                .chars()
+                .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+                .collect(),
+        )
+    };
+    let end = cleaned.find(':')?;
+    let name = &cleaned[..end];
     let mut chars = name.chars();
     let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
         && chars.all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
-    valid.then(|| name.to_ascii_lowercase())
+    if !valid {
+        return None;
+    }
+    Some(match cleaned {
+        Cow::Borrowed(text) => Cow::Borrowed(&text[..end]),
+        Cow::Owned(mut text) => {
+            text.truncate(end);
+            Cow::Owned(text)
+        }
+    })
 }
 
 /// The unsafe scheme of `href`, if it has one.
 pub fn unsafe_scheme(href: &str) -> Option<String> {
-    scheme(href).filter(|s| UNSAFE_SCHEMES.contains(&s.as_str()))
+    let name = scheme_name(href)?;
+    UNSAFE_SCHEMES
+        .iter()
+        .find(|s| s.eq_ignore_ascii_case(&name))
+        .map(|s| s.to_string())
 }
 
 /// Numeric character references (`&#106;`, `&#x6A;`, `;` optional as browsers allow) and the
