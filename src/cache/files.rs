@@ -22,7 +22,7 @@ pub struct OpenedFiles {
 
 pub fn open_files(dir: &Path) -> OpenedFiles {
     let file = dir.join(FILES_FILE);
-    match log::read::<KnownFile>(&file) {
+    match log::read::<KnownFile<'static>>(&file) {
         Ok(Some((files, log))) => OpenedFiles {
             known: u128::from_str_radix(&log.store, 16)
                 .ok()
@@ -64,11 +64,11 @@ pub fn save_files(dir: &Path, site: &Site, log: Option<Log>) -> Result<()> {
     .map_err(|e| Error::io(&file, e))
 }
 
-/// The records of `walked` files, made in parallel (a page's front matter is written as JSON).
-fn records<'a>(site: &'a Site, walked: Vec<&'a Walked>) -> Vec<log::Record<'a, KnownFile>> {
-    let record = |walked: &Walked| -> Option<KnownFile> {
+/// The records of `walked` files, borrowing from the loaded pages.
+fn records<'a>(site: &'a Site, walked: Vec<&'a Walked>) -> Vec<log::Record<'a, KnownFile<'a>>> {
+    let record = |walked: &Walked| -> Option<KnownFile<'a>> {
         let known = match walked.kind {
-            WalkedKind::Page(i) => Known::page(&site.pages[i])?,
+            WalkedKind::Page(i) => Known::page(&site.pages[i]),
             WalkedKind::Draft => Known::Draft,
             WalkedKind::Asset => Known::Asset,
         };

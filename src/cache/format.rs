@@ -6,7 +6,7 @@ use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use std::path::Path;
 
 /// Bumped whenever what is stored, or what a fingerprint covers, changes.
-pub(super) const FORMAT: u32 = 11;
+pub(super) const FORMAT: u32 = 12;
 
 #[derive(Serialize, Deserialize)]
 pub(super) struct Header {

@@ -10,6 +10,10 @@ use super::page::{FileKind, Page, Source};
 pub use super::stamp::{now, RootFiles, Stamp, Walked, WalkedKind};
 use crate::error::Location;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use stored::Front;
+
+mod stored;
 
 /// How long before a build a file's status must have last changed for its stamp to be
 /// trusted: more than a clock tick, and than the 2 s steps of the coarsest file systems.
@@ -17,56 +21,54 @@ const SETTLED_NANOS: i64 = 3_000_000_000;
 
 /// What a file was found to be.
 #[derive(Serialize, Deserialize)]
-pub enum Known {
+pub enum Known<'a> {
     Draft,
     Asset,
-    Page(Box<KnownPage>),
+    Page(Box<KnownPage<'a>>),
 }
 
-/// A page's source as loaded, less its body.
+/// A page's source as loaded, less its body; borrowed from the page when it is written.
 #[derive(Serialize, Deserialize)]
-pub struct KnownPage {
-    /// The front matter (over `_config.yml`'s defaults) as JSON: bincode cannot hold a
-    /// [`serde_json::Value`], and JSON is quick to read back.
-    front: String,
-    yaml: String,
+pub struct KnownPage<'a> {
+    /// The front matter, over `_config.yml`'s defaults.
+    front: Front<'a>,
+    yaml: Cow<'a, str>,
     yaml_line: usize,
     body_digest: u128,
     body_line: usize,
     front_matter_error: Option<(Location, String)>,
     no_front_matter: bool,
-    url: String,
+    url: Cow<'a, str>,
     is_markdown: bool,
 }
 
-impl Known {
+impl<'a> Known<'a> {
     /// What `page` is, to keep.
-    pub fn page(page: &Page) -> Option<Known> {
+    pub fn page(page: &'a Page) -> Known<'a> {
         let source = &page.source;
-        Some(Known::Page(Box::new(KnownPage {
-            front: serde_json::to_string(&source.front).ok()?,
-            yaml: source.yaml.clone(),
+        Known::Page(Box::new(KnownPage {
+            front: Front(Cow::Borrowed(&source.front)),
+            yaml: Cow::Borrowed(&source.yaml),
             yaml_line: source.yaml_line,
             body_digest: source.body_digest,
             body_line: source.body_line,
             front_matter_error: source.front_matter_error.clone(),
             no_front_matter: source.no_front_matter,
-            url: page.url.clone(),
+            url: Cow::Borrowed(&page.url),
             is_markdown: page.is_markdown,
-        })))
+        }))
     }
 
-    /// The file `rel` as the load stage would find it again; None for a record that does
-    /// not read back.
-    fn file_kind(self, rel: &str) -> Option<FileKind> {
-        Some(match self {
+    /// The file `rel` as the load stage would find it again.
+    fn file_kind(self, rel: &str) -> FileKind {
+        match self {
             Known::Draft => FileKind::Draft,
             Known::Asset => FileKind::Asset,
             Known::Page(known) => FileKind::Page(Box::new(Page {
                 source: Source {
                     path: rel.to_string(),
-                    front: serde_json::from_str(&known.front).ok()?,
-                    yaml: known.yaml,
+                    front: known.front.0.into_owned(),
+                    yaml: known.yaml.into_owned(),
                     yaml_line: known.yaml_line,
                     body: String::new(),
                     body_digest: known.body_digest,
@@ -75,21 +77,21 @@ impl Known {
                     no_front_matter: known.no_front_matter,
                     body_released: true,
                 },
-                url: known.url,
+                url: known.url.into_owned(),
                 is_markdown: known.is_markdown,
                 document: None,
             })),
-        })
+        }
     }
 }
 
 /// One file as a build found it, with the stamp it had then and when that build began
 /// ([`now`]): the stamp is trusted only if the file had settled by then.
 #[derive(Serialize, Deserialize)]
-pub struct KnownFile {
+pub struct KnownFile<'a> {
     pub stamp: Stamp,
     pub began: i64,
-    pub known: Known,
+    pub known: Known<'a>,
 }
 
 /// The files earlier builds found, by path relative to the root; valid for the load
@@ -97,16 +99,14 @@ pub struct KnownFile {
 #[derive(Default)]
 pub struct KnownFiles {
     pub key: u128,
-    pub files: rustc_hash::FxHashMap<String, Box<KnownFile>>,
+    pub files: rustc_hash::FxHashMap<String, Box<KnownFile<'static>>>,
 }
 
-impl KnownFile {
+impl KnownFile<'_> {
     /// The file `rel` as it was found, when its stamp is still `stamp` and had settled.
     pub fn unchanged(self, rel: &str, stamp: &Stamp) -> Option<FileKind> {
         let settled = stamp.changed_at() < self.began.saturating_sub(SETTLED_NANOS);
-        (self.stamp == *stamp && settled)
-            .then(|| self.known.file_kind(rel))
-            .flatten()
+        (self.stamp == *stamp && settled).then(|| self.known.file_kind(rel))
     }
 }
 
@@ -114,7 +114,7 @@ impl KnownFile {
 mod tests {
     use super::*;
 
-    fn known(stamp: Stamp, began: i64) -> KnownFile {
+    fn known(stamp: Stamp, began: i64) -> KnownFile<'static> {
         KnownFile {
             stamp,
             began,
