@@ -215,7 +215,7 @@ impl<'a> Emitter<'a> {
         } else {
             let links = &graph.pages[i];
             let mut page_json = crate::site::model::page(site, i);
-            page_json.insert("content".into(), Value::String(tables::wrap_tables(&body)));
+            page_json.insert("content".into(), Value::String(tables::wrap_tables(body)));
             let mut pagination = Map::new();
             if let Some(p) = &links.previous {
                 pagination.insert("previous".into(), ref_value(p));
@@ -448,7 +448,7 @@ impl<'a> Emitter<'a> {
                     "id": id,
                     "title": site.pages[j].title(),
                     "url": format!("{base}{}", site.pages[j].url),
-                    "content": tables::wrap_tables(&printable::prefix_ids(&body, id)),
+                    "content": tables::wrap_tables(printable::prefix_ids(&body, id)),
                 })
             })
             .collect();

@@ -5,10 +5,11 @@
 /// `html` with every top-level `<table>` that is not already the theme's own (class
 /// `sp-table…`) wrapped in `<div class="sp-table-container" role="region" tabindex="0"
 /// aria-label="…">`, named by its caption or else the heading above it.
-pub fn wrap_tables(html: &str) -> String {
+pub fn wrap_tables(html: String) -> String {
     if !html.contains("<table") {
-        return html.to_string();
+        return html;
     }
+    let html = html.as_str();
     let mut out = String::with_capacity(html.len() + 256);
     let mut rest = html;
     let mut done = 0;
@@ -140,7 +141,7 @@ mod tests {
     #[test]
     fn tables_are_wrapped_once_and_named_by_caption_or_heading() {
         let html = "<h2 id=\"a\">Who &amp; when</h2>\n<table>\n<tr><td>1</td></tr>\n</table>\n<table class=\"sp-table\"><tr><td>2</td></tr></table><table><caption>Dates</caption><tr><td><table><tr><td>3</td></tr></table></td></tr></table><tablet>";
-        let out = wrap_tables(html);
+        let out = wrap_tables(html.to_string());
         assert_eq!(
             out.matches("<div class=\"sp-table-container\"").count(),
             2,
@@ -164,7 +165,7 @@ mod tests {
             ),
             "{out}"
         );
-        assert_eq!(wrap_tables("<p>no tables</p>"), "<p>no tables</p>");
+        assert_eq!(wrap_tables("<p>no tables</p>".into()), "<p>no tables</p>");
     }
 
     #[test]

@@ -284,7 +284,13 @@ pub fn link_token(index: usize) -> String {
 pub fn fill_links(html: &str, mut f: impl FnMut(usize) -> String) -> String {
     let mut out = String::with_capacity(html.len() + html.len() / 8);
     let mut rest = html;
-    while let Some(start) = rest.find("\u{1}L") {
+    // A one-byte search (memchr) is much quicker than one for the two-byte marker.
+    while let Some(start) = rest.find('\u{1}') {
+        if rest.as_bytes().get(start + 1) != Some(&b'L') {
+            out.push_str(&rest[..=start]);
+            rest = &rest[start + 1..];
+            continue;
+        }
         out.push_str(&rest[..start]);
         let after = &rest[start + 2..];
         match after.find('\u{2}') {
@@ -371,5 +377,20 @@ mod tests {
             .expect_err("damaged")
             .to_string()
             .contains("build cache"));
+    }
+
+    #[test]
+    fn link_placeholders_are_filled_and_other_control_bytes_kept() {
+        let html = format!(
+            "<a href=\"{}\">a</a>\u{1}x {}\u{1}L9x\u{2}\u{1}L",
+            link_token(0),
+            link_token(12)
+        );
+        let filled = fill_links(&html, |i| format!("/p{i}"));
+        assert_eq!(
+            filled,
+            "<a href=\"/p0\">a</a>\u{1}x /p12\u{1}L9x\u{2}\u{1}L"
+        );
+        assert_eq!(fill_links("no links", |_| unreachable!()), "no links");
     }
 }
