@@ -215,6 +215,7 @@ impl<'a> Emitter<'a> {
         } else {
             let links = &graph.pages[i];
             let mut page_json = crate::site::model::page(site, i);
+            let contents = contents_value(page, &rendered[i], &body);
             page_json.insert("content".into(), Value::String(tables::wrap_tables(body)));
             let mut pagination = Map::new();
             if let Some(p) = &links.previous {
@@ -253,7 +254,7 @@ impl<'a> Emitter<'a> {
             );
             values.insert("preview".into(), Value::Bool(self.preview));
             values.insert("checklist".into(), checklist);
-            values.insert("contents".into(), contents_value(page, &rendered[i]));
+            values.insert("contents".into(), contents);
             values.insert("review".into(), review_value(site, page));
             values.insert("printable".into(), in_guide.unwrap_or(Value::Null));
             let context = tera::Context::from_value(Value::Object(values)).map_err(|e| {

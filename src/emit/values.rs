@@ -31,10 +31,11 @@ pub fn ref_value(r: &PageRef) -> Value {
 
 /// The page's sections for its contents list: `##` headings with ids, when there are at least
 /// three and the page neither turns it off (`toc: false`) nor places kramdown's own `{:toc}`
-/// nor is a checklist page (whose summary lists its phases already).
-pub fn contents_value(page: &Page, rendered: &Rendered) -> Value {
+/// nor is a checklist page (whose summary lists its phases already). `body` is the page's HTML
+/// as emitted (its spilled copy is not read a second time).
+pub fn contents_value(page: &Page, rendered: &Rendered, body: &str) -> Value {
     let off = matches!(page.source.front.get("toc"), Some(Value::Bool(false)))
-        || rendered.html.contains("id=\"markdown-toc\"")
+        || body.contains("id=\"markdown-toc\"")
         || rendered.checklist.as_ref().is_some_and(|c| c.whole_page);
     let sections: Vec<Value> = rendered
         .headings
