@@ -119,21 +119,33 @@ fn load_theme(options: &Options, config: site::Config, root: &Path) -> Result<Th
     })
 }
 
+/// Runs `render` while the site's URL table is made on a thread of its own: the table
+/// needs only the loaded site, and making it is the serial part of resolving.
+fn render_claiming<T>(
+    site: &Site,
+    generated: &[String],
+    render: impl FnOnce() -> T,
+) -> (T, resolve::Claimed) {
+    std::thread::scope(|scope| {
+        let claiming = scope.spawn(|| resolve::claim_urls(site, generated));
+        let rendered = render();
+        let claimed = claiming
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (rendered, claimed)
+    })
+}
+
 /// The resolve stage over rendered pages, with the theme's warnings about them.
 fn resolve_with(
     site: &Site,
-    theme: &Theme,
     rendered: &[Rendered],
+    (claimed, generated): (resolve::Claimed, &[String]),
     layout_warnings: Vec<Diagnostic>,
     reuse: Option<&resolve::Reuse>,
 ) -> Graph {
     let mut graph = timed("resolve", || {
-        resolve::resolve(
-            site,
-            rendered,
-            &crate::theme::generated_urls(theme, site),
-            reuse,
-        )
+        resolve::resolve(site, rendered, claimed, generated, reuse)
     });
     graph.diagnostics.extend(layout_warnings);
     graph
@@ -144,11 +156,20 @@ pub fn compile(options: &Options) -> Result<Compiled> {
     let (site, theme) = load(options)?;
     let layout_warnings = crate::theme::check_layouts(&site, &theme)?;
     let all = render::all(&site);
-    let rendered = timed("render", || {
-        render::render(&site, &theme, options.preview, &all, None, Vec::new(), None)
-    })?
-    .pages()?;
-    let graph = resolve_with(&site, &theme, &rendered, layout_warnings, None);
+    let generated = crate::theme::generated_urls(&theme, &site);
+    let (rendering, claimed) = render_claiming(&site, &generated, || {
+        timed("render", || {
+            render::render(&site, &theme, options.preview, &all, None, Vec::new(), None)
+        })
+    });
+    let rendered = rendering?.pages()?;
+    let graph = resolve_with(
+        &site,
+        &rendered,
+        (claimed, &generated),
+        layout_warnings,
+        None,
+    );
     Ok(Compiled {
         site,
         theme,
@@ -328,21 +349,25 @@ fn build_once(
     if !old.is_empty() {
         bodies = Vec::new();
     }
-    let rendering = timed("render", || {
-        let cache = render::Cache {
-            site_key,
-            old: &mut old,
-        };
-        render::render(
-            &site,
-            &theme,
-            options.preview,
-            &render::all(&site),
-            Some(cache),
-            bodies,
-            spill.as_ref(),
-        )
-    })?;
+    let generated = crate::theme::generated_urls(&theme, &site);
+    let (rendering, claimed) = render_claiming(&site, &generated, || {
+        timed("render", || {
+            let cache = render::Cache {
+                site_key,
+                old: &mut old,
+            };
+            render::render(
+                &site,
+                &theme,
+                options.preview,
+                &render::all(&site),
+                Some(cache),
+                bodies,
+                spill.as_ref(),
+            )
+        })
+    });
+    let rendering = rendering?;
     drop(old);
     let from_cache = rendering.from_cache;
     let hits = from_cache.iter().filter(|hit| **hit).count();
@@ -353,7 +378,13 @@ fn build_once(
         keys: kept.iter().map(|k| k.map(|(key, _)| key)).collect(),
         previous: rendering.links,
     });
-    let graph = resolve_with(&site, &theme, &rendered, layout_warnings, reuse.as_ref());
+    let graph = resolve_with(
+        &site,
+        &rendered,
+        (claimed, &generated),
+        layout_warnings,
+        reuse.as_ref(),
+    );
     // Per page: whether its link check differs from what the cache holds.
     let links_changed: Vec<bool> = match &reuse {
         Some(reuse) => reuse

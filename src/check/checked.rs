@@ -83,12 +83,9 @@ pub fn compile_tolerant(options: &Options) -> Result<Result<Checked, Diagnostic>
             }
         }
     }
-    let graph = resolve::resolve(
-        &site,
-        &rendered,
-        &crate::theme::generated_urls(&theme, &site),
-        None,
-    );
+    let generated = crate::theme::generated_urls(&theme, &site);
+    let claimed = resolve::claim_urls(&site, &generated);
+    let graph = resolve::resolve(&site, &rendered, claimed, &generated, None);
     Ok(Ok(Checked {
         site,
         rendered,

@@ -25,15 +25,30 @@ use rayon::prelude::*;
 use resolver::Resolver;
 pub use urls::{Problem, Resolution, Target, UrlTable};
 
-/// Resolves and checks the site; with `reuse`, a page whose links an earlier build checked
-/// and found fine is not checked again while nothing they reach has changed.
+/// Every URL of the site and what claims it, with the clashes found making the table. It
+/// needs only the loaded site, so a build makes it while the pages render.
+pub struct Claimed {
+    table: UrlTable,
+    clashes: Vec<urls::Clash>,
+}
+
+/// The URL table of `site` and of the files the theme generates.
+pub fn claim_urls(site: &Site, generated: &[String]) -> Claimed {
+    let (table, clashes) = UrlTable::build(site, generated);
+    Claimed { table, clashes }
+}
+
+/// Resolves and checks the site, its URLs `claimed` from it and `generated`; with `reuse`,
+/// a page whose links an earlier build checked and found fine is not checked again while
+/// nothing they reach has changed.
 pub fn resolve(
     site: &Site,
     rendered: &[Rendered],
+    claimed: Claimed,
     generated: &[String],
     reuse: Option<&Reuse>,
 ) -> Graph {
-    let (table, clashes) = UrlTable::build(site, generated);
+    let Claimed { table, clashes } = claimed;
     let mut r = Resolver::new(site, rendered, table);
     r.report_clashes(&clashes);
     r.report_folder_clashes();

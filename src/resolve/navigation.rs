@@ -293,7 +293,7 @@ impl Resolver<'_> {
         };
         for (i, page) in self.site.pages.iter().enumerate() {
             // Most pages are reached, so that is asked first.
-            if !self.reached.contains(&i) && !is_special(page) {
+            if !self.reached.contains(i) && !is_special(page) {
                 self.diagnostics.push(
                     Diagnostic::warning(
                         codes::ORPHAN,

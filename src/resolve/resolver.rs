@@ -28,7 +28,7 @@ pub(super) struct Resolver<'a> {
     ids: Vec<OnceLock<FxHashSet<&'a str>>>,
     pub(super) diagnostics: Vec<Diagnostic>,
     /// Pages something links to or navigates to.
-    pub(super) reached: FxHashSet<usize>,
+    pub(super) reached: Reached,
     pub(super) link_count: usize,
     /// Collection `title_url`s: checked where the step file sets them, so the same link in
     /// the steps shortcode's output is not reported a second time at the include.
@@ -43,7 +43,7 @@ impl<'a> Resolver<'a> {
             ids: rendered.iter().map(|_| OnceLock::new()).collect(),
             table,
             diagnostics: Vec::new(),
-            reached: FxHashSet::default(),
+            reached: Reached(vec![false; site.pages.len()]),
             link_count: 0,
             title_urls: site
                 .collections
@@ -51,6 +51,29 @@ impl<'a> Resolver<'a> {
                 .flatten()
                 .filter_map(|doc| doc.source.str_field("title_url"))
                 .collect(),
+        }
+    }
+}
+
+/// A flag per page rather than a set: nearly every page is reached, by many links each.
+pub(super) struct Reached(Vec<bool>);
+
+impl Reached {
+    pub(super) fn insert(&mut self, page: usize) {
+        if let Some(flag) = self.0.get_mut(page) {
+            *flag = true;
+        }
+    }
+
+    pub(super) fn contains(&self, page: usize) -> bool {
+        self.0.get(page).copied().unwrap_or(false)
+    }
+}
+
+impl Extend<usize> for Reached {
+    fn extend<T: IntoIterator<Item = usize>>(&mut self, pages: T) {
+        for page in pages {
+            self.insert(page);
         }
     }
 }

@@ -136,12 +136,9 @@ pub fn reemit(
     let site = &compiled.site;
     let theme = &compiled.theme;
     let rendered = &compiled.rendered;
-    let graph = resolve::resolve(
-        site,
-        rendered,
-        &crate::theme::generated_urls(theme, site),
-        None,
-    );
+    let generated = crate::theme::generated_urls(theme, site);
+    let claimed = resolve::claim_urls(site, &generated);
+    let graph = resolve::resolve(site, rendered, claimed, &generated, None);
     compile::refuse_clashes(&graph, site.config.strict)?;
     let navigation = format!("{:?}", graph.navigation);
     let old = &compiled.graph;
