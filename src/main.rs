@@ -23,6 +23,23 @@ fn keep_freed_memory() {
     }
 }
 
+/// Every command works in small (4 KiB) pages: no transparent huge pages for this process,
+/// which mimalloc would otherwise ask for. On a virtual machine that hands idle memory back
+/// to its host, each huge page a build first touches is faulted in from the host: after a
+/// few idle seconds that cost a one-page rebuild half its time (313 against 166 ms at 10,000
+/// pages) and a 100,000-page build 0.4 s (docs/benchmarks.md, 2026-12-07 evening).
+/// `MIMALLOC_ALLOW_THP` in the environment still decides.
+fn small_pages() {
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("MIMALLOC_ALLOW_THP").is_none() {
+        // SAFETY: PR_SET_THP_DISABLE takes integers only and changes how the kernel backs this
+        // process's future page faults; a kernel without it returns an error, left unheeded.
+        unsafe {
+            libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+        }
+    }
+}
+
 #[derive(Parser)]
 #[command(
     name = "signpost",
@@ -251,6 +268,7 @@ fn main() -> ExitCode {
     *given = Some(root.clone());
     // Every path a person reads is relative to where they are, when the file is under it.
     let shown = signpost::error::ShownPaths::new(&root, None);
+    small_pages();
     if matches!(cli.command, Command::Build { .. } | Command::Check { .. }) {
         keep_freed_memory();
     }
@@ -568,6 +586,22 @@ mod tests {
             super::keep_freed_memory();
             // SAFETY: as above.
             assert_eq!(unsafe { mi_option_get(option) }, -1);
+        }
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn commands_run_without_transparent_huge_pages() {
+        if std::env::var_os("MIMALLOC_ALLOW_THP").is_some() {
+            return;
+        }
+        super::small_pages();
+        // SAFETY: reads this process's flag; no memory is passed.
+        let disabled = unsafe { libc::prctl(libc::PR_GET_THP_DISABLE, 0, 0, 0, 0) };
+        assert_eq!(disabled, 1);
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        if let Some(line) = status.lines().find(|l| l.starts_with("THP_enabled:")) {
+            assert_eq!(line.split_whitespace().nth(1), Some("0"), "{line}");
         }
     }
 }
