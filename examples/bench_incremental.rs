@@ -6,7 +6,7 @@
 //! cargo run --release --example bench_incremental -- --signpost target/release/signpost \
 //!     [--hugo hugo] [--zola zola] [--signpost-args=--no-search] [--pages 10000,100000] \
 //!     [--work /tmp/signpost-incr] \
-//!     [--outs /tmp/signpost-incr/out,/dev/shm/signpost-incr-out] [--repeat N]
+//!     [--outs /tmp/signpost-incr/out,/dev/shm/signpost-incr-out] [--repeat N] [--pause S]
 //! ```
 //!
 //! Sites are written by the synth generator (examples/synth.rs, both flavours) unless a
@@ -59,6 +59,12 @@ struct Args {
     /// their median, the other columns the last run's (a shared VM's builds vary ±25%).
     #[arg(long, default_value_t = 1)]
     repeat: usize,
+    /// Seconds to wait before each build, as an author's rebuild or a CI step comes a while
+    /// after the build before it. 0 runs the builds back to back. On a virtual machine that
+    /// hands idle memory back to its host, a build after a pause pays again for the memory
+    /// it touches first (docs/benchmarks.md).
+    #[arg(long, default_value_t = 0.0)]
+    pause: f64,
 }
 
 const STEPS: [&str; 4] = [
@@ -170,6 +176,8 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &Args) -> Result<(), String> {
+    let pause = std::time::Duration::try_from_secs_f64(args.pause)
+        .map_err(|e| format!("--pause {}: {e}", args.pause))?;
     let mut tools = vec!["signpost"];
     if args.hugo != "none" {
         tools.push("hugo");
@@ -222,6 +230,7 @@ fn run(args: &Args) -> Result<(), String> {
                     let cache = run_dir.join(format!("{tool}-{run}-cache"));
                     last.clear();
                     for (step, step_walls) in walls.iter_mut().enumerate() {
+                        std::thread::sleep(pause);
                         edit(&files[t], step, &originals[t])?;
                         let time_file = run_dir.join(format!("{tool}-{step}.time"));
                         let mut cmd = Command::new("/usr/bin/time");
