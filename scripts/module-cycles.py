@@ -17,7 +17,7 @@ SRC = pathlib.Path(__file__).resolve().parent.parent / "src"
 # The layers of docs/architecture.md, bottom first: a top-level module may import only modules
 # of its own layer or below.
 LAYERS = [
-    ["text", "lines", "timing", "fingerprint"],
+    ["text", "lines", "timing", "fingerprint", "memory"],
     ["error", "codes", "diagnostic"],
     ["liquid", "checklist", "markdown"],
     ["site", "theme"],

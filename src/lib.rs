@@ -20,6 +20,7 @@ mod fingerprint;
 mod lines;
 pub mod liquid;
 pub mod markdown;
+pub mod memory;
 pub mod output;
 mod render;
 pub mod resolve;
