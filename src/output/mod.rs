@@ -26,6 +26,7 @@ use manifest::{mtime_of, write_marker, Recorded};
 pub use target::{absolute, check_replaceable, refuse_linked_out, target, MARKER};
 
 use crate::error::{Error, Location, Result};
+use rayon::slice::ParallelSliceMut as _;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -301,7 +302,7 @@ impl Writer {
             .produced
             .into_inner()
             .unwrap_or_else(|e| e.into_inner());
-        produced.sort_by(|a, b| a.0.cmp(&b.0));
+        produced.par_sort_by(|a, b| a.0.cmp(&b.0));
         let report = Written {
             files: produced.len(),
             written: self.staged.load(Ordering::Relaxed),

@@ -51,7 +51,8 @@ pub fn resolve(
     let Claimed { table, clashes } = claimed;
     let mut r = Resolver::new(site, rendered, table);
     r.report_clashes(&clashes);
-    r.report_folder_clashes();
+    // Where the folder clashes go: they are found beside the link check (below).
+    let folder_clashes_at = r.diagnostics.len();
     r.report_front_matter_links();
     for w in &site.warnings {
         r.diagnostics.push(Diagnostic::from_text(
@@ -89,16 +90,26 @@ pub fn resolve(
     // Resolving and checking a page's links reads only what every page shares, and is
     // most of this stage's work: all pages in parallel, then merged in page order.
     let links = reuse.map(|_| r.links_key(generated));
-    let (checked, kept): (Vec<PageChecked>, Vec<Option<cache::Checked>>) = (0..site.pages.len())
-        .into_par_iter()
-        .map(|i| {
-            let key = links
-                .zip(reuse.and_then(|reuse| reuse.keys.get(i).copied().flatten()))
-                .map(|(links, render)| page_check::page_key(links, render));
-            let previous = reuse.and_then(|reuse| reuse.previous.get(i)?.as_ref());
-            r.check_or_reuse(i, key, previous)
-        })
-        .unzip();
+    // The folder clashes are a pass over every output path, found beside the link check:
+    // in a rebuild, where most pages' checks are reused, it was a third of this stage.
+    type Checks = (Vec<PageChecked>, Vec<Option<cache::Checked>>);
+    let (folder_clashes, (checked, kept)): (Vec<Diagnostic>, Checks) = rayon::join(
+        || r.folder_clashes(),
+        || {
+            (0..site.pages.len())
+                .into_par_iter()
+                .map(|i| {
+                    let key = links
+                        .zip(reuse.and_then(|reuse| reuse.keys.get(i).copied().flatten()))
+                        .map(|(links, render)| page_check::page_key(links, render));
+                    let previous = reuse.and_then(|reuse| reuse.previous.get(i)?.as_ref());
+                    r.check_or_reuse(i, key, previous)
+                })
+                .unzip()
+        },
+    );
+    r.diagnostics
+        .splice(folder_clashes_at..folder_clashes_at, folder_clashes);
     let mut hrefs = Vec::with_capacity(site.pages.len());
     let mut roles: Vec<Vec<PageRef>> = vec![Vec::new(); site.pages.len()];
     for (i, page) in checked.into_iter().enumerate() {
@@ -118,7 +129,18 @@ pub fn resolve(
         hrefs.push(page.hrefs);
     }
 
-    let mut pages: Vec<PageLinks> = (0..site.pages.len()).map(|i| r.page_links(i)).collect();
+    let (mut pages, found): (Vec<PageLinks>, Vec<navigation::Found>) = (0..site.pages.len())
+        .into_par_iter()
+        .map(|i| {
+            let mut found = navigation::Found::default();
+            (r.page_links(i, &mut found), found)
+        })
+        .unzip();
+    for found in found {
+        r.diagnostics.extend(found.diagnostics);
+        r.reached.extend(found.reached);
+        r.link_count += found.links;
+    }
     for (links, roles) in pages.iter_mut().zip(roles) {
         links.roles = roles;
     }

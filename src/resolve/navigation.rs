@@ -14,6 +14,16 @@ use serde_json::Value;
 /// Front matter keys that name another page.
 const PAGE_KEYS: [&str; 3] = ["nextpage", "previouspage", "breadcrumbparent"];
 
+/// What working out one page's links found besides them, merged in page order.
+#[derive(Default)]
+pub(super) struct Found {
+    pub(super) diagnostics: Vec<Diagnostic>,
+    /// Pages its links reach.
+    pub(super) reached: Vec<usize>,
+    /// Front matter links it has.
+    pub(super) links: usize,
+}
+
 impl Resolver<'_> {
     /// `printable_guide` and `footer_links` in `_config.yml` the theme cannot use.
     pub(super) fn report_reader_config(&mut self) {
@@ -45,8 +55,8 @@ impl Resolver<'_> {
         }
     }
 
-    /// Resolves front matter key `key` of page `i` to a page, reporting problems.
-    pub(super) fn front_page(&mut self, i: usize, key: &str, report: bool) -> Option<usize> {
+    /// Resolves front matter key `key` of page `i` to a page, reporting problems to `found`.
+    fn front_page(&self, i: usize, key: &str, report: bool, found: &mut Found) -> Option<usize> {
         let page = &self.site.pages[i];
         let value = page.source.str_field(key)?.to_string();
         let location = page.source.locate(key, None);
@@ -55,13 +65,13 @@ impl Resolver<'_> {
         if report && resolution != Resolution::External {
             let mut out = Vec::new();
             self.check_hardcoded(&value, &location, Some(&url), &mut out);
-            self.diagnostics.extend(out);
+            found.diagnostics.extend(out);
         }
         if let Some(d) = self
             .problem(&resolution, &value, location)
             .filter(|_| report)
         {
-            self.diagnostics.push(d.on_page(&url).target(&value));
+            found.diagnostics.push(d.on_page(&url).target(&value));
         }
         match resolution {
             Resolution::Internal { target, .. } => self.table.page_of(target),
@@ -69,14 +79,16 @@ impl Resolver<'_> {
         }
     }
 
-    pub(super) fn page_links(&mut self, i: usize) -> PageLinks {
+    /// Page `i`'s previous and next pages and breadcrumbs; what else they find goes to
+    /// `found`, so that every page's are worked out in parallel.
+    pub(super) fn page_links(&self, i: usize, found: &mut Found) -> PageLinks {
         let mut links = PageLinks::default();
         for key in PAGE_KEYS {
-            self.link_count += usize::from(self.site.pages[i].source.front.contains_key(key));
+            found.links += usize::from(self.site.pages[i].source.front.contains_key(key));
         }
-        let previous = self.front_page(i, "previouspage", true);
-        let next = self.front_page(i, "nextpage", true);
-        self.reached.extend(previous.into_iter().chain(next));
+        let previous = self.front_page(i, "previouspage", true, found);
+        let next = self.front_page(i, "nextpage", true, found);
+        found.reached.extend(previous.into_iter().chain(next));
         links.previous = previous.map(|p| self.page_ref(p));
         links.next = next.map(|p| self.page_ref(p));
 
@@ -86,11 +98,11 @@ impl Resolver<'_> {
         let mut seen: Option<FxHashSet<usize>> = None;
         let mut current = i;
         // Each page reports its own breadcrumbparent; ancestors are followed quietly.
-        while let Some(parent) = self.front_page(current, "breadcrumbparent", current == i) {
+        while let Some(parent) = self.front_page(current, "breadcrumbparent", current == i, found) {
             let seen = seen.get_or_insert_with(|| FxHashSet::from_iter([i]));
             if !seen.insert(parent) {
                 let page = &self.site.pages[i];
-                self.diagnostics.push(
+                found.diagnostics.push(
                     Diagnostic::error(
                         codes::BREADCRUMB_CYCLE,
                         page.source.locate("breadcrumbparent", None),
@@ -109,7 +121,7 @@ impl Resolver<'_> {
                 );
                 break;
             }
-            self.reached.insert(parent);
+            found.reached.push(parent);
             chain.push(parent);
             current = parent;
         }

@@ -43,7 +43,7 @@ impl Resolver<'_> {
     /// Output paths no build can write: a file published where another needs a folder
     /// (`guide` and `guide/a.html`), an error at the file inside the would-be folder; and a
     /// name longer than file systems allow, at the page that asks for it.
-    pub(super) fn report_folder_clashes(&mut self) {
+    pub(super) fn folder_clashes(&self) -> Vec<Diagnostic> {
         let table = &self.table;
         // Per page, in parallel: this pass is over every output, every build.
         let pages: Vec<(Target, String)> = self
@@ -92,10 +92,11 @@ impl Resolver<'_> {
                 None
             })
             .collect();
+        let mut diagnostics = Vec::new();
         for (target, path) in too_long {
             let (name, location) = self.describe(&target);
             let shown: String = path.chars().take(60).collect();
-            self.diagnostics.push(Diagnostic::error(
+            diagnostics.push(Diagnostic::error(
                 codes::OUTPUT_CLASH,
                 location,
                 format!("{name} would be written at `{shown}…`, a path with a name longer than 255 bytes, which file systems refuse; shorten its URL"),
@@ -104,11 +105,12 @@ impl Resolver<'_> {
         for (inner, file, path, parent) in found {
             let (inner_name, location) = self.describe(&inner);
             let (file_name, file_location) = self.describe(&file);
-            self.diagnostics.push(Diagnostic::error(
+            diagnostics.push(Diagnostic::error(
                 codes::OUTPUT_CLASH,
                 location,
                 format!("{inner_name} is published at `{path}`, inside `{parent}`, but {file_name} ({file_location}) is published as the file `{parent}`: one path cannot be both a file and a folder; move one of them"),
             ));
         }
+        diagnostics
     }
 }

@@ -60,13 +60,13 @@ impl<'a> Known<'a> {
     }
 
     /// The file `rel` as the load stage would find it again.
-    fn file_kind(self, rel: &str) -> FileKind {
+    fn file_kind(self, rel: String) -> FileKind {
         match self {
             Known::Draft => FileKind::Draft,
             Known::Asset => FileKind::Asset,
             Known::Page(known) => FileKind::Page(Box::new(Page {
                 source: Source {
-                    path: rel.to_string(),
+                    path: rel,
                     front: known.front.0.into_owned(),
                     yaml: known.yaml.into_owned(),
                     yaml_line: known.yaml_line,
@@ -104,7 +104,7 @@ pub struct KnownFiles {
 
 impl KnownFile<'_> {
     /// The file `rel` as it was found, when its stamp is still `stamp` and had settled.
-    pub fn unchanged(self, rel: &str, stamp: &Stamp) -> Option<FileKind> {
+    pub fn unchanged(self, rel: String, stamp: &Stamp) -> Option<FileKind> {
         let settled = stamp.changed_at() < self.began.saturating_sub(SETTLED_NANOS);
         (self.stamp == *stamp && settled).then(|| self.known.file_kind(rel))
     }
@@ -130,16 +130,20 @@ mod tests {
         let stamp = Stamp::of(&path).expect("stamp");
         let later = now() + 10 * SETTLED_NANOS;
         assert!(matches!(
-            known(stamp, later).unchanged("a.css", &stamp),
+            known(stamp, later).unchanged("a.css".into(), &stamp),
             Some(FileKind::Asset)
         ));
         // Recorded by a build that began just as the file was written: not settled.
-        assert!(known(stamp, now()).unchanged("a.css", &stamp).is_none());
+        assert!(known(stamp, now())
+            .unchanged("a.css".into(), &stamp)
+            .is_none());
         // The same size, but written again: its status-change time moved.
         std::thread::sleep(std::time::Duration::from_millis(20));
         std::fs::write(&path, "b {}").expect("write");
         let again = Stamp::of(&path).expect("stamp");
         assert_ne!(again, stamp);
-        assert!(known(stamp, later).unchanged("a.css", &again).is_none());
+        assert!(known(stamp, later)
+            .unchanged("a.css".into(), &again)
+            .is_none());
     }
 }

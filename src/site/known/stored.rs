@@ -2,7 +2,10 @@
 //! JSON value goes in as a tree of tagged nodes, written straight from the page's own value
 //! and read back with no JSON text made or parsed in between.
 
-use serde::de::{Deserialize, Deserializer};
+use serde::de::{
+    Deserialize, Deserializer, EnumAccess, Error as _, SeqAccess, Unexpected, VariantAccess,
+    Visitor,
+};
 use serde::ser::{Serialize, Serializer};
 use serde_json::{Map, Number, Value};
 use std::borrow::Cow;
@@ -19,14 +22,7 @@ impl Serialize for Front<'_> {
     }
 }
 
-impl<'de> Deserialize<'de> for Front<'_> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let entries = Vec::<(String, Node)>::deserialize(d)?;
-        Ok(Front(Cow::Owned(object(entries))))
-    }
-}
-
-/// One value, written as the variant of [`Node`] it reads back as.
+/// One value, written as the variant [`NodeVisitor`] reads back.
 struct Written<'a>(&'a Value);
 
 struct Items<'a>(&'a [Value]);
@@ -64,37 +60,91 @@ impl Serialize for Written<'_> {
     }
 }
 
-/// A value as read back; the variants are in the order [`Written`] numbers them.
-#[derive(serde::Deserialize)]
-#[serde(rename = "Node")]
-enum Node {
-    Null,
-    Bool(bool),
-    Unsigned(u64),
-    Signed(i64),
-    Float(f64),
-    String(String),
-    Array(Vec<Node>),
-    Object(Vec<(String, Node)>),
+impl<'de> Deserialize<'de> for Front<'_> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Front(Cow::Owned(Object::deserialize(d)?.0)))
+    }
 }
 
-fn object(entries: Vec<(String, Node)>) -> Map<String, Value> {
-    entries
-        .into_iter()
-        .map(|(key, node)| (key, value(node)))
-        .collect()
+/// The variants as [`Written`] numbers them, for the errors of a node that reads wrong.
+const VARIANTS: &[&str] = &[
+    "Null", "Bool", "Unsigned", "Signed", "Float", "String", "Array", "Object",
+];
+
+/// A value read back from its node, straight into the JSON value it was written from.
+struct Node(Value);
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_enum(NODE, VARIANTS, NodeVisitor)
+    }
 }
 
-fn value(node: Node) -> Value {
-    match node {
-        Node::Null => Value::Null,
-        Node::Bool(b) => Value::Bool(b),
-        Node::Unsigned(u) => Value::Number(u.into()),
-        Node::Signed(i) => Value::Number(i.into()),
-        Node::Float(f) => Number::from_f64(f).map_or(Value::Null, Value::Number),
-        Node::String(text) => Value::String(text),
-        Node::Array(items) => Value::Array(items.into_iter().map(value).collect()),
-        Node::Object(entries) => Value::Object(object(entries)),
+struct NodeVisitor;
+
+impl<'de> Visitor<'de> for NodeVisitor {
+    type Value = Node;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a front matter value")
+    }
+
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Node, A::Error> {
+        let (variant, value): (u32, _) = data.variant()?;
+        Ok(Node(match variant {
+            0 => {
+                value.unit_variant()?;
+                Value::Null
+            }
+            1 => Value::Bool(value.newtype_variant()?),
+            2 => Value::Number(value.newtype_variant::<u64>()?.into()),
+            3 => Value::Number(value.newtype_variant::<i64>()?.into()),
+            4 => Number::from_f64(value.newtype_variant()?).map_or(Value::Null, Value::Number),
+            5 => Value::String(value.newtype_variant()?),
+            6 => Value::Array(
+                value
+                    .newtype_variant::<Vec<Node>>()?
+                    .into_iter()
+                    .map(|node| node.0)
+                    .collect(),
+            ),
+            7 => Value::Object(value.newtype_variant::<Object>()?.0),
+            other => {
+                return Err(A::Error::invalid_value(
+                    Unexpected::Unsigned(other.into()),
+                    &"a node's variant",
+                ))
+            }
+        }))
+    }
+}
+
+/// A map read back from its entries, in their order.
+struct Object(Map<String, Value>);
+
+impl<'de> Deserialize<'de> for Object {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_seq(ObjectVisitor)
+    }
+}
+
+struct ObjectVisitor;
+
+impl<'de> Visitor<'de> for ObjectVisitor {
+    type Value = Object;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("front matter entries")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Object, A::Error> {
+        // The hint is the length the file says: capped, so a damaged one cannot ask for
+        // memory the entries are not there for.
+        let mut map = Map::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+        while let Some((key, Node(value))) = seq.next_element::<(String, Node)>()? {
+            map.insert(key, value);
+        }
+        Ok(Object(map))
     }
 }
 
