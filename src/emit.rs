@@ -279,7 +279,7 @@ impl<'a> Emitter<'a> {
                 })?
         };
         Ok(OutputFile {
-            path: page.output_path(),
+            path: graph.outputs[i].clone(),
             content: Content::Bytes(html.into_bytes()),
         })
     }
@@ -519,7 +519,7 @@ impl<'a> Emitter<'a> {
                             return Ok(None);
                         }
                         let page = &self.site.pages[i];
-                        let path = page.output_path();
+                        let path = &self.graph.outputs[i];
                         if path == MARKER {
                             return Err(Error::content(
                                 page.source.locate("permalink", None),
@@ -532,7 +532,7 @@ impl<'a> Emitter<'a> {
                         });
                         let previous = layouts.and_then(|(_, p)| p.get(i).copied().flatten());
                         if let (Some(key), Some(last)) = (key, previous) {
-                            if last.key == key && writer.keep(&path, last.hash, last.size)? {
+                            if last.key == key && writer.keep(path, last.hash, last.size)? {
                                 return Ok(Some(last));
                             }
                         }

@@ -49,6 +49,8 @@ pub struct PageLinks {
 
 pub struct Graph {
     pub table: UrlTable,
+    /// Each page's output file, inside the output folder ([`crate::site::Page::output_path`]).
+    pub outputs: Vec<String>,
     /// For each page, the final href of each of its links (same order as `Rendered::links`).
     pub hrefs: Vec<crate::markdown::Hrefs>,
     pub navigation: Navigation,

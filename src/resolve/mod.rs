@@ -17,7 +17,7 @@ use crate::cache;
 use crate::codes;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::markdown::Rendered;
-use crate::site::Site;
+use crate::site::{Page, Site};
 pub use graph::{Graph, NavItem, Navigation, PageLinks, PageRef};
 use page_check::PageChecked;
 pub use page_check::Reuse;
@@ -93,8 +93,12 @@ pub fn resolve(
     // The folder clashes are a pass over every output path, found beside the link check:
     // in a rebuild, where most pages' checks are reused, it was a third of this stage.
     type Checks = (Vec<PageChecked>, Vec<Option<cache::Checked>>);
-    let (folder_clashes, (checked, kept)): (Vec<Diagnostic>, Checks) = rayon::join(
-        || r.folder_clashes(),
+    let ((outputs, folder_clashes), (checked, kept)): ((Vec<String>, _), Checks) = rayon::join(
+        || {
+            let outputs: Vec<String> = site.pages.par_iter().map(Page::output_path).collect();
+            let clashes = r.folder_clashes(&outputs);
+            (outputs, clashes)
+        },
         || {
             (0..site.pages.len())
                 .into_par_iter()
@@ -160,6 +164,7 @@ pub fn resolve(
     let expected = before - diagnostics.len();
     Graph {
         table: r.table,
+        outputs,
         hrefs,
         navigation,
         pages,

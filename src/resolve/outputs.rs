@@ -43,49 +43,45 @@ impl Resolver<'_> {
     /// Output paths no build can write: a file published where another needs a folder
     /// (`guide` and `guide/a.html`), an error at the file inside the would-be folder; and a
     /// name longer than file systems allow, at the page that asks for it.
-    pub(super) fn folder_clashes(&self) -> Vec<Diagnostic> {
+    pub(super) fn folder_clashes(&self, pages: &[String]) -> Vec<Diagnostic> {
         let table = &self.table;
-        // Per page, in parallel: this pass is over every output, every build.
-        let pages: Vec<(Target, String)> = self
-            .site
-            .pages
-            .par_iter()
-            .enumerate()
-            .map(|(i, page)| (Target::Page(i), page.output_path()))
+        let redirects: Vec<String> = table
+            .redirects
+            .iter()
+            .map(|redirect| crate::site::url::output_path(&redirect.from))
             .collect();
-        let redirects = table.redirects.iter().enumerate().map(|(r, redirect)| {
-            (
-                Target::Redirect(r),
-                crate::site::url::output_path(&redirect.from),
+        let pages = pages.iter().map(String::as_str);
+        let redirects = redirects.iter().map(String::as_str);
+        let assets = self
+            .site
+            .assets
+            .iter()
+            .map(|a| a.url.trim_start_matches('/'));
+        let outputs: Vec<(Target, &str)> = pages
+            .enumerate()
+            .map(|(i, path)| (Target::Page(i), path))
+            .chain(
+                redirects
+                    .enumerate()
+                    .map(|(r, path)| (Target::Redirect(r), path)),
             )
-        });
-        let assets = self.site.assets.iter().enumerate().map(|(a, asset)| {
-            (
-                Target::Asset(a),
-                asset.url.trim_start_matches('/').to_string(),
-            )
-        });
-        let outputs: Vec<(Target, String)> = pages
-            .into_iter()
-            .chain(redirects)
-            .chain(assets)
+            .chain(assets.enumerate().map(|(a, path)| (Target::Asset(a), path)))
             .filter(|(t, _)| !table.losers.contains(t))
             .collect();
         // Most file systems refuse a file or folder name over 255 bytes.
         let too_long: Vec<(Target, String)> = outputs
             .iter()
             .filter(|(_, p)| p.split('/').any(|segment| segment.len() > 255))
-            .map(|(t, p)| (*t, p.clone()))
+            .map(|(t, p)| (*t, p.to_string()))
             .collect();
-        let files: FxHashMap<&str, &Target> =
-            outputs.iter().map(|(t, p)| (p.as_str(), t)).collect();
+        let files: FxHashMap<&str, &Target> = outputs.iter().map(|(t, p)| (*p, t)).collect();
         let found: Vec<(Target, Target, String, String)> = outputs
             .par_iter()
             .filter_map(|(target, path)| {
-                let mut folder = path.as_str();
+                let mut folder = *path;
                 while let Some((parent, _)) = folder.rsplit_once('/') {
                     if let Some(file) = files.get(parent) {
-                        return Some((*target, **file, path.clone(), parent.to_string()));
+                        return Some((*target, **file, path.to_string(), parent.to_string()));
                     }
                     folder = parent;
                 }
