@@ -296,27 +296,25 @@ const DEAD_SLACK: usize = 64;
 mod tests {
     use super::*;
 
-    fn records(n: usize) -> Vec<(String, String)> {
-        // Lengths from a few bytes to several times the smallest batch below.
-        (0..n)
+    /// A log of `n` records in a new folder, and the records: their lengths go from a few
+    /// bytes to several times the smallest batch the tests read by.
+    fn written_log(n: usize) -> (tempfile::TempDir, std::path::PathBuf, Vec<(String, String)>) {
+        let dir = tempfile::tempdir().expect("tmp");
+        let file = dir.path().join("log.bin");
+        let records: Vec<(String, String)> = (0..n)
             .map(|i| (format!("page-{i}.md"), "x".repeat((i * 37) % 700)))
-            .collect()
-    }
-
-    fn write_log(file: &Path, records: &[(String, String)]) {
+            .collect();
         let all: Vec<Record<'_, &String>> = records
             .iter()
             .map(|(path, text)| (path.as_str(), Some(text)))
             .collect();
-        write(file, None, "store", Vec::new(), || all).expect("written");
+        write(&file, None, "store", Vec::new(), || all).expect("written");
+        (dir, file, records)
     }
 
     #[test]
     fn records_read_back_whatever_the_batch_and_across_its_edges() {
-        let dir = tempfile::tempdir().expect("tmp");
-        let file = dir.path().join("log.bin");
-        let written = records(300);
-        write_log(&file, &written);
+        let (_dir, file, written) = written_log(300);
         for batch in [1, 100, 4096, BATCH_BYTES] {
             let (read, log) = read_by::<String>(&file, batch)
                 .expect("readable")
@@ -331,10 +329,7 @@ mod tests {
 
     #[test]
     fn a_record_cut_short_is_dropped_and_the_log_marked_torn() {
-        let dir = tempfile::tempdir().expect("tmp");
-        let file = dir.path().join("log.bin");
-        let written = records(50);
-        write_log(&file, &written);
+        let (_dir, file, written) = written_log(50);
         let len = std::fs::metadata(&file).expect("there").len();
         let cut = std::fs::OpenOptions::new()
             .write(true)
@@ -351,9 +346,7 @@ mod tests {
 
     #[test]
     fn a_record_whose_bytes_changed_makes_the_log_unreadable() {
-        let dir = tempfile::tempdir().expect("tmp");
-        let file = dir.path().join("log.bin");
-        write_log(&file, &records(20));
+        let (_dir, file, _) = written_log(20);
         let mut bytes = std::fs::read(&file).expect("read");
         let last = bytes.len() - 1;
         bytes[last] ^= 0x55;
