@@ -171,8 +171,8 @@ type IntoPage<'a> = (BTreeSet<&'a str>, Vec<String>);
 pub fn attribute(compiled: &Compiled, files: &Files, shown: &ShownPaths) -> Problems {
     let site = &compiled.site;
     let table = &compiled.graph.table;
-    // Work in proportion to the problems, not the pages (10,000 output paths cost 10 ms).
-    let output = |i: usize| site.pages[i].output_path();
+    // The output paths resolve worked out: the pages are keyed as they are served.
+    let output = |i: usize| compiled.graph.outputs[i].clone();
     let page_at = |url: &str| match table.lookup(url) {
         Some(Target::Page(i)) => Some(i),
         _ => None,

@@ -44,18 +44,18 @@ impl Serialize for Entries<'_> {
 impl Serialize for Written<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self.0 {
-            Value::Null => s.serialize_unit_variant(NODE, 0, "Null"),
-            Value::Bool(b) => s.serialize_newtype_variant(NODE, 1, "Bool", b),
+            Value::Null => s.serialize_unit_variant(NODE, 0, VARIANTS[0]),
+            Value::Bool(b) => s.serialize_newtype_variant(NODE, 1, VARIANTS[1], b),
             Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
-                (Some(u), _, _) => s.serialize_newtype_variant(NODE, 2, "Unsigned", &u),
-                (None, Some(i), _) => s.serialize_newtype_variant(NODE, 3, "Signed", &i),
+                (Some(u), _, _) => s.serialize_newtype_variant(NODE, 2, VARIANTS[2], &u),
+                (None, Some(i), _) => s.serialize_newtype_variant(NODE, 3, VARIANTS[3], &i),
                 (None, None, f) => {
-                    s.serialize_newtype_variant(NODE, 4, "Float", &f.unwrap_or_default())
+                    s.serialize_newtype_variant(NODE, 4, VARIANTS[4], &f.unwrap_or_default())
                 }
             },
-            Value::String(text) => s.serialize_newtype_variant(NODE, 5, "String", text),
-            Value::Array(items) => s.serialize_newtype_variant(NODE, 6, "Array", &Items(items)),
-            Value::Object(map) => s.serialize_newtype_variant(NODE, 7, "Object", &Entries(map)),
+            Value::String(text) => s.serialize_newtype_variant(NODE, 5, VARIANTS[5], text),
+            Value::Array(items) => s.serialize_newtype_variant(NODE, 6, VARIANTS[6], &Items(items)),
+            Value::Object(map) => s.serialize_newtype_variant(NODE, 7, VARIANTS[7], &Entries(map)),
         }
     }
 }
@@ -66,7 +66,7 @@ impl<'de> Deserialize<'de> for Front<'_> {
     }
 }
 
-/// The variants as [`Written`] numbers them, for the errors of a node that reads wrong.
+/// The node's variants, in the order [`Written`] numbers them and [`NodeVisitor`] reads them.
 const VARIANTS: &[&str] = &[
     "Null", "Bool", "Unsigned", "Signed", "Float", "String", "Array", "Object",
 ];
